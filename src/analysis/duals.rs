@@ -1,0 +1,144 @@
+//! Shadow prices and reduced costs, computed by capplan itself for every backend.
+//!
+//! None of the backends is trusted for duals: microlp exposes none, and solver crates disagree on
+//! sign conventions. Instead capplan writes down the dual of its own LP and solves it with the
+//! same backend. For the primal
+//!
+//! ```text
+//! max c x + k   s.t.  a_i x (<=|>=|=) b_i,   l <= x <= u
+//! ```
+//!
+//! the dual is
+//!
+//! ```text
+//! min b y + u w - l z + k   s.t.  A' y + w - z = c,   w, z >= 0,
+//!     y_i >= 0 for <= rows,  y_i <= 0 for >= rows,  y_i free for = rows
+//! ```
+//!
+//! so `y_i` is the change of the optimal objective per +1 of row i's right-hand side *as
+//! written*: positive for a binding `<=` limit whose loosening pays, negative for a binding `>=`
+//! floor that costs. The reduced cost of variable j is `d_j = c_j - A_j' y`.
+
+use crate::formulation::{LinearProgram, Sense};
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+
+/// Dual values of an optimal LP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duals {
+    /// Per row: change of the optimal objective per +1 of the row's right-hand side.
+    pub row_duals: Vec<f64>,
+    /// Per variable: `c_j - A_j' y`.
+    pub reduced_costs: Vec<f64>,
+    /// The dual objective `b y + u w - l z + k`; equal to the primal optimum (strong duality).
+    pub objective: f64,
+}
+
+/// The dual LP, written as a maximisation of the negated dual objective.
+fn dual_program(lp: &LinearProgram) -> LinearProgram {
+    let mut dual = LinearProgram::default();
+    for row in &lp.rows {
+        let (lower, upper) = match row.sense {
+            Sense::Le => (0.0, f64::INFINITY),
+            Sense::Ge => (f64::NEG_INFINITY, 0.0),
+            Sense::Eq => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+        dual.add_variable(format!("dual[{}]", row.name), lower, upper, -row.rhs);
+    }
+    let columns = lp.columns();
+    for (j, variable) in lp.variables.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = columns[j].clone();
+        if variable.upper.is_finite() {
+            let w = dual.add_variable(format!("upper[{}]", variable.name), 0.0, f64::INFINITY, -variable.upper);
+            terms.push((w, 1.0));
+        }
+        // A lower bound of 0 needs no variable of its own: its multiplier is the surplus of a
+        // `>=` row.
+        let sense = if variable.lower == 0.0 {
+            Sense::Ge
+        } else if variable.lower.is_finite() {
+            let z = dual.add_variable(format!("lower[{}]", variable.name), 0.0, f64::INFINITY, variable.lower);
+            terms.push((z, -1.0));
+            Sense::Eq
+        } else {
+            Sense::Eq
+        };
+        dual.rows.push(crate::formulation::LpRow { name: format!("column[{}]", variable.name), terms, sense, rhs: variable.objective });
+    }
+    dual
+}
+
+/// Computes row duals and reduced costs of an LP known to be optimal with objective
+/// `primal_objective`.
+pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64) -> Result<Duals, SolveError> {
+    let dual = dual_program(lp);
+    let values = match solve_lp(&dual, backend)? {
+        LpOutcome::Optimal { values, .. } => values,
+        other => {
+            return Err(SolveError(format!(
+                "the dual of an optimal plan came back {} from {backend}; this is numerical trouble, not a property of the plan",
+                match other {
+                    LpOutcome::Infeasible => "infeasible",
+                    _ => "unbounded",
+                }
+            )));
+        }
+    };
+    let scale = lp
+        .variables
+        .iter()
+        .map(|variable| variable.objective.abs())
+        .chain(lp.rows.iter().flat_map(|row| row.terms.iter().map(|(_, coefficient)| coefficient.abs())))
+        .fold(1.0, f64::max);
+    let clean = |value: f64| if value.abs() <= 1e-9 * scale { 0.0 } else { value };
+    let row_duals: Vec<f64> = values[..lp.rows.len()].iter().map(|&value| clean(value)).collect();
+    let mut reduced_costs: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
+    for (row, dual_value) in lp.rows.iter().zip(&row_duals) {
+        for &(variable, coefficient) in &row.terms {
+            reduced_costs[variable] -= coefficient * dual_value;
+        }
+    }
+    let reduced_costs = reduced_costs.into_iter().map(clean).collect();
+    let objective = -dual.objective_value(&values) + lp.objective_constant;
+    let gap = (objective - primal_objective).abs();
+    if gap > 1e-6 * primal_objective.abs().max(1.0) {
+        return Err(SolveError(format!(
+            "shadow prices failed the strong-duality check: primal {primal_objective}, dual {objective} ({backend}); the numbers are not trustworthy"
+        )));
+    }
+    Ok(Duals { row_duals, reduced_costs, objective })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    /// max 3x + 2y  s.t.  x + y <= 4,  x + 3y <= 6,  x <= 3 (bound),  x, y >= 0.
+    /// Optimum x = 3, y = 1, objective 11; duals: first row 2, second 0; x at its bound has
+    /// reduced cost 3 - 2 = 1.
+    #[test]
+    fn textbook_duals_have_the_documented_sign() {
+        let mut lp = LinearProgram::default();
+        let x = lp.add_variable("x".into(), 0.0, 3.0, 3.0);
+        let y = lp.add_variable("y".into(), 0.0, f64::INFINITY, 2.0);
+        lp.rows.push(crate::formulation::LpRow { name: "a".into(), terms: vec![(x, 1.0), (y, 1.0)], sense: Sense::Le, rhs: 4.0 });
+        lp.rows.push(crate::formulation::LpRow { name: "b".into(), terms: vec![(x, 1.0), (y, 3.0)], sense: Sense::Le, rhs: 6.0 });
+        for backend in [Backend::Microlp, Backend::Clarabel] {
+            let duals = compute_duals(&lp, backend, 11.0).unwrap();
+            assert_relative_eq!(duals.row_duals[0], 2.0, epsilon = 1e-6);
+            assert_relative_eq!(duals.row_duals[1], 0.0, epsilon = 1e-6);
+            assert_relative_eq!(duals.reduced_costs[x], 1.0, epsilon = 1e-6);
+            assert_relative_eq!(duals.reduced_costs[y], 0.0, epsilon = 1e-6);
+        }
+    }
+
+    /// A `>=` row that binds has a negative shadow price: raising the floor costs.
+    #[test]
+    fn binding_floor_has_negative_shadow_price() {
+        let mut lp = LinearProgram::default();
+        let x = lp.add_variable("x".into(), 0.0, f64::INFINITY, -5.0);
+        lp.rows.push(crate::formulation::LpRow { name: "floor".into(), terms: vec![(x, 1.0)], sense: Sense::Ge, rhs: 2.0 });
+        let duals = compute_duals(&lp, Backend::Microlp, -10.0).unwrap();
+        assert_relative_eq!(duals.row_duals[0], -5.0, epsilon = 1e-9);
+    }
+}

@@ -1,0 +1,147 @@
+//! The command line: argument parsing, dispatch, exit codes, and writing output safely.
+//!
+//! Exit codes are a contract (docs/cli.md): 0 optimal (or a valid instance for `check`),
+//! 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::analysis;
+use crate::model::Instance;
+use crate::report::{self, Format};
+use crate::solve::Backend;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INTERNAL: i32 = 1;
+pub const EXIT_INPUT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "capplan",
+    version,
+    about = "Capacity planning for B2B customer portfolios: a quarter's hours, allocated by linear programming",
+    long_about = "capplan reads a planning instance (TOML: resources with capacity, customers with response curves, \
+floors, caps, expectations and diversification limits), solves the linear program, and reports the optimal plan \
+with the shadow price of every limit.",
+    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Solve an instance and report the optimal plan and shadow prices.
+    #[command(after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded.")]
+    Solve(SolveArgs),
+    /// Validate an instance without solving it.
+    #[command(after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column).")]
+    Check {
+        /// The instance file (TOML).
+        instance: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct SolveArgs {
+    /// The instance file (TOML).
+    instance: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// LP backend.
+    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
+    solver: Backend,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_INPUT } else { EXIT_OK };
+            let _ = error.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check { instance } => check(&instance),
+        Command::Solve(args) => solve(&args),
+    }
+}
+
+fn load(path: &Path) -> Result<Instance, i32> {
+    Instance::from_file(path).map_err(|errors| {
+        eprintln!("{errors}");
+        EXIT_INPUT
+    })
+}
+
+fn check(path: &Path) -> i32 {
+    match load(path) {
+        Ok(instance) => {
+            println!(
+                "{}: valid: {} resources, {} segments, {} customers",
+                path.display(),
+                instance.resources.len(),
+                instance.segments.len(),
+                instance.customers.len()
+            );
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}
+
+fn solve(args: &SolveArgs) -> i32 {
+    let instance = match load(&args.instance) {
+        Ok(instance) => instance,
+        Err(code) => return code,
+    };
+    let report = match analysis::solve(&instance, args.solver) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: internal: {error}");
+            return EXIT_INTERNAL;
+        }
+    };
+    let text = report::render(&instance, &report, args.format);
+    let written = match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
+    };
+    if let Err(message) = written {
+        eprintln!("error: {message}");
+        return EXIT_INPUT;
+    }
+    let code = report.status.exit_code();
+    if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {
+        // Pipelines reading JSON or CSV still learn the status on stderr.
+        eprintln!("capplan: status {:?}: no optimal plan", report.status);
+    }
+    code
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
+/// failure never leaves a half-written report where a previous one was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file_name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
+    let temporary = directory.join(format!(".{}.capplan-{}.tmp", file_name.to_string_lossy(), std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}

@@ -1,0 +1,104 @@
+//! Errors about the user's input, located in their file.
+//!
+//! Every problem with an instance is reported as a [`Diagnostic`]: the file, the line and column
+//! where the offending value starts, the dotted path of the field, and what was expected. The CLI
+//! prints them one per line and exits with code 2.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A source file as the user wrote it, kept so that byte offsets can be turned into lines and
+/// columns.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        SourceFile { path: path.into(), text, line_starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(exact) => exact,
+            Err(next) => next - 1,
+        };
+        let line_start = self.line_starts[line_index];
+        let column = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count());
+        (line_index + 1, column + 1)
+    }
+
+    /// A diagnostic located at the start of `span`.
+    pub fn diagnostic(&self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.line_column(span.start);
+        Diagnostic {
+            file: self.path.clone(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// Dotted path of the field, e.g. `customers[m1].floor_hours.service`; empty when the
+    /// problem is not about one field (a TOML syntax error).
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// All the problems found in one input, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputErrors(pub Vec<Diagnostic>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, diagnostic) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let source = SourceFile::new("x.toml", "a = 1\nbé = 2\n");
+        assert_eq!(source.line_column(0), (1, 1));
+        assert_eq!(source.line_column(6), (2, 1));
+        // "bé" is 3 bytes; the '=' after "bé " is at byte 10, character column 4.
+        assert_eq!(source.line_column(10), (2, 4));
+    }
+}

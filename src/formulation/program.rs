@@ -1,0 +1,98 @@
+//! A linear program in the form capplan reasons about: maximise `c x + constant` subject to rows
+//! `a x (<=|>=|=) b` written as the planner meant them, and bounds `lower <= x <= upper`.
+
+/// The sense of a row, as written: `Ge` rows are never rewritten as `Le`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Sense {
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "=")]
+    Eq,
+}
+
+impl Sense {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Sense::Le => "<=",
+            Sense::Ge => ">=",
+            Sense::Eq => "=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LpVariable {
+    pub name: String,
+    pub lower: f64,
+    pub upper: f64,
+    /// Objective coefficient (maximised).
+    pub objective: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LpRow {
+    pub name: String,
+    /// (variable index, coefficient); each variable at most once.
+    pub terms: Vec<(usize, f64)>,
+    pub sense: Sense,
+    pub rhs: f64,
+}
+
+/// Always a maximisation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinearProgram {
+    pub variables: Vec<LpVariable>,
+    pub rows: Vec<LpRow>,
+    pub objective_constant: f64,
+}
+
+impl LinearProgram {
+    pub fn add_variable(&mut self, name: String, lower: f64, upper: f64, objective: f64) -> usize {
+        self.variables.push(LpVariable { name, lower, upper, objective });
+        self.variables.len() - 1
+    }
+
+    /// Objective value of a point, constant included.
+    pub fn objective_value(&self, values: &[f64]) -> f64 {
+        self.objective_constant + self.variables.iter().zip(values).map(|(variable, value)| variable.objective * value).sum::<f64>()
+    }
+
+    /// Left-hand side of a row at a point.
+    pub fn row_activity(&self, row: usize, values: &[f64]) -> f64 {
+        self.rows[row].terms.iter().map(|&(variable, coefficient)| coefficient * values[variable]).sum()
+    }
+
+    /// Largest violation of a row or bound at a point, scaled by the size of the numbers
+    /// involved; 0 for a feasible point.
+    pub fn max_violation(&self, values: &[f64]) -> f64 {
+        let mut worst: f64 = 0.0;
+        for (index, row) in self.rows.iter().enumerate() {
+            let activity = self.row_activity(index, values);
+            let scale = 1.0 + row.rhs.abs();
+            let violation = match row.sense {
+                Sense::Le => activity - row.rhs,
+                Sense::Ge => row.rhs - activity,
+                Sense::Eq => (activity - row.rhs).abs(),
+            };
+            worst = worst.max(violation / scale);
+        }
+        for (variable, value) in self.variables.iter().zip(values) {
+            worst = worst.max((variable.lower - value) / (1.0 + variable.lower.abs()));
+            worst = worst.max((value - variable.upper) / (1.0 + variable.upper.abs()));
+        }
+        worst
+    }
+
+    /// Column view: for each variable, the (row, coefficient) pairs it appears in.
+    pub fn columns(&self) -> Vec<Vec<(usize, f64)>> {
+        let mut columns = vec![Vec::new(); self.variables.len()];
+        for (row_index, row) in self.rows.iter().enumerate() {
+            for &(variable, coefficient) in &row.terms {
+                columns[variable].push((row_index, coefficient));
+            }
+        }
+        columns
+    }
+}

@@ -1,0 +1,117 @@
+//! The instance file exactly as written: serde structures, every value wrapped in its span.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A table keyed by resource id (or `value` for share limits), e.g. `{ sales = 40 }`.
+pub type RawTable = BTreeMap<Spanned<String>, Spanned<f64>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstance {
+    pub plan: Spanned<RawPlan>,
+    #[serde(default)]
+    pub resources: Vec<Spanned<RawResource>>,
+    #[serde(default)]
+    pub segments: Vec<Spanned<RawSegment>>,
+    #[serde(default)]
+    pub customers: Vec<Spanned<RawCustomer>>,
+    pub diversification: Option<Spanned<RawDiversification>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    pub name: Spanned<String>,
+    pub period: Spanned<String>,
+    pub currency: Spanned<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResource {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    pub capacity_hours: Spanned<f64>,
+    pub cost_per_hour: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub expansion: Vec<Spanned<RawExpansion>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpansion {
+    pub id: Spanned<String>,
+    pub cost_per_hour: Spanned<f64>,
+    pub max_hours: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub min_hours: RawTable,
+    #[serde(default)]
+    pub max_hours: RawTable,
+    #[serde(default)]
+    pub min_share: RawTable,
+    #[serde(default)]
+    pub max_share: RawTable,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomer {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    pub segment: Option<Spanned<String>>,
+    #[serde(default)]
+    pub current_hours: RawTable,
+    #[serde(default)]
+    pub floor_hours: RawTable,
+    #[serde(default)]
+    pub cap_hours: RawTable,
+    #[serde(default)]
+    pub max_share: RawTable,
+    #[serde(default)]
+    pub response: BTreeMap<Spanned<String>, Spanned<RawResponse>>,
+    #[serde(default)]
+    pub expectations: BTreeMap<Spanned<String>, Spanned<RawExpectation>>,
+}
+
+/// Either `value_per_hour` (+ optional `max_hours`) or `points`; which one is checked in
+/// validation so that the message can say what is wrong.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResponse {
+    pub value_per_hour: Option<Spanned<f64>>,
+    pub max_hours: Option<Spanned<f64>>,
+    pub points: Option<Spanned<Vec<Spanned<(f64, f64)>>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpectationKind {
+    Hard,
+    Soft,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectation {
+    pub hours: Spanned<f64>,
+    pub kind: Spanned<ExpectationKind>,
+    pub penalty_per_hour: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiversification {
+    #[serde(default)]
+    pub max_customer_share: RawTable,
+}

@@ -1,0 +1,185 @@
+//! The validated domain model: an instance whose every number has been checked and whose every
+//! reference has been resolved to an index. Everything downstream of input takes only this.
+
+mod validate;
+
+pub use crate::input::ExpectationKind;
+pub use validate::validate;
+
+use crate::diagnostic::{InputErrors, SourceFile};
+
+/// A validated planning instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub plan: PlanHeader,
+    pub resources: Vec<Resource>,
+    pub segments: Vec<Segment>,
+    pub customers: Vec<Customer>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanHeader {
+    pub name: String,
+    pub period: String,
+    pub currency: String,
+    pub notes: Option<String>,
+}
+
+/// A pool of hours (sales, service, engineering, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    /// Hours available in the period.
+    pub capacity_hours: f64,
+    /// Currency per hour allocated.
+    pub cost_per_hour: f64,
+    pub expansion: Vec<ExpansionOption>,
+}
+
+/// Extra hours that can be bought for a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpansionOption {
+    pub id: String,
+    /// Currency per hour bought.
+    pub cost_per_hour: f64,
+    /// `None`: unlimited.
+    pub max_hours: Option<f64>,
+}
+
+/// What a share limit is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ShareBase {
+    /// The available hours (capacity plus expansion bought) of the resource with this index.
+    Resource(usize),
+    /// The plan's total response value.
+    Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub id: String,
+    pub name: String,
+    /// Per resource index.
+    pub min_hours: Vec<Option<f64>>,
+    pub max_hours: Vec<Option<f64>>,
+    pub min_share: Vec<(ShareBase, f64)>,
+    pub max_share: Vec<(ShareBase, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    pub segment: Option<usize>,
+    /// Per resource index: the status quo.
+    pub current_hours: Vec<f64>,
+    pub floor_hours: Vec<Option<f64>>,
+    pub cap_hours: Vec<Option<f64>>,
+    /// Effective share caps: the customer's own, else the instance-wide default.
+    pub max_share: Vec<(ShareBase, f64)>,
+    /// Per resource index.
+    pub responses: Vec<ResponseCurve>,
+    pub expectations: Vec<Option<Expectation>>,
+}
+
+/// The hours a customer expects of one resource.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expectation {
+    pub hours: f64,
+    pub kind: ExpectationKind,
+    /// Currency per hour of shortfall; 0 for hard expectations.
+    pub penalty_per_hour: f64,
+}
+
+/// A concave piecewise-linear response: value as a function of hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCurve {
+    /// Value with no hours at all (currency).
+    pub value_at_zero: f64,
+    /// Consecutive pieces from 0 hours on, with non-increasing value per hour. The last piece is
+    /// unbounded (`length_hours == None`).
+    pub pieces: Vec<CurvePiece>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePiece {
+    /// Currency per hour on this piece.
+    pub value_per_hour: f64,
+    /// Hours this piece spans; `None` for the unbounded last piece.
+    pub length_hours: Option<f64>,
+}
+
+impl ResponseCurve {
+    /// A resource with no response: hours return nothing.
+    pub fn flat() -> Self {
+        ResponseCurve { value_at_zero: 0.0, pieces: vec![CurvePiece { value_per_hour: 0.0, length_hours: None }] }
+    }
+
+    /// Value returned by `hours` hours.
+    pub fn value_at(&self, hours: f64) -> f64 {
+        let mut value = self.value_at_zero;
+        let mut remaining = hours.max(0.0);
+        for piece in &self.pieces {
+            let used = piece.length_hours.map_or(remaining, |length| remaining.min(length));
+            value += used * piece.value_per_hour;
+            remaining -= used;
+            if remaining <= 0.0 {
+                break;
+            }
+        }
+        value
+    }
+
+    /// Value of the next hour after `hours` (the right derivative).
+    pub fn marginal_value_at(&self, hours: f64) -> f64 {
+        let mut start = 0.0;
+        for piece in &self.pieces {
+            match piece.length_hours {
+                Some(length) if hours >= start + length - 1e-9 => start += length,
+                _ => return piece.value_per_hour,
+            }
+        }
+        self.pieces.last().map_or(0.0, |piece| piece.value_per_hour)
+    }
+}
+
+impl Instance {
+    /// Reads and validates an instance from TOML text; `path` is used in messages only.
+    pub fn from_toml_str(path: &str, text: &str) -> Result<Instance, InputErrors> {
+        let source = SourceFile::new(path, text);
+        let raw = crate::input::parse_raw(&source)?;
+        validate(&raw, &source)
+    }
+
+    /// Reads and validates an instance file.
+    pub fn from_file(path: &std::path::Path) -> Result<Instance, InputErrors> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            InputErrors(vec![crate::diagnostic::Diagnostic {
+                file: display.clone(),
+                line: 0,
+                column: 0,
+                field: String::new(),
+                message: format!("cannot read the instance file: {error}"),
+            }])
+        })?;
+        Self::from_toml_str(&display, &text)
+    }
+
+    pub fn resource_index(&self, id: &str) -> Option<usize> {
+        self.resources.iter().position(|resource| resource.id == id)
+    }
+
+    pub fn customer_index(&self, id: &str) -> Option<usize> {
+        self.customers.iter().position(|customer| customer.id == id)
+    }
+
+    /// The id a share base is written with in the instance and in constraint ids.
+    pub fn share_base_id(&self, base: ShareBase) -> &str {
+        match base {
+            ShareBase::Resource(resource) => &self.resources[resource].id,
+            ShareBase::Value => "value",
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! Validation: raw instance -> [`Instance`]. Every rule that makes an instance unusable is checked
+//! here and reported with its position; all problems are collected, not just the first.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::*;
+use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
+use crate::input::{ExpectationKind, RawInstance, RawResponse, RawTable};
+
+/// Validates a parsed instance. Returns every problem found, in file order.
+pub fn validate(raw: &RawInstance, source: &SourceFile) -> Result<Instance, InputErrors> {
+    let mut validator = Validator { source, errors: Vec::new() };
+    let instance = validator.instance(raw);
+    let mut errors = validator.errors;
+    if errors.is_empty() {
+        Ok(instance)
+    } else {
+        errors.sort_by_key(|error| (error.line, error.column));
+        errors.dedup();
+        Err(InputErrors(errors))
+    }
+}
+
+/// What a number may be.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// Finite and >= 0.
+    NonNegative,
+    /// Finite, any sign.
+    Finite,
+    /// A fraction in [0, 1].
+    Share,
+}
+
+struct Validator<'a> {
+    source: &'a SourceFile,
+    errors: Vec<Diagnostic>,
+}
+
+const MAX_ID_LENGTH: usize = 64;
+
+impl Validator<'_> {
+    fn error(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(self.source.diagnostic(span, field, message));
+    }
+
+    fn number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> f64 {
+        let number = *value.get_ref();
+        let problem = if !number.is_finite() {
+            Some(format!("expected a finite number, found {number}"))
+        } else {
+            match rule {
+                Rule::NonNegative if number < 0.0 => Some(format!("expected a number >= 0, found {number}")),
+                Rule::Share if !(0.0..=1.0).contains(&number) => {
+                    Some(format!("expected a share between 0 and 1 (0.25 means 25 %), found {number}"))
+                }
+                _ => None,
+            }
+        };
+        match problem {
+            Some(message) => {
+                self.error(value.span(), field, message);
+                0.0
+            }
+            // -0.0 would print as "-0" in reports.
+            None => number + 0.0,
+        }
+    }
+
+    fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
+        let text = id.get_ref();
+        let valid_start = text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let valid_chars = text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if text.is_empty() || text.len() > MAX_ID_LENGTH || !valid_start || !valid_chars {
+            self.error(
+                id.span(),
+                field,
+                format!(
+                    "invalid id {text:?}: expected 1 to {MAX_ID_LENGTH} characters from a-z A-Z 0-9 - _ ., starting with a letter or digit"
+                ),
+            );
+        }
+        text.clone()
+    }
+
+    fn non_empty(&mut self, text: &Spanned<String>, field: &str) -> String {
+        if text.get_ref().trim().is_empty() {
+            self.error(text.span(), field, "expected a non-empty string");
+        }
+        text.get_ref().clone()
+    }
+
+    /// Reports ids that occur twice.
+    fn unique<'s>(&mut self, ids: impl Iterator<Item = &'s Spanned<String>>, what: &str, field: &str) {
+        let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
+        for id in ids {
+            if let Some(first) = seen.get(id.get_ref().as_str()) {
+                let (line, _) = self.source.line_column(first.start);
+                self.error(id.span(), field, format!("duplicate {what} id {:?} (first defined on line {line})", id.get_ref()));
+            } else {
+                seen.insert(id.get_ref(), id.span());
+            }
+        }
+    }
+
+    fn instance(&mut self, raw: &RawInstance) -> Instance {
+        let plan = raw.plan.get_ref();
+        let header = PlanHeader {
+            name: self.non_empty(&plan.name, "plan.name"),
+            period: self.non_empty(&plan.period, "plan.period"),
+            currency: self.non_empty(&plan.currency, "plan.currency"),
+            notes: plan.notes.clone(),
+        };
+
+        if raw.resources.is_empty() {
+            self.error(raw.plan.span(), "resources", "at least one [[resources]] table is required");
+        }
+        self.unique(raw.resources.iter().map(|r| &r.get_ref().id), "resource", "resources.id");
+        let resources: Vec<Resource> = raw.resources.iter().map(|raw_resource| self.resource(raw_resource.get_ref())).collect();
+        let resource_ids: Vec<String> = resources.iter().map(|r| r.id.clone()).collect();
+
+        self.unique(raw.segments.iter().map(|s| &s.get_ref().id), "segment", "segments.id");
+        let segments: Vec<Segment> = raw.segments.iter().map(|raw_segment| self.segment(raw_segment.get_ref(), &resource_ids)).collect();
+        let segment_ids: Vec<String> = segments.iter().map(|s| s.id.clone()).collect();
+
+        let default_shares = match &raw.diversification {
+            Some(diversification) => {
+                self.share_table(&diversification.get_ref().max_customer_share, "diversification.max_customer_share", &resource_ids)
+            }
+            None => Vec::new(),
+        };
+
+        if raw.customers.is_empty() {
+            self.error(raw.plan.span(), "customers", "at least one [[customers]] table is required");
+        }
+        self.unique(raw.customers.iter().map(|c| &c.get_ref().id), "customer", "customers.id");
+        let customers = raw
+            .customers
+            .iter()
+            .map(|raw_customer| self.customer(raw_customer, &resource_ids, &segment_ids, &default_shares))
+            .collect();
+
+        Instance { plan: header, resources, segments, customers }
+    }
+
+    fn resource(&mut self, raw: &crate::input::RawResource) -> Resource {
+        let id = self.id(&raw.id, "resources.id");
+        let field = format!("resources[{id}]");
+        if id == "value" {
+            self.error(raw.id.span(), format!("{field}.id"), "the resource id \"value\" is reserved for value shares; choose another id");
+        }
+        let capacity_hours = self.number(&raw.capacity_hours, &format!("{field}.capacity_hours"), Rule::NonNegative);
+        let cost_per_hour =
+            raw.cost_per_hour.as_ref().map_or(0.0, |cost| self.number(cost, &format!("{field}.cost_per_hour"), Rule::NonNegative));
+        self.unique(raw.expansion.iter().map(|e| &e.get_ref().id), "expansion option", &format!("{field}.expansion.id"));
+        let expansion = raw
+            .expansion
+            .iter()
+            .map(|option| {
+                let option = option.get_ref();
+                let option_id = self.id(&option.id, &format!("{field}.expansion.id"));
+                let option_field = format!("{field}.expansion[{option_id}]");
+                ExpansionOption {
+                    cost_per_hour: self.number(&option.cost_per_hour, &format!("{option_field}.cost_per_hour"), Rule::NonNegative),
+                    max_hours: option.max_hours.as_ref().map(|max| self.number(max, &format!("{option_field}.max_hours"), Rule::NonNegative)),
+                    id: option_id,
+                }
+            })
+            .collect();
+        Resource { name: raw.name.clone().unwrap_or_else(|| id.clone()), id, capacity_hours, cost_per_hour, expansion }
+    }
+
+    fn resource_key(&mut self, key: &Spanned<String>, field: &str, resource_ids: &[String]) -> Option<usize> {
+        let found = resource_ids.iter().position(|id| id == key.get_ref());
+        if found.is_none() {
+            self.error(
+                key.span(),
+                format!("{field}.{}", key.get_ref()),
+                format!("unknown resource {:?}; the resources are: {}", key.get_ref(), resource_ids.join(", ")),
+            );
+        }
+        found
+    }
+
+    /// A table of hours keyed by resource id, as one optional number per resource.
+    fn hours_table(&mut self, table: &RawTable, field: &str, resource_ids: &[String]) -> Vec<Option<f64>> {
+        let mut hours = vec![None; resource_ids.len()];
+        for (key, value) in table {
+            let number = self.number(value, &format!("{field}.{}", key.get_ref()), Rule::NonNegative);
+            if let Some(resource) = self.resource_key(key, field, resource_ids) {
+                hours[resource] = Some(number);
+            }
+        }
+        hours
+    }
+
+    /// A table of shares keyed by resource id or `value`.
+    fn share_table(&mut self, table: &RawTable, field: &str, resource_ids: &[String]) -> Vec<(ShareBase, f64)> {
+        let mut shares = Vec::new();
+        for (key, value) in table {
+            let share = self.number(value, &format!("{field}.{}", key.get_ref()), Rule::Share);
+            if key.get_ref() == "value" {
+                shares.push((ShareBase::Value, share));
+            } else if let Some(resource) = resource_ids.iter().position(|id| id == key.get_ref()) {
+                shares.push((ShareBase::Resource(resource), share));
+            } else {
+                self.error(
+                    key.span(),
+                    format!("{field}.{}", key.get_ref()),
+                    format!("unknown share base {:?}; expected \"value\" or a resource: {}", key.get_ref(), resource_ids.join(", ")),
+                );
+            }
+        }
+        shares.sort_by_key(|(base, _)| *base);
+        shares
+    }
+
+    fn segment(&mut self, raw: &crate::input::RawSegment, resource_ids: &[String]) -> Segment {
+        let id = self.id(&raw.id, "segments.id");
+        let field = format!("segments[{id}]");
+        let min_hours = self.hours_table(&raw.min_hours, &format!("{field}.min_hours"), resource_ids);
+        let max_hours = self.hours_table(&raw.max_hours, &format!("{field}.max_hours"), resource_ids);
+        for (key, value) in &raw.min_hours {
+            if let Some(resource) = resource_ids.iter().position(|r| r == key.get_ref())
+                && let (Some(min), Some(max)) = (min_hours[resource], max_hours[resource])
+                && min > max
+            {
+                self.error(
+                    value.span(),
+                    format!("{field}.min_hours.{}", key.get_ref()),
+                    format!("min_hours {min} is above max_hours {max} for the same resource"),
+                );
+            }
+        }
+        let min_share = self.share_table(&raw.min_share, &format!("{field}.min_share"), resource_ids);
+        let max_share = self.share_table(&raw.max_share, &format!("{field}.max_share"), resource_ids);
+        for (key, value) in &raw.min_share {
+            let min = *value.get_ref();
+            if let Some(&(_, max)) = max_share.iter().find(|(base, _)| share_key_matches(*base, key.get_ref(), resource_ids))
+                && min > max
+            {
+                self.error(
+                    value.span(),
+                    format!("{field}.min_share.{}", key.get_ref()),
+                    format!("min_share {min} is above max_share {max} for the same base"),
+                );
+            }
+        }
+        Segment { name: raw.name.clone().unwrap_or_else(|| id.clone()), id, min_hours, max_hours, min_share, max_share }
+    }
+
+    fn customer(
+        &mut self,
+        raw: &Spanned<crate::input::RawCustomer>,
+        resource_ids: &[String],
+        segment_ids: &[String],
+        default_shares: &[(ShareBase, f64)],
+    ) -> Customer {
+        let span = raw.span();
+        let raw = raw.get_ref();
+        let id = self.id(&raw.id, "customers.id");
+        let field = format!("customers[{id}]");
+
+        let segment = match &raw.segment {
+            Some(segment) => {
+                let found = segment_ids.iter().position(|s| s == segment.get_ref());
+                if found.is_none() {
+                    let known = if segment_ids.is_empty() { "none are declared".to_string() } else { segment_ids.join(", ") };
+                    self.error(
+                        segment.span(),
+                        format!("{field}.segment"),
+                        format!("unknown segment {:?}; declared segments: {known} (declare it in a [[segments]] table)", segment.get_ref()),
+                    );
+                }
+                found
+            }
+            None => {
+                if !segment_ids.is_empty() {
+                    self.error(
+                        span.clone(),
+                        format!("{field}.segment"),
+                        format!("missing field `segment`: segments are declared, so every customer names one of: {}", segment_ids.join(", ")),
+                    );
+                }
+                None
+            }
+        };
+
+        let current_hours =
+            self.hours_table(&raw.current_hours, &format!("{field}.current_hours"), resource_ids).into_iter().map(|h| h.unwrap_or(0.0)).collect();
+        let floor_hours = self.hours_table(&raw.floor_hours, &format!("{field}.floor_hours"), resource_ids);
+        let cap_hours = self.hours_table(&raw.cap_hours, &format!("{field}.cap_hours"), resource_ids);
+        for (key, value) in &raw.floor_hours {
+            if let Some(resource) = resource_ids.iter().position(|r| r == key.get_ref())
+                && let (Some(floor), Some(cap)) = (floor_hours[resource], cap_hours[resource])
+                && floor > cap
+            {
+                self.error(
+                    value.span(),
+                    format!("{field}.floor_hours.{}", key.get_ref()),
+                    format!("floor of {floor} hours is above the cap of {cap} hours for the same resource"),
+                );
+            }
+        }
+
+        let mut max_share = self.share_table(&raw.max_share, &format!("{field}.max_share"), resource_ids);
+        for &(base, share) in default_shares {
+            if !max_share.iter().any(|(own, _)| *own == base) {
+                max_share.push((base, share));
+            }
+        }
+        max_share.sort_by_key(|(base, _)| *base);
+
+        let mut responses = vec![ResponseCurve::flat(); resource_ids.len()];
+        for (key, response) in &raw.response {
+            let response_field = format!("{field}.response.{}", key.get_ref());
+            let curve = self.response(response, &response_field, &id, key.get_ref());
+            if let Some(resource) = self.resource_key(key, &format!("{field}.response"), resource_ids)
+                && let Some(curve) = curve
+            {
+                responses[resource] = curve;
+            }
+        }
+
+        let mut expectations = vec![None; resource_ids.len()];
+        for (key, expectation) in &raw.expectations {
+            let expectation_field = format!("{field}.expectations.{}", key.get_ref());
+            let raw_expectation = expectation.get_ref();
+            let hours = self.number(&raw_expectation.hours, &format!("{expectation_field}.hours"), Rule::NonNegative);
+            let kind = *raw_expectation.kind.get_ref();
+            let penalty_per_hour = match (kind, &raw_expectation.penalty_per_hour) {
+                (ExpectationKind::Soft, Some(penalty)) => self.number(penalty, &format!("{expectation_field}.penalty_per_hour"), Rule::NonNegative),
+                (ExpectationKind::Soft, None) => {
+                    self.error(
+                        expectation.span(),
+                        format!("{expectation_field}.penalty_per_hour"),
+                        "missing field `penalty_per_hour`: a soft expectation needs the value at risk per hour of shortfall",
+                    );
+                    0.0
+                }
+                (ExpectationKind::Hard, Some(penalty)) => {
+                    self.error(
+                        penalty.span(),
+                        format!("{expectation_field}.penalty_per_hour"),
+                        "a hard expectation must be met and has no penalty; remove penalty_per_hour or make the expectation kind = \"soft\"",
+                    );
+                    0.0
+                }
+                (ExpectationKind::Hard, None) => 0.0,
+            };
+            if let Some(resource) = self.resource_key(key, &format!("{field}.expectations"), resource_ids) {
+                expectations[resource] = Some(Expectation { hours, kind, penalty_per_hour });
+            }
+        }
+
+        Customer {
+            name: raw.name.clone().unwrap_or_else(|| id.clone()),
+            id,
+            segment,
+            current_hours,
+            floor_hours,
+            cap_hours,
+            max_share,
+            responses,
+            expectations,
+        }
+    }
+
+    fn response(&mut self, response: &Spanned<RawResponse>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
+        let raw = response.get_ref();
+        match (&raw.value_per_hour, &raw.points) {
+            (Some(_), Some(points)) => {
+                self.error(points.span(), field, "give either value_per_hour (with optional max_hours) or points, not both");
+                None
+            }
+            (None, None) => {
+                self.error(response.span(), field, "missing response: give value_per_hour (with optional max_hours) or points = [[hours, value], ...]");
+                None
+            }
+            (Some(value_per_hour), None) => {
+                let value_per_hour = self.number(value_per_hour, &format!("{field}.value_per_hour"), Rule::Finite);
+                let max_hours = raw.max_hours.as_ref().map(|max| (self.number(max, &format!("{field}.max_hours"), Rule::NonNegative), max.span()));
+                let pieces = match max_hours {
+                    Some((max_hours, _)) if max_hours > 0.0 => vec![
+                        CurvePiece { value_per_hour, length_hours: Some(max_hours) },
+                        CurvePiece { value_per_hour: value_per_hour.min(0.0), length_hours: None },
+                    ],
+                    Some((_, span)) => {
+                        self.error(span, format!("{field}.max_hours"), "expected a saturation point above 0 hours");
+                        return None;
+                    }
+                    None => vec![CurvePiece { value_per_hour, length_hours: None }],
+                };
+                Some(ResponseCurve { value_at_zero: 0.0, pieces })
+            }
+            (None, Some(points)) => {
+                if let Some(max) = &raw.max_hours {
+                    self.error(max.span(), format!("{field}.max_hours"), "max_hours goes with value_per_hour; with points, the last point is the saturation point");
+                }
+                self.points(points, field, customer, resource)
+            }
+        }
+    }
+
+    fn points(&mut self, points: &Spanned<Vec<Spanned<(f64, f64)>>>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
+        let field = format!("{field}.points");
+        let list = points.get_ref();
+        if list.len() < 2 {
+            self.error(points.span(), &field, "expected at least two points [hours, value], the first at 0 hours");
+            return None;
+        }
+        let errors_before = self.errors.len();
+        for (index, point) in list.iter().enumerate() {
+            let (hours, value) = *point.get_ref();
+            if !hours.is_finite() || !value.is_finite() {
+                self.error(point.span(), format!("{field}[{index}]"), format!("expected finite numbers, found [{hours}, {value}]"));
+            } else if hours < 0.0 {
+                self.error(point.span(), format!("{field}[{index}]"), format!("expected hours >= 0, found {hours}"));
+            }
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        let first = *list[0].get_ref();
+        if first.0 != 0.0 {
+            self.error(list[0].span(), format!("{field}[0]"), format!("the first point must be at 0 hours (the value with no effort), found {} hours", first.0));
+            return None;
+        }
+        for index in 1..list.len() {
+            let (previous, current) = (list[index - 1].get_ref().0, list[index].get_ref().0);
+            if current <= previous {
+                self.error(
+                    list[index].span(),
+                    format!("{field}[{index}]"),
+                    format!("hours must increase from point to point: {current} follows {previous}"),
+                );
+                return None;
+            }
+        }
+        let mut pieces: Vec<CurvePiece> = Vec::with_capacity(list.len());
+        for index in 1..list.len() {
+            let (h0, v0) = *list[index - 1].get_ref();
+            let (h1, v1) = *list[index].get_ref();
+            pieces.push(CurvePiece { value_per_hour: (v1 - v0) / (h1 - h0), length_hours: Some(h1 - h0) });
+        }
+        for index in 1..pieces.len() {
+            let (before, after) = (pieces[index - 1].value_per_hour, pieces[index].value_per_hour);
+            // A relative tolerance: judged points written with rounded values must not be refused.
+            if after > before + 1e-9 * before.abs().max(after.abs()).max(1.0) {
+                let fmt = |i: usize| {
+                    let (h, v) = *list[i].get_ref();
+                    format!("[{h}, {v}]")
+                };
+                self.error(
+                    list[index + 1].span(),
+                    format!("{field}[{}]", index + 1),
+                    format!(
+                        "the response of customer {customer:?} to {resource} hours is not concave: the value per hour rises from {before:.2} \
+                         ({} -> {}) to {after:.2} ({} -> {}). A rising value per hour cannot be planned as a linear program; \
+                         adjust the points so that each stretch returns no more per hour than the one before",
+                        fmt(index - 1),
+                        fmt(index),
+                        fmt(index),
+                        fmt(index + 1)
+                    ),
+                );
+                return None;
+            }
+        }
+        let last_slope = pieces.last().map_or(0.0, |piece| piece.value_per_hour);
+        // Beyond the last point: saturation (flat) if the curve was rising; if it was falling it
+        // keeps falling at the same rate, because a curve that flattened out again would not be
+        // concave.
+        pieces.push(CurvePiece { value_per_hour: last_slope.min(0.0), length_hours: None });
+        Some(ResponseCurve { value_at_zero: first.1, pieces })
+    }
+}
+
+fn share_key_matches(base: ShareBase, key: &str, resource_ids: &[String]) -> bool {
+    match base {
+        ShareBase::Value => key == "value",
+        ShareBase::Resource(index) => resource_ids[index] == key,
+    }
+}

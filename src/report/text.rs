@@ -1,0 +1,358 @@
+//! The text report: what a planner reads. Aligned tables, then shadow prices in planner words.
+
+use std::fmt::Write;
+
+use super::format::{hours, money, percent};
+use super::table::Table;
+use crate::analysis::{ConstraintResult, Plan, SolveReport, Status};
+use crate::formulation::Sense;
+use crate::model::{ExpectationKind, Instance};
+
+/// Changes smaller than this many hours are not listed as moves.
+const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+/// Shadow prices smaller than this (currency) are treated as zero in planner words.
+const PRICE_THRESHOLD: f64 = 0.005;
+
+pub fn render(instance: &Instance, report: &SolveReport) -> String {
+    let mut out = String::new();
+    let plan_header = &instance.plan;
+    let _ = writeln!(out, "capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency);
+    let _ = writeln!(out, "Solver: {}", report.backend);
+    match report.status {
+        Status::Optimal => {}
+        Status::Infeasible => {
+            let _ = writeln!(out, "Status: infeasible. No plan meets all constraints.");
+            let _ = writeln!(
+                out,
+                "Check that floors, hard expectations and segment minimums of each resource fit within its capacity, \
+                 and that no floor or expectation exceeds a cap or share cap."
+            );
+            return out;
+        }
+        Status::Unbounded => {
+            let _ = writeln!(out, "Status: unbounded. The value can grow without limit.");
+            let _ = writeln!(
+                out,
+                "An expansion option without max_hours feeds a response without saturation (value_per_hour without max_hours) \
+                 that returns more than the expansion costs. Give the option a max_hours or the response a max_hours."
+            );
+            return out;
+        }
+    }
+    let Some(plan) = &report.plan else {
+        return out;
+    };
+    let currency = plan_header.currency.as_str();
+    let _ = writeln!(out, "Status: optimal");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Contribution (objective): {} {currency}", money(plan.objective));
+    let _ = writeln!(
+        out,
+        "  = value {} - hour costs {} - expansion {} - expectation penalties {}",
+        money(plan.totals.value),
+        money(plan.totals.hour_cost),
+        money(plan.totals.expansion_cost),
+        money(plan.totals.penalty_cost)
+    );
+
+    resources_section(&mut out, plan, currency);
+    plan_section(&mut out, instance, plan);
+    if !instance.segments.is_empty() {
+        segments_section(&mut out, instance, plan);
+    }
+    binding_section(&mut out, plan);
+    words_section(&mut out, instance, plan, currency);
+    expectations_section(&mut out, plan);
+    changes_section(&mut out, plan);
+    reduced_costs_section(&mut out, plan, currency);
+    out
+}
+
+fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
+    let _ = writeln!(out, "\nResources (hours)");
+    let mut table = Table::new(&[
+        ("resource", false),
+        ("capacity", true),
+        ("expansion", true),
+        ("available", true),
+        ("allocated", true),
+        ("current", true),
+        ("utilisation", true),
+        (&format!("1 more hour ({currency})"), true),
+    ]);
+    for resource in &plan.resources {
+        table.row(vec![
+            resource.resource.clone(),
+            hours(resource.capacity_hours),
+            hours(resource.expansion_hours),
+            hours(resource.available_hours),
+            hours(resource.allocated_hours),
+            hours(resource.current_hours),
+            percent(resource.utilisation),
+            money(resource.shadow_price),
+        ]);
+    }
+    table.render(out);
+    let bought: Vec<_> = plan.expansions.iter().filter(|e| e.hours > MOVE_THRESHOLD_HOURS).collect();
+    if !bought.is_empty() {
+        let _ = writeln!(out, "\nExpansion bought");
+        let mut table = Table::new(&[("resource", false), ("option", false), ("hours", true), ("max hours", true), ("cost/hour", true), ("cost", true)]);
+        for expansion in bought {
+            table.row(vec![
+                expansion.resource.clone(),
+                expansion.option.clone(),
+                hours(expansion.hours),
+                expansion.max_hours.map_or("unlimited".to_string(), hours),
+                money(expansion.cost_per_hour),
+                money(expansion.cost),
+            ]);
+        }
+        table.render(out);
+    }
+}
+
+fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
+    let _ = writeln!(out, "\nPlan (hours per customer and resource; money in {})", instance.plan.currency);
+    let mut columns: Vec<(&str, bool)> = vec![("customer", false)];
+    if !instance.segments.is_empty() {
+        columns.push(("segment", false));
+    }
+    for resource in &instance.resources {
+        columns.push((resource.id.as_str(), true));
+    }
+    columns.extend([("value", true), ("cost", true), ("penalty", true), ("contribution", true)]);
+    let mut table = Table::new(&columns);
+    for customer in &plan.customers {
+        let mut row = vec![customer.customer.clone()];
+        if !instance.segments.is_empty() {
+            row.push(customer.segment.clone().unwrap_or_default());
+        }
+        row.extend(customer.hours.iter().map(|&h| hours(h)));
+        row.extend([money(customer.value), money(customer.hour_cost), money(customer.penalty_cost), money(customer.contribution)]);
+        table.row(row);
+    }
+    let mut total = vec!["total".to_string()];
+    if !instance.segments.is_empty() {
+        total.push(String::new());
+    }
+    total.extend(plan.resources.iter().map(|resource| hours(resource.allocated_hours)));
+    total.extend([
+        money(plan.totals.value),
+        money(plan.totals.hour_cost),
+        money(plan.totals.penalty_cost),
+        money(plan.totals.value - plan.totals.hour_cost - plan.totals.penalty_cost),
+    ]);
+    table.row(total);
+    table.render(out);
+}
+
+fn segments_section(out: &mut String, instance: &Instance, plan: &Plan) {
+    let _ = writeln!(out, "\nSegments");
+    let mut columns: Vec<(&str, bool)> = vec![("segment", false), ("customers", true)];
+    for resource in &instance.resources {
+        columns.push((resource.id.as_str(), true));
+    }
+    columns.extend([("value", true), ("value share", true), ("contribution", true)]);
+    let mut table = Table::new(&columns);
+    for segment in &plan.segments {
+        let mut row = vec![segment.segment.clone(), segment.customers.to_string()];
+        row.extend(segment.hours.iter().map(|&h| hours(h)));
+        let share = if plan.totals.value.abs() > 0.0 { segment.value / plan.totals.value } else { 0.0 };
+        row.extend([money(segment.value), percent(share), money(segment.contribution)]);
+        table.row(row);
+    }
+    table.render(out);
+}
+
+fn limit_text(constraint: &ConstraintResult) -> String {
+    if constraint.unit == "hour" { format!("{} h", hours(constraint.limit)) } else { percent(constraint.limit) }
+}
+
+fn actual_text(constraint: &ConstraintResult) -> String {
+    if constraint.unit == "hour" { format!("{} h", hours(constraint.actual)) } else { percent(constraint.actual) }
+}
+
+fn binding_section(out: &mut String, plan: &Plan) {
+    let _ = writeln!(out, "\nBinding constraints (the plan sits on these limits)");
+    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+    for constraint in plan.constraints.iter().filter(|c| c.binding) {
+        table.row(vec![
+            constraint.id.clone(),
+            constraint.sense.symbol().to_string(),
+            limit_text(constraint),
+            actual_text(constraint),
+            money(constraint.shadow_price),
+            constraint.unit.to_string(),
+        ]);
+    }
+    if table.is_empty() {
+        let _ = writeln!(out, "  none: no limit binds");
+    } else {
+        table.render(out);
+    }
+}
+
+fn words_section(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
+    let _ = writeln!(out, "\nWhat the limits are worth (shadow prices, valid at the margin)");
+    let mut lines = Vec::new();
+    for resource in &plan.resources {
+        let price = resource.shadow_price;
+        lines.push(if price.abs() >= PRICE_THRESHOLD {
+            format!("One more {} hour is worth {} {currency}.", resource.name, money(price))
+        } else {
+            format!(
+                "One more {} hour is worth nothing: {} of {} available hours are used.",
+                resource.name,
+                hours(resource.allocated_hours),
+                hours(resource.available_hours)
+            )
+        });
+    }
+    for constraint in &plan.constraints {
+        if constraint.family == "capacity" || constraint.shadow_price.abs() < PRICE_THRESHOLD {
+            continue;
+        }
+        lines.push(constraint_words(instance, constraint, currency));
+    }
+    for line in lines {
+        let _ = writeln!(out, "  - {line}");
+    }
+}
+
+/// One sentence per constraint with a non-zero shadow price, in the planner's terms.
+fn constraint_words(instance: &Instance, constraint: &ConstraintResult, currency: &str) -> String {
+    let price = money(constraint.shadow_price.abs());
+    let (subject, object) = split_id(&constraint.id);
+    let resource_name = |id: &str| instance.resource_index(id).map_or(id.to_string(), |r| instance.resources[r].name.clone());
+    match constraint.family {
+        "expansion_limit" => format!("One more hour of {object} for {} would be worth {price} {currency} net of its cost.", resource_name(&subject)),
+        "floor" => format!(
+            "The floor of {} {} hours for {subject} costs {price} {currency} per hour: lowering it by one hour would gain {price} {currency}.",
+            hours(constraint.limit),
+            resource_name(&object)
+        ),
+        "cap" => format!(
+            "The cap of {} {} hours for {subject} costs {price} {currency} per hour: allowing one more hour would be worth {price} {currency}.",
+            hours(constraint.limit),
+            resource_name(&object)
+        ),
+        "expectation" => format!(
+            "Honouring {subject}'s expectation of {} {} hours costs {price} {currency} per hour at the margin.",
+            hours(constraint.limit),
+            resource_name(&object)
+        ),
+        "share_cap" => {
+            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", resource_name(&subject)) };
+            format!(
+                "Raising {object}'s cap on its share of {base} ({}) by one percentage point would be worth {price} {currency}.",
+                percent(constraint.limit)
+            )
+        }
+        "segment_min_hours" | "segment_max_hours" => {
+            let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
+            format!(
+                "The {what} of {} {} hours for segment {subject} costs {price} {currency} per hour: {direction} it by one hour would gain {price} {currency}.",
+                hours(constraint.limit),
+                resource_name(&object)
+            )
+        }
+        "segment_min_share" | "segment_max_share" => {
+            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", resource_name(&subject)) };
+            let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
+            format!(
+                "The {what} share of {base} for segment {object} ({}) binds: {direction} it by one percentage point would gain {price} {currency}.",
+                percent(constraint.limit)
+            )
+        }
+        _ => format!("{}: {} {currency} per {}.", constraint.id, money(constraint.shadow_price), constraint.unit),
+    }
+}
+
+/// `floor[m1/service]` -> ("m1", "service").
+fn split_id(id: &str) -> (String, String) {
+    let inner = id.split_once('[').map_or("", |(_, rest)| rest.trim_end_matches(']'));
+    let (a, b) = inner.split_once('/').unwrap_or((inner, ""));
+    (a.to_string(), b.to_string())
+}
+
+fn expectations_section(out: &mut String, plan: &Plan) {
+    if plan.expectations.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nPartner expectations (what the customer expects vs what the plan gives)");
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("kind", false),
+        ("expected", true),
+        ("current", true),
+        ("planned", true),
+        ("shortfall", true),
+        ("penalty", true),
+    ]);
+    for gap in &plan.expectations {
+        table.row(vec![
+            gap.customer.clone(),
+            gap.resource.clone(),
+            match gap.kind {
+                ExpectationKind::Hard => "hard".to_string(),
+                ExpectationKind::Soft => "soft".to_string(),
+            },
+            hours(gap.expected_hours),
+            hours(gap.current_hours),
+            hours(gap.planned_hours),
+            hours(gap.shortfall_hours),
+            money(gap.penalty_cost),
+        ]);
+    }
+    table.render(out);
+}
+
+fn changes_section(out: &mut String, plan: &Plan) {
+    let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
+    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
+    // Ties are broken by customer and resource so that the order never depends on the solver.
+    moves.sort_by(|a, b| {
+        b.change_hours.abs().total_cmp(&a.change_hours.abs()).then_with(|| a.customer.cmp(&b.customer)).then_with(|| a.resource.cmp(&b.resource))
+    });
+    if moves.is_empty() {
+        let _ = writeln!(out, "  none: the plan keeps the current hours");
+        return;
+    }
+    let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
+    for allocation in moves {
+        table.row(vec![
+            allocation.customer.clone(),
+            allocation.resource.clone(),
+            hours(allocation.current_hours),
+            hours(allocation.hours),
+            format!("{}{}", if allocation.change_hours > 0.0 { "+" } else { "" }, hours(allocation.change_hours)),
+        ]);
+    }
+    table.render(out);
+}
+
+fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str) {
+    let _ = writeln!(out, "\nReduced costs (allocations held at zero, a floor or a cap; {currency} per hour)");
+    let mut table = Table::new(&[("customer", false), ("resource", false), ("hours", true), ("next hour returns", true), ("reduced cost", true), ("reading", false)]);
+    for allocation in plan.allocations.iter().filter(|a| a.reduced_cost.abs() >= PRICE_THRESHOLD) {
+        let reading = if allocation.reduced_cost < 0.0 {
+            format!("an hour must return {} more to get more hours", money(-allocation.reduced_cost))
+        } else {
+            format!("held down by its cap, which costs {} per hour", money(allocation.reduced_cost))
+        };
+        table.row(vec![
+            allocation.customer.clone(),
+            allocation.resource.clone(),
+            hours(allocation.hours),
+            money(allocation.marginal_value),
+            money(allocation.reduced_cost),
+            reading,
+        ]);
+    }
+    if table.is_empty() {
+        let _ = writeln!(out, "  none");
+    } else {
+        table.render(out);
+    }
+}

@@ -1,0 +1,101 @@
+//! Solving a [`LinearProgram`]: one adapter per backend, behind one function.
+//!
+//! The status is data ([`LpOutcome`]), never inferred from a missing value, and each adapter
+//! checks what its solver crate reports rather than trusting it: clarabel through good_lp turns
+//! an unbounded problem into a "success", so its own status is read here.
+
+mod good_lp_adapter;
+
+use std::fmt;
+
+use crate::formulation::{LinearProgram, Sense};
+
+/// A solver backend. Both are pure Rust and always built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Simplex (microlp): vertex solutions, the default.
+    Microlp,
+    /// Interior point (clarabel): faster on large models; solutions are not vertices.
+    Clarabel,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Microlp => "microlp",
+            Backend::Clarabel => "clarabel",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LpOutcome {
+    Optimal { values: Vec<f64>, objective: f64 },
+    Infeasible,
+    Unbounded,
+}
+
+/// The solver failed for a reason other than infeasibility or unboundedness (numerical trouble,
+/// an internal error of the solver crate). capplan reports it as an internal error, exit code 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolveError(pub String);
+
+impl fmt::Display for SolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SolveError {}
+
+/// Feasibility tolerance used to accept a solver's point, relative to the size of the numbers.
+pub const FEASIBILITY_TOLERANCE: f64 = 1e-6;
+
+/// Solves `lp` with `backend`. A row without terms is checked here (`0 <= 5` holds, `0 >= 5`
+/// makes the problem infeasible) because solvers differ in how they take empty rows.
+pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, SolveError> {
+    for row in lp.rows.iter().filter(|row| row.terms.is_empty()) {
+        let holds = match row.sense {
+            Sense::Le => 0.0 <= row.rhs + FEASIBILITY_TOLERANCE,
+            Sense::Ge => 0.0 >= row.rhs - FEASIBILITY_TOLERANCE,
+            Sense::Eq => row.rhs.abs() <= FEASIBILITY_TOLERANCE,
+        };
+        if !holds {
+            return Ok(LpOutcome::Infeasible);
+        }
+    }
+    for variable in &lp.variables {
+        if variable.lower > variable.upper {
+            return Ok(LpOutcome::Infeasible);
+        }
+    }
+    // A solver crate that panics (singular matrices have been seen to do that) must not take
+    // the program down: the planner gets an internal error with the message instead.
+    let outcome = std::panic::catch_unwind(|| good_lp_adapter::solve(lp, backend)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Err(SolveError(format!("the {backend} solver failed internally: {message}")))
+    })?;
+    if let LpOutcome::Optimal { values, .. } = &outcome {
+        let violation = lp.max_violation(values);
+        // Interior-point points sit a little inside or outside the bounds; accept what the
+        // solver's own tolerance explains, refuse anything worse.
+        if violation > 1e-5 {
+            return Err(SolveError(format!(
+                "the {backend} solver returned a point that violates the constraints by {violation:.3e} (relative); the result is not trustworthy"
+            )));
+        }
+    }
+    Ok(outcome)
+}
