@@ -1,0 +1,158 @@
+//! Checks shared by the property tests and the example-instance tests: a reported plan must be
+//! feasible, its shadow prices must satisfy strong duality and complementary slackness, and
+//! re-solving with a right-hand side moved by one unit must agree with the reported price.
+
+#![allow(dead_code)]
+
+use capplan::analysis::{Plan, Status, solve_formulation};
+use capplan::formulation::{Formulation, LinearProgram, Sense};
+use capplan::model::Instance;
+use capplan::solve::{Backend, LpOutcome, solve_lp};
+
+/// Relative tolerance for comparisons of objective values.
+pub const TOLERANCE: f64 = 1e-6;
+
+fn close(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= TOLERANCE * (1.0 + scale.abs())
+}
+
+/// A scale for tolerances: the largest objective coefficient or right-hand side in the LP.
+fn lp_scale(lp: &LinearProgram) -> f64 {
+    lp.variables.iter().map(|v| v.objective.abs()).chain(lp.rows.iter().map(|r| r.rhs.abs())).fold(1.0, f64::max)
+}
+
+/// Solves and returns the formulation and plan; panics unless the status is optimal.
+pub fn solve_optimal(instance: &Instance, backend: Backend) -> (Formulation, Plan) {
+    let formulation = capplan::formulation::formulate(instance);
+    let report = solve_formulation(instance, &formulation, backend).expect("solve succeeds");
+    assert_eq!(report.status, Status::Optimal, "instance {} is not optimal", instance.plan.name);
+    (formulation, report.plan.expect("optimal has a plan"))
+}
+
+/// The plan satisfies every row and bound.
+pub fn assert_feasible(lp: &LinearProgram, plan: &Plan) {
+    let violation = lp.max_violation(&plan.lp.values);
+    assert!(violation <= 1e-6, "plan violates the constraints by {violation}");
+}
+
+/// Strong duality and dual feasibility, recomputed from the reported row duals alone:
+/// with d = c - A'y, the dual objective is b'y + sum over finite upper bounds of u max(d, 0)
+/// - sum over finite lower bounds of l max(-d, 0) + constant, and must equal the optimum.
+pub fn assert_strong_duality(lp: &LinearProgram, plan: &Plan) {
+    let y = &plan.lp.row_duals;
+    let scale = lp_scale(lp);
+    for (row, dual) in lp.rows.iter().zip(y) {
+        match row.sense {
+            Sense::Le => assert!(*dual >= -TOLERANCE * scale, "{}: <= row with negative dual {dual}", row.name),
+            Sense::Ge => assert!(*dual <= TOLERANCE * scale, "{}: >= row with positive dual {dual}", row.name),
+            Sense::Eq => {}
+        }
+    }
+    let mut reduced: Vec<f64> = lp.variables.iter().map(|v| v.objective).collect();
+    for (row, dual) in lp.rows.iter().zip(y) {
+        for &(j, a) in &row.terms {
+            reduced[j] -= a * dual;
+        }
+    }
+    let mut dual_objective = lp.objective_constant + lp.rows.iter().zip(y).map(|(row, dual)| row.rhs * dual).sum::<f64>();
+    for (variable, d) in lp.variables.iter().zip(&reduced) {
+        if variable.upper.is_finite() {
+            dual_objective += variable.upper * d.max(0.0);
+        } else {
+            assert!(*d <= TOLERANCE * scale, "{}: unbounded above but reduced cost {d} > 0", variable.name);
+        }
+        if variable.lower.is_finite() {
+            dual_objective -= variable.lower * (-d).max(0.0);
+        } else {
+            assert!(*d >= -TOLERANCE * scale, "{}: unbounded below but reduced cost {d} < 0", variable.name);
+        }
+    }
+    assert!(
+        close(dual_objective, plan.objective, plan.objective.abs().max(scale)),
+        "strong duality fails: primal {} dual {dual_objective}",
+        plan.objective
+    );
+    for (reported, recomputed) in plan.lp.reduced_costs.iter().zip(&reduced) {
+        assert!(close(*reported, *recomputed, scale), "reported reduced cost {reported} != c - A'y = {recomputed}");
+    }
+}
+
+/// Complementary slackness: a row with slack has a zero dual; a variable strictly inside its
+/// bounds has a zero reduced cost.
+pub fn assert_complementary_slackness(lp: &LinearProgram, plan: &Plan) {
+    let x = &plan.lp.values;
+    let scale = lp_scale(lp);
+    let xscale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    for (index, (row, dual)) in lp.rows.iter().zip(&plan.lp.row_duals).enumerate() {
+        let slack = (lp.row_activity(index, x) - row.rhs).abs();
+        assert!(
+            slack * dual.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale),
+            "{}: slack {slack} with dual {dual}",
+            row.name
+        );
+    }
+    for (j, variable) in lp.variables.iter().enumerate() {
+        let d = plan.lp.reduced_costs[j];
+        let gap_low = if variable.lower.is_finite() { (x[j] - variable.lower).abs() } else { f64::INFINITY };
+        let gap_high = if variable.upper.is_finite() { (variable.upper - x[j]).abs() } else { f64::INFINITY };
+        let gap = if d > 0.0 { gap_high } else { gap_low };
+        if d.abs() > TOLERANCE * scale {
+            assert!(gap * d.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale), "{}: reduced cost {d} but {} from its bound", variable.name, gap);
+        }
+    }
+}
+
+fn optimum_with_rhs(lp: &LinearProgram, row: usize, delta: f64, backend: Backend) -> Option<f64> {
+    let mut changed = lp.clone();
+    changed.rows[row].rhs += delta;
+    match solve_lp(&changed, backend).expect("re-solve runs") {
+        LpOutcome::Optimal { objective, .. } => Some(objective),
+        _ => None,
+    }
+}
+
+/// Finite differences: the optimal value is concave in each right-hand side, so
+/// `v(b+1) - v(b) <= shadow price <= v(b) - v(b-1)`; where the two differences agree, the
+/// hour stays inside the price's valid range and the shadow price must equal them.
+/// Returns how many rows were confirmed by an exact equality.
+pub fn assert_finite_differences(formulation: &Formulation, plan: &Plan, rows: impl Iterator<Item = usize>, backend: Backend) -> usize {
+    let lp = &formulation.lp;
+    let base = plan.objective;
+    let scale = base.abs().max(lp_scale(lp));
+    let mut exact = 0;
+    for row in rows {
+        let price = plan.lp.row_duals[row];
+        let name = &lp.rows[row].name;
+        let up = optimum_with_rhs(lp, row, 1.0, backend);
+        let down = optimum_with_rhs(lp, row, -1.0, backend);
+        if let Some(up) = up {
+            assert!(up - base <= price + TOLERANCE * (1.0 + scale), "{name}: v(b+1) - v(b) = {} exceeds the shadow price {price}", up - base);
+        }
+        if let Some(down) = down {
+            assert!(base - down >= price - TOLERANCE * (1.0 + scale), "{name}: v(b) - v(b-1) = {} is below the shadow price {price}", base - down);
+        }
+        if let (Some(up), Some(down)) = (up, down)
+            && close(up - base, base - down, scale)
+        {
+            assert!(close(up - base, price, scale), "{name}: +1 changes the objective by {} but the shadow price is {price}", up - base);
+            exact += 1;
+        }
+    }
+    exact
+}
+
+/// All checks on one instance, for one backend. Returns the count of exact finite-difference
+/// confirmations.
+pub fn assert_all_checks(instance: &Instance, backend: Backend) -> usize {
+    let (formulation, plan) = solve_optimal(instance, backend);
+    assert_feasible(&formulation.lp, &plan);
+    assert_strong_duality(&formulation.lp, &plan);
+    assert_complementary_slackness(&formulation.lp, &plan);
+    // Reported planner-facing prices of hour rows are the raw row duals.
+    for constraint in plan.constraints.iter().filter(|c| c.unit == "hour") {
+        let row = formulation.lp.rows.iter().position(|r| r.name == constraint.id).unwrap();
+        assert_eq!(constraint.shadow_price, plan.lp.row_duals[row], "{}", constraint.id);
+    }
+    let rows = (0..formulation.lp.rows.len()).filter(|&row| !formulation.kinds[row].is_internal());
+    assert_finite_differences(&formulation, &plan, rows, backend)
+}
