@@ -47,5 +47,29 @@ fn explore() {
     show("no_segment", &format!("{BASE}\n[[segments]]\nid = \"smb\"\n"));
     show("missing_plan", &BASE.replace("[plan]\n", "[planx]\n"));
     show("nan", &BASE.replace("capacity_hours = 100", "capacity_hours = nan"));
+
+    show("bom", &format!("\u{feff}{BASE}"));
+    show("empty", "");
+    show("noplan", &BASE.replace("[plan]\nname = \"Bad input test\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n", ""));
+    show("unterminated", &BASE.replace("name = \"Bad input test\"", "name = \"Bad input test"));
+    show("unclosed_inline", &BASE.replace("{ value_per_hour = 50 }", "{ value_per_hour = 50"));
+    show("inline_plan_utf8", &BASE.replace("[plan]\nname = \"Bad input test\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n", "plan = { name = \"Bäckerei Müller\", period = \"2027-Q1\", currency = \"EUR\", notez = \"x\" }\n"));
+    show("points_empty", &BASE.replace("{ value_per_hour = 50 }", "{ points = [] }"));
+    show("points_short_tuple", &BASE.replace("{ value_per_hour = 50 }", "{ points = [[0, 0], [5]] }"));
+    show("points_long_tuple", &BASE.replace("{ value_per_hour = 50 }", "{ points = [[0, 0], [5, 1, 2]] }"));
+    show("points_nan", &BASE.replace("{ value_per_hour = 50 }", "{ points = [[0, 0], [5, nan]] }"));
+    show("missing_kind", &BASE.replace("kind = \"soft\", ", ""));
+    show("kind_number", &BASE.replace("kind = \"soft\"", "kind = 3"));
+    show("floor_misspelt", &BASE.replace("[[customers]]\nid = \"m1\"\n", "[[customers]]\nid = \"m1\"\nfloor_hour = { sales = 1 }\n"));
+    show("crlf", &BASE.replace("capacity_hours = 100", "capacity_hours = -100").replace('\n', "\r\n"));
+    show("dup_key", &BASE.replace("capacity_hours = 100", "capacity_hours = 100\ncapacity_hours = 100"));
+    show("header_form", &format!("{BASE}[customers.response.sales]\nvalue_per_hour = 3\n"));
+    show("resp_header_unknown", &(BASE.replace("response.sales = { value_per_hour = 50 }\n", "") + "\n[customers.response.sales]\nvalue_per_hour = 3\nmax_hour = 4\n"));
+    show("table_as_number", &BASE.replace("capacity_hours = 100", "capacity_hours = { x = 1 }"));
+    show("current_string", &BASE.replace("id = \"m1\"\n", "id = \"m1\"\ncurrent_hours = { sales = \"4\" }\n"));
+    show("resources_as_table", &BASE.replace("[[resources]]", "[resources]"));
+    show("id_number", &BASE.replace("id = \"m1\"", "id = 1"));
+    show("bom_err", &format!("\u{feff}colour = 1\n{BASE}"));
+    show("bom_neg", &format!("\u{feff}{}", BASE.replace("[plan]\n", "").replace("name = \"Bad input test\"\n", "plan.name = \"\"\n").replace("period", "plan.period").replace("currency", "plan.currency")));
     show("inf", &BASE.replace("capacity_hours = 100", "capacity_hours = -inf"));
 }

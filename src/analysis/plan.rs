@@ -238,7 +238,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 .sum();
             let marginal_value = customer.responses[r].marginal_value_at(hours[c][r]);
             let penalty_avoided = match customer.expectations[r] {
-                Some(expectation) if expectation.kind == ExpectationKind::Soft && hours[c][r] < expectation.hours - 1e-9 * (1.0 + expectation.hours) => {
+                Some(expectation) if expectation.kind == ExpectationKind::Soft && hours[c][r] < expectation.hours - crate::model::BREAKPOINT_TOLERANCE * (1.0 + expectation.hours) => {
                     expectation.penalty_per_hour
                 }
                 _ => 0.0,

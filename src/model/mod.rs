@@ -92,6 +92,10 @@ pub struct Expectation {
     pub penalty_per_hour: f64,
 }
 
+/// Relative distance under which hours count as sitting on a bend of a response curve or on an
+/// expectation. Interior-point backends land within about 1e-7 of a vertex; simplex exactly on it.
+pub const BREAKPOINT_TOLERANCE: f64 = 1e-6;
+
 /// A concave piecewise-linear response: value as a function of hours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseCurve {
@@ -131,12 +135,14 @@ impl ResponseCurve {
         value
     }
 
-    /// Value of the next hour after `hours` (the right derivative).
+    /// Value of the next hour after `hours` (the right derivative). Hours within
+    /// [`BREAKPOINT_TOLERANCE`] (relative) of a bend count as at the bend, so that an
+    /// interior-point solution at 69.99999 h reads like the vertex at 70 h it approximates.
     pub fn marginal_value_at(&self, hours: f64) -> f64 {
         let mut start = 0.0;
         for piece in &self.pieces {
             match piece.length_hours {
-                Some(length) if hours >= start + length - 1e-9 => start += length,
+                Some(length) if hours >= start + length - BREAKPOINT_TOLERANCE * (1.0 + start + length) => start += length,
                 _ => return piece.value_per_hour,
             }
         }
