@@ -35,10 +35,14 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
-    #[command(after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded.")]
+    #[command(
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+    )]
     Solve(SolveArgs),
     /// Validate an instance without solving it.
-    #[command(after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column).")]
+    #[command(
+        after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
+    )]
     Check {
         /// The instance file (TOML).
         instance: PathBuf,

@@ -32,20 +32,15 @@ impl SourceFile {
             Err(next) => next - 1,
         };
         let line_start = self.line_starts[line_index];
-        let column = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().count());
+        // A byte-order mark is invisible in editors: it does not count as a column.
+        let column = self.text.get(line_start..offset).map_or(offset - line_start, |s| s.chars().filter(|&c| c != '\u{feff}').count());
         (line_index + 1, column + 1)
     }
 
     /// A diagnostic located at the start of `span`.
     pub fn diagnostic(&self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.line_column(span.start);
-        Diagnostic {
-            file: self.path.clone(),
-            line,
-            column,
-            field: field.into(),
-            message: message.into(),
-        }
+        Diagnostic { file: self.path.clone(), line, column, field: field.into(), message: message.into() }
     }
 }
 
@@ -53,6 +48,7 @@ impl SourceFile {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub file: String,
+    /// 1-based; 0 when the problem is with the file as a whole (it cannot be read).
     pub line: usize,
     pub column: usize,
     /// Dotted path of the field, e.g. `customers[m1].floor_hours.service`; empty when the
@@ -63,7 +59,12 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        // Line 0 means the problem is with the file as a whole (it cannot be read).
+        if self.line == 0 {
+            write!(f, "{}: ", self.file)?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        }
         if !self.field.is_empty() {
             write!(f, "{}: ", self.field)?;
         }

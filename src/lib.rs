@@ -40,6 +40,10 @@
 //! assert!(plan.resources[0].shadow_price.abs() < 1e-9);
 //! ```
 
+// Customers, resources and segments are indices into parallel per-entity arrays; index loops
+// read more plainly than zipped iterators over three or four of them.
+#![allow(clippy::needless_range_loop)]
+
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;

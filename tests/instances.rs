@@ -39,7 +39,13 @@ fn every_example_passes_duality_checks_with_clarabel_and_agrees_with_microlp() {
         let scale = 1.0 + simplex.objective.abs();
         assert!((simplex.objective - interior.objective).abs() <= 1e-6 * scale, "{path}: {} vs {}", simplex.objective, interior.objective);
         for (a, b) in simplex.resources.iter().zip(&interior.resources) {
-            assert!((a.shadow_price - b.shadow_price).abs() <= 1e-4 * (1.0 + a.shadow_price.abs()), "{path}: {} {} vs {}", a.resource, a.shadow_price, b.shadow_price);
+            assert!(
+                (a.shadow_price - b.shadow_price).abs() <= 1e-4 * (1.0 + a.shadow_price.abs()),
+                "{path}: {} {} vs {}",
+                a.resource,
+                a.shadow_price,
+                b.shadow_price
+            );
         }
     }
 }

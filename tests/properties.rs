@@ -21,9 +21,15 @@ struct GenResource {
 
 #[derive(Debug, Clone)]
 enum GenResponse {
-    Linear { value_per_hour: i32, max_hours: Option<u32> },
+    Linear {
+        value_per_hour: i32,
+        max_hours: Option<u32>,
+    },
     /// Slopes (will be sorted descending) and lengths of the pieces.
-    Points { start: u32, pieces: Vec<(i32, u32)> },
+    Points {
+        start: u32,
+        pieces: Vec<(i32, u32)>,
+    },
     None,
 }
 
@@ -54,14 +60,19 @@ struct GenInstance {
 }
 
 fn resource() -> impl Strategy<Value = GenResource> {
-    (10u32..200, 0u32..20, proptest::option::of((0u32..50, 5u32..90)))
-        .prop_map(|(capacity, cost, expansion)| GenResource { capacity, cost, expansion })
+    (10u32..200, 0u32..20, proptest::option::of((0u32..50, 5u32..90))).prop_map(|(capacity, cost, expansion)| GenResource {
+        capacity,
+        cost,
+        expansion,
+    })
 }
 
 fn response() -> impl Strategy<Value = GenResponse> {
     prop_oneof![
-        (-10i32..90, proptest::option::of(5u32..100)).prop_map(|(value_per_hour, max_hours)| GenResponse::Linear { value_per_hour, max_hours }),
-        (0u32..500, proptest::collection::vec((-10i32..120, 5u32..60), 1..4)).prop_map(|(start, pieces)| GenResponse::Points { start, pieces }),
+        (-10i32..90, proptest::option::of(5u32..100))
+            .prop_map(|(value_per_hour, max_hours)| GenResponse::Linear { value_per_hour, max_hours }),
+        (0u32..500, proptest::collection::vec((-10i32..120, 5u32..60), 1..4))
+            .prop_map(|(start, pieces)| GenResponse::Points { start, pieces }),
         Just(GenResponse::None),
     ]
 }
@@ -87,8 +98,9 @@ fn allocation() -> impl Strategy<Value = GenAllocation> {
 
 fn instance() -> impl Strategy<Value = GenInstance> {
     (1usize..=3, 1usize..=5, 0usize..=2).prop_flat_map(|(resources, customers, segments)| {
-        let customer = (0..segments.max(1), proptest::collection::vec(allocation(), resources), proptest::option::weighted(0.15, 40u32..100))
-            .prop_map(|(segment, allocations, value_share)| GenCustomer { segment, allocations, value_share });
+        let customer =
+            (0..segments.max(1), proptest::collection::vec(allocation(), resources), proptest::option::weighted(0.15, 40u32..100))
+                .prop_map(|(segment, allocations, value_share)| GenCustomer { segment, allocations, value_share });
         (
             proptest::collection::vec(resource(), resources),
             proptest::collection::vec(customer, customers),
@@ -135,18 +147,15 @@ fn to_toml(generated: &GenInstance) -> String {
             let _ = writeln!(out, "segment = \"s{}\"", customer.segment);
         }
         let table = |f: &dyn Fn(&GenAllocation) -> Option<String>| -> String {
-            let entries: Vec<String> = customer.allocations.iter().enumerate().filter_map(|(r, a)| f(a).map(|v| format!("r{r} = {v}"))).collect();
+            let entries: Vec<String> =
+                customer.allocations.iter().enumerate().filter_map(|(r, a)| f(a).map(|v| format!("r{r} = {v}"))).collect();
             format!("{{ {} }}", entries.join(", "))
         };
         let _ = writeln!(out, "current_hours = {}", table(&|a| Some(a.current.to_string())));
         let _ = writeln!(out, "floor_hours = {}", table(&|a| a.floor.map(|f| f.to_string())));
         let _ = writeln!(out, "cap_hours = {}", table(&|a| a.cap_above_floor.map(|extra| (a.floor.unwrap_or(0) + extra).to_string())));
-        let mut shares: Vec<String> = customer
-            .allocations
-            .iter()
-            .enumerate()
-            .filter_map(|(r, a)| a.share.map(|p| format!("r{r} = {}", p as f64 / 100.0)))
-            .collect();
+        let mut shares: Vec<String> =
+            customer.allocations.iter().enumerate().filter_map(|(r, a)| a.share.map(|p| format!("r{r} = {}", p as f64 / 100.0))).collect();
         if let Some(percent) = customer.value_share {
             shares.push(format!("value = {}", percent as f64 / 100.0));
         }
@@ -240,7 +249,9 @@ fn property_generator_produces_informative_instances() {
             Status::Unbounded => unreachable!(),
         }
     }
-    eprintln!("optimal {optimal}, infeasible {infeasible}, non-zero shadow prices {nonzero_prices}, exact finite-difference confirmations {exact}");
+    eprintln!(
+        "optimal {optimal}, infeasible {infeasible}, non-zero shadow prices {nonzero_prices}, exact finite-difference confirmations {exact}"
+    );
     assert!(optimal >= 30, "only {optimal} of 60 instances optimal");
     assert!(infeasible >= 1, "the generator should also reach infeasible instances");
     assert!(nonzero_prices >= 40, "only {nonzero_prices} non-zero shadow prices");

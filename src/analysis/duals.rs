@@ -113,16 +113,17 @@ mod tests {
     use super::*;
     use approx::assert_relative_eq;
 
-    /// max 3x + 2y  s.t.  x + y <= 4,  x + 3y <= 6,  x <= 3 (bound),  x, y >= 0.
-    /// Optimum x = 3, y = 1, objective 11; duals: first row 2, second 0; x at its bound has
-    /// reduced cost 3 - 2 = 1.
+    /// max 3x + 2y  s.t.  x + y <= 4,  x + 3y <= 9,  x <= 3 (bound),  x, y >= 0.
+    /// Optimum x = 3, y = 1, objective 11 (the second row is slack: 6 < 9); duals: first row 2,
+    /// second 0; x at its bound has reduced cost 3 - 2 = 1. Non-degenerate, so the duals are
+    /// unique and both backends must find them.
     #[test]
     fn textbook_duals_have_the_documented_sign() {
         let mut lp = LinearProgram::default();
         let x = lp.add_variable("x".into(), 0.0, 3.0, 3.0);
         let y = lp.add_variable("y".into(), 0.0, f64::INFINITY, 2.0);
         lp.rows.push(crate::formulation::LpRow { name: "a".into(), terms: vec![(x, 1.0), (y, 1.0)], sense: Sense::Le, rhs: 4.0 });
-        lp.rows.push(crate::formulation::LpRow { name: "b".into(), terms: vec![(x, 1.0), (y, 3.0)], sense: Sense::Le, rhs: 6.0 });
+        lp.rows.push(crate::formulation::LpRow { name: "b".into(), terms: vec![(x, 1.0), (y, 3.0)], sense: Sense::Le, rhs: 9.0 });
         for backend in [Backend::Microlp, Backend::Clarabel] {
             let duals = compute_duals(&lp, backend, 11.0).unwrap();
             assert_relative_eq!(duals.row_duals[0], 2.0, epsilon = 1e-6);

@@ -173,14 +173,20 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 .map(|r| {
                     let curve = &customer.responses[r];
                     curve.value_at_zero
-                        + curve.pieces.iter().zip(&formulation.pieces[c][r]).map(|(piece, &v)| piece.value_per_hour * value_of(v)).sum::<f64>()
+                        + curve
+                            .pieces
+                            .iter()
+                            .zip(&formulation.pieces[c][r])
+                            .map(|(piece, &v)| piece.value_per_hour * value_of(v))
+                            .sum::<f64>()
                 })
                 .collect()
         })
         .collect();
 
     let expansion_hours: Vec<f64> = formulation.expansion.iter().map(|options| options.iter().map(|&v| value_of(v)).sum()).collect();
-    let available: Vec<f64> = instance.resources.iter().zip(&expansion_hours).map(|(resource, extra)| resource.capacity_hours + extra).collect();
+    let available: Vec<f64> =
+        instance.resources.iter().zip(&expansion_hours).map(|(resource, extra)| resource.capacity_hours + extra).collect();
 
     let columns = formulation.lp.columns();
     let mut customers = Vec::new();
@@ -190,7 +196,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         let mut penalty_cost = 0.0;
         for r in 0..resource_count {
             if let Some(expectation) = customer.expectations[r] {
-                let shortfall_hours = formulation.shortfall[c][r].map_or_else(|| (expectation.hours - hours[c][r]).max(0.0), |v| value_of(v).max(0.0));
+                let shortfall_hours =
+                    formulation.shortfall[c][r].map_or_else(|| (expectation.hours - hours[c][r]).max(0.0), |v| value_of(v).max(0.0));
                 let cost = shortfall_hours * expectation.penalty_per_hour;
                 penalty_cost += cost;
                 expectations.push(ExpectationGap {
@@ -238,7 +245,10 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 .sum();
             let marginal_value = customer.responses[r].marginal_value_at(hours[c][r]);
             let penalty_avoided = match customer.expectations[r] {
-                Some(expectation) if expectation.kind == ExpectationKind::Soft && hours[c][r] < expectation.hours - crate::model::BREAKPOINT_TOLERANCE * (1.0 + expectation.hours) => {
+                Some(expectation)
+                    if expectation.kind == ExpectationKind::Soft
+                        && hours[c][r] < expectation.hours - crate::model::BREAKPOINT_TOLERANCE * (1.0 + expectation.hours) =>
+                {
                     expectation.penalty_per_hour
                 }
                 _ => 0.0,

@@ -16,21 +16,53 @@ use crate::model::{ExpectationKind, Instance, ShareBase};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ConstraintKind {
     /// Hours allocated of a resource <= capacity + expansion bought.
-    Capacity { resource: usize },
+    Capacity {
+        resource: usize,
+    },
     /// Hours bought from one expansion option <= its limit.
-    ExpansionLimit { resource: usize, option: usize },
+    ExpansionLimit {
+        resource: usize,
+        option: usize,
+    },
     /// Internal: ties a customer's hours to the pieces of its response curve.
-    Response { customer: usize, resource: usize },
+    Response {
+        customer: usize,
+        resource: usize,
+    },
     /// Internal: defines the total value variable used by value shares.
     TotalValue,
-    Floor { customer: usize, resource: usize },
-    Cap { customer: usize, resource: usize },
-    Expectation { customer: usize, resource: usize },
-    CustomerShare { customer: usize, base: ShareBase },
-    SegmentMinHours { segment: usize, resource: usize },
-    SegmentMaxHours { segment: usize, resource: usize },
-    SegmentMinShare { segment: usize, base: ShareBase },
-    SegmentMaxShare { segment: usize, base: ShareBase },
+    Floor {
+        customer: usize,
+        resource: usize,
+    },
+    Cap {
+        customer: usize,
+        resource: usize,
+    },
+    Expectation {
+        customer: usize,
+        resource: usize,
+    },
+    CustomerShare {
+        customer: usize,
+        base: ShareBase,
+    },
+    SegmentMinHours {
+        segment: usize,
+        resource: usize,
+    },
+    SegmentMaxHours {
+        segment: usize,
+        resource: usize,
+    },
+    SegmentMinShare {
+        segment: usize,
+        base: ShareBase,
+    },
+    SegmentMaxShare {
+        segment: usize,
+        base: ShareBase,
+    },
 }
 
 impl ConstraintKind {
@@ -126,7 +158,9 @@ pub fn formulate(instance: &Instance) -> Formulation {
             instance
                 .resources
                 .iter()
-                .map(|resource| lp.add_variable(format!("hours[{}/{}]", customer.id, resource.id), 0.0, f64::INFINITY, -resource.cost_per_hour))
+                .map(|resource| {
+                    lp.add_variable(format!("hours[{}/{}]", customer.id, resource.id), 0.0, f64::INFINITY, -resource.cost_per_hour)
+                })
                 .collect()
         })
         .collect();
@@ -164,7 +198,9 @@ pub fn formulate(instance: &Instance) -> Formulation {
             resource
                 .expansion
                 .iter()
-                .map(|option| lp.add_variable(format!("expansion[{}/{}]", resource.id, option.id), 0.0, f64::INFINITY, -option.cost_per_hour))
+                .map(|option| {
+                    lp.add_variable(format!("expansion[{}/{}]", resource.id, option.id), 0.0, f64::INFINITY, -option.cost_per_hour)
+                })
                 .collect()
         })
         .collect();

@@ -16,17 +16,77 @@ pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
 }
 
 /// Turns a TOML deserialisation error into a located diagnostic.
+///
+/// The TOML reader reports a span and a message but not the path of the field; the path is
+/// rebuilt from the text: the enclosing `[table]` header, an inline-table key on the same line,
+/// and the key itself (the key at the span, the key before `=`, or the name in "missing field").
 pub fn toml_diagnostic(source: &SourceFile, error: &toml::de::Error) -> Diagnostic {
     let span = error.span().unwrap_or(0..0);
     let (line, column) = source.line_column(span.start);
-    // The span of an unknown or ill-typed field starts at its key or value; name it so the
-    // message says which field, even though toml's own message does not carry the path.
-    let at = source.text.get(span.clone()).unwrap_or("").trim();
-    let field = if at.len() <= 64 && !at.is_empty() && at.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) {
-        at.to_string()
-    } else {
-        String::new()
-    };
-    let message = error.message().trim().replace('\n', " ");
+    let message = planner_terms(error.message().trim()).replace('\n', " ");
+    // Syntax errors are about the text, not a field; data errors name the field.
+    let about_a_field =
+        ["unknown field", "missing field", "invalid type", "invalid value", "unknown variant", "invalid length", "duplicate key"]
+            .iter()
+            .any(|phrase| message.contains(phrase));
+    let field = if about_a_field { field_path(&source.text, span, &message) } else { String::new() };
     Diagnostic { file: source.path.clone(), line, column, field, message }
+}
+
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_.\"".contains(c)
+}
+
+fn field_path(text: &str, span: std::ops::Range<usize>, message: &str) -> String {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+    let line_text = &text[line_start..line_end];
+    let before = &text[line_start..start];
+
+    // The enclosing table: the last header at or before this line.
+    let header = text[..line_end]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string())
+        .filter(|_| !line_text.trim_start().starts_with('[') || message.contains("missing field"));
+
+    // An inline table on this line: `expectations.service = { hours = 1, kind = "x" }`.
+    let inline = before.find("= {").map(|at| before[..at].trim().to_string()).filter(|k| !k.is_empty() && k.chars().all(is_key_char));
+
+    let key = if let Some(name) = message.split("missing field `").nth(1).and_then(|rest| rest.split('`').next()) {
+        Some(name.to_string())
+    } else {
+        let at_span = text.get(span.clone()).unwrap_or("").trim();
+        if !at_span.is_empty()
+            && at_span.len() <= 64
+            && at_span.chars().all(is_key_char)
+            && !at_span.starts_with('"')
+            && !before.trim_end().ends_with('=')
+        {
+            Some(at_span.to_string())
+        } else {
+            let trimmed = before.trim_end();
+            trimmed.strip_suffix('=').map(|prefix| {
+                let prefix = prefix.trim_end();
+                let key_start = prefix.rfind(|c: char| !is_key_char(c)).map_or(0, |at| at + 1);
+                prefix[key_start..].to_string()
+            })
+        }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(header.filter(|h| !h.is_empty()));
+    parts.extend(inline.filter(|i| key.as_deref() != Some(i.as_str())));
+    parts.extend(key.filter(|k| !k.is_empty()));
+    parts.join(".").replace('"', "")
+}
+
+/// The reader's messages speak of Rust types; planners read "a number".
+fn planner_terms(message: &str) -> String {
+    message
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
 }

@@ -91,7 +91,9 @@ pub struct RawCustomer {
 pub struct RawResponse {
     pub value_per_hour: Option<Spanned<f64>>,
     pub max_hours: Option<Spanned<f64>>,
-    pub points: Option<Spanned<Vec<Spanned<(f64, f64)>>>>,
+    /// Each point should be `[hours, value]`; the pair length is checked in validation so that a
+    /// third number is refused rather than dropped.
+    pub points: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -137,11 +137,8 @@ impl Validator<'_> {
             self.error(raw.plan.span(), "customers", "at least one [[customers]] table is required");
         }
         self.unique(raw.customers.iter().map(|c| &c.get_ref().id), "customer", "customers.id");
-        let customers = raw
-            .customers
-            .iter()
-            .map(|raw_customer| self.customer(raw_customer, &resource_ids, &segment_ids, &default_shares))
-            .collect();
+        let customers =
+            raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &resource_ids, &segment_ids, &default_shares)).collect();
 
         Instance { plan: header, resources, segments, customers }
     }
@@ -165,7 +162,10 @@ impl Validator<'_> {
                 let option_field = format!("{field}.expansion[{option_id}]");
                 ExpansionOption {
                     cost_per_hour: self.number(&option.cost_per_hour, &format!("{option_field}.cost_per_hour"), Rule::NonNegative),
-                    max_hours: option.max_hours.as_ref().map(|max| self.number(max, &format!("{option_field}.max_hours"), Rule::NonNegative)),
+                    max_hours: option
+                        .max_hours
+                        .as_ref()
+                        .map(|max| self.number(max, &format!("{option_field}.max_hours"), Rule::NonNegative)),
                     id: option_id,
                 }
             })
@@ -179,7 +179,7 @@ impl Validator<'_> {
             self.error(
                 key.span(),
                 format!("{field}.{}", key.get_ref()),
-                format!("unknown resource {:?}; the resources are: {}", key.get_ref(), resource_ids.join(", ")),
+                format!("unknown resource {:?}; the resources are: {}", key.get_ref(), list_or_none(resource_ids)),
             );
         }
         found
@@ -210,7 +210,7 @@ impl Validator<'_> {
                 self.error(
                     key.span(),
                     format!("{field}.{}", key.get_ref()),
-                    format!("unknown share base {:?}; expected \"value\" or a resource: {}", key.get_ref(), resource_ids.join(", ")),
+                    format!("unknown share base {:?}; expected \"value\" or a resource: {}", key.get_ref(), list_or_none(resource_ids)),
                 );
             }
         }
@@ -282,15 +282,21 @@ impl Validator<'_> {
                     self.error(
                         span.clone(),
                         format!("{field}.segment"),
-                        format!("missing field `segment`: segments are declared, so every customer names one of: {}", segment_ids.join(", ")),
+                        format!(
+                            "missing field `segment`: segments are declared, so every customer names one of: {}",
+                            segment_ids.join(", ")
+                        ),
                     );
                 }
                 None
             }
         };
 
-        let current_hours =
-            self.hours_table(&raw.current_hours, &format!("{field}.current_hours"), resource_ids).into_iter().map(|h| h.unwrap_or(0.0)).collect();
+        let current_hours = self
+            .hours_table(&raw.current_hours, &format!("{field}.current_hours"), resource_ids)
+            .into_iter()
+            .map(|h| h.unwrap_or(0.0))
+            .collect();
         let floor_hours = self.hours_table(&raw.floor_hours, &format!("{field}.floor_hours"), resource_ids);
         let cap_hours = self.hours_table(&raw.cap_hours, &format!("{field}.cap_hours"), resource_ids);
         for (key, value) in &raw.floor_hours {
@@ -332,7 +338,9 @@ impl Validator<'_> {
             let hours = self.number(&raw_expectation.hours, &format!("{expectation_field}.hours"), Rule::NonNegative);
             let kind = *raw_expectation.kind.get_ref();
             let penalty_per_hour = match (kind, &raw_expectation.penalty_per_hour) {
-                (ExpectationKind::Soft, Some(penalty)) => self.number(penalty, &format!("{expectation_field}.penalty_per_hour"), Rule::NonNegative),
+                (ExpectationKind::Soft, Some(penalty)) => {
+                    self.number(penalty, &format!("{expectation_field}.penalty_per_hour"), Rule::NonNegative)
+                }
                 (ExpectationKind::Soft, None) => {
                     self.error(
                         expectation.span(),
@@ -377,12 +385,17 @@ impl Validator<'_> {
                 None
             }
             (None, None) => {
-                self.error(response.span(), field, "missing response: give value_per_hour (with optional max_hours) or points = [[hours, value], ...]");
+                self.error(
+                    response.span(),
+                    field,
+                    "missing response: give value_per_hour (with optional max_hours) or points = [[hours, value], ...]",
+                );
                 None
             }
             (Some(value_per_hour), None) => {
                 let value_per_hour = self.number(value_per_hour, &format!("{field}.value_per_hour"), Rule::Finite);
-                let max_hours = raw.max_hours.as_ref().map(|max| (self.number(max, &format!("{field}.max_hours"), Rule::NonNegative), max.span()));
+                let max_hours =
+                    raw.max_hours.as_ref().map(|max| (self.number(max, &format!("{field}.max_hours"), Rule::NonNegative), max.span()));
                 let pieces = match max_hours {
                     Some((max_hours, _)) if max_hours > 0.0 => vec![
                         CurvePiece { value_per_hour, length_hours: Some(max_hours) },
@@ -398,16 +411,38 @@ impl Validator<'_> {
             }
             (None, Some(points)) => {
                 if let Some(max) = &raw.max_hours {
-                    self.error(max.span(), format!("{field}.max_hours"), "max_hours goes with value_per_hour; with points, the last point is the saturation point");
+                    self.error(
+                        max.span(),
+                        format!("{field}.max_hours"),
+                        "max_hours goes with value_per_hour; with points, the last point is the saturation point",
+                    );
                 }
                 self.points(points, field, customer, resource)
             }
         }
     }
 
-    fn points(&mut self, points: &Spanned<Vec<Spanned<(f64, f64)>>>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
+    fn points(&mut self, points: &Spanned<Vec<Spanned<Vec<f64>>>>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
         let field = format!("{field}.points");
-        let list = points.get_ref();
+        let mut pairs = Vec::with_capacity(points.get_ref().len());
+        for (index, point) in points.get_ref().iter().enumerate() {
+            match point.get_ref().as_slice() {
+                &[hours, value] => pairs.push(Spanned::new(point.span(), (hours, value))),
+                numbers => {
+                    self.error(
+                        point.span(),
+                        format!("{field}[{index}]"),
+                        format!(
+                            "expected a pair [hours, value] (two numbers), found {} number{}",
+                            numbers.len(),
+                            if numbers.len() == 1 { "" } else { "s" }
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        let list = &pairs;
         if list.len() < 2 {
             self.error(points.span(), &field, "expected at least two points [hours, value], the first at 0 hours");
             return None;
@@ -426,7 +461,11 @@ impl Validator<'_> {
         }
         let first = *list[0].get_ref();
         if first.0 != 0.0 {
-            self.error(list[0].span(), format!("{field}[0]"), format!("the first point must be at 0 hours (the value with no effort), found {} hours", first.0));
+            self.error(
+                list[0].span(),
+                format!("{field}[0]"),
+                format!("the first point must be at 0 hours (the value with no effort), found {} hours", first.0),
+            );
             return None;
         }
         for index in 1..list.len() {
@@ -484,4 +523,8 @@ fn share_key_matches(base: ShareBase, key: &str, resource_ids: &[String]) -> boo
         ShareBase::Value => key == "value",
         ShareBase::Resource(index) => resource_ids[index] == key,
     }
+}
+
+fn list_or_none(ids: &[String]) -> String {
+    if ids.is_empty() { "(none declared)".to_string() } else { ids.join(", ") }
 }

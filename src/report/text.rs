@@ -61,7 +61,7 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
         segments_section(&mut out, instance, plan);
     }
     binding_section(&mut out, plan);
-    words_section(&mut out, instance, plan, currency);
+    words_section(&mut out, plan, currency);
     expectations_section(&mut out, plan);
     changes_section(&mut out, plan);
     reduced_costs_section(&mut out, plan, currency);
@@ -96,7 +96,14 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
     let bought: Vec<_> = plan.expansions.iter().filter(|e| e.hours > MOVE_THRESHOLD_HOURS).collect();
     if !bought.is_empty() {
         let _ = writeln!(out, "\nExpansion bought");
-        let mut table = Table::new(&[("resource", false), ("option", false), ("hours", true), ("max hours", true), ("cost/hour", true), ("cost", true)]);
+        let mut table = Table::new(&[
+            ("resource", false),
+            ("option", false),
+            ("hours", true),
+            ("max hours", true),
+            ("cost/hour", true),
+            ("cost", true),
+        ]);
         for expansion in bought {
             table.row(vec![
                 expansion.resource.clone(),
@@ -174,7 +181,8 @@ fn actual_text(constraint: &ConstraintResult) -> String {
 
 fn binding_section(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nBinding constraints (the plan sits on these limits)");
-    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+    let mut table =
+        Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
     for constraint in plan.constraints.iter().filter(|c| c.binding) {
         table.row(vec![
             constraint.id.clone(),
@@ -192,17 +200,22 @@ fn binding_section(out: &mut String, plan: &Plan) {
     }
 }
 
-fn words_section(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
+fn words_section(out: &mut String, plan: &Plan, currency: &str) {
     let _ = writeln!(out, "\nWhat the limits are worth (shadow prices, valid at the margin)");
     let mut lines = Vec::new();
     for resource in &plan.resources {
         let price = resource.shadow_price;
+        let id = &resource.resource;
         lines.push(if price.abs() >= PRICE_THRESHOLD {
-            format!("One more {} hour is worth {} {currency}.", resource.name, money(price))
+            format!("One more {id} hour is worth {} {currency}.", money(price))
+        } else if resource.utilisation >= 1.0 - 1e-9 {
+            format!(
+                "All {} {id} hours are used, yet one more would add nothing: the best use of an extra hour returns no more than it costs.",
+                hours(resource.available_hours)
+            )
         } else {
             format!(
-                "One more {} hour is worth nothing: {} of {} available hours are used.",
-                resource.name,
+                "One more {id} hour is worth nothing: {} of {} available hours are used.",
                 hours(resource.allocated_hours),
                 hours(resource.available_hours)
             )
@@ -212,7 +225,7 @@ fn words_section(out: &mut String, instance: &Instance, plan: &Plan, currency: &
         if constraint.family == "capacity" || constraint.shadow_price.abs() < PRICE_THRESHOLD {
             continue;
         }
-        lines.push(constraint_words(instance, constraint, currency));
+        lines.push(constraint_words(constraint, currency));
     }
     for line in lines {
         let _ = writeln!(out, "  - {line}");
@@ -220,29 +233,28 @@ fn words_section(out: &mut String, instance: &Instance, plan: &Plan, currency: &
 }
 
 /// One sentence per constraint with a non-zero shadow price, in the planner's terms.
-fn constraint_words(instance: &Instance, constraint: &ConstraintResult, currency: &str) -> String {
+fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
     let price = money(constraint.shadow_price.abs());
     let (subject, object) = split_id(&constraint.id);
-    let resource_name = |id: &str| instance.resource_index(id).map_or(id.to_string(), |r| instance.resources[r].name.clone());
     match constraint.family {
-        "expansion_limit" => format!("One more hour of {object} for {} would be worth {price} {currency} net of its cost.", resource_name(&subject)),
+        "expansion_limit" => format!("One more hour of {object} for {} would be worth {price} {currency} net of its cost.", subject),
         "floor" => format!(
             "The floor of {} {} hours for {subject} costs {price} {currency} per hour: lowering it by one hour would gain {price} {currency}.",
             hours(constraint.limit),
-            resource_name(&object)
+            object
         ),
         "cap" => format!(
             "The cap of {} {} hours for {subject} costs {price} {currency} per hour: allowing one more hour would be worth {price} {currency}.",
             hours(constraint.limit),
-            resource_name(&object)
+            object
         ),
         "expectation" => format!(
             "Honouring {subject}'s expectation of {} {} hours costs {price} {currency} per hour at the margin.",
             hours(constraint.limit),
-            resource_name(&object)
+            object
         ),
         "share_cap" => {
-            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", resource_name(&subject)) };
+            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", subject) };
             format!(
                 "Raising {object}'s cap on its share of {base} ({}) by one percentage point would be worth {price} {currency}.",
                 percent(constraint.limit)
@@ -253,11 +265,11 @@ fn constraint_words(instance: &Instance, constraint: &ConstraintResult, currency
             format!(
                 "The {what} of {} {} hours for segment {subject} costs {price} {currency} per hour: {direction} it by one hour would gain {price} {currency}.",
                 hours(constraint.limit),
-                resource_name(&object)
+                object
             )
         }
         "segment_min_share" | "segment_max_share" => {
-            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", resource_name(&subject)) };
+            let base = if subject == "value" { "value".to_string() } else { format!("{} hours", subject) };
             let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
             format!(
                 "The {what} share of {base} for segment {object} ({}) binds: {direction} it by one percentage point would gain {price} {currency}.",
@@ -313,7 +325,11 @@ fn changes_section(out: &mut String, plan: &Plan) {
     let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
     // Ties are broken by customer and resource so that the order never depends on the solver.
     moves.sort_by(|a, b| {
-        b.change_hours.abs().total_cmp(&a.change_hours.abs()).then_with(|| a.customer.cmp(&b.customer)).then_with(|| a.resource.cmp(&b.resource))
+        b.change_hours
+            .abs()
+            .total_cmp(&a.change_hours.abs())
+            .then_with(|| a.customer.cmp(&b.customer))
+            .then_with(|| a.resource.cmp(&b.resource))
     });
     if moves.is_empty() {
         let _ = writeln!(out, "  none: the plan keeps the current hours");
@@ -334,7 +350,14 @@ fn changes_section(out: &mut String, plan: &Plan) {
 
 fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str) {
     let _ = writeln!(out, "\nReduced costs (allocations held at zero, a floor or a cap; {currency} per hour)");
-    let mut table = Table::new(&[("customer", false), ("resource", false), ("hours", true), ("next hour returns", true), ("reduced cost", true), ("reading", false)]);
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("hours", true),
+        ("next hour returns", true),
+        ("reduced cost", true),
+        ("reading", false),
+    ]);
     for allocation in plan.allocations.iter().filter(|a| a.reduced_cost.abs() >= PRICE_THRESHOLD) {
         let reading = if allocation.reduced_cost < 0.0 {
             format!("an hour must return {} more to get more hours", money(-allocation.reduced_cost))

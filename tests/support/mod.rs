@@ -85,11 +85,7 @@ pub fn assert_complementary_slackness(lp: &LinearProgram, plan: &Plan) {
     let xscale = x.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     for (index, (row, dual)) in lp.rows.iter().zip(&plan.lp.row_duals).enumerate() {
         let slack = (lp.row_activity(index, x) - row.rhs).abs();
-        assert!(
-            slack * dual.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale),
-            "{}: slack {slack} with dual {dual}",
-            row.name
-        );
+        assert!(slack * dual.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale), "{}: slack {slack} with dual {dual}", row.name);
     }
     for (j, variable) in lp.variables.iter().enumerate() {
         let d = plan.lp.reduced_costs[j];
@@ -97,7 +93,12 @@ pub fn assert_complementary_slackness(lp: &LinearProgram, plan: &Plan) {
         let gap_high = if variable.upper.is_finite() { (variable.upper - x[j]).abs() } else { f64::INFINITY };
         let gap = if d > 0.0 { gap_high } else { gap_low };
         if d.abs() > TOLERANCE * scale {
-            assert!(gap * d.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale), "{}: reduced cost {d} but {} from its bound", variable.name, gap);
+            assert!(
+                gap * d.abs() <= 1e-5 * (1.0 + scale) * (1.0 + xscale),
+                "{}: reduced cost {d} but {} from its bound",
+                variable.name,
+                gap
+            );
         }
     }
 }
@@ -126,10 +127,18 @@ pub fn assert_finite_differences(formulation: &Formulation, plan: &Plan, rows: i
         let up = optimum_with_rhs(lp, row, 1.0, backend);
         let down = optimum_with_rhs(lp, row, -1.0, backend);
         if let Some(up) = up {
-            assert!(up - base <= price + TOLERANCE * (1.0 + scale), "{name}: v(b+1) - v(b) = {} exceeds the shadow price {price}", up - base);
+            assert!(
+                up - base <= price + TOLERANCE * (1.0 + scale),
+                "{name}: v(b+1) - v(b) = {} exceeds the shadow price {price}",
+                up - base
+            );
         }
         if let Some(down) = down {
-            assert!(base - down >= price - TOLERANCE * (1.0 + scale), "{name}: v(b) - v(b-1) = {} is below the shadow price {price}", base - down);
+            assert!(
+                base - down >= price - TOLERANCE * (1.0 + scale),
+                "{name}: v(b) - v(b-1) = {} is below the shadow price {price}",
+                base - down
+            );
         }
         if let (Some(up), Some(down)) = (up, down)
             && close(up - base, base - down, scale)

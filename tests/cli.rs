@@ -1,0 +1,162 @@
+//! The command line as a contract: exit codes for every status, every output format, --output
+//! written atomically, help with examples, byte-identical output for identical input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn capplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("capplan-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const HEADER: &str = "[plan]\nname = \"cli\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n";
+
+fn write_instance(dir: &std::path::Path, body: &str) -> String {
+    let path = dir.join("instance.toml");
+    std::fs::write(&path, format!("{HEADER}{body}")).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn solve_text_exits_zero_with_planner_words() {
+    let output = capplan(&["solve", "instances/tiny.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Status: optimal"));
+    assert!(text.contains("One more engineering hour is worth 45.00 EUR."), "{text}");
+    assert!(text.contains("Contribution (objective): 6,950.00 EUR"));
+    assert!(text.contains("floor[beta/service]"));
+}
+
+#[test]
+fn solve_json_has_schema_version_status_and_plan() {
+    let output = capplan(&["solve", "instances/tiny.toml", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["status"], "optimal");
+    assert_eq!(json["solver"], "microlp");
+    assert_eq!(json["result"]["objective"], 6950.0);
+    let constraints = json["result"]["constraints"].as_array().unwrap();
+    let capacity = constraints.iter().find(|c| c["id"] == "capacity[engineering]").unwrap();
+    assert_eq!(capacity["shadow_price"], 45.0);
+    assert_eq!(capacity["sense"], "<=");
+    assert_eq!(capacity["binding"], true);
+}
+
+#[test]
+fn solve_csv_has_one_row_per_customer_and_resource() {
+    let output = capplan(&["solve", "instances/tiny.toml", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "customer,name,segment,resource,hours,current_hours,change_hours,value,marginal_value,reduced_cost");
+    assert_eq!(lines.len(), 1 + 2 * 2);
+    assert!(lines.contains(&"alpha,Alpha Valves,,engineering,70.000000,50.000000,20.000000,4200.000000,0.000000,-55.000000"), "{text}");
+}
+
+#[test]
+fn output_file_is_written_whole_and_no_temporary_is_left() {
+    let dir = scratch("output");
+    let target = dir.join("plan.json");
+    std::fs::write(&target, "previous plan").unwrap();
+    let output = capplan(&["solve", "instances/tiny.toml", "--format", "json", "--output", target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).is_empty());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&written).is_ok());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn unwritable_output_keeps_the_previous_file_and_exits_two() {
+    let dir = scratch("unwritable");
+    let target = dir.join("missing-dir").join("plan.json");
+    let output = capplan(&["solve", "instances/tiny.toml", "--output", target.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot write"), "{}", stderr(&output));
+}
+
+#[test]
+fn infeasible_exits_three_and_json_says_so() {
+    let dir = scratch("infeasible");
+    let path = write_instance(
+        &dir,
+        "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\n[[customers]]\nid = \"a\"\nfloor_hours = { eng = 60 }\n[[customers]]\nid = \"b\"\nfloor_hours = { eng = 60 }\n",
+    );
+    let text = capplan(&["solve", &path]);
+    assert_eq!(text.status.code(), Some(3));
+    assert!(stdout(&text).contains("Status: infeasible"));
+    let json = capplan(&["solve", &path, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(3));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["status"], "infeasible");
+    assert!(value["result"].is_null());
+}
+
+#[test]
+fn unbounded_exits_four_with_both_solvers() {
+    let dir = scratch("unbounded");
+    let path = write_instance(
+        &dir,
+        "[[resources]]\nid = \"eng\"\ncapacity_hours = 10\n[[resources.expansion]]\nid = \"contractors\"\ncost_per_hour = 20\n\
+         [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 50 }\n",
+    );
+    for solver in ["microlp", "clarabel"] {
+        let output = capplan(&["solve", &path, "--solver", solver]);
+        assert_eq!(output.status.code(), Some(4), "{solver}");
+        assert!(stdout(&output).contains("Status: unbounded"));
+    }
+}
+
+#[test]
+fn bad_input_and_usage_exit_two() {
+    assert_eq!(capplan(&["solve", "does-not-exist.toml"]).status.code(), Some(2));
+    assert_eq!(capplan(&["solve"]).status.code(), Some(2));
+    assert_eq!(capplan(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(capplan(&["solve", "instances/tiny.toml", "--format", "xml"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_valid_instances() {
+    let output = capplan(&["check", "instances/dsp.toml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("valid: 3 resources, 6 segments, 41 customers"));
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for args in [vec!["--help"], vec!["solve", "--help"], vec!["check", "--help"]] {
+        let output = capplan(&args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = stdout(&output);
+        assert!(text.contains("Example"), "{args:?}: {text}");
+        assert!(text.contains("capplan "), "{args:?}");
+    }
+}
+
+#[test]
+fn identical_input_gives_byte_identical_output() {
+    for format in ["text", "json", "csv"] {
+        let first = capplan(&["solve", "instances/dsp.toml", "--format", format]);
+        let second = capplan(&["solve", "instances/dsp.toml", "--format", format]);
+        assert_eq!(first.status.code(), Some(0));
+        assert_eq!(first.stdout, second.stdout, "{format}");
+    }
+}
