@@ -90,12 +90,13 @@ fn load(path: &Path) -> Result<Instance, i32> {
 fn check(path: &Path) -> i32 {
     match load(path) {
         Ok(instance) => {
+            let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             println!(
-                "{}: valid: {} resources, {} segments, {} customers",
+                "{}: valid: {}, {}, {}",
                 path.display(),
-                instance.resources.len(),
-                instance.segments.len(),
-                instance.customers.len()
+                count(instance.resources.len(), "resource"),
+                count(instance.segments.len(), "segment"),
+                count(instance.customers.len(), "customer")
             );
             EXIT_OK
         }
@@ -127,7 +128,8 @@ fn solve(args: &SolveArgs) -> i32 {
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {
         // Pipelines reading JSON or CSV still learn the status on stderr.
-        eprintln!("capplan: status {:?}: no optimal plan", report.status);
+        let status = serde_json::to_value(report.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        eprintln!("capplan: status {status}: no optimal plan");
     }
     code
 }

@@ -1074,5 +1074,5 @@ fn cli_check_accepts_valid_file() {
     let (code, stdout, stderr) = capplan([OsStr::new("check"), file.path().as_os_str()]);
     assert_eq!(code, 0, "stderr:\n{stderr}");
     assert_eq!(stderr, "");
-    assert!(stdout.contains("valid: 2 resources, 1 segments, 2 customers"), "stdout:\n{stdout}");
+    assert!(stdout.contains("valid: 2 resources, 1 segment, 2 customers"), "stdout:\n{stdout}");
 }

@@ -109,8 +109,8 @@ pub struct Allocation {
     /// (capacity, shares, segment limits), ignoring this allocation's own floor, cap and hard
     /// expectation (currency per hour). Negative: an hour would have to return that much more
     /// before the plan gives more (at zero, at a floor, or at a bend of the response curve).
-    /// Positive: the allocation is held down by its own cap (or a share cap), worth that much per
-    /// hour. Zero: the allocation is where it should be.
+    /// Positive: the allocation is held down by its own cap or its own share cap of the resource,
+    /// which costs that much per hour. Zero: the allocation is where it should be.
     pub reduced_cost: f64,
 }
 
@@ -228,10 +228,11 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         });
         for r in 0..resource_count {
             let hours_variable = formulation.hours[c][r];
-            // The prices of the shared rows this hour uses (capacity, shares, segment limits).
+            // The prices of the shared rows this hour uses (capacity, value shares, segment limits).
             // The allocation's own rows are left out: its response row is replaced by the curve's
-            // next piece, a soft expectation by the penalty the hour avoids, and its floor, cap
-            // and hard expectation are the limits whose cost the reduced cost reveals.
+            // next piece, a soft expectation by the penalty the hour avoids, and its floor, cap,
+            // hours share cap and hard expectation are the limits whose cost the reduced cost
+            // reveals.
             let shared_price: f64 = columns[hours_variable]
                 .iter()
                 .filter(|(row, _)| match formulation.kinds[*row] {
@@ -239,6 +240,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                     | ConstraintKind::Floor { customer, resource }
                     | ConstraintKind::Cap { customer, resource }
                     | ConstraintKind::Expectation { customer, resource } => (customer, resource) != (c, r),
+                    ConstraintKind::CustomerShare { customer, base: ShareBase::Resource(resource) } => (customer, resource) != (c, r),
                     _ => true,
                 })
                 .map(|&(row, coefficient)| coefficient * duals.row_duals[row])
@@ -382,6 +384,15 @@ fn constraint_result(
             Some((base, instance.segments[segment].max_share.iter().find(|(b, _)| *b == base).map_or(0.0, |(_, s)| *s)))
         }
         _ => None,
+    };
+    // A soft expectation's row is `hours + shortfall >= expected`; the planner compares the
+    // expected hours with the planned hours alone.
+    let activity = match kind {
+        ConstraintKind::Expectation { customer, resource } => match formulation.shortfall[customer][resource] {
+            Some(shortfall) => activity - values[shortfall],
+            None => activity,
+        },
+        _ => activity,
     };
     let (limit, actual, shadow_price, unit) = match share {
         None => (lp_row.rhs, activity, dual, "hour"),

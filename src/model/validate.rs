@@ -48,6 +48,12 @@ impl Validator<'_> {
     }
 
     fn number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> f64 {
+        self.checked_number(value, field, rule).unwrap_or(0.0)
+    }
+
+    /// As [`Self::number`], but `None` for a refused number, so that it does not go on to cause
+    /// follow-on errors (a refused cap compared with a floor).
+    fn checked_number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> Option<f64> {
         let number = *value.get_ref();
         let problem = if !number.is_finite() {
             Some(format!("expected a finite number, found {number}"))
@@ -63,10 +69,10 @@ impl Validator<'_> {
         match problem {
             Some(message) => {
                 self.error(value.span(), field, message);
-                0.0
+                None
             }
             // -0.0 would print as "-0" in reports.
-            None => number + 0.0,
+            None => Some(number + 0.0),
         }
     }
 
@@ -189,9 +195,9 @@ impl Validator<'_> {
     fn hours_table(&mut self, table: &RawTable, field: &str, resource_ids: &[String]) -> Vec<Option<f64>> {
         let mut hours = vec![None; resource_ids.len()];
         for (key, value) in table {
-            let number = self.number(value, &format!("{field}.{}", key.get_ref()), Rule::NonNegative);
+            let number = self.checked_number(value, &format!("{field}.{}", key.get_ref()), Rule::NonNegative);
             if let Some(resource) = self.resource_key(key, field, resource_ids) {
-                hours[resource] = Some(number);
+                hours[resource] = number;
             }
         }
         hours

@@ -43,7 +43,7 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     text
 }
 
-/// Rounds every float to 9 significant decimals after the point and turns -0 into 0, so that
+/// Rounds every float to 9 decimals and turns -0 into 0, so that
 /// solver noise (0.30000000000000004, -1e-17) never reaches a pipeline and identical input gives
 /// identical bytes.
 fn round_numbers(value: &mut serde_json::Value) {

@@ -362,7 +362,7 @@ fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str) {
         let reading = if allocation.reduced_cost < 0.0 {
             format!("an hour must return {} more to get more hours", money(-allocation.reduced_cost))
         } else {
-            format!("held down by its cap, which costs {} per hour", money(allocation.reduced_cost))
+            format!("held down by its cap or share cap, which costs {} per hour", money(allocation.reduced_cost))
         };
         table.row(vec![
             allocation.customer.clone(),
