@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::analysis;
+mod check;
+mod solve;
+
 use crate::model::Instance;
-use crate::report::{self, Format};
-use crate::solve::Backend;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
@@ -38,7 +38,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
     )]
-    Solve(SolveArgs),
+    Solve(solve::SolveArgs),
     /// Validate an instance without solving it.
     #[command(
         after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
@@ -47,21 +47,6 @@ enum Command {
         /// The instance file (TOML).
         instance: PathBuf,
     },
-}
-
-#[derive(clap::Args, Debug)]
-struct SolveArgs {
-    /// The instance file (TOML).
-    instance: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// LP backend.
-    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
-    solver: Backend,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -75,63 +60,17 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Check { instance } => check(&instance),
-        Command::Solve(args) => solve(&args),
+        Command::Check { instance } => check::run(&instance),
+        Command::Solve(args) => solve::run(&args),
     }
 }
 
-fn load(path: &Path) -> Result<Instance, i32> {
+/// Reads and validates an instance; on failure prints every problem and returns exit code 2.
+pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
     Instance::from_file(path).map_err(|errors| {
         eprintln!("{errors}");
         EXIT_INPUT
     })
-}
-
-fn check(path: &Path) -> i32 {
-    match load(path) {
-        Ok(instance) => {
-            let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-            println!(
-                "{}: valid: {}, {}, {}",
-                path.display(),
-                count(instance.resources.len(), "resource"),
-                count(instance.segments.len(), "segment"),
-                count(instance.customers.len(), "customer")
-            );
-            EXIT_OK
-        }
-        Err(code) => code,
-    }
-}
-
-fn solve(args: &SolveArgs) -> i32 {
-    let instance = match load(&args.instance) {
-        Ok(instance) => instance,
-        Err(code) => return code,
-    };
-    let report = match analysis::solve(&instance, args.solver) {
-        Ok(report) => report,
-        Err(error) => {
-            eprintln!("error: internal: {error}");
-            return EXIT_INTERNAL;
-        }
-    };
-    let text = report::render(&instance, &report, args.format);
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    if let Err(message) = written {
-        eprintln!("error: {message}");
-        return EXIT_INPUT;
-    }
-    let code = report.status.exit_code();
-    if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {
-        // Pipelines reading JSON or CSV still learn the status on stderr.
-        let status = serde_json::to_value(report.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        eprintln!("capplan: status {status}: no optimal plan");
-    }
-    code
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a

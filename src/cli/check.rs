@@ -1,0 +1,22 @@
+//! `capplan check`: validate an instance without solving it.
+
+use std::path::Path;
+
+use super::{EXIT_OK, load};
+
+pub(super) fn run(path: &Path) -> i32 {
+    match load(path) {
+        Ok(instance) => {
+            let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            println!(
+                "{}: valid: {}, {}, {}",
+                path.display(),
+                count(instance.resources.len(), "resource"),
+                count(instance.segments.len(), "segment"),
+                count(instance.customers.len(), "customer")
+            );
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}
