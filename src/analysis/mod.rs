@@ -57,8 +57,32 @@ pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend
         LpOutcome::Unbounded => Ok(SolveReport { status: Status::Unbounded, backend, plan: None }),
         LpOutcome::Optimal { values, objective } => {
             let duals = duals::compute_duals(&formulation.lp, backend, objective)?;
-            let plan = plan::assemble(instance, formulation, &values, objective, &duals);
+            let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
+            price_policies(&mut plan, formulation, backend)?;
             Ok(SolveReport { status: Status::Optimal, backend, plan: Some(plan) })
         }
     }
+}
+
+/// The exact cost of each category's policy: the optimum without the constraints the policy set
+/// minus the optimum with them, by one re-solve per category that set any.
+fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) -> Result<(), SolveError> {
+    let Some(portfolio) = plan.portfolio.as_mut() else {
+        return Ok(());
+    };
+    for category in &mut portfolio.categories {
+        if category.policy_constraints.is_empty() {
+            continue;
+        }
+        let mut relaxed = formulation.lp.clone();
+        relaxed.rows.retain(|row| !category.policy_constraints.contains(&row.name));
+        category.policy_cost = match solve_lp(&relaxed, backend)? {
+            LpOutcome::Optimal { objective, .. } => Some(objective - plan.objective),
+            // Dropping limits cannot make a feasible plan infeasible; it can make it unbounded
+            // (a cap was all that held an unlimited expansion back): the policy's cost is then
+            // not a number, and it is reported as missing.
+            _ => None,
+        };
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::duals::Duals;
 use crate::formulation::{ConstraintKind, Formulation, Sense};
-use crate::model::{ExpectationKind, Instance, ShareBase};
+use crate::model::{ExpectationKind, Instance, ShareBase, Source};
 
 /// Tolerance, relative to the right-hand side, under which a constraint counts as binding.
 pub const BINDING_TOLERANCE: f64 = 1e-7;
@@ -23,6 +23,8 @@ pub struct Plan {
     pub segments: Vec<SegmentResult>,
     pub constraints: Vec<ConstraintResult>,
     pub expectations: Vec<ExpectationGap>,
+    /// Present when the instance names a portfolio model.
+    pub portfolio: Option<PortfolioResult>,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
@@ -45,8 +47,11 @@ pub struct Totals {
     pub hour_cost: f64,
     pub expansion_cost: f64,
     pub penalty_cost: f64,
-    /// Same as the objective.
+    /// value - hour_cost - expansion_cost - penalty_cost.
     pub contribution: f64,
+    /// What priority weights add to the objective: the sum over customers of
+    /// (weight - 1) x value. The objective is contribution + priority_adjustment.
+    pub priority_adjustment: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +95,114 @@ pub struct CustomerResult {
     pub penalty_cost: f64,
     /// value - hour_cost - penalty_cost.
     pub contribution: f64,
+    /// The customer's portfolio category, if the instance names a model.
+    pub category: Option<String>,
+    /// The plan read against the current hours (see [`Outcome`]).
+    pub outcome: Outcome,
+    /// Multiplier of the customer's value in the objective (1 = neutral).
+    pub priority_weight: f64,
+}
+
+/// What the plan means for a customer, read off its total planned hours against its total
+/// current hours (all resources together):
+///
+/// | outcome | rule |
+/// |---|---|
+/// | build | planned >= 1.25 x current, or current is 0 and planned > 0 |
+/// | develop | 1.05 x current < planned < 1.25 x current |
+/// | maintain | 0.5 x current <= planned <= 1.05 x current (or both 0) |
+/// | terminate | planned < 0.5 x current: a cut to a managed exit or a transactional minimum |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Build,
+    Develop,
+    Maintain,
+    Terminate,
+}
+
+impl Outcome {
+    pub const BUILD_RATIO: f64 = 1.25;
+    pub const DEVELOP_RATIO: f64 = 1.05;
+    pub const TERMINATE_RATIO: f64 = 0.5;
+
+    pub fn of(planned_hours: f64, current_hours: f64) -> Outcome {
+        // A hundredth of an hour is solver noise, not a change of course.
+        let tolerance = 0.01;
+        if current_hours <= tolerance {
+            return if planned_hours > tolerance { Outcome::Build } else { Outcome::Maintain };
+        }
+        let ratio = planned_hours / current_hours;
+        if ratio >= Self::BUILD_RATIO {
+            Outcome::Build
+        } else if ratio > Self::DEVELOP_RATIO {
+            Outcome::Develop
+        } else if ratio >= Self::TERMINATE_RATIO {
+            Outcome::Maintain
+        } else {
+            Outcome::Terminate
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Build => "build",
+            Outcome::Develop => "develop",
+            Outcome::Maintain => "maintain",
+            Outcome::Terminate => "terminate",
+        }
+    }
+}
+
+/// Portfolio view of the plan: each category's policy and what it costs, and the alignment of
+/// the customer's expectations, the plan and the category's prescription.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioResult {
+    pub model: String,
+    pub model_name: String,
+    pub categories: Vec<CategoryResult>,
+    pub alignment: Vec<AlignmentRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryResult {
+    pub category: String,
+    pub description: String,
+    pub customers: Vec<String>,
+    /// Ids of the constraints the category's policy set (customers' own settings excluded).
+    pub policy_constraints: Vec<String>,
+    pub binding_policy_constraints: usize,
+    /// Sum of the policy constraints' shadow prices, each times the hours it forces (for floors
+    /// and hard expectations: its limit): the first-order cost of the policy. The exact cost
+    /// never exceeds it when the policy holds only floors and expectations.
+    pub shadow_price_valuation: f64,
+    /// Objective without the policy's constraints minus objective with them: what the policy
+    /// costs this period. `None` when the plan without them was not solved (no policy rows).
+    pub policy_cost: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlignmentRow {
+    pub customer: String,
+    pub category: Option<String>,
+    pub resource: String,
+    /// What the customer expects (its own view), if it said.
+    pub expected_hours: Option<f64>,
+    pub expectation_kind: Option<ExpectationKind>,
+    pub current_hours: f64,
+    pub planned_hours: f64,
+    /// planned - expected.
+    pub gap_hours: Option<f64>,
+    /// The effective floor and cap, with where each came from.
+    pub floor_hours: Option<f64>,
+    pub floor_source: Option<Source>,
+    pub cap_hours: Option<f64>,
+    pub cap_source: Option<Source>,
+    /// What the seller's category implies for this resource, in words, e.g.
+    /// "floor 40.0 h; expectation hard".
+    pub category_implies: String,
+    /// A limit the category's policy set binds this allocation.
+    pub policy_binds: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +255,11 @@ pub struct ConstraintResult {
     pub shadow_price: f64,
     /// "hour" or "percentage point".
     pub unit: &'static str,
+    /// `policy` when the customer's portfolio category set this limit (or, for an expectation,
+    /// its kind), `instance` otherwise.
+    pub source: Source,
+    /// The category whose policy set it.
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,6 +343,9 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
             hour_cost,
             penalty_cost,
             contribution: value - hour_cost - penalty_cost,
+            category: customer.category.and_then(|k| instance.portfolio.as_ref().map(|model| model.categories[k].id.clone())),
+            outcome: Outcome::of(hours[c].iter().sum(), customer.current_hours.iter().sum()),
+            priority_weight: customer.priority_weight,
         });
         for r in 0..resource_count {
             let hours_variable = formulation.hours[c][r];
@@ -239,7 +360,9 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                     ConstraintKind::Response { customer, resource }
                     | ConstraintKind::Floor { customer, resource }
                     | ConstraintKind::Cap { customer, resource }
-                    | ConstraintKind::Expectation { customer, resource } => (customer, resource) != (c, r),
+                    | ConstraintKind::Expectation { customer, resource }
+                    | ConstraintKind::MaxIncrease { customer, resource }
+                    | ConstraintKind::MaxDecrease { customer, resource } => (customer, resource) != (c, r),
                     ConstraintKind::CustomerShare { customer, base: ShareBase::Resource(resource) } => (customer, resource) != (c, r),
                     _ => true,
                 })
@@ -255,7 +378,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 }
                 _ => 0.0,
             };
-            let reduced_cost = marginal_value + penalty_avoided - instance.resources[r].cost_per_hour - shared_price;
+            let reduced_cost =
+                customer.priority_weight * marginal_value + penalty_avoided - instance.resources[r].cost_per_hour - shared_price;
             allocations.push(Allocation {
                 customer: customer.id.clone(),
                 resource: instance.resources[r].id.clone(),
@@ -324,7 +448,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         .collect();
 
     let total_value: f64 = customers.iter().map(|customer| customer.value).sum();
-    let constraints = formulation
+    let constraints: Vec<ConstraintResult> = formulation
         .kinds
         .iter()
         .enumerate()
@@ -337,8 +461,11 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         hour_cost: customers.iter().map(|customer| customer.hour_cost).sum(),
         expansion_cost: expansions.iter().map(|expansion| expansion.cost).sum(),
         penalty_cost: customers.iter().map(|customer| customer.penalty_cost).sum(),
-        contribution: objective,
+        contribution: 0.0,
+        priority_adjustment: customers.iter().map(|customer| (customer.priority_weight - 1.0) * customer.value).sum(),
     };
+    let totals = Totals { contribution: totals.value - totals.hour_cost - totals.expansion_cost - totals.penalty_cost, ..totals };
+    let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, &constraints, &customers));
 
     Plan {
         objective,
@@ -350,6 +477,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         segments,
         constraints,
         expectations,
+        portfolio,
         lp: LpSolutionValues {
             values: values.to_vec(),
             row_duals: duals.row_duals.clone(),
@@ -425,7 +553,16 @@ fn constraint_result(
     } else {
         slack <= BINDING_TOLERANCE * (1.0 + limit.abs())
     };
+    let source = kind.source(instance);
+    let category = match (source, kind.customer()) {
+        (Source::Policy, Some(customer)) => {
+            instance.customers[customer].category.and_then(|k| instance.portfolio.as_ref().map(|model| model.categories[k].id.clone()))
+        }
+        _ => None,
+    };
     ConstraintResult {
+        source,
+        category,
         id: lp_row.name.clone(),
         family: kind.family(),
         sense: lp_row.sense,
@@ -441,4 +578,90 @@ fn constraint_result(
 /// Turns -0.0 into 0.0 so that reports never print "-0.00".
 fn tidy(value: f64) -> f64 {
     if value == 0.0 { 0.0 } else { value }
+}
+
+fn portfolio_result(
+    instance: &Instance,
+    model: &crate::model::portfolio::PortfolioModel,
+    constraints: &[ConstraintResult],
+    customers: &[CustomerResult],
+) -> PortfolioResult {
+    let categories = model
+        .categories
+        .iter()
+        .map(|category| {
+            let policy_rows: Vec<&ConstraintResult> =
+                constraints.iter().filter(|c| c.category.as_deref() == Some(category.id.as_str())).collect();
+            CategoryResult {
+                category: category.id.clone(),
+                description: category.description.clone(),
+                customers: customers
+                    .iter()
+                    .filter(|c| c.category.as_deref() == Some(category.id.as_str()))
+                    .map(|c| c.customer.clone())
+                    .collect(),
+                policy_constraints: policy_rows.iter().map(|c| c.id.clone()).collect(),
+                binding_policy_constraints: policy_rows.iter().filter(|c| c.binding).count(),
+                shadow_price_valuation: policy_rows.iter().map(|c| (c.shadow_price * c.limit).abs()).sum(),
+                policy_cost: None,
+            }
+        })
+        .collect();
+    let mut alignment = Vec::new();
+    for (c, customer) in instance.customers.iter().enumerate() {
+        let policy = customer.category.map(|k| &model.categories[k].policy);
+        for (r, resource) in instance.resources.iter().enumerate() {
+            let expectation = customer.expectations[r];
+            let policy_names_resource = policy.is_some_and(|policy| policy.entries().any(|(_, entry)| entry.resource == resource.id));
+            // A row where the customer said what it expects, or its category prescribes something.
+            if expectation.is_none() && !policy_names_resource {
+                continue;
+            }
+            let planned = customers[c].hours[r];
+            let mut implies = Vec::new();
+            if customer.sources.floor[r] == Source::Policy
+                && let Some(floor) = customer.floor_hours[r]
+            {
+                implies.push(format!("floor {} h", crate::report::hours(floor)));
+            }
+            if customer.sources.cap[r] == Source::Policy
+                && let Some(cap) = customer.cap_hours[r]
+            {
+                implies.push(format!("cap {} h", crate::report::hours(cap)));
+            }
+            if customer.sources.max_change[r] == Source::Policy
+                && let Some(change) = customer.max_change_hours[r]
+            {
+                implies.push(format!("change at most {} h", crate::report::hours(change)));
+            }
+            if let (Some(expectation), Source::Policy) = (expectation, customer.sources.expectation_kind[r]) {
+                implies.push(match expectation.kind {
+                    ExpectationKind::Hard => "expectation hard".to_string(),
+                    ExpectationKind::Soft => format!("expectation soft ({}/h at risk)", crate::report::money(expectation.penalty_per_hour)),
+                });
+            }
+            let policy_binds = constraints.iter().any(|constraint| {
+                constraint.binding
+                    && constraint.source == Source::Policy
+                    && constraint.id.ends_with(&format!("[{}/{}]", customer.id, resource.id))
+            });
+            alignment.push(AlignmentRow {
+                policy_binds,
+                customer: customer.id.clone(),
+                category: customers[c].category.clone(),
+                resource: resource.id.clone(),
+                expected_hours: expectation.map(|e| e.hours),
+                expectation_kind: expectation.map(|e| e.kind),
+                current_hours: customer.current_hours[r],
+                planned_hours: planned,
+                gap_hours: expectation.map(|e| planned - e.hours),
+                floor_hours: customer.floor_hours[r],
+                floor_source: customer.floor_hours[r].map(|_| customer.sources.floor[r]),
+                cap_hours: customer.cap_hours[r],
+                cap_source: customer.cap_hours[r].map(|_| customer.sources.cap[r]),
+                category_implies: if implies.is_empty() { "-".to_string() } else { implies.join("; ") },
+            });
+        }
+    }
+    PortfolioResult { model: model.id.clone(), model_name: model.name.clone(), categories, alignment }
 }

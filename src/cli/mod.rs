@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod classify;
+mod models;
 mod solve;
 
 use crate::model::Instance;
@@ -47,6 +49,25 @@ enum Command {
         /// The instance file (TOML).
         instance: PathBuf,
     },
+    /// List the portfolio models (built-in, and any model files given) with their categories.
+    #[command(
+        after_help = "Examples:\n  capplan models\n  capplan models my-model.toml\n\nExit codes: 0 listed, 2 a model file is invalid."
+    )]
+    Models {
+        /// Model files to validate and list after the built-in ones.
+        files: Vec<PathBuf>,
+    },
+    /// Print each customer's portfolio category and why (scores against thresholds).
+    #[command(
+        after_help = "Example:\n  capplan classify instances/dsp-krapfel.toml\n\nExit codes: 0 classified, 2 bad input or no portfolio model."
+    )]
+    Classify {
+        /// The instance file (TOML), naming a portfolio model.
+        instance: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::report::Format::Text)]
+        format: crate::report::Format,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -62,6 +83,8 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check { instance } => check::run(&instance),
         Command::Solve(args) => solve::run(&args),
+        Command::Models { files } => models::run(&files),
+        Command::Classify { instance, format } => classify::run(&instance, format),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, write_atomically};
 use crate::analysis;
-use crate::report::{self, Format};
+use crate::report::{self, Audience, Format};
 use crate::solve::Backend;
 
 #[derive(clap::Args, Debug)]
@@ -21,12 +21,37 @@ pub struct SolveArgs {
     /// LP backend.
     #[arg(long, value_enum, default_value_t = Backend::Microlp)]
     pub solver: Backend,
+    /// Who the report is for: `partner` shows one customer (--customer) its own hours and
+    /// expectations and nothing internal (no values, costs, scores, categories or other customers).
+    #[arg(long, value_enum, default_value_t = Audience::Internal)]
+    pub audience: Audience,
+    /// The customer of the partner view.
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
 }
 
 pub(super) fn run(args: &SolveArgs) -> i32 {
     let instance = match load(&args.instance) {
         Ok(instance) => instance,
         Err(code) => return code,
+    };
+    let partner = match (args.audience, &args.customer) {
+        (Audience::Partner, Some(id)) => match instance.customer_index(id) {
+            Some(customer) => Some(customer),
+            None => {
+                eprintln!("error: --customer {id:?} is not a customer of {}", args.instance.display());
+                return EXIT_INPUT;
+            }
+        },
+        (Audience::Partner, None) => {
+            eprintln!("error: the partner view is for one customer: add --customer ID");
+            return EXIT_INPUT;
+        }
+        (Audience::Internal, Some(_)) => {
+            eprintln!("error: --customer goes with --audience partner");
+            return EXIT_INPUT;
+        }
+        (Audience::Internal, None) => None,
     };
     let report = match analysis::solve(&instance, args.solver) {
         Ok(report) => report,
@@ -35,7 +60,10 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             return EXIT_INTERNAL;
         }
     };
-    let text = report::render(&instance, &report, args.format);
+    let text = match args.audience {
+        Audience::Internal => report::render(&instance, &report, args.format),
+        Audience::Partner => report::render_partner(&instance, &report, partner.expect("checked above"), args.format),
+    };
     let written = match &args.output {
         Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
         None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),

@@ -9,7 +9,7 @@ mod program;
 
 pub use program::{LinearProgram, LpRow, LpVariable, Sense};
 
-use crate::model::{ExpectationKind, Instance, ShareBase};
+use crate::model::{ExpectationKind, Instance, ShareBase, Source};
 
 /// What a row of the LP stands for. Indices refer to the instance's resources, customers and
 /// segments.
@@ -47,6 +47,16 @@ pub enum ConstraintKind {
         customer: usize,
         base: ShareBase,
     },
+    /// Path dependence: hours <= current + allowed change.
+    MaxIncrease {
+        customer: usize,
+        resource: usize,
+    },
+    /// Path dependence: hours >= current - allowed change.
+    MaxDecrease {
+        customer: usize,
+        resource: usize,
+    },
     SegmentMinHours {
         segment: usize,
         resource: usize,
@@ -76,6 +86,8 @@ impl ConstraintKind {
             ConstraintKind::Floor { .. } => "floor",
             ConstraintKind::Cap { .. } => "cap",
             ConstraintKind::Expectation { .. } => "expectation",
+            ConstraintKind::MaxIncrease { .. } => "max_increase",
+            ConstraintKind::MaxDecrease { .. } => "max_decrease",
             ConstraintKind::CustomerShare { .. } => "share_cap",
             ConstraintKind::SegmentMinHours { .. } => "segment_min_hours",
             ConstraintKind::SegmentMaxHours { .. } => "segment_max_hours",
@@ -87,6 +99,34 @@ impl ConstraintKind {
     /// Internal rows are modelling devices, not limits a planner set; reports leave them out.
     pub fn is_internal(&self) -> bool {
         matches!(self, ConstraintKind::Response { .. } | ConstraintKind::TotalValue)
+    }
+
+    /// Whether the limit was set in the instance or comes from the policy of the customer's
+    /// portfolio category (for an expectation: whether its kind, hard or soft, came from there).
+    pub fn source(&self, instance: &Instance) -> Source {
+        match *self {
+            ConstraintKind::Floor { customer, resource } => instance.customers[customer].sources.floor[resource],
+            ConstraintKind::Cap { customer, resource } => instance.customers[customer].sources.cap[resource],
+            ConstraintKind::Expectation { customer, resource } => instance.customers[customer].sources.expectation_kind[resource],
+            ConstraintKind::MaxIncrease { customer, resource } | ConstraintKind::MaxDecrease { customer, resource } => {
+                instance.customers[customer].sources.max_change[resource]
+            }
+            _ => Source::Instance,
+        }
+    }
+
+    /// The customer a per-customer limit belongs to.
+    pub fn customer(&self) -> Option<usize> {
+        match *self {
+            ConstraintKind::Response { customer, .. }
+            | ConstraintKind::Floor { customer, .. }
+            | ConstraintKind::Cap { customer, .. }
+            | ConstraintKind::Expectation { customer, .. }
+            | ConstraintKind::CustomerShare { customer, .. }
+            | ConstraintKind::MaxIncrease { customer, .. }
+            | ConstraintKind::MaxDecrease { customer, .. } => Some(customer),
+            _ => None,
+        }
     }
 
     /// The stable, human-readable id, e.g. `floor[m1/service]`.
@@ -104,7 +144,9 @@ impl ConstraintKind {
             ConstraintKind::Response { customer: c, resource: r }
             | ConstraintKind::Floor { customer: c, resource: r }
             | ConstraintKind::Cap { customer: c, resource: r }
-            | ConstraintKind::Expectation { customer: c, resource: r } => format!("{family}[{}/{}]", customer(c), resource(r)),
+            | ConstraintKind::Expectation { customer: c, resource: r }
+            | ConstraintKind::MaxIncrease { customer: c, resource: r }
+            | ConstraintKind::MaxDecrease { customer: c, resource: r } => format!("{family}[{}/{}]", customer(c), resource(r)),
             ConstraintKind::CustomerShare { customer: c, base } => format!("{family}[{}/{}]", instance.share_base_id(base), customer(c)),
             ConstraintKind::SegmentMinHours { segment: s, resource: r } | ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
                 format!("{family}[{}/{}]", segment(s), resource(r))
@@ -173,7 +215,9 @@ pub fn formulate(instance: &Instance) -> Formulation {
                 .iter()
                 .zip(&customer.responses)
                 .map(|(resource, curve)| {
-                    lp.objective_constant += curve.value_at_zero;
+                    // A priority weight scales the value the objective counts, not the value
+                    // the reports show.
+                    lp.objective_constant += customer.priority_weight * curve.value_at_zero;
                     curve
                         .pieces
                         .iter()
@@ -183,7 +227,7 @@ pub fn formulate(instance: &Instance) -> Formulation {
                                 format!("piece[{}/{}/{}]", customer.id, resource.id, k + 1),
                                 0.0,
                                 piece.length_hours.unwrap_or(f64::INFINITY),
-                                piece.value_per_hour,
+                                customer.priority_weight * piece.value_per_hour,
                             )
                         })
                         .collect()
@@ -297,6 +341,26 @@ pub fn formulate(instance: &Instance) -> Formulation {
                     terms.push((short, 1.0));
                 }
                 push_row(&mut lp, ConstraintKind::Expectation { customer: c, resource: r }, terms, Sense::Ge, expectation.hours);
+            }
+            if let Some(change) = customer.max_change_hours[r] {
+                let current = customer.current_hours[r];
+                push_row(
+                    &mut lp,
+                    ConstraintKind::MaxIncrease { customer: c, resource: r },
+                    vec![(hours[c][r], 1.0)],
+                    Sense::Le,
+                    current + change,
+                );
+                // Below zero the hours' own bound already holds.
+                if current - change > 0.0 {
+                    push_row(
+                        &mut lp,
+                        ConstraintKind::MaxDecrease { customer: c, resource: r },
+                        vec![(hours[c][r], 1.0)],
+                        Sense::Ge,
+                        current - change,
+                    );
+                }
             }
         }
         for &(base, share) in &customer.max_share {

@@ -3,11 +3,18 @@
 //! Nothing here judges the numbers; [`crate::model::validate`] does that and turns the raw
 //! structures into the validated [`crate::model::Instance`] that the rest of capplan takes.
 
+mod portfolio;
 mod raw;
 
+pub use portfolio::*;
 pub use raw::*;
 
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
+
+/// Parses a portfolio model file.
+pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
+    toml::from_str::<RawModelFile>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))
+}
 
 /// Parses TOML text into the raw instance structure. Syntax errors, wrong types, unknown and
 /// missing fields are reported here, with their position.

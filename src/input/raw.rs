@@ -19,6 +19,15 @@ pub struct RawInstance {
     #[serde(default)]
     pub customers: Vec<Spanned<RawCustomer>>,
     pub diversification: Option<Spanned<RawDiversification>>,
+    pub portfolio: Option<Spanned<RawPortfolio>>,
+}
+
+/// `[portfolio] model = "krapfel"`: a built-in model by name, or a path to a model file
+/// (relative to the instance file).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPortfolio {
+    pub model: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +91,16 @@ pub struct RawCustomer {
     pub response: BTreeMap<Spanned<String>, Spanned<RawResponse>>,
     #[serde(default)]
     pub expectations: BTreeMap<Spanned<String>, Spanned<RawExpectation>>,
+    /// Scores on the portfolio model's dimensions.
+    #[serde(default)]
+    pub scores: RawTable,
+    /// Path dependence: how far hours may move from the current hours in one plan.
+    #[serde(default)]
+    pub max_change_hours: RawTable,
+    #[serde(default)]
+    pub max_change_fraction: RawTable,
+    /// Multiplies the customer's response value in the objective; overrides the category's.
+    pub priority_weight: Option<Spanned<f64>>,
 }
 
 /// Either `value_per_hour` (+ optional `max_hours`) or `points`; which one is checked in
@@ -107,7 +126,8 @@ pub enum ExpectationKind {
 #[serde(deny_unknown_fields)]
 pub struct RawExpectation {
     pub hours: Spanned<f64>,
-    pub kind: Spanned<ExpectationKind>,
+    /// Required unless the customer's portfolio category gives a default.
+    pub kind: Option<Spanned<ExpectationKind>>,
     pub penalty_per_hour: Option<Spanned<f64>>,
 }
 

@@ -1,6 +1,7 @@
 //! The validated domain model: an instance whose every number has been checked and whose every
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
+pub mod portfolio;
 mod validate;
 
 pub use crate::input::ExpectationKind;
@@ -15,6 +16,27 @@ pub struct Instance {
     pub resources: Vec<Resource>,
     pub segments: Vec<Segment>,
     pub customers: Vec<Customer>,
+    /// The portfolio model the customers are classified with, if the instance names one.
+    pub portfolio: Option<portfolio::PortfolioModel>,
+}
+
+/// Where an effective limit came from: the instance (the customer's own setting) or the policy
+/// of the customer's portfolio category. The instance overrides the category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Instance,
+    Policy,
+}
+
+/// The source of each effective limit of a customer, per resource index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitSources {
+    pub floor: Vec<Source>,
+    pub cap: Vec<Source>,
+    pub expectation_kind: Vec<Source>,
+    pub max_change: Vec<Source>,
+    pub priority_weight: Source,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +103,15 @@ pub struct Customer {
     /// Per resource index.
     pub responses: Vec<ResponseCurve>,
     pub expectations: Vec<Option<Expectation>>,
+    /// Scores on the portfolio model's dimensions (empty without a model).
+    pub scores: Vec<f64>,
+    /// Index of the customer's category in the portfolio model.
+    pub category: Option<usize>,
+    /// Per resource: how many hours the plan may move away from the current hours.
+    pub max_change_hours: Vec<Option<f64>>,
+    /// Multiplies the customer's response value in the objective (1 = neutral).
+    pub priority_weight: f64,
+    pub sources: LimitSources,
 }
 
 /// The hours a customer expects of one resource.

@@ -6,27 +6,31 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::portfolio::{self, PortfolioModel};
 use super::*;
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 use crate::input::{ExpectationKind, RawInstance, RawResponse, RawTable};
 
 /// Validates a parsed instance. Returns every problem found, in file order.
 pub fn validate(raw: &RawInstance, source: &SourceFile) -> Result<Instance, InputErrors> {
-    let mut validator = Validator { source, errors: Vec::new() };
+    let mut validator = Validator::new(source);
     let instance = validator.instance(raw);
-    let mut errors = validator.errors;
-    if errors.is_empty() {
-        Ok(instance)
-    } else {
-        errors.sort_by_key(|error| (error.line, error.column));
-        errors.dedup();
-        Err(InputErrors(errors))
-    }
+    validator.finish(instance)
+}
+
+/// What a customer's validation needs to know about the rest of the instance.
+#[derive(Clone, Copy)]
+struct CustomerContext<'c> {
+    resources: &'c [Resource],
+    resource_ids: &'c [String],
+    segment_ids: &'c [String],
+    default_shares: &'c [(ShareBase, f64)],
+    model: Option<&'c PortfolioModel>,
 }
 
 /// What a number may be.
 #[derive(Clone, Copy)]
-enum Rule {
+pub(super) enum Rule {
     /// Finite and >= 0.
     NonNegative,
     /// Finite, any sign.
@@ -35,25 +39,45 @@ enum Rule {
     Share,
 }
 
-struct Validator<'a> {
+/// Collects located problems while turning raw input into validated values; shared by the
+/// instance and the portfolio-model validation.
+pub(super) struct Validator<'a> {
     source: &'a SourceFile,
     errors: Vec<Diagnostic>,
+    /// Problems located in other files (a portfolio model the instance names).
+    foreign: Vec<Diagnostic>,
 }
 
 const MAX_ID_LENGTH: usize = 64;
 
-impl Validator<'_> {
-    fn error(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+impl<'a> Validator<'a> {
+    pub(super) fn new(source: &'a SourceFile) -> Self {
+        Validator { source, errors: Vec::new(), foreign: Vec::new() }
+    }
+
+    /// The value, or every problem found: this file's in file order, then other files'.
+    pub(super) fn finish<T>(self, value: T) -> Result<T, InputErrors> {
+        let mut errors = self.errors;
+        if errors.is_empty() && self.foreign.is_empty() {
+            return Ok(value);
+        }
+        errors.sort_by_key(|error| (error.line, error.column));
+        errors.dedup();
+        errors.extend(self.foreign);
+        Err(InputErrors(errors))
+    }
+
+    pub(super) fn error(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
         self.errors.push(self.source.diagnostic(span, field, message));
     }
 
-    fn number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> f64 {
+    pub(super) fn number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> f64 {
         self.checked_number(value, field, rule).unwrap_or(0.0)
     }
 
     /// As [`Self::number`], but `None` for a refused number, so that it does not go on to cause
     /// follow-on errors (a refused cap compared with a floor).
-    fn checked_number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> Option<f64> {
+    pub(super) fn checked_number(&mut self, value: &Spanned<f64>, field: &str, rule: Rule) -> Option<f64> {
         let number = *value.get_ref();
         let problem = if !number.is_finite() {
             Some(format!("expected a finite number, found {number}"))
@@ -76,7 +100,7 @@ impl Validator<'_> {
         }
     }
 
-    fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
+    pub(super) fn id(&mut self, id: &Spanned<String>, field: &str) -> String {
         let text = id.get_ref();
         let valid_start = text.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         let valid_chars = text.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
@@ -92,7 +116,7 @@ impl Validator<'_> {
         text.clone()
     }
 
-    fn non_empty(&mut self, text: &Spanned<String>, field: &str) -> String {
+    pub(super) fn non_empty(&mut self, text: &Spanned<String>, field: &str) -> String {
         if text.get_ref().trim().is_empty() {
             self.error(text.span(), field, "expected a non-empty string");
         }
@@ -100,7 +124,7 @@ impl Validator<'_> {
     }
 
     /// Reports ids that occur twice.
-    fn unique<'s>(&mut self, ids: impl Iterator<Item = &'s Spanned<String>>, what: &str, field: &str) {
+    pub(super) fn unique<'s>(&mut self, ids: impl Iterator<Item = &'s Spanned<String>>, what: &str, field: &str) {
         let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
         for id in ids {
             if let Some(first) = seen.get(id.get_ref().as_str()) {
@@ -139,14 +163,47 @@ impl Validator<'_> {
             None => Vec::new(),
         };
 
+        let portfolio = raw.portfolio.as_ref().and_then(|portfolio| self.portfolio(portfolio, &resource_ids));
+
         if raw.customers.is_empty() {
             self.error(raw.plan.span(), "customers", "at least one [[customers]] table is required");
         }
         self.unique(raw.customers.iter().map(|c| &c.get_ref().id), "customer", "customers.id");
-        let customers =
-            raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &resource_ids, &segment_ids, &default_shares)).collect();
+        let context = CustomerContext {
+            resources: &resources,
+            resource_ids: &resource_ids,
+            segment_ids: &segment_ids,
+            default_shares: &default_shares,
+            model: portfolio.as_ref(),
+        };
+        let customers = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
 
-        Instance { plan: header, resources, segments, customers }
+        Instance { plan: header, resources, segments, customers, portfolio }
+    }
+
+    /// Loads the model an instance names; its own problems are reported in its file.
+    fn portfolio(&mut self, raw: &Spanned<crate::input::RawPortfolio>, resource_ids: &[String]) -> Option<PortfolioModel> {
+        let reference = &raw.get_ref().model;
+        let base_dir = std::path::Path::new(&self.source.path).parent().unwrap_or(std::path::Path::new("."));
+        match portfolio::load_model(reference.get_ref(), base_dir) {
+            Ok(loaded) => {
+                let problems = portfolio::check_policy_resources(&loaded, resource_ids);
+                if problems.is_empty() {
+                    Some(loaded.model)
+                } else {
+                    self.foreign.extend(problems);
+                    None
+                }
+            }
+            Err(portfolio::ModelLookupError::Unknown(message)) => {
+                self.error(reference.span(), "portfolio.model", message);
+                None
+            }
+            Err(portfolio::ModelLookupError::Invalid(errors)) => {
+                self.foreign.extend(errors.0);
+                None
+            }
+        }
     }
 
     fn resource(&mut self, raw: &crate::input::RawResource) -> Resource {
@@ -258,17 +315,14 @@ impl Validator<'_> {
         Segment { name: raw.name.clone().unwrap_or_else(|| id.clone()), id, min_hours, max_hours, min_share, max_share }
     }
 
-    fn customer(
-        &mut self,
-        raw: &Spanned<crate::input::RawCustomer>,
-        resource_ids: &[String],
-        segment_ids: &[String],
-        default_shares: &[(ShareBase, f64)],
-    ) -> Customer {
+    fn customer(&mut self, raw: &Spanned<crate::input::RawCustomer>, context: &CustomerContext) -> Customer {
+        let CustomerContext { resources, resource_ids, segment_ids, default_shares, model } = *context;
         let span = raw.span();
         let raw = raw.get_ref();
         let id = self.id(&raw.id, "customers.id");
         let field = format!("customers[{id}]");
+        let (scores, category) = self.classify(raw, &id, model);
+        let policy = category.and_then(|c| model.map(|m| &m.categories[c].policy));
 
         let segment = match &raw.segment {
             Some(segment) => {
@@ -298,16 +352,45 @@ impl Validator<'_> {
             }
         };
 
-        let current_hours = self
+        let current_hours: Vec<f64> = self
             .hours_table(&raw.current_hours, &format!("{field}.current_hours"), resource_ids)
             .into_iter()
             .map(|h| h.unwrap_or(0.0))
             .collect();
-        let floor_hours = self.hours_table(&raw.floor_hours, &format!("{field}.floor_hours"), resource_ids);
-        let cap_hours = self.hours_table(&raw.cap_hours, &format!("{field}.cap_hours"), resource_ids);
+        let own_floor_hours = self.hours_table(&raw.floor_hours, &format!("{field}.floor_hours"), resource_ids);
+        let own_cap_hours = self.hours_table(&raw.cap_hours, &format!("{field}.cap_hours"), resource_ids);
+        // The customer's own setting overrides its category's, resource by resource; a category
+        // may give a floor or cap both in hours and as a share of capacity: the tighter counts.
+        let mut floor_hours = own_floor_hours.clone();
+        let mut cap_hours = own_cap_hours.clone();
+        let mut floor_source = vec![Source::Instance; resource_ids.len()];
+        let mut cap_source = vec![Source::Instance; resource_ids.len()];
+        if let Some(policy) = policy {
+            for (r, resource) in resources.iter().enumerate() {
+                let by_share = |entries: &[portfolio::PolicyEntry]| {
+                    portfolio::Policy::get(entries, &resource.id).map(|share| share * resource.capacity_hours)
+                };
+                let floor = [portfolio::Policy::get(&policy.floor_hours, &resource.id), by_share(&policy.floor_share)]
+                    .into_iter()
+                    .flatten()
+                    .reduce(f64::max);
+                let cap = [portfolio::Policy::get(&policy.cap_hours, &resource.id), by_share(&policy.cap_share)]
+                    .into_iter()
+                    .flatten()
+                    .reduce(f64::min);
+                if floor_hours[r].is_none() && floor.is_some() {
+                    floor_hours[r] = floor;
+                    floor_source[r] = Source::Policy;
+                }
+                if cap_hours[r].is_none() && cap.is_some() {
+                    cap_hours[r] = cap;
+                    cap_source[r] = Source::Policy;
+                }
+            }
+        }
         for (key, value) in &raw.floor_hours {
             if let Some(resource) = resource_ids.iter().position(|r| r == key.get_ref())
-                && let (Some(floor), Some(cap)) = (floor_hours[resource], cap_hours[resource])
+                && let (Some(floor), Some(cap)) = (own_floor_hours[resource], own_cap_hours[resource])
                 && floor > cap
             {
                 self.error(
@@ -338,15 +421,30 @@ impl Validator<'_> {
         }
 
         let mut expectations = vec![None; resource_ids.len()];
+        let mut expectation_kind_source = vec![Source::Instance; resource_ids.len()];
         for (key, expectation) in &raw.expectations {
             let expectation_field = format!("{field}.expectations.{}", key.get_ref());
             let raw_expectation = expectation.get_ref();
             let hours = self.number(&raw_expectation.hours, &format!("{expectation_field}.hours"), Rule::NonNegative);
-            let kind = *raw_expectation.kind.get_ref();
+            let (kind, kind_source) = match (&raw_expectation.kind, policy.and_then(|p| p.expectations)) {
+                (Some(kind), _) => (*kind.get_ref(), Source::Instance),
+                (None, Some(kind)) => (kind, Source::Policy),
+                (None, None) => {
+                    self.error(
+                        expectation.span(),
+                        format!("{expectation_field}.kind"),
+                        "missing field `kind`: give kind = \"hard\" or \"soft\" (no portfolio category sets a default for this customer)",
+                    );
+                    // Without a kind the penalty cannot be judged; say nothing more about it.
+                    continue;
+                }
+            };
+            let policy_penalty = policy.and_then(|p| p.soft_penalty_per_hour);
             let penalty_per_hour = match (kind, &raw_expectation.penalty_per_hour) {
                 (ExpectationKind::Soft, Some(penalty)) => {
                     self.number(penalty, &format!("{expectation_field}.penalty_per_hour"), Rule::NonNegative)
                 }
+                (ExpectationKind::Soft, None) if policy_penalty.is_some() => policy_penalty.unwrap_or(0.0),
                 (ExpectationKind::Soft, None) => {
                     self.error(
                         expectation.span(),
@@ -367,8 +465,41 @@ impl Validator<'_> {
             };
             if let Some(resource) = self.resource_key(key, &format!("{field}.expectations"), resource_ids) {
                 expectations[resource] = Some(Expectation { hours, kind, penalty_per_hour });
+                expectation_kind_source[resource] = kind_source;
             }
         }
+
+        // Path dependence: the tighter of an absolute and a relative limit; the customer's own
+        // limits replace the category's for the same resource.
+        let own_change_hours = self.hours_table(&raw.max_change_hours, &format!("{field}.max_change_hours"), resource_ids);
+        let own_change_fraction = self.hours_table(&raw.max_change_fraction, &format!("{field}.max_change_fraction"), resource_ids);
+        let mut max_change_hours = vec![None; resource_ids.len()];
+        let mut max_change_source = vec![Source::Instance; resource_ids.len()];
+        for (r, resource) in resources.iter().enumerate() {
+            let current = current_hours[r];
+            let own =
+                [own_change_hours[r], own_change_fraction[r].map(|fraction| fraction * current)].into_iter().flatten().reduce(f64::min);
+            let from_policy = policy.and_then(|policy| {
+                [
+                    portfolio::Policy::get(&policy.max_change_hours, &resource.id),
+                    portfolio::Policy::get(&policy.max_change_fraction, &resource.id).map(|fraction| fraction * current),
+                ]
+                .into_iter()
+                .flatten()
+                .reduce(f64::min)
+            });
+            if own.is_some() {
+                max_change_hours[r] = own;
+            } else if from_policy.is_some() {
+                max_change_hours[r] = from_policy;
+                max_change_source[r] = Source::Policy;
+            }
+        }
+        let (priority_weight, priority_source) = match (&raw.priority_weight, policy.and_then(|p| p.priority_weight)) {
+            (Some(weight), _) => (self.number(weight, &format!("{field}.priority_weight"), Rule::NonNegative), Source::Instance),
+            (None, Some(weight)) => (weight, Source::Policy),
+            (None, None) => (1.0, Source::Instance),
+        };
 
         Customer {
             name: raw.name.clone().unwrap_or_else(|| id.clone()),
@@ -380,6 +511,114 @@ impl Validator<'_> {
             max_share,
             responses,
             expectations,
+            scores,
+            category,
+            max_change_hours,
+            priority_weight,
+            sources: LimitSources {
+                floor: floor_source,
+                cap: cap_source,
+                expectation_kind: expectation_kind_source,
+                max_change: max_change_source,
+                priority_weight: priority_source,
+            },
+        }
+    }
+
+    /// The customer's scores on the model's dimensions and its category.
+    fn classify(&mut self, raw: &crate::input::RawCustomer, id: &str, model: Option<&PortfolioModel>) -> (Vec<f64>, Option<usize>) {
+        let field = format!("customers[{id}].scores");
+        let Some(model) = model else {
+            if let Some((key, _)) = raw.scores.iter().next() {
+                self.error(
+                    key.span(),
+                    format!("{field}.{}", key.get_ref()),
+                    "scores need a portfolio model: add [portfolio] model = \"...\" to the instance",
+                );
+            }
+            return (Vec::new(), None);
+        };
+        let errors_before = self.errors.len();
+        let dimension_ids: Vec<&str> = model.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let mut scores = vec![f64::NAN; model.dimensions.len()];
+        for (key, value) in &raw.scores {
+            let Some(d) = dimension_ids.iter().position(|dimension| *dimension == key.get_ref()) else {
+                self.error(
+                    key.span(),
+                    format!("{field}.{}", key.get_ref()),
+                    format!("unknown score {:?}; the {} model's dimensions are: {}", key.get_ref(), model.id, dimension_ids.join(", ")),
+                );
+                continue;
+            };
+            let dimension = &model.dimensions[d];
+            let score = *value.get_ref();
+            if !score.is_finite() || score < dimension.min || score > dimension.max {
+                self.error(
+                    value.span(),
+                    format!("{field}.{}", key.get_ref()),
+                    format!(
+                        "expected a score from {} to {} (dimension {} of the {} model), found {score}",
+                        portfolio::format_score(dimension.min),
+                        portfolio::format_score(dimension.max),
+                        dimension.id,
+                        model.id
+                    ),
+                );
+            } else {
+                scores[d] = score;
+            }
+        }
+        let missing: Vec<&str> = dimension_ids.iter().copied().filter(|d| !raw.scores.keys().any(|key| key.get_ref() == d)).collect();
+        if !missing.is_empty() {
+            let at = raw.scores.keys().next().map_or(raw.id.span(), |key| key.span());
+            self.error(
+                at,
+                field.clone(),
+                format!(
+                    "missing score{} {}: the {} model classifies customers on {}",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    model.id,
+                    dimension_ids.join(", ")
+                ),
+            );
+        }
+        if self.errors.len() > errors_before {
+            return (Vec::new(), None);
+        }
+        let matching = model.matching_categories(&scores);
+        let shown =
+            dimension_ids.iter().zip(&scores).map(|(d, s)| format!("{d} {}", portfolio::format_score(*s))).collect::<Vec<_>>().join(", ");
+        let at = raw.scores.keys().next().map_or(raw.id.span(), |key| key.span());
+        match matching.as_slice() {
+            [category] => (scores, Some(*category)),
+            [] => {
+                let categories: Vec<&str> = model.categories.iter().map(|c| c.id.as_str()).collect();
+                self.error(
+                    at,
+                    field,
+                    format!(
+                        "the scores ({shown}) put the customer in no category of the {} model ({}): check the scores or the model's rules",
+                        model.id,
+                        categories.join(", ")
+                    ),
+                );
+                (Vec::new(), None)
+            }
+            several => {
+                let names: Vec<&str> = several.iter().map(|&c| model.categories[c].id.as_str()).collect();
+                self.error(
+                    at,
+                    field,
+                    format!(
+                        "the scores ({shown}) put the customer in {} categories of the {} model at once ({}): the model's rules overlap",
+                        several.len(),
+                        model.id,
+                        names.join(", ")
+                    ),
+                );
+                (Vec::new(), None)
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 mod csv;
 mod format;
 mod json;
+mod partner;
 mod table;
 mod text;
 
@@ -29,6 +30,24 @@ pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> Stri
         Format::Text => text::render(instance, report),
         Format::Json => json::render(instance, report),
         Format::Csv => csv::render(instance, report),
+    }
+}
+
+/// Who a report is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Audience {
+    /// The planner: everything.
+    Internal,
+    /// One customer: its own hours and expectations, nothing internal.
+    Partner,
+}
+
+/// Renders the partner view of one customer (see [`Audience::Partner`]).
+pub fn render_partner(instance: &Instance, report: &SolveReport, customer: usize, format: Format) -> String {
+    match format {
+        Format::Text => partner::render_text(instance, report, customer),
+        Format::Json => partner::render_json(instance, report, customer),
+        Format::Csv => partner::render_csv(instance, report, customer),
     }
 }
 

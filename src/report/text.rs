@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::table::Table;
-use crate::analysis::{ConstraintResult, Plan, SolveReport, Status};
+use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Status};
 use crate::formulation::Sense;
 use crate::model::{ExpectationKind, Instance};
 
@@ -45,7 +45,18 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     let currency = plan_header.currency.as_str();
     let _ = writeln!(out, "Status: optimal");
     let _ = writeln!(out);
-    let _ = writeln!(out, "Contribution (objective): {} {currency}", money(plan.objective));
+    if plan.totals.priority_adjustment.abs() >= PRICE_THRESHOLD {
+        let _ = writeln!(
+            out,
+            "Objective: {} {currency} = contribution {} + priority weighting {} (category priority weights scale the value the plan optimises)",
+            money(plan.objective),
+            money(plan.totals.contribution),
+            money(plan.totals.priority_adjustment)
+        );
+        let _ = writeln!(out, "Contribution: {} {currency}", money(plan.totals.contribution));
+    } else {
+        let _ = writeln!(out, "Contribution (objective): {} {currency}", money(plan.objective));
+    }
     let _ = writeln!(
         out,
         "  = value {} - hour costs {} - expansion {} - expectation penalties {}",
@@ -59,6 +70,9 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     plan_section(&mut out, instance, plan);
     if !instance.segments.is_empty() {
         segments_section(&mut out, instance, plan);
+    }
+    if let Some(portfolio) = &plan.portfolio {
+        portfolio_section(&mut out, portfolio, currency);
     }
     binding_section(&mut out, plan);
     words_section(&mut out, plan, currency);
@@ -124,6 +138,10 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
     if !instance.segments.is_empty() {
         columns.push(("segment", false));
     }
+    let with_portfolio = plan.portfolio.is_some();
+    if with_portfolio {
+        columns.extend([("category", false), ("outcome", false)]);
+    }
     for resource in &instance.resources {
         columns.push((resource.id.as_str(), true));
     }
@@ -134,6 +152,9 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
         if !instance.segments.is_empty() {
             row.push(customer.segment.clone().unwrap_or_default());
         }
+        if with_portfolio {
+            row.extend([customer.category.clone().unwrap_or_default(), customer.outcome.label().to_string()]);
+        }
         row.extend(customer.hours.iter().map(|&h| hours(h)));
         row.extend([money(customer.value), money(customer.hour_cost), money(customer.penalty_cost), money(customer.contribution)]);
         table.row(row);
@@ -141,6 +162,9 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
     let mut total = vec!["total".to_string()];
     if !instance.segments.is_empty() {
         total.push(String::new());
+    }
+    if with_portfolio {
+        total.extend([String::new(), String::new()]);
     }
     total.extend(plan.resources.iter().map(|resource| hours(resource.allocated_hours)));
     total.extend([
@@ -181,8 +205,15 @@ fn actual_text(constraint: &ConstraintResult) -> String {
 
 fn binding_section(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nBinding constraints (the plan sits on these limits)");
-    let mut table =
-        Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+    let mut table = Table::new(&[
+        ("constraint", false),
+        ("sense", false),
+        ("limit", true),
+        ("actual", true),
+        ("shadow price", true),
+        ("per", false),
+        ("set by", false),
+    ]);
     for constraint in plan.constraints.iter().filter(|c| c.binding) {
         table.row(vec![
             constraint.id.clone(),
@@ -191,6 +222,7 @@ fn binding_section(out: &mut String, plan: &Plan) {
             actual_text(constraint),
             money(constraint.shadow_price),
             constraint.unit.to_string(),
+            set_by(constraint),
         ]);
     }
     if table.is_empty() {
@@ -377,5 +409,113 @@ fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str) {
         let _ = writeln!(out, "  none");
     } else {
         table.render(out);
+    }
+}
+
+/// Who set a limit: the instance, or the policy of a portfolio category.
+fn set_by(constraint: &ConstraintResult) -> String {
+    match &constraint.category {
+        Some(category) => format!("{category} policy"),
+        None => "instance".to_string(),
+    }
+}
+
+fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &str) {
+    let _ = writeln!(out, "\nPortfolio model {}: {}", portfolio.model, portfolio.model_name);
+    let mut table = Table::new(&[
+        ("category", false),
+        ("customers", true),
+        ("policy limits", true),
+        ("binding", true),
+        ("shadow-price valuation", true),
+        ("policy cost", true),
+    ]);
+    for category in &portfolio.categories {
+        table.row(vec![
+            category.category.clone(),
+            category.customers.len().to_string(),
+            category.policy_constraints.len().to_string(),
+            category.binding_policy_constraints.to_string(),
+            money(category.shadow_price_valuation),
+            category.policy_cost.map_or("-".to_string(), money),
+        ]);
+    }
+    table.render(out);
+    for category in &portfolio.categories {
+        match category.policy_cost {
+            Some(cost) if cost >= PRICE_THRESHOLD => {
+                let _ = writeln!(
+                    out,
+                    "  - The {} policy costs {} {currency} this quarter: without the {} limits it sets, the plan would be worth that much more.",
+                    category.category,
+                    money(cost),
+                    category.policy_constraints.len()
+                );
+            }
+            Some(_) => {
+                let _ = writeln!(
+                    out,
+                    "  - The {} policy costs nothing this quarter: none of its limits holds the plan back.",
+                    category.category
+                );
+            }
+            None if category.policy_constraints.is_empty() => {}
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  - The {} policy's cost cannot be stated: without its limits the plan would be unbounded.",
+                    category.category
+                );
+            }
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\nAlignment (what the customer expects, what the plan gives, what its category implies; rows with an expectation or a binding category limit)"
+    );
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("category", false),
+        ("resource", false),
+        ("expects", true),
+        ("current", true),
+        ("planned", true),
+        ("gap", true),
+        ("category implies", false),
+    ]);
+    let shown: Vec<_> = portfolio.alignment.iter().filter(|row| row.expected_hours.is_some() || row.policy_binds).collect();
+    for row in &shown {
+        table.row(vec![
+            row.customer.clone(),
+            row.category.clone().unwrap_or_default(),
+            row.resource.clone(),
+            row.expected_hours.map_or("-".to_string(), |e| {
+                format!(
+                    "{} ({})",
+                    hours(e),
+                    match row.expectation_kind {
+                        Some(ExpectationKind::Hard) => "hard",
+                        _ => "soft",
+                    }
+                )
+            }),
+            hours(row.current_hours),
+            hours(row.planned_hours),
+            row.gap_hours.map_or("-".to_string(), |gap| format!("{}{}", if gap > 0.0 { "+" } else { "" }, hours(gap))),
+            row.category_implies.clone(),
+        ]);
+    }
+    if table.is_empty() {
+        let _ = writeln!(out, "  none: no customer states an expectation and no category limit binds");
+    } else {
+        table.render(out);
+    }
+    let hidden = portfolio.alignment.len() - shown.len();
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  ({hidden} more rows where the category prescribes a limit that does not bind; all rows are in the JSON report)"
+        );
     }
 }

@@ -1,0 +1,91 @@
+//! `capplan classify`: each customer's portfolio category and why (its scores against the rule
+//! that matched), without solving.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{EXIT_INPUT, EXIT_OK, load};
+use crate::report::Format;
+
+#[derive(Serialize)]
+struct Classification<'a> {
+    customer: &'a str,
+    name: &'a str,
+    category: &'a str,
+    /// Dimension id -> score, in the model's order.
+    scores: Vec<(&'a str, f64)>,
+    /// The matching rule with the scores and thresholds.
+    why: String,
+}
+
+pub(super) fn run(path: &Path, format: Format) -> i32 {
+    let instance = match load(path) {
+        Ok(instance) => instance,
+        Err(code) => return code,
+    };
+    let Some(model) = &instance.portfolio else {
+        eprintln!(
+            "error: {}: the instance names no portfolio model: add [portfolio] model = \"krapfel\" (see capplan models)",
+            path.display()
+        );
+        return EXIT_INPUT;
+    };
+    let rows: Vec<Classification> = instance
+        .customers
+        .iter()
+        .filter_map(|customer| {
+            let category = customer.category?;
+            Some(Classification {
+                customer: &customer.id,
+                name: &customer.name,
+                category: &model.categories[category].id,
+                scores: model.dimensions.iter().map(|d| d.id.as_str()).zip(customer.scores.iter().copied()).collect(),
+                why: model.explain(category, &customer.scores),
+            })
+        })
+        .collect();
+    let text = match format {
+        Format::Json => {
+            let document = serde_json::json!({
+                "schema_version": crate::report::JSON_SCHEMA_VERSION,
+                "model": model.id,
+                "model_name": model.name,
+                "customers": rows.iter().map(|row| serde_json::json!({
+                    "customer": row.customer,
+                    "name": row.name,
+                    "category": row.category,
+                    "scores": row.scores.iter().map(|(id, score)| (id.to_string(), serde_json::json!(score))).collect::<serde_json::Map<_, _>>(),
+                    "why": row.why,
+                })).collect::<Vec<_>>(),
+            });
+            format!("{}\n", serde_json::to_string_pretty(&document).expect("classification serialises"))
+        }
+        Format::Csv => {
+            let mut out = String::from("customer,category,why\n");
+            for row in &rows {
+                let _ = writeln!(out, "{},{},\"{}\"", row.customer, row.category, row.why.replace('"', "\"\""));
+            }
+            out
+        }
+        Format::Text => {
+            let mut out = format!("Portfolio model {}: {}\n\n", model.id, model.name);
+            let width = rows.iter().map(|row| row.customer.len()).max().unwrap_or(8).max(8);
+            let category_width = rows.iter().map(|row| row.category.len()).max().unwrap_or(8).max(8);
+            let _ = writeln!(out, "  {:width$}  {:category_width$}  why", "customer", "category");
+            for row in &rows {
+                let _ = writeln!(out, "  {:width$}  {:category_width$}  {}", row.customer, row.category, row.why);
+            }
+            let _ = writeln!(out, "\nCategory policies");
+            for category in &model.categories {
+                let count = rows.iter().filter(|row| row.category == category.id).count();
+                let policy = super::models::policy_summary(&category.policy);
+                let _ = writeln!(out, "  {} ({count} customers): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
+            }
+            out
+        }
+    };
+    print!("{text}");
+    EXIT_OK
+}

@@ -1,0 +1,168 @@
+//! The partner view: the plan as one customer may see it. It shows that customer's hours per
+//! resource against its current hours and its own expectations, and the service levels it can
+//! count on; it leaves out everything internal: values, costs, shadow prices, scores,
+//! categories, the plan's name, and every other customer.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::format::hours;
+use super::table::Table;
+use crate::analysis::{SolveReport, Status};
+use crate::model::Instance;
+
+#[derive(Serialize)]
+struct PartnerDocument<'a> {
+    schema_version: u32,
+    audience: &'static str,
+    period: &'a str,
+    customer: PartnerCustomer<'a>,
+    status: Status,
+    /// Present when the plan exists.
+    resources: Option<Vec<PartnerResource<'a>>>,
+}
+
+#[derive(Serialize)]
+struct PartnerCustomer<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct PartnerResource<'a> {
+    resource: &'a str,
+    name: &'a str,
+    current_hours: f64,
+    planned_hours: f64,
+    change_hours: f64,
+    /// What the customer said it expects.
+    expected_hours: Option<f64>,
+    /// planned - expected.
+    difference_hours: Option<f64>,
+    /// The service level the plan guarantees: its floor or hard expectation.
+    minimum_hours: Option<f64>,
+}
+
+fn rows<'a>(instance: &'a Instance, report: &SolveReport, customer: usize) -> Option<Vec<PartnerResource<'a>>> {
+    let plan = report.plan.as_ref()?;
+    let who = &instance.customers[customer];
+    Some(
+        instance
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(r, resource)| {
+                let planned = round(plan.customers[customer].hours[r]);
+                let expectation = who.expectations[r];
+                let hard_expectation = expectation.filter(|e| e.kind == crate::model::ExpectationKind::Hard).map(|e| e.hours);
+                PartnerResource {
+                    resource: &resource.id,
+                    name: &resource.name,
+                    current_hours: who.current_hours[r],
+                    planned_hours: planned,
+                    change_hours: round(planned - who.current_hours[r]),
+                    expected_hours: expectation.map(|e| e.hours),
+                    difference_hours: expectation.map(|e| round(planned - e.hours)),
+                    minimum_hours: [who.floor_hours[r], hard_expectation].into_iter().flatten().reduce(f64::max),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Hours to two decimals: a partner sees hours, not solver noise.
+fn round(value: f64) -> f64 {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
+pub fn render_text(instance: &Instance, report: &SolveReport, customer: usize) -> String {
+    let who = &instance.customers[customer];
+    let mut out = String::new();
+    let _ = writeln!(out, "Support plan for {} ({}), {}", who.name, who.id, instance.plan.period);
+    let Some(rows) = rows(instance, report, customer) else {
+        let _ = writeln!(out, "No plan is available for this period yet.");
+        return out;
+    };
+    let _ = writeln!(out, "\nHours per resource");
+    let mut table = Table::new(&[
+        ("resource", false),
+        ("current", true),
+        ("planned", true),
+        ("change", true),
+        ("you expect", true),
+        ("difference", true),
+        ("guaranteed", true),
+    ]);
+    let optional = |value: Option<f64>| value.map_or("-".to_string(), hours);
+    for row in &rows {
+        table.row(vec![
+            row.name.to_string(),
+            hours(row.current_hours),
+            hours(row.planned_hours),
+            signed(row.change_hours),
+            optional(row.expected_hours),
+            row.difference_hours.map_or("-".to_string(), signed),
+            optional(row.minimum_hours),
+        ]);
+    }
+    table.render(&mut out);
+    let _ = writeln!(out);
+    for row in &rows {
+        if let (Some(expected), Some(difference)) = (row.expected_hours, row.difference_hours) {
+            let _ = if difference >= -0.005 {
+                writeln!(out, "  - {}: your expectation of {} hours is met.", row.name, hours(expected))
+            } else {
+                writeln!(
+                    out,
+                    "  - {}: the plan gives {} hours less than the {} hours you expect.",
+                    row.name,
+                    hours(-difference),
+                    hours(expected)
+                )
+            };
+        }
+        if let Some(minimum) = row.minimum_hours {
+            let _ = writeln!(out, "  - {}: at least {} hours are guaranteed this period.", row.name, hours(minimum));
+        }
+    }
+    out
+}
+
+pub fn render_json(instance: &Instance, report: &SolveReport, customer: usize) -> String {
+    let who = &instance.customers[customer];
+    let document = PartnerDocument {
+        schema_version: super::JSON_SCHEMA_VERSION,
+        audience: "partner",
+        period: &instance.plan.period,
+        customer: PartnerCustomer { id: &who.id, name: &who.name },
+        status: report.status,
+        resources: rows(instance, report, customer),
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("partner view serialises");
+    text.push('\n');
+    text
+}
+
+pub fn render_csv(instance: &Instance, report: &SolveReport, customer: usize) -> String {
+    let mut out = String::from("resource,current_hours,planned_hours,change_hours,expected_hours,minimum_hours\n");
+    let optional = |value: Option<f64>| value.map_or(String::new(), |v| format!("{v:.2}"));
+    for row in rows(instance, report, customer).unwrap_or_default() {
+        let _ = writeln!(
+            out,
+            "{},{:.2},{:.2},{:.2},{},{}",
+            row.resource,
+            row.current_hours,
+            row.planned_hours,
+            row.change_hours,
+            optional(row.expected_hours),
+            optional(row.minimum_hours)
+        );
+    }
+    out
+}
+
+fn signed(value: f64) -> String {
+    format!("{}{}", if value > 0.0 { "+" } else { "" }, hours(value))
+}
