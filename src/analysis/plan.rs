@@ -172,10 +172,13 @@ pub struct CategoryResult {
     /// Ids of the constraints the category's policy set (customers' own settings excluded).
     pub policy_constraints: Vec<String>,
     pub binding_policy_constraints: usize,
-    /// Sum of the policy constraints' shadow prices, each times the hours it forces (for floors
-    /// and hard expectations: its limit): the first-order cost of the policy. The exact cost
-    /// never exceeds it when the policy holds only floors and expectations.
-    pub shadow_price_valuation: f64,
+    /// Sum of the absolute shadow prices of the policy's hour limits: what loosening each of
+    /// them by one hour is worth, added up (currency per hour).
+    pub shadow_price_sum: f64,
+    /// Sum over the policy's `>=` limits (floors, expectations, change limits downwards) of
+    /// |shadow price| x limit: by concavity of the optimum in the limits, the exact cost of
+    /// those limits never exceeds it (currency).
+    pub floor_valuation: f64,
     /// Objective without the policy's constraints minus objective with them: what the policy
     /// costs this period. `None` when the plan without them was not solved (no policy rows).
     pub policy_cost: Option<f64>,
@@ -602,7 +605,8 @@ fn portfolio_result(
                     .collect(),
                 policy_constraints: policy_rows.iter().map(|c| c.id.clone()).collect(),
                 binding_policy_constraints: policy_rows.iter().filter(|c| c.binding).count(),
-                shadow_price_valuation: policy_rows.iter().map(|c| (c.shadow_price * c.limit).abs()).sum(),
+                shadow_price_sum: policy_rows.iter().filter(|c| c.unit == "hour").map(|c| c.shadow_price.abs()).sum(),
+                floor_valuation: policy_rows.iter().filter(|c| c.sense == Sense::Ge).map(|c| (c.shadow_price * c.limit).abs()).sum(),
                 policy_cost: None,
             }
         })
@@ -619,26 +623,62 @@ fn portfolio_result(
             }
             let planned = customers[c].hours[r];
             let mut implies = Vec::new();
-            if customer.sources.floor[r] == Source::Policy
-                && let Some(floor) = customer.floor_hours[r]
-            {
-                implies.push(format!("floor {} h", crate::report::hours(floor)));
+            let category_floor = policy.and_then(|p| {
+                [
+                    crate::model::portfolio::Policy::get(&p.floor_hours, &resource.id),
+                    crate::model::portfolio::Policy::get(&p.floor_share, &resource.id).map(|share| share * resource.capacity_hours),
+                ]
+                .into_iter()
+                .flatten()
+                .reduce(f64::max)
+            });
+            let category_cap = policy.and_then(|p| {
+                [
+                    crate::model::portfolio::Policy::get(&p.cap_hours, &resource.id),
+                    crate::model::portfolio::Policy::get(&p.cap_share, &resource.id).map(|share| share * resource.capacity_hours),
+                ]
+                .into_iter()
+                .flatten()
+                .reduce(f64::min)
+            });
+            match (customer.sources.floor[r], customer.floor_hours[r], category_floor) {
+                (Source::Policy, Some(floor), _) => implies.push(format!("floor {} h", crate::report::hours(floor))),
+                (Source::Instance, Some(own), Some(default)) => implies.push(format!(
+                    "floor {} h overridden by the customer's own {} h",
+                    crate::report::hours(default),
+                    crate::report::hours(own)
+                )),
+                _ => {}
             }
-            if customer.sources.cap[r] == Source::Policy
-                && let Some(cap) = customer.cap_hours[r]
-            {
-                implies.push(format!("cap {} h", crate::report::hours(cap)));
+            match (customer.sources.cap[r], customer.cap_hours[r], category_cap) {
+                (Source::Policy, Some(cap), _) => implies.push(format!("cap {} h", crate::report::hours(cap))),
+                (Source::Instance, Some(own), Some(default)) => implies.push(format!(
+                    "cap {} h overridden by the customer's own {} h",
+                    crate::report::hours(default),
+                    crate::report::hours(own)
+                )),
+                _ => {}
             }
             if customer.sources.max_change[r] == Source::Policy
                 && let Some(change) = customer.max_change_hours[r]
             {
                 implies.push(format!("change at most {} h", crate::report::hours(change)));
             }
-            if let (Some(expectation), Source::Policy) = (expectation, customer.sources.expectation_kind[r]) {
-                implies.push(match expectation.kind {
+            let kind_word = |kind: ExpectationKind| match kind {
+                ExpectationKind::Hard => "hard",
+                ExpectationKind::Soft => "soft",
+            };
+            match (expectation, customer.sources.expectation_kind[r], policy.and_then(|p| p.expectations)) {
+                (Some(expectation), Source::Policy, _) => implies.push(match expectation.kind {
                     ExpectationKind::Hard => "expectation hard".to_string(),
                     ExpectationKind::Soft => format!("expectation soft ({}/h at risk)", crate::report::money(expectation.penalty_per_hour)),
-                });
+                }),
+                (Some(expectation), Source::Instance, Some(default)) if default != expectation.kind => implies.push(format!(
+                    "expectation {} overridden by the customer's own {}",
+                    kind_word(default),
+                    kind_word(expectation.kind)
+                )),
+                _ => {}
             }
             let policy_binds = constraints.iter().any(|constraint| {
                 constraint.binding

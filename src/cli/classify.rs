@@ -81,7 +81,8 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
             for category in &model.categories {
                 let count = rows.iter().filter(|row| row.category == category.id).count();
                 let policy = super::models::policy_summary(&category.policy);
-                let _ = writeln!(out, "  {} ({count} customers): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
+                let customers = format!("{count} customer{}", if count == 1 { "" } else { "s" });
+                let _ = writeln!(out, "  {} ({customers}): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
             }
             out
         }

@@ -292,6 +292,14 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 percent(constraint.limit)
             )
         }
+        "max_increase" => format!(
+            "Letting {subject}'s {object} hours rise one hour beyond the change limit ({} h) would be worth {price} {currency}.",
+            hours(constraint.limit)
+        ),
+        "max_decrease" => format!(
+            "The limit on how far {subject}'s {object} hours may fall (to {} h) costs {price} {currency} per hour.",
+            hours(constraint.limit)
+        ),
         "segment_min_hours" | "segment_max_hours" => {
             let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
             format!(
@@ -422,12 +430,18 @@ fn set_by(constraint: &ConstraintResult) -> String {
 
 fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &str) {
     let _ = writeln!(out, "\nPortfolio model {}: {}", portfolio.model, portfolio.model_name);
+    let _ = writeln!(
+        out,
+        "  (policy cost: exact, from a re-solve without the category's limits; floor valuation: shadow price x limit over its floors \
+         and expectations, which the cost of those never exceeds)"
+    );
     let mut table = Table::new(&[
         ("category", false),
         ("customers", true),
         ("policy limits", true),
         ("binding", true),
-        ("shadow-price valuation", true),
+        ("shadow prices (per hour)", true),
+        ("floor valuation", true),
         ("policy cost", true),
     ]);
     for category in &portfolio.categories {
@@ -436,7 +450,8 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             category.customers.len().to_string(),
             category.policy_constraints.len().to_string(),
             category.binding_policy_constraints.to_string(),
-            money(category.shadow_price_valuation),
+            money(category.shadow_price_sum),
+            money(category.floor_valuation),
             category.policy_cost.map_or("-".to_string(), money),
         ]);
     }
@@ -446,10 +461,12 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             Some(cost) if cost >= PRICE_THRESHOLD => {
                 let _ = writeln!(
                     out,
-                    "  - The {} policy costs {} {currency} this quarter: without the {} limits it sets, the plan would be worth that much more.",
+                    "  - The {} policy costs {} {currency} this quarter: without the {} it sets, the plan would be worth that much more. \
+                     At the margin its binding limits are worth {} {currency} per hour together.",
                     category.category,
                     money(cost),
-                    category.policy_constraints.len()
+                    plural(category.policy_constraints.len(), "limit"),
+                    money(category.shadow_price_sum)
                 );
             }
             Some(_) => {
@@ -518,4 +535,9 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             "  ({hidden} more rows where the category prescribes a limit that does not bind; all rows are in the JSON report)"
         );
     }
+}
+
+/// `3 limits`, `1 limit`.
+pub(super) fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
