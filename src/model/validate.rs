@@ -46,13 +46,15 @@ pub(super) struct Validator<'a> {
     errors: Vec<Diagnostic>,
     /// Problems located in other files (a portfolio model the instance names).
     foreign: Vec<Diagnostic>,
+    /// The instance names a portfolio model (whether or not it could be used).
+    model_named: bool,
 }
 
 const MAX_ID_LENGTH: usize = 64;
 
 impl<'a> Validator<'a> {
     pub(super) fn new(source: &'a SourceFile) -> Self {
-        Validator { source, errors: Vec::new(), foreign: Vec::new() }
+        Validator { source, errors: Vec::new(), foreign: Vec::new(), model_named: false }
     }
 
     /// The value, or every problem found: this file's in file order, then other files'.
@@ -163,6 +165,7 @@ impl<'a> Validator<'a> {
             None => Vec::new(),
         };
 
+        self.model_named = raw.portfolio.is_some();
         let portfolio = raw.portfolio.as_ref().and_then(|portfolio| self.portfolio(portfolio, &resource_ids));
 
         if raw.customers.is_empty() {
@@ -529,6 +532,10 @@ impl<'a> Validator<'a> {
     fn classify(&mut self, raw: &crate::input::RawCustomer, id: &str, model: Option<&PortfolioModel>) -> (Vec<f64>, Option<usize>) {
         let field = format!("customers[{id}].scores");
         let Some(model) = model else {
+            // A model was named but refused: its own problems are reported; the scores wait.
+            if self.model_named {
+                return (Vec::new(), None);
+            }
             if let Some((key, _)) = raw.scores.iter().next() {
                 self.error(
                     key.span(),

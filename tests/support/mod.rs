@@ -165,3 +165,13 @@ pub fn assert_all_checks(instance: &Instance, backend: Backend) -> usize {
     let rows = (0..formulation.lp.rows.len()).filter(|&row| !formulation.kinds[row].is_internal());
     assert_finite_differences(&formulation, &plan, rows, backend)
 }
+
+/// The value of one more hour of capacity of resource `r` and the loss of one hour less, by
+/// re-solving (with microlp) with the capacity moved by one hour either way.
+pub fn one_sided_capacity_values(formulation: &Formulation, r: usize, objective: f64) -> (f64, f64) {
+    let row =
+        formulation.row_of(capplan::formulation::ConstraintKind::Capacity { resource: r }).expect("every resource has a capacity row");
+    let up = optimum_with_rhs(&formulation.lp, row, 1.0, Backend::Microlp).expect("more capacity stays feasible");
+    let down = optimum_with_rhs(&formulation.lp, row, -1.0, Backend::Microlp).unwrap_or(f64::NEG_INFINITY);
+    (up - objective, objective - down)
+}
