@@ -239,7 +239,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                     ConstraintKind::Response { customer, resource }
                     | ConstraintKind::Floor { customer, resource }
                     | ConstraintKind::Cap { customer, resource }
-                    | ConstraintKind::Expectation { customer, resource } => (customer, resource) != (c, r),
+                    | ConstraintKind::Expectation { customer, resource }
+                    | ConstraintKind::Force { customer, resource } => (customer, resource) != (c, r),
                     ConstraintKind::CustomerShare { customer, base: ShareBase::Resource(resource) } => (customer, resource) != (c, r),
                     _ => true,
                 })

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod solve;
 
-use crate::model::Instance;
+use crate::model::{AppliedScenario, Instance, apply_scenario_file};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
@@ -68,6 +68,15 @@ pub fn run() -> i32 {
 /// Reads and validates an instance; on failure prints every problem and returns exit code 2.
 pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
     Instance::from_file(path).map_err(|errors| {
+        eprintln!("{errors}");
+        EXIT_INPUT
+    })
+}
+
+/// Reads an instance and applies a scenario to it; on failure prints every problem and returns
+/// exit code 2.
+pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(Instance, AppliedScenario), i32> {
+    apply_scenario_file(instance, scenario).map_err(|errors| {
         eprintln!("{errors}");
         EXIT_INPUT
     })

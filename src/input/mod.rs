@@ -4,8 +4,10 @@
 //! structures into the validated [`crate::model::Instance`] that the rest of capplan takes.
 
 mod raw;
+mod scenario;
 
 pub use raw::*;
+pub use scenario::*;
 
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 

@@ -1,9 +1,11 @@
 //! The validated domain model: an instance whose every number has been checked and whose every
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
+mod scenario;
 mod validate;
 
 pub use crate::input::ExpectationKind;
+pub use scenario::{AppliedScenario, apply_scenario, apply_scenario_file};
 pub use validate::validate;
 
 use crate::diagnostic::{InputErrors, SourceFile};

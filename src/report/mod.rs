@@ -5,8 +5,10 @@ mod format;
 mod json;
 mod table;
 mod text;
+mod whatif;
 
 pub use format::{hours, money, percent};
+pub use whatif::{WhatIf, render_what_if};
 
 use crate::analysis::SolveReport;
 use crate::model::Instance;
