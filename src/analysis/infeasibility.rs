@@ -73,12 +73,14 @@ pub struct Relaxation {
 
 /// Weight per unit of violation in the elastic LP, by constraint family. Lowering a service
 /// level the business set itself (floor, cap, segment and share limits) is the cheapest repair;
-/// buying or hiring capacity costs twice as much per hour; breaking a contract with a customer
-/// (a hard expectation) or undoing a what-if the planner asked for (a force) four times as much.
-/// Value shares are rows in currency: 100 currency weighs as much as one hour.
+/// buying more of an existing expansion option (contractors, overtime) costs 1.5 per hour, hiring
+/// capacity 2; breaking a contract with a customer (a hard expectation) or undoing a what-if the
+/// planner asked for (a force) 4. Value shares are rows in currency: 100 currency weighs as much
+/// as one hour.
 pub fn weight_per_unit(kind: ConstraintKind) -> f64 {
     match kind {
-        ConstraintKind::Capacity { .. } | ConstraintKind::ExpansionLimit { .. } => 2.0,
+        ConstraintKind::ExpansionLimit { .. } => 1.5,
+        ConstraintKind::Capacity { .. } => 2.0,
         ConstraintKind::Expectation { .. } | ConstraintKind::Force { .. } => 4.0,
         ConstraintKind::CustomerShare { base: ShareBase::Value, .. }
         | ConstraintKind::SegmentMinShare { base: ShareBase::Value, .. }

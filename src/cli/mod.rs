@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod compare;
 mod solve;
 
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
@@ -39,6 +40,11 @@ enum Command {
         after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
     )]
     Solve(solve::SolveArgs),
+    /// Solve an instance and scenarios of it, and show the plans side by side.
+    #[command(
+        after_help = "Examples:\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml\n  capplan compare instances/dsp.toml instances/scenarios/*.toml --format csv --output compare.csv\n\nExit codes: 0 every plan is optimal, 1 internal error, 2 bad input or usage, 3 some plan is infeasible, 4 some plan is unbounded (and none infeasible)."
+    )]
+    Compare(compare::CompareArgs),
     /// Validate an instance without solving it.
     #[command(
         after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
@@ -62,6 +68,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check { instance } => check::run(&instance),
         Command::Solve(args) => solve::run(&args),
+        Command::Compare(args) => compare::run(&args),
     }
 }
 
@@ -78,6 +85,19 @@ pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
 pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(Instance, AppliedScenario), i32> {
     apply_scenario_file(instance, scenario).map_err(|errors| {
         eprintln!("{errors}");
+        EXIT_INPUT
+    })
+}
+
+/// Writes a report to `output` (atomically) or to standard output; on failure prints the reason
+/// and returns exit code 2.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<(), i32> {
+    let written = match output {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
+    };
+    written.map_err(|message| {
+        eprintln!("error: {message}");
         EXIT_INPUT
     })
 }

@@ -1,10 +1,9 @@
 //! `capplan solve`: solve an instance (optionally patched by a scenario, optionally with forced
 //! allocations) and print or write the report.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, load_with_scenario, write_atomically};
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit, load, load_with_scenario};
 use crate::analysis::force::solve_what_if;
 use crate::formulation::force::Force;
 use crate::report::{self, Format, WhatIf};
@@ -58,13 +57,8 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     let report = &solved.report;
     let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
     let text = report::render_what_if(&instance, report, &what_if, args.format);
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    if let Err(message) = written {
-        eprintln!("error: {message}");
-        return EXIT_INPUT;
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
     }
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {

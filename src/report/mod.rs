@@ -1,5 +1,6 @@
 //! Reports: one printer per output format, all reading the same [`SolveReport`].
 
+mod compare;
 mod csv;
 mod format;
 mod json;
@@ -7,6 +8,7 @@ mod table;
 mod text;
 mod whatif;
 
+pub use compare::render_comparison;
 pub use format::{hours, money, percent};
 pub use whatif::{WhatIf, render_what_if};
 

@@ -1,0 +1,71 @@
+//! `capplan compare`: solve the base instance and each scenario, and report them side by side.
+
+use std::path::PathBuf;
+
+use super::{EXIT_INTERNAL, emit, load, load_with_scenario};
+use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
+use crate::analysis::{self, Status};
+use crate::report::{Format, render_comparison};
+use crate::solve::Backend;
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    /// The base instance file (TOML).
+    pub instance: PathBuf,
+    /// Scenario files (TOML, see docs/scenarios.md), each applied to the base on its own.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// LP backend.
+    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
+    pub solver: Backend,
+}
+
+pub(super) fn run(args: &CompareArgs) -> i32 {
+    let base = match load(&args.instance) {
+        Ok(instance) => instance,
+        Err(code) => return code,
+    };
+    // Every file is read and checked before anything is solved, so that a typo in the last
+    // scenario does not cost the solves of the others.
+    let mut scenarios = Vec::with_capacity(args.scenarios.len());
+    let mut failed = None;
+    for path in &args.scenarios {
+        match load_with_scenario(&args.instance, path) {
+            Ok(loaded) => scenarios.push(loaded),
+            Err(code) => failed = Some(code),
+        }
+    }
+    if let Some(code) = failed {
+        return code;
+    }
+    let mut reports = Vec::with_capacity(scenarios.len() + 1);
+    for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
+        match analysis::solve(instance, args.solver) {
+            Ok(report) => reports.push(report),
+            Err(error) => {
+                eprintln!("error: internal: {error}");
+                return EXIT_INTERNAL;
+            }
+        }
+    }
+    let mut inputs = vec![CompareInput { instance: &base, scenario: None, report: &reports[0] }];
+    for ((instance, applied), report) in scenarios.iter().zip(&reports[1..]) {
+        inputs.push(CompareInput { instance, scenario: Some(applied.clone()), report });
+    }
+    let comparison = compare(&inputs);
+    let text = render_comparison(&base, &comparison, args.solver, args.format);
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
+    }
+    for plan in comparison.plans.iter().filter(|plan| plan.status != Status::Optimal) {
+        let status = serde_json::to_value(plan.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        eprintln!("capplan: {}: status {status}: no optimal plan", plan.label);
+    }
+    comparison_exit_code(&comparison)
+}
