@@ -9,7 +9,7 @@ use super::{SolveReport, Status, solve_formulation};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
-use crate::solve::{Backend, SolveError};
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
@@ -37,8 +37,16 @@ pub struct ForcedAllocation {
     pub hours: f64,
     /// The hours the unforced optimal plan gives.
     pub unforced_hours: f64,
-    /// Change of the optimal contribution per extra forced hour (currency per hour).
+    /// Shadow price of the force row: change of the optimal contribution per extra forced hour
+    /// (currency per hour), valid at the margin.
     pub shadow_price: f64,
+    /// Measured by re-solving: the change of the optimal contribution when one more hour is
+    /// forced (currency); `None` when no plan exists then.
+    pub one_more_hour: Option<f64>,
+    /// Measured by re-solving: the change when one hour less is forced (currency); `None` when
+    /// fewer than one hour is forced or no plan exists then. Differs from `-one_more_hour` when
+    /// the forced hours sit on a bend (a response-curve breakpoint, an expectation, a limit).
+    pub one_less_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,20 +86,33 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
         (Status::Optimal, Some(unforced_plan)) => {
             let forced_allocations = forces
                 .iter()
-                .map(|force| {
+                .map(|force| -> Result<ForcedAllocation, SolveError> {
                     let kind = ConstraintKind::Force { customer: force.customer, resource: force.resource };
                     let id = kind.id(instance);
                     let shadow_price = forced_plan.constraints.iter().find(|c| c.id == id).map_or(0.0, |c| c.shadow_price);
-                    ForcedAllocation {
+                    let row = formulation.row_of(kind).expect("every force has its row");
+                    let step = |delta: f64| -> Result<Option<f64>, SolveError> {
+                        let mut lp = formulation.lp.clone();
+                        lp.rows[row].rhs += delta;
+                        Ok(match solve_lp(&lp, backend)? {
+                            LpOutcome::Optimal { objective, .. } => Some(objective - forced_plan.objective),
+                            _ => None,
+                        })
+                    };
+                    let one_more_hour = step(1.0)?;
+                    let one_less_hour = if force.hours >= 1.0 { step(-1.0)? } else { None };
+                    Ok(ForcedAllocation {
                         id,
                         customer: instance.customers[force.customer].id.clone(),
                         resource: instance.resources[force.resource].id.clone(),
                         hours: force.hours,
                         unforced_hours: unforced_plan.customers[force.customer].hours[force.resource],
                         shadow_price,
-                    }
+                        one_more_hour,
+                        one_less_hour,
+                    })
                 })
-                .collect();
+                .collect::<Result<Vec<_>, _>>()?;
             let mut moves: Vec<Move> = forced_plan
                 .allocations
                 .iter()

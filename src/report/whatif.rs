@@ -8,7 +8,7 @@ use super::format::{hours, money};
 use super::table::Table;
 use super::{Format, json};
 use crate::analysis::SolveReport;
-use crate::analysis::force::ForceEffect;
+use crate::analysis::force::{ForceEffect, ForcedAllocation};
 use crate::analysis::infeasibility::Diagnosis;
 use crate::model::{AppliedScenario, Instance};
 
@@ -101,30 +101,25 @@ fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
         )
     };
     for force in &effect.forces {
-        let price = force.shadow_price;
-        let sentence = if price.abs() < PRICE_THRESHOLD {
-            format!("one more or one less forced hour changes nothing at the margin (shadow price of {} is 0).", force.id)
-        } else if price < 0.0 {
-            format!(
-                "each further forced hour costs {} {currency}; forcing one hour less would gain as much (shadow price of {} is {}).",
-                money(-price),
-                force.id,
-                money(price)
-            )
-        } else {
-            format!(
-                "the force holds {} below what pays: each further forced hour would gain {} {currency} (shadow price of {} is {}).",
-                force.customer,
-                money(price),
-                force.id,
-                money(price)
-            )
-        };
-        let _ = writeln!(out, "  - {}/{}: {sentence}", force.customer, force.resource);
+        let _ = writeln!(
+            out,
+            "  - {}/{}: shadow price of {} is {} {currency} per hour; {}",
+            force.customer,
+            force.resource,
+            force.id,
+            money(force.shadow_price),
+            one_hour_words(force, currency)
+        );
     }
     let _ = writeln!(out, "\nWho gives up hours to make room (forced plan against the plan without forces, biggest moves first)");
-    let mut table =
-        Table::new(&[("customer", false), ("resource", false), ("without forces", true), ("forced", true), ("change", true), ("", false)]);
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("without forces", true),
+        ("forced", true),
+        ("change", true),
+        ("note", false),
+    ]);
     for change in effect.moves.iter().filter(|m| m.change_hours.abs() >= MOVE_THRESHOLD_HOURS) {
         table.row(vec![
             change.customer.clone(),
@@ -165,6 +160,24 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
         None => {
             let _ = writeln!(out, "  With these changes a plan exists, but its contribution is unbounded.");
         }
+    }
+}
+
+/// The measured one-sided values in planner words: one forced hour more, one less.
+fn one_hour_words(force: &ForcedAllocation, currency: &str) -> String {
+    let effect = |change: f64| {
+        if change.abs() < PRICE_THRESHOLD {
+            "changes nothing".to_string()
+        } else if change < 0.0 {
+            format!("costs {} {currency}", money(-change))
+        } else {
+            format!("gains {} {currency}", money(change))
+        }
+    };
+    let more = force.one_more_hour.map_or_else(|| "leaves no feasible plan".to_string(), effect);
+    match force.one_less_hour {
+        Some(less) => format!("forcing one hour more {more}, one hour less {}.", effect(less)),
+        None => format!("forcing one hour more {more}."),
     }
 }
 
