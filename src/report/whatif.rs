@@ -142,7 +142,8 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
     for sentence in &diagnosis.summary {
         let _ = writeln!(out, "  - {sentence}");
     }
-    let _ = writeln!(out, "\nConflicting constraints (a minimal set: dropping any one of them makes a plan possible)");
+    let _ =
+        writeln!(out, "\nConflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)");
     let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]);
     for member in &diagnosis.conflict {
         let limit = if member.unit == "share" { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
