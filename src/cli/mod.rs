@@ -26,7 +26,7 @@ pub const EXIT_INPUT: i32 = 2;
     long_about = "capplan reads a planning instance (TOML: resources with capacity, customers with response curves, \
 floors, caps, expectations and diversification limits), solves the linear program, and reports the optimal plan \
 with the shadow price of every limit.",
-    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml instances/scenarios/lose-m3.toml\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,7 +37,7 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
     )]
     Solve(solve::SolveArgs),
     /// Solve an instance and scenarios of it, and show the plans side by side.
