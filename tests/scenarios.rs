@@ -242,3 +242,49 @@ fn errors_in_the_instance_stay_located_in_the_instance() {
     let message = errors(&broken, "[scenario]\nname = \"x\"\n");
     assert!(message.starts_with("error: base.toml:17:18: resources[service].capacity_hours: expected a number >= 0"), "{message}");
 }
+
+#[test]
+fn expansion_options_and_new_segments_are_patched_exactly() {
+    let base = Instance::from_toml_str("base.toml", &dsp_text()).unwrap();
+    let instance = patched(
+        &dsp_text(),
+        r#"
+[scenario]
+name = "options"
+
+[resources.engineering.expansion.contractors]
+max_hours = 500
+
+[resources.service]
+remove_expansion = ["overtime"]
+
+[resources.sales.expansion.freelancers]
+cost_per_hour = 95
+
+[[add_segments]]
+id = "marine"
+min_hours = { sales = 10 }
+
+[customers.t01]
+segment = "marine"
+"#,
+    );
+    let mut expected = base.clone();
+    expected.resources[2].expansion[0].max_hours = Some(500.0);
+    expected.resources[1].expansion.clear();
+    expected.resources[0].expansion.push(ExpansionOption { id: "freelancers".into(), cost_per_hour: 95.0, max_hours: None });
+    let mut marine = expected.segments[0].clone();
+    marine.id = "marine".into();
+    marine.name = "marine".into();
+    marine.min_hours = vec![Some(10.0), None, None];
+    marine.max_hours = vec![None, None, None];
+    marine.min_share = Vec::new();
+    marine.max_share = Vec::new();
+    expected.segments.push(marine);
+    let t01 = expected.customers.iter_mut().find(|c| c.id == "t01").unwrap();
+    t01.segment = Some(expected.segments.len() - 1);
+    assert_eq!(instance, expected);
+
+    let unlimited = patched(&dsp_text(), "[scenario]\nname = \"u\"\n[resources.engineering.expansion.contractors]\nunlimited = true\n");
+    assert_eq!(unlimited.resources[2].expansion[0].max_hours, None);
+}

@@ -175,8 +175,8 @@ impl Patcher<'_> {
             match resource.expansion.iter_mut().find(|option| option.get_ref().id.get_ref() == option_id.get_ref()) {
                 Some(option) => {
                     let option = option.get_mut();
-                    if option_patch.cost_per_hour.is_some() {
-                        option.cost_per_hour = option_patch.cost_per_hour.expect("checked");
+                    if let Some(cost_per_hour) = option_patch.cost_per_hour {
+                        option.cost_per_hour = cost_per_hour;
                     }
                     if option_patch.max_hours.is_some() || option_patch.unlimited {
                         option.max_hours = option_patch.max_hours;
