@@ -288,3 +288,19 @@ segment = "marine"
     let unlimited = patched(&dsp_text(), "[scenario]\nname = \"u\"\n[resources.engineering.expansion.contractors]\nunlimited = true\n");
     assert_eq!(unlimited.resources[2].expansion[0].max_hours, None);
 }
+
+#[test]
+fn a_duplicate_added_customer_names_the_file_and_line_of_the_first() {
+    let message = errors(
+        &tiny_text(),
+        "[scenario]\nname = \"x\"\n[[add_customers]]\nid = \"alpha\"\n[[add_customers]]\nid = \"new\"\n[[add_customers]]\nid = \"new\"\n",
+    );
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: what-if.toml:4:6: customers.id: duplicate customer id \"alpha\" (first defined on line 20 of base.toml)",
+            "error: what-if.toml:8:6: customers.id: duplicate customer id \"new\" (first defined on line 6)",
+        ]
+    );
+}

@@ -193,3 +193,25 @@ fn an_impossible_force_is_part_of_the_conflict() {
     assert_eq!(diagnosis.relaxation[0].id, "capacity[engineering]");
     assert_relative_eq!(diagnosis.relaxation[0].change, 400.0, epsilon = 1e-6);
 }
+
+/// The interior-point backend finds the same conflicts and repairs; its tiny spread-out
+/// violations are not reported as changes.
+#[test]
+fn clarabel_diagnoses_the_examples_like_microlp() {
+    let dsp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
+    let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/scenarios/promise-engineering.toml")).unwrap();
+    let (promised, _) = apply_scenario("dsp.toml", &dsp, "promise-engineering.toml", &scenario).unwrap();
+    for instance in [example("infeasible-floors.toml"), promised] {
+        let formulation = formulate(&instance);
+        let simplex = diagnose(&instance, &formulation, Backend::Microlp).unwrap();
+        let interior = diagnose(&instance, &formulation, Backend::Clarabel).unwrap();
+        let ids = |diagnosis: &capplan::analysis::infeasibility::Diagnosis| -> Vec<String> {
+            diagnosis.conflict.iter().map(|member| member.id.clone()).collect()
+        };
+        assert_eq!(ids(&interior), ids(&simplex));
+        assert_eq!(interior.relaxation.len(), 1, "{:?}", interior.relaxation);
+        assert_eq!(interior.relaxation[0].id, simplex.relaxation[0].id);
+        assert_relative_eq!(interior.relaxation[0].change, simplex.relaxation[0].change, epsilon = 1e-4);
+        assert_relative_eq!(interior.relaxed_objective.unwrap(), simplex.relaxed_objective.unwrap(), max_relative = 1e-6);
+    }
+}

@@ -154,14 +154,18 @@ pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(
         LpOutcome::Optimal { values, .. } => values,
         other => return Err(SolveError(format!("the elastic LP of an infeasible plan came back {other:?}; this is numerical trouble"))),
     };
+    // An interior-point solution spreads tiny violations over many rows; a violation whose share
+    // of the total is solver noise is not a change the planner needs to make.
+    let weighted = |row: usize, variable: usize| values[variable].max(0.0) * weight_per_unit(formulation.kinds[row]);
+    let total: f64 = violations.iter().map(|&(row, variable, _)| weighted(row, variable)).sum();
     let mut change = vec![0.0; formulation.lp.rows.len()];
     let mut cost = 0.0;
     for (row, variable, direction) in violations {
         let amount = values[variable].max(0.0);
-        let tolerance = 1e-7 * (1.0 + formulation.lp.rows[row].rhs.abs());
-        if amount > tolerance {
+        let noise = amount <= 1e-7 * (1.0 + formulation.lp.rows[row].rhs.abs()) || weighted(row, variable) <= 1e-6 * (1.0 + total);
+        if !noise {
             change[row] += direction * amount;
-            cost += amount * weight_per_unit(formulation.kinds[row]);
+            cost += weighted(row, variable);
         }
     }
     Ok((change, cost))

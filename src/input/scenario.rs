@@ -147,9 +147,25 @@ impl ScenarioSource {
     pub fn relocate(&self, mut diagnostic: Diagnostic) -> Diagnostic {
         if diagnostic.line > self.line_offset {
             diagnostic.line -= self.line_offset;
+            diagnostic.message = self.relocate_line_reference(&diagnostic.message, &diagnostic.file);
             diagnostic.file = self.scenario_path.clone();
         }
         diagnostic
+    }
+
+    /// A duplicate id's message names the line of the first definition, in combined
+    /// coordinates; say which file and line that is.
+    fn relocate_line_reference(&self, message: &str, instance_path: &str) -> String {
+        const MARKER: &str = "(first defined on line ";
+        let Some(start) = message.find(MARKER).map(|at| at + MARKER.len()) else {
+            return message.to_string();
+        };
+        let digits: String = message[start..].chars().take_while(char::is_ascii_digit).collect();
+        let Ok(line) = digits.parse::<usize>() else {
+            return message.to_string();
+        };
+        let place = if line > self.line_offset { format!("{}", line - self.line_offset) } else { format!("{line} of {instance_path}") };
+        format!("{}{place}{}", &message[..start], &message[start + digits.len()..])
     }
 
     pub fn relocate_all(&self, errors: InputErrors) -> InputErrors {
