@@ -29,10 +29,12 @@ fn what_if(c: &mut Criterion) {
     let forces = vec![Force::parse("m2/engineering=360", &base).unwrap()];
     group.bench_function("dsp/force m2 engineering=360", |b| b.iter(|| solve_forced(black_box(&base), &forces, Backend::Microlp).unwrap()));
 
-    let floors = Instance::from_toml_str("infeasible-floors.toml", &read("instances/infeasible-floors.toml")).unwrap();
+    let floors =
+        Instance::from_toml_str("infeasible/engineering-promises.toml", &read("instances/infeasible/engineering-promises.toml")).unwrap();
     let formulation = formulate(&floors);
-    group
-        .bench_function("infeasible-floors/diagnose", |b| b.iter(|| diagnose(black_box(&floors), &formulation, Backend::Microlp).unwrap()));
+    group.bench_function("engineering-promises/diagnose", |b| {
+        b.iter(|| diagnose(black_box(&floors), &formulation, Backend::Microlp).unwrap())
+    });
 
     let (promised, _) = apply_scenario("dsp.toml", &dsp, "promise.toml", &promise).unwrap();
     let formulation = formulate(&promised);

@@ -129,13 +129,13 @@ fn assert_minimal_conflict_and_feasible_relaxation(instance: &Instance) -> cappl
     diagnosis
 }
 
-/// instances/infeasible-floors.toml: m1's floor (700 h) and the contracts of m2 (640 h) and m3
+/// instances/infeasible/engineering-promises.toml: m1's floor (700 h) and the contracts of m2 (640 h) and m3
 /// (500 h) need 1,840 engineering hours; there are 1,500. The cheapest repair lowers the floor
 /// (weight 1 per hour) by the 340 h missing, rather than adding capacity (2) or breaking a
 /// contract (4).
 #[test]
 fn infeasible_floors_example_has_its_documented_conflict_and_repair() {
-    let instance = example("infeasible-floors.toml");
+    let instance = example("infeasible/engineering-promises.toml");
     assert_eq!(solve(&instance, Backend::Microlp).unwrap().status, Status::Infeasible);
     let diagnosis = assert_minimal_conflict_and_feasible_relaxation(&instance);
     let ids: Vec<&str> = diagnosis.conflict.iter().map(|member| member.id.as_str()).collect();
@@ -201,7 +201,7 @@ fn clarabel_diagnoses_the_examples_like_microlp() {
     let dsp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
     let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/scenarios/promise-engineering.toml")).unwrap();
     let (promised, _) = apply_scenario("dsp.toml", &dsp, "promise-engineering.toml", &scenario).unwrap();
-    for instance in [example("infeasible-floors.toml"), promised] {
+    for instance in [example("infeasible/engineering-promises.toml"), promised] {
         let formulation = formulate(&instance);
         let simplex = diagnose(&instance, &formulation, Backend::Microlp).unwrap();
         let interior = diagnose(&instance, &formulation, Backend::Clarabel).unwrap();

@@ -82,7 +82,7 @@ fn force_shows_who_gives_up_hours_and_bad_specs_exit_two() {
 
 #[test]
 fn infeasible_instance_is_diagnosed_in_text_and_json_and_exits_three() {
-    let text = capplan(&["solve", "instances/infeasible-floors.toml"]);
+    let text = capplan(&["solve", "instances/infeasible/engineering-promises.toml"]);
     assert_eq!(text.status.code(), Some(3));
     let report = stdout(&text);
     assert!(
@@ -90,7 +90,7 @@ fn infeasible_instance_is_diagnosed_in_text_and_json_and_exits_three() {
         "{report}"
     );
     assert!(report.contains("Lower m1's engineering floor by 340.0 h (from 700.0 h to 360.0 h)"), "{report}");
-    let json = capplan(&["solve", "instances/infeasible-floors.toml", "--format", "json"]);
+    let json = capplan(&["solve", "instances/infeasible/engineering-promises.toml", "--format", "json"]);
     assert_eq!(json.status.code(), Some(3));
     let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert!(value["result"].is_null());
