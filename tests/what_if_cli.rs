@@ -188,3 +188,23 @@ fn compare_output_is_byte_identical_for_identical_input() {
 fn compare_needs_at_least_one_scenario() {
     assert_eq!(capplan(&["compare", "instances/dsp.toml"]).status.code(), Some(2));
 }
+
+#[test]
+fn forces_are_resolved_against_the_patched_instance() {
+    let removed =
+        capplan(&["solve", "instances/dsp.toml", "--scenario", "instances/scenarios/lose-m3.toml", "--force", "m3/engineering=5"]);
+    assert_eq!(removed.status.code(), Some(2));
+    assert!(stderr(&removed).contains("unknown customer \"m3\""), "{}", stderr(&removed));
+    let added = capplan(&[
+        "solve",
+        "instances/dsp.toml",
+        "--scenario",
+        "instances/scenarios/new-customer-push.toml",
+        "--force",
+        "n4/engineering=10",
+    ]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let text = stdout(&added);
+    assert!(text.contains("Scenario: new-customer-push"), "{text}");
+    assert!(text.contains("n4 gets exactly 10.0 engineering hours (the plan without forces gives 25.0 h)."), "{text}");
+}
