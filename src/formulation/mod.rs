@@ -64,7 +64,7 @@ pub enum ConstraintKind {
         segment: usize,
         base: ShareBase,
     },
-    /// A what-if: hours[c,r] = exactly the forced hours (see [`force`]).
+    /// A what-if: `hours[c,r]` = exactly the forced hours (see [`force`]).
     Force {
         customer: usize,
         resource: usize,
