@@ -185,8 +185,24 @@ fn compare_output_is_byte_identical_for_identical_input() {
 }
 
 #[test]
-fn compare_needs_at_least_one_scenario() {
+fn compare_needs_at_least_one_scenario_with_distinct_names() {
     assert_eq!(capplan(&["compare", "instances/dsp.toml"]).status.code(), Some(2));
+    let twice = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/lose-m3.toml", "instances/scenarios/lose-m3.toml"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(stderr(&twice).contains("are both named \"lose-m3\""), "{}", stderr(&twice));
+}
+
+#[test]
+fn compare_says_why_an_infeasible_scenario_has_no_plan() {
+    let output = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/promise-engineering.toml"]);
+    assert_eq!(output.status.code(), Some(3));
+    let text = stdout(&output);
+    assert!(text.contains("Why promise-engineering has no plan"), "{text}");
+    assert!(text.contains("Least repair: allow 50.0 h more of contractors for engineering (from 300.0 h to 350.0 h)."), "{text}");
+    let json = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/promise-engineering.toml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(value["comparison"]["plans"][0]["diagnosis"].is_null());
+    assert_eq!(value["comparison"]["plans"][1]["diagnosis"]["relaxation"][0]["id"], "expansion_limit[engineering/contractors]");
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! utilisation and shadow price per resource, expectation shortfalls), and each scenario's hour
 //! changes against the base, biggest moves first.
 //!
-//! A scenario without an optimal plan keeps its column, with its status and no numbers.
+//! A scenario without an optimal plan keeps its column, with its status and no numbers; an
+//! infeasible one also keeps its diagnosis.
 
 use serde::Serialize;
 
+use super::infeasibility::Diagnosis;
 use super::{Plan, SolveReport, Status};
 use crate::model::{AppliedScenario, Instance};
 
@@ -37,6 +39,8 @@ pub struct ComparedPlan {
     pub resources: Vec<ComparedResource>,
     /// One per expectation of the (patched) instance; empty without a plan.
     pub expectations: Vec<ComparedGap>,
+    /// Why the plan is infeasible; present exactly when the status is infeasible.
+    pub diagnosis: Option<Diagnosis>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +90,8 @@ pub struct CompareInput<'a> {
     pub instance: &'a Instance,
     pub scenario: Option<AppliedScenario>,
     pub report: &'a SolveReport,
+    /// The diagnosis of an infeasible report.
+    pub diagnosis: Option<&'a Diagnosis>,
 }
 
 /// Builds the comparison; `plans[0]` is the base.
@@ -131,6 +137,7 @@ fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {
                 })
                 .collect()
         }),
+        diagnosis: input.diagnosis.cloned(),
         expectations: plan.map_or_else(Vec::new, |p| {
             p.expectations
                 .iter()

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_INTERNAL, emit, load, load_with_scenario};
+use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
+use crate::analysis::Status;
 use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
-use crate::analysis::{self, Status};
+use crate::analysis::force::solve_what_if;
 use crate::report::{Format, render_comparison};
 use crate::solve::Backend;
 
@@ -44,19 +45,39 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
     if let Some(code) = failed {
         return code;
     }
-    let mut reports = Vec::with_capacity(scenarios.len() + 1);
+    // The names head the columns; two columns with one name could not be told apart.
+    for (index, (_, applied)) in scenarios.iter().enumerate() {
+        if let Some((_, first)) = scenarios[..index].iter().find(|(_, other)| other.name == applied.name) {
+            eprintln!(
+                "error: {} and {} are both named {:?}; give each scenario its own [scenario] name",
+                first.file, applied.file, applied.name
+            );
+            return EXIT_INPUT;
+        }
+        if applied.name == "base" {
+            eprintln!("error: {}: the scenario name \"base\" is reserved for the instance as written", applied.file);
+            return EXIT_INPUT;
+        }
+    }
+    let mut solved = Vec::with_capacity(scenarios.len() + 1);
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
-        match analysis::solve(instance, args.solver) {
-            Ok(report) => reports.push(report),
+        match solve_what_if(instance, &[], args.solver) {
+            Ok(result) => solved.push(result),
             Err(error) => {
                 eprintln!("error: internal: {error}");
                 return EXIT_INTERNAL;
             }
         }
     }
-    let mut inputs = vec![CompareInput { instance: &base, scenario: None, report: &reports[0] }];
-    for ((instance, applied), report) in scenarios.iter().zip(&reports[1..]) {
-        inputs.push(CompareInput { instance, scenario: Some(applied.clone()), report });
+    let mut inputs =
+        vec![CompareInput { instance: &base, scenario: None, report: &solved[0].report, diagnosis: solved[0].diagnosis.as_ref() }];
+    for ((instance, applied), result) in scenarios.iter().zip(&solved[1..]) {
+        inputs.push(CompareInput {
+            instance,
+            scenario: Some(applied.clone()),
+            report: &result.report,
+            diagnosis: result.diagnosis.as_ref(),
+        });
     }
     let comparison = compare(&inputs);
     let text = render_comparison(&base, &comparison, args.solver, args.format);

@@ -114,6 +114,17 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
         table.render(&mut out);
     }
 
+    for plan in comparison.plans.iter().filter(|plan| plan.diagnosis.is_some()) {
+        let diagnosis = plan.diagnosis.as_ref().expect("filtered");
+        let _ = writeln!(out, "\nWhy {} has no plan (details: capplan solve with this scenario)", plan.label);
+        for sentence in &diagnosis.summary {
+            let _ = writeln!(out, "  - {sentence}");
+        }
+        for relaxation in &diagnosis.relaxation {
+            let _ = writeln!(out, "  - Least repair: {}.", relaxation.action);
+        }
+    }
+
     for changes in &comparison.changes {
         let _ = writeln!(out, "\nHour changes: {} against base (biggest moves first)", changes.label);
         if !changes.comparable {
