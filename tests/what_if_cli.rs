@@ -224,3 +224,14 @@ fn forces_are_resolved_against_the_patched_instance() {
     assert!(text.contains("Scenario: new-customer-push"), "{text}");
     assert!(text.contains("n4 gets exactly 10.0 engineering hours (the plan without forces gives 25.0 h)."), "{text}");
 }
+
+#[test]
+fn compare_help_has_examples_and_the_exit_code_rule() {
+    let output = capplan(&["compare", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("Examples:\n  capplan compare instances/dsp.toml"), "{text}");
+    assert!(text.contains("3 some plan is infeasible"), "{text}");
+    let solve = stdout(&capplan(&["solve", "--help"]));
+    assert!(solve.contains("--scenario <FILE>") && solve.contains("--force <CUSTOMER/RESOURCE=HOURS>"), "{solve}");
+}

@@ -16,8 +16,9 @@ pub struct CompareArgs {
     /// Scenario files (TOML, see docs/scenarios.md), each applied to the base on its own.
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Output format: text (plans side by side), json (one document, see docs/scenarios.md) or
+    /// csv (one long table: plan,status,measure,customer,resource,value,base_value,change).
+    #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
     pub format: Format,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
