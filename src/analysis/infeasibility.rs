@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, LpRow, Sense};
 use crate::model::{Instance, ShareBase};
-use crate::report::hours;
+use crate::report::{hours, money, percent};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// Why no plan exists, and what would make one possible.
@@ -240,10 +240,6 @@ fn base_words(instance: &Instance, base: ShareBase) -> String {
     }
 }
 
-fn percent_text(share: f64) -> String {
-    crate::report::percent(share)
-}
-
 fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -> ConflictMember {
     let kind = formulation.kinds[row];
     let lp_row = &formulation.lp.rows[row];
@@ -255,13 +251,13 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
         Some((base, share)) => {
             let meaning = match kind {
                 ConstraintKind::CustomerShare { customer: c, .. } => {
-                    format!("{} may get at most {} of {}", customer(c), percent_text(share), base_words(instance, base))
+                    format!("{} may get at most {} of {}", customer(c), percent(share), base_words(instance, base))
                 }
                 ConstraintKind::SegmentMinShare { segment: s, .. } => {
-                    format!("segment {} must get at least {} of {}", segment(s), percent_text(share), base_words(instance, base))
+                    format!("segment {} must get at least {} of {}", segment(s), percent(share), base_words(instance, base))
                 }
                 ConstraintKind::SegmentMaxShare { segment: s, .. } => {
-                    format!("segment {} may get at most {} of {}", segment(s), percent_text(share), base_words(instance, base))
+                    format!("segment {} may get at most {} of {}", segment(s), percent(share), base_words(instance, base))
                 }
                 _ => unreachable!("only share rows have a share"),
             };
@@ -457,6 +453,6 @@ fn action_words(instance: &Instance, kind: ConstraintKind, row: &LpRow, change: 
 fn amount(base: ShareBase, change: f64) -> String {
     match base {
         ShareBase::Resource(_) => format!("{} h", hours(change.abs())),
-        ShareBase::Value => crate::report::money(change.abs()),
+        ShareBase::Value => money(change.abs()),
     }
 }
