@@ -557,3 +557,23 @@ fn invalid_model_file_exits_two_with_its_position() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("bad.toml:7:7: dimensions[size].max: max 0 must be above min 10"), "{stderr}");
 }
+
+/// A scenario can change a customer's scores; the customer is classified again and its new
+/// category's policy applies (m3 turns from rival to partner and loses the rival engineering
+/// cap), and a scenario can swap the portfolio model.
+#[test]
+fn scenario_rescores_a_customer_and_swaps_the_model() {
+    let dir = scratch("scenario-scores");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = dir.join("m3-partner.toml");
+    std::fs::write(&scenario, "[scenario]\nname = \"m3 becomes a partner\"\n[customers.m3]\nscores = { commonality = 7 }\n").unwrap();
+    let (instance, _) = capplan::model::apply_scenario_file(&root.join("instances/dsp-krapfel.toml"), &scenario).unwrap();
+    assert_eq!(category_of(&instance, "m3"), "partner");
+    let plan = optimal(&instance);
+    assert!(plan.constraints.iter().all(|c| c.id != "cap[m3/engineering]"));
+
+    let swap = dir.join("swap.toml");
+    std::fs::write(&swap, "[scenario]\nname = \"no model\"\n[portfolio]\nmodel = \"nonexistent-model\"\n").unwrap();
+    let errors = capplan::model::apply_scenario_file(&root.join("instances/dsp-krapfel.toml"), &swap).unwrap_err();
+    assert!(errors.0[0].message.contains("unknown portfolio model \"nonexistent-model\""), "{errors}");
+}

@@ -3,7 +3,10 @@
 //! [`solve`] runs the whole chain (formulate, solve, duals) and returns a [`SolveReport`]: the
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
 
+pub mod compare;
 pub mod duals;
+pub mod force;
+pub mod infeasibility;
 mod plan;
 
 pub use plan::*;

@@ -365,7 +365,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                     | ConstraintKind::Cap { customer, resource }
                     | ConstraintKind::Expectation { customer, resource }
                     | ConstraintKind::MaxIncrease { customer, resource }
-                    | ConstraintKind::MaxDecrease { customer, resource } => (customer, resource) != (c, r),
+                    | ConstraintKind::MaxDecrease { customer, resource }
+                    | ConstraintKind::Force { customer, resource } => (customer, resource) != (c, r),
                     ConstraintKind::CustomerShare { customer, base: ShareBase::Resource(resource) } => (customer, resource) != (c, r),
                     _ => true,
                 })

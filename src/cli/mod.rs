@@ -10,10 +10,11 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod classify;
+mod compare;
 mod models;
 mod solve;
 
-use crate::model::Instance;
+use crate::model::{AppliedScenario, Instance, apply_scenario_file};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
@@ -27,7 +28,7 @@ pub const EXIT_INPUT: i32 = 2;
     long_about = "capplan reads a planning instance (TOML: resources with capacity, customers with response curves, \
 floors, caps, expectations and diversification limits), solves the linear program, and reports the optimal plan \
 with the shadow price of every limit.",
-    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml instances/scenarios/lose-m3.toml\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,9 +39,14 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
     )]
     Solve(solve::SolveArgs),
+    /// Solve an instance and scenarios of it, and show the plans side by side.
+    #[command(
+        after_help = "Examples:\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml\n  capplan compare instances/dsp.toml instances/scenarios/*.toml --format csv --output compare.csv\n\nExit codes: 0 every plan is optimal, 1 internal error, 2 bad input or usage, 3 some plan is infeasible, 4 some plan is unbounded (and none infeasible)."
+    )]
+    Compare(compare::CompareArgs),
     /// Validate an instance without solving it.
     #[command(
         after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
@@ -85,6 +91,7 @@ pub fn run() -> i32 {
         Command::Solve(args) => solve::run(&args),
         Command::Models { files } => models::run(&files),
         Command::Classify { instance, format } => classify::run(&instance, format),
+        Command::Compare(args) => compare::run(&args),
     }
 }
 
@@ -92,6 +99,28 @@ pub fn run() -> i32 {
 pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
     Instance::from_file(path).map_err(|errors| {
         eprintln!("{errors}");
+        EXIT_INPUT
+    })
+}
+
+/// Reads an instance and applies a scenario to it; on failure prints every problem and returns
+/// exit code 2.
+pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(Instance, AppliedScenario), i32> {
+    apply_scenario_file(instance, scenario).map_err(|errors| {
+        eprintln!("{errors}");
+        EXIT_INPUT
+    })
+}
+
+/// Writes a report to `output` (atomically) or to standard output; on failure prints the reason
+/// and returns exit code 2.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<(), i32> {
+    let written = match output {
+        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
+    };
+    written.map_err(|message| {
+        eprintln!("error: {message}");
         EXIT_INPUT
     })
 }

@@ -1,11 +1,12 @@
-//! `capplan solve`: solve an instance and print or write the report.
+//! `capplan solve`: solve an instance (optionally patched by a scenario, optionally with forced
+//! allocations) and print or write the report.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, write_atomically};
-use crate::analysis;
-use crate::report::{self, Audience, Format};
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit, load, load_with_scenario};
+use crate::analysis::force::solve_what_if;
+use crate::formulation::force::Force;
+use crate::report::{self, Audience, Format, WhatIf};
 use crate::solve::Backend;
 
 #[derive(clap::Args, Debug)]
@@ -21,6 +22,13 @@ pub struct SolveArgs {
     /// LP backend.
     #[arg(long, value_enum, default_value_t = Backend::Microlp)]
     pub solver: Backend,
+    /// Apply this scenario file (TOML, see docs/scenarios.md) to the instance before solving.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Fix one allocation at exactly these hours, e.g. m1/engineering=400 (repeatable); the
+    /// report shows what it costs and who gives up hours.
+    #[arg(long, value_name = "CUSTOMER/RESOURCE=HOURS")]
+    pub force: Vec<String>,
     /// Who the report is for: `partner` shows one customer (--customer) its own hours and
     /// expectations and nothing internal (no values, costs, scores, categories or other customers).
     #[arg(long, value_enum, default_value_t = Audience::Internal)]
@@ -31,8 +39,12 @@ pub struct SolveArgs {
 }
 
 pub(super) fn run(args: &SolveArgs) -> i32 {
-    let instance = match load(&args.instance) {
-        Ok(instance) => instance,
+    let loaded = match &args.scenario {
+        Some(scenario) => load_with_scenario(&args.instance, scenario).map(|(instance, applied)| (instance, Some(applied))),
+        None => load(&args.instance).map(|instance| (instance, None)),
+    };
+    let (instance, scenario) = match loaded {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let partner = match (args.audience, &args.customer) {
@@ -53,24 +65,31 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         }
         (Audience::Internal, None) => None,
     };
-    let report = match analysis::solve(&instance, args.solver) {
-        Ok(report) => report,
+    let forces = match Force::parse_all(&args.force, &instance) {
+        Ok(forces) => forces,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return EXIT_INPUT;
+        }
+    };
+    let solved = match solve_what_if(&instance, &forces, args.solver) {
+        Ok(solved) => solved,
         Err(error) => {
             eprintln!("error: internal: {error}");
             return EXIT_INTERNAL;
         }
     };
-    let text = match args.audience {
-        Audience::Internal => report::render(&instance, &report, args.format),
-        Audience::Partner => report::render_partner(&instance, &report, partner.expect("checked above"), args.format),
+    let report = &solved.report;
+    let text = match partner {
+        None => {
+            let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
+            report::render_what_if(&instance, report, &what_if, args.format)
+        }
+        // The partner view leaves out scenarios, forces and diagnoses: they are internal.
+        Some(customer) => report::render_partner(&instance, report, customer, args.format),
     };
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    if let Err(message) = written {
-        eprintln!("error: {message}");
-        return EXIT_INPUT;
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
     }
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {

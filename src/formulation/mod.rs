@@ -5,6 +5,7 @@
 //! `hours >= floor`), which is what gives shadow prices their documented sign, whatever the
 //! backend does internally. The same representation is what duals are computed from.
 
+pub mod force;
 mod program;
 
 pub use program::{LinearProgram, LpRow, LpVariable, Sense};
@@ -73,6 +74,11 @@ pub enum ConstraintKind {
         segment: usize,
         base: ShareBase,
     },
+    /// A what-if: `hours[c,r]` = exactly the forced hours (see [`force`]).
+    Force {
+        customer: usize,
+        resource: usize,
+    },
 }
 
 impl ConstraintKind {
@@ -93,6 +99,7 @@ impl ConstraintKind {
             ConstraintKind::SegmentMaxHours { .. } => "segment_max_hours",
             ConstraintKind::SegmentMinShare { .. } => "segment_min_share",
             ConstraintKind::SegmentMaxShare { .. } => "segment_max_share",
+            ConstraintKind::Force { .. } => "force",
         }
     }
 
@@ -146,7 +153,8 @@ impl ConstraintKind {
             | ConstraintKind::Cap { customer: c, resource: r }
             | ConstraintKind::Expectation { customer: c, resource: r }
             | ConstraintKind::MaxIncrease { customer: c, resource: r }
-            | ConstraintKind::MaxDecrease { customer: c, resource: r } => format!("{family}[{}/{}]", customer(c), resource(r)),
+            | ConstraintKind::MaxDecrease { customer: c, resource: r }
+            | ConstraintKind::Force { customer: c, resource: r } => format!("{family}[{}/{}]", customer(c), resource(r)),
             ConstraintKind::CustomerShare { customer: c, base } => format!("{family}[{}/{}]", instance.share_base_id(base), customer(c)),
             ConstraintKind::SegmentMinHours { segment: s, resource: r } | ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
                 format!("{family}[{}/{}]", segment(s), resource(r))

@@ -5,9 +5,11 @@
 
 mod portfolio;
 mod raw;
+mod scenario;
 
 pub use portfolio::*;
 pub use raw::*;
+pub use scenario::*;
 
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 

@@ -2,9 +2,11 @@
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
 pub mod portfolio;
+mod scenario;
 mod validate;
 
 pub use crate::input::ExpectationKind;
+pub use scenario::{AppliedScenario, apply_scenario, apply_scenario_file};
 pub use validate::validate;
 
 use crate::diagnostic::{InputErrors, SourceFile};

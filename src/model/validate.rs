@@ -432,6 +432,8 @@ impl<'a> Validator<'a> {
             let (kind, kind_source) = match (&raw_expectation.kind, policy.and_then(|p| p.expectations)) {
                 (Some(kind), _) => (*kind.get_ref(), Source::Instance),
                 (None, Some(kind)) => (kind, Source::Policy),
+                // The model that would give the kind was refused; its problems are reported.
+                (None, None) if self.model_named && model.is_none() => continue,
                 (None, None) => {
                     self.error(
                         expectation.span(),

@@ -26,6 +26,12 @@ struct JsonHeader<'a> {
 }
 
 pub fn render(instance: &Instance, report: &SolveReport) -> String {
+    render_with(instance, report, Vec::new())
+}
+
+/// As [`render`], with extra top-level fields after `result` (the scenario applied, the effect
+/// of forces, the diagnosis of an infeasible plan).
+pub fn render_with(instance: &Instance, report: &SolveReport, extras: Vec<(&str, serde_json::Value)>) -> String {
     let header = &instance.plan;
     let document = JsonReport {
         schema_version: super::JSON_SCHEMA_VERSION,
@@ -37,6 +43,16 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
         result: report.plan.as_ref(),
     };
     let mut value = serde_json::to_value(&document).expect("report types serialise to JSON");
+    if let serde_json::Value::Object(map) = &mut value {
+        for (key, extra) in extras {
+            map.insert(key.to_string(), extra);
+        }
+    }
+    pretty(value)
+}
+
+/// Pretty-prints a document with rounded numbers and a final line break.
+pub(super) fn pretty(mut value: serde_json::Value) -> String {
     round_numbers(&mut value);
     let mut text = serde_json::to_string_pretty(&value).expect("a JSON value prints");
     text.push('\n');

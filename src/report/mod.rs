@@ -1,13 +1,17 @@
 //! Reports: one printer per output format, all reading the same [`SolveReport`].
 
+mod compare;
 mod csv;
 mod format;
 mod json;
 mod partner;
 mod table;
 mod text;
+mod whatif;
 
+pub use compare::render_comparison;
 pub use format::{hours, money, percent};
+pub use whatif::{WhatIf, render_what_if};
 
 use crate::analysis::SolveReport;
 use crate::model::Instance;

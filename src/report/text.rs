@@ -316,6 +316,14 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 percent(constraint.limit)
             )
         }
+        "force" if constraint.shadow_price < 0.0 => format!(
+            "Forcing {subject} to {} {object} hours costs {price} {currency} per further forced hour at the margin.",
+            hours(constraint.limit)
+        ),
+        "force" => format!(
+            "Forcing {subject} to {} {object} hours holds it below what pays: each further forced hour would gain {price} {currency} at the margin.",
+            hours(constraint.limit)
+        ),
         _ => format!("{}: {} {currency} per {}.", constraint.id, money(constraint.shadow_price), constraint.unit),
     }
 }

@@ -1,0 +1,213 @@
+//! Scenario comparison: the base plan and each scenario's plan side by side (status, totals,
+//! utilisation and shadow price per resource, expectation shortfalls), and each scenario's hour
+//! changes against the base, biggest moves first.
+//!
+//! A scenario without an optimal plan keeps its column, with its status and no numbers; an
+//! infeasible one also keeps its diagnosis.
+
+use serde::Serialize;
+
+use super::infeasibility::Diagnosis;
+use super::{Plan, SolveReport, Status};
+use crate::model::{AppliedScenario, Instance};
+
+/// Changes smaller than this many hours are solver noise, not moves.
+const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The base first, then the scenarios in the order given.
+    pub plans: Vec<ComparedPlan>,
+    /// Per scenario (the base has none), in the order of `plans[1..]`.
+    pub changes: Vec<ScenarioChanges>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparedPlan {
+    /// `"base"` or the scenario's name.
+    pub label: String,
+    /// The scenario; `None` for the base.
+    pub scenario: Option<AppliedScenario>,
+    pub status: Status,
+    /// The remaining numbers are `None` (JSON null) unless the status is optimal.
+    pub objective: Option<f64>,
+    pub value: Option<f64>,
+    pub hour_cost: Option<f64>,
+    pub expansion_cost: Option<f64>,
+    pub penalty_cost: Option<f64>,
+    /// One per resource, in instance order; empty without a plan.
+    pub resources: Vec<ComparedResource>,
+    /// One per expectation of the (patched) instance; empty without a plan.
+    pub expectations: Vec<ComparedGap>,
+    /// Why the plan is infeasible; present exactly when the status is infeasible.
+    pub diagnosis: Option<Diagnosis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparedResource {
+    pub resource: String,
+    pub available_hours: f64,
+    pub allocated_hours: f64,
+    pub utilisation: f64,
+    /// Shadow price of `capacity[resource]` (currency per hour).
+    pub shadow_price: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparedGap {
+    pub customer: String,
+    pub resource: String,
+    pub expected_hours: f64,
+    pub planned_hours: f64,
+    pub shortfall_hours: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioChanges {
+    pub label: String,
+    /// False when the base or the scenario has no optimal plan; `moves` is then empty.
+    pub comparable: bool,
+    /// Allocations whose hours differ from the base, biggest moves first.
+    pub moves: Vec<HourChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HourChange {
+    pub customer: String,
+    pub resource: String,
+    /// 0 for a customer the scenario adds.
+    pub base_hours: f64,
+    /// 0 for a customer the scenario removes.
+    pub scenario_hours: f64,
+    pub change_hours: f64,
+    /// `"added"`, `"removed"` or `"kept"`: whether the customer is new in the scenario, gone
+    /// from it, or in both.
+    pub customer_status: &'static str,
+}
+
+/// One plan to compare: the (patched) instance, its scenario (none for the base), its solve.
+pub struct CompareInput<'a> {
+    pub instance: &'a Instance,
+    pub scenario: Option<AppliedScenario>,
+    pub report: &'a SolveReport,
+    /// The diagnosis of an infeasible report.
+    pub diagnosis: Option<&'a Diagnosis>,
+}
+
+/// Builds the comparison; `plans[0]` is the base.
+pub fn compare(plans: &[CompareInput<'_>]) -> Comparison {
+    let compared: Vec<ComparedPlan> = plans.iter().map(compared_plan).collect();
+    let base = &plans[0];
+    let changes = plans[1..]
+        .iter()
+        .zip(&compared[1..])
+        .map(|(scenario, column)| match (&base.report.plan, &scenario.report.plan) {
+            (Some(base_plan), Some(scenario_plan)) => ScenarioChanges {
+                label: column.label.clone(),
+                comparable: true,
+                moves: hour_changes(base.instance, base_plan, scenario.instance, scenario_plan),
+            },
+            _ => ScenarioChanges { label: column.label.clone(), comparable: false, moves: Vec::new() },
+        })
+        .collect();
+    Comparison { plans: compared, changes }
+}
+
+fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {
+    let label = input.scenario.as_ref().map_or_else(|| "base".to_string(), |scenario| scenario.name.clone());
+    let plan = input.report.plan.as_ref();
+    ComparedPlan {
+        label,
+        scenario: input.scenario.clone(),
+        status: input.report.status,
+        objective: plan.map(|p| p.objective),
+        value: plan.map(|p| p.totals.value),
+        hour_cost: plan.map(|p| p.totals.hour_cost),
+        expansion_cost: plan.map(|p| p.totals.expansion_cost),
+        penalty_cost: plan.map(|p| p.totals.penalty_cost),
+        resources: plan.map_or_else(Vec::new, |p| {
+            p.resources
+                .iter()
+                .map(|r| ComparedResource {
+                    resource: r.resource.clone(),
+                    available_hours: r.available_hours,
+                    allocated_hours: r.allocated_hours,
+                    utilisation: r.utilisation,
+                    shadow_price: r.shadow_price,
+                })
+                .collect()
+        }),
+        diagnosis: input.diagnosis.cloned(),
+        expectations: plan.map_or_else(Vec::new, |p| {
+            p.expectations
+                .iter()
+                .map(|gap| ComparedGap {
+                    customer: gap.customer.clone(),
+                    resource: gap.resource.clone(),
+                    expected_hours: gap.expected_hours,
+                    planned_hours: gap.planned_hours,
+                    shortfall_hours: gap.shortfall_hours,
+                })
+                .collect()
+        }),
+    }
+}
+
+/// Hours per (customer, resource) of the scenario against the base, matched by id: a customer
+/// only in one of them counts 0 hours in the other.
+fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario_plan: &Plan) -> Vec<HourChange> {
+    let mut changes = Vec::new();
+    let hours_in = |instance: &Instance, plan: &Plan, customer: &str, resource: &str| -> Option<f64> {
+        let c = instance.customer_index(customer)?;
+        let r = instance.resource_index(resource)?;
+        Some(plan.customers[c].hours[r])
+    };
+    let mut push = |customer: &str, resource: &str, status: &'static str| {
+        let base_hours = hours_in(base, base_plan, customer, resource).unwrap_or(0.0);
+        let scenario_hours = hours_in(scenario, scenario_plan, customer, resource).unwrap_or(0.0);
+        let change_hours = scenario_hours - base_hours;
+        if change_hours.abs() > MOVE_THRESHOLD_HOURS * (1.0 + base_hours.abs()) {
+            changes.push(HourChange {
+                customer: customer.to_string(),
+                resource: resource.to_string(),
+                base_hours,
+                scenario_hours,
+                change_hours,
+                customer_status: status,
+            });
+        }
+    };
+    for customer in &base.customers {
+        let status = if scenario.customer_index(&customer.id).is_some() { "kept" } else { "removed" };
+        for resource in &base.resources {
+            push(&customer.id, &resource.id, status);
+        }
+    }
+    for customer in scenario.customers.iter().filter(|c| base.customer_index(&c.id).is_none()) {
+        for resource in &scenario.resources {
+            push(&customer.id, &resource.id, "added");
+        }
+    }
+    // Ties are broken by customer and resource so that the order never depends on the solver.
+    changes.sort_by(|a, b| {
+        b.change_hours
+            .abs()
+            .total_cmp(&a.change_hours.abs())
+            .then_with(|| a.customer.cmp(&b.customer))
+            .then_with(|| a.resource.cmp(&b.resource))
+    });
+    changes
+}
+
+/// The exit code of a comparison: 3 if any plan is infeasible, else 4 if any is unbounded,
+/// else 0.
+pub fn comparison_exit_code(comparison: &Comparison) -> i32 {
+    let statuses: Vec<Status> = comparison.plans.iter().map(|plan| plan.status).collect();
+    if statuses.contains(&Status::Infeasible) {
+        Status::Infeasible.exit_code()
+    } else if statuses.contains(&Status::Unbounded) {
+        Status::Unbounded.exit_code()
+    } else {
+        Status::Optimal.exit_code()
+    }
+}

@@ -1,0 +1,176 @@
+//! The force what-if: solve with some allocations fixed, solve without, and say what the forces
+//! cost and who gives up hours to make room. [`solve_what_if`] is the whole `capplan solve`:
+//! forces if any, and a diagnosis when no plan exists.
+
+use serde::Serialize;
+
+use super::infeasibility::{Diagnosis, diagnose};
+use super::{SolveReport, Status, solve_formulation};
+use crate::formulation::force::{Force, add_forces};
+use crate::formulation::{ConstraintKind, Formulation, formulate};
+use crate::model::Instance;
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+
+/// Changes smaller than this many hours are solver noise, not moves.
+const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
+
+/// What the forces did to an optimal plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForceEffect {
+    pub forces: Vec<ForcedAllocation>,
+    /// The optimal contribution without the forces (currency).
+    pub unforced_objective: f64,
+    /// The optimal contribution with them (currency).
+    pub forced_objective: f64,
+    /// `forced_objective - unforced_objective` (<= 0): what the forces cost, negated.
+    pub objective_change: f64,
+    /// Every allocation whose hours differ between the two plans, biggest moves first.
+    pub moves: Vec<Move>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ForcedAllocation {
+    /// Stable id of the row, e.g. `force[m1/engineering]`.
+    pub id: String,
+    pub customer: String,
+    pub resource: String,
+    pub hours: f64,
+    /// The hours the unforced optimal plan gives.
+    pub unforced_hours: f64,
+    /// Shadow price of the force row: change of the optimal contribution per extra forced hour
+    /// (currency per hour), valid at the margin.
+    pub shadow_price: f64,
+    /// Measured by re-solving: the change of the optimal contribution when one more hour is
+    /// forced (currency); `None` when no plan exists then.
+    pub one_more_hour: Option<f64>,
+    /// Measured by re-solving: the change when one hour less is forced (currency); `None` when
+    /// fewer than one hour is forced or no plan exists then. Differs from `-one_more_hour` when
+    /// the forced hours sit on a bend (a response-curve breakpoint, an expectation, a limit).
+    pub one_less_hour: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Move {
+    pub customer: String,
+    pub resource: String,
+    pub unforced_hours: f64,
+    pub forced_hours: f64,
+    /// `forced_hours - unforced_hours`: negative for those who give up hours.
+    pub change_hours: f64,
+    /// Whether this allocation is one of the forced ones.
+    pub forced: bool,
+}
+
+/// The outcome of a solve with forces.
+#[derive(Debug, Clone)]
+pub struct ForcedSolve {
+    /// The solve with the forces, as any other report.
+    pub report: SolveReport,
+    /// The formulation with the force rows (diagnosis of an infeasible force needs it).
+    pub formulation: Formulation,
+    /// Present when both the forced and the unforced plan are optimal.
+    pub effect: Option<ForceEffect>,
+}
+
+/// Solves `instance` with `forces` and, when that has an optimal plan, without them.
+pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> Result<ForcedSolve, SolveError> {
+    let unforced_formulation = formulate(instance);
+    let mut formulation = unforced_formulation.clone();
+    add_forces(&mut formulation, instance, forces);
+    let report = solve_formulation(instance, &formulation, backend)?;
+    let Some(forced_plan) = &report.plan else {
+        return Ok(ForcedSolve { report, formulation, effect: None });
+    };
+    let unforced = solve_formulation(instance, &unforced_formulation, backend)?;
+    let effect = match (&unforced.status, &unforced.plan) {
+        (Status::Optimal, Some(unforced_plan)) => {
+            let forced_allocations = forces
+                .iter()
+                .map(|force| -> Result<ForcedAllocation, SolveError> {
+                    let kind = ConstraintKind::Force { customer: force.customer, resource: force.resource };
+                    let id = kind.id(instance);
+                    let shadow_price = forced_plan.constraints.iter().find(|c| c.id == id).map_or(0.0, |c| c.shadow_price);
+                    let row = formulation.row_of(kind).expect("every force has its row");
+                    let step = |delta: f64| -> Result<Option<f64>, SolveError> {
+                        let mut lp = formulation.lp.clone();
+                        lp.rows[row].rhs += delta;
+                        Ok(match solve_lp(&lp, backend)? {
+                            LpOutcome::Optimal { objective, .. } => Some(objective - forced_plan.objective),
+                            _ => None,
+                        })
+                    };
+                    let one_more_hour = step(1.0)?;
+                    let one_less_hour = if force.hours >= 1.0 { step(-1.0)? } else { None };
+                    Ok(ForcedAllocation {
+                        id,
+                        customer: instance.customers[force.customer].id.clone(),
+                        resource: instance.resources[force.resource].id.clone(),
+                        hours: force.hours,
+                        unforced_hours: unforced_plan.customers[force.customer].hours[force.resource],
+                        shadow_price,
+                        one_more_hour,
+                        one_less_hour,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut moves: Vec<Move> = forced_plan
+                .allocations
+                .iter()
+                .zip(&unforced_plan.allocations)
+                .filter(|(forced, unforced)| (forced.hours - unforced.hours).abs() > MOVE_THRESHOLD_HOURS * (1.0 + unforced.hours))
+                .map(|(forced, unforced)| Move {
+                    customer: forced.customer.clone(),
+                    resource: forced.resource.clone(),
+                    unforced_hours: unforced.hours,
+                    forced_hours: forced.hours,
+                    change_hours: forced.hours - unforced.hours,
+                    forced: forces.iter().any(|force| {
+                        instance.customers[force.customer].id == forced.customer && instance.resources[force.resource].id == forced.resource
+                    }),
+                })
+                .collect();
+            // Ties are broken by customer and resource so that the order never depends on the solver.
+            moves.sort_by(|a, b| {
+                b.change_hours
+                    .abs()
+                    .total_cmp(&a.change_hours.abs())
+                    .then_with(|| a.customer.cmp(&b.customer))
+                    .then_with(|| a.resource.cmp(&b.resource))
+            });
+            Some(ForceEffect {
+                forces: forced_allocations,
+                unforced_objective: unforced_plan.objective,
+                forced_objective: forced_plan.objective,
+                objective_change: forced_plan.objective - unforced_plan.objective,
+                moves,
+            })
+        }
+        _ => None,
+    };
+    Ok(ForcedSolve { report, formulation, effect })
+}
+
+/// A solve with every what-if part it needs: the forces' effect when there are forces, and the
+/// diagnosis when no plan exists.
+#[derive(Debug, Clone)]
+pub struct WhatIfSolve {
+    pub report: SolveReport,
+    pub forces: Option<ForceEffect>,
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// Solves `instance` with `forces` (possibly none); an infeasible result is diagnosed.
+pub fn solve_what_if(instance: &Instance, forces: &[Force], backend: Backend) -> Result<WhatIfSolve, SolveError> {
+    let (report, formulation, effect) = if forces.is_empty() {
+        let formulation = formulate(instance);
+        (solve_formulation(instance, &formulation, backend)?, formulation, None)
+    } else {
+        let forced = solve_forced(instance, forces, backend)?;
+        (forced.report, forced.formulation, forced.effect)
+    };
+    let diagnosis = match report.status {
+        Status::Infeasible => Some(diagnose(instance, &formulation, backend)?),
+        _ => None,
+    };
+    Ok(WhatIfSolve { report, forces: effect, diagnosis })
+}

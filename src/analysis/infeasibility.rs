@@ -1,0 +1,472 @@
+//! Infeasibility diagnosis: when no plan meets all constraints, which of the planner's limits
+//! clash, and the least weighted change of limits that makes a plan possible.
+//!
+//! - **Conflict**: an irreducible infeasible subset (IIS) of the planner's named constraints,
+//!   found by a deletion filter: each constraint in turn is dropped and the rest re-solved; it
+//!   stays dropped if the rest is still infeasible, otherwise it is put back. What remains is
+//!   infeasible, and dropping any one member makes it feasible. The candidates are every planner
+//!   constraint, capacities and expansion limits included; the variable bounds (hours >= 0, the
+//!   pieces of each response curve) and the internal `response` and `total_value` rows are
+//!   part of the model and never dropped.
+//! - **Relaxation**: an elastic LP. Each candidate row gets a violation variable >= 0 (two for
+//!   an equality), measured in the row's own unit, and the weighted sum of violations is
+//!   minimised; see [`weight_per_unit`]. The violations say which floors or expectations to
+//!   lower, which caps to raise, or which capacity to add, and by how much.
+
+use serde::Serialize;
+
+use crate::formulation::{ConstraintKind, Formulation, LinearProgram, LpRow, Sense};
+use crate::model::{Instance, ShareBase};
+use crate::report::{hours, money, percent};
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+
+/// Why no plan exists, and what would make one possible.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    /// A minimal set of constraints that cannot all hold, in formulation order.
+    pub conflict: Vec<ConflictMember>,
+    /// The conflict in planner words, one sentence per resource it is about, then one for each
+    /// member no such sentence covers.
+    pub summary: Vec<String>,
+    /// The least weighted set of limit changes that makes a plan possible.
+    pub relaxation: Vec<Relaxation>,
+    /// The weighted sum of the changes (the elastic LP's optimum).
+    pub relaxation_cost: f64,
+    /// The optimal contribution of the instance with the relaxed limits (currency); `None` if
+    /// that re-solve did not give an optimal plan.
+    pub relaxed_objective: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictMember {
+    /// Stable id, e.g. `floor[m1/engineering]`.
+    pub id: String,
+    pub family: &'static str,
+    pub sense: Sense,
+    /// The limit as the planner wrote it: hours, or a share in [0, 1].
+    pub limit: f64,
+    /// "hour" or "share".
+    pub unit: &'static str,
+    /// The limit in planner words.
+    pub meaning: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Relaxation {
+    pub id: String,
+    pub family: &'static str,
+    pub sense: Sense,
+    /// The row's right-hand side as built (hours; currency for value shares; for hour shares
+    /// the row is `hours - share x expansion bought <= share x capacity`).
+    pub row_limit: f64,
+    /// The right-hand side that makes the plan possible.
+    pub relaxed_row_limit: f64,
+    /// `relaxed_row_limit - row_limit`: positive raises the limit, negative lowers it.
+    pub change: f64,
+    /// "hour" or "currency": the unit of `row_limit` and `change`.
+    pub unit: &'static str,
+    /// What one unit of this change costs in the elastic LP.
+    pub weight_per_unit: f64,
+    /// The change in planner words.
+    pub action: String,
+}
+
+/// Weight per unit of violation in the elastic LP, by constraint family. Lowering a service
+/// level the business set itself (floor, cap, segment and share limits) is the cheapest repair;
+/// buying more of an existing expansion option (contractors, overtime) costs 1.5 per hour, hiring
+/// capacity 2; breaking a contract with a customer (a hard expectation) or undoing a what-if the
+/// planner asked for (a force) 4. Value shares are rows in currency: 100 currency weighs as much
+/// as one hour.
+pub fn weight_per_unit(kind: ConstraintKind) -> f64 {
+    match kind {
+        ConstraintKind::ExpansionLimit { .. } => 1.5,
+        ConstraintKind::Capacity { .. } => 2.0,
+        ConstraintKind::Expectation { .. } | ConstraintKind::Force { .. } => 4.0,
+        ConstraintKind::CustomerShare { base: ShareBase::Value, .. }
+        | ConstraintKind::SegmentMinShare { base: ShareBase::Value, .. }
+        | ConstraintKind::SegmentMaxShare { base: ShareBase::Value, .. } => 0.01,
+        _ => 1.0,
+    }
+}
+
+/// The planner's constraints: every row that is not a modelling device.
+fn candidate_rows(formulation: &Formulation) -> Vec<usize> {
+    (0..formulation.kinds.len()).filter(|&row| !formulation.kinds[row].is_internal()).collect()
+}
+
+/// The LP with only the rows kept, and no objective: only feasibility matters.
+fn feasibility_program(lp: &LinearProgram, keep: &[bool]) -> LinearProgram {
+    let mut program = LinearProgram {
+        variables: lp.variables.clone(),
+        rows: lp.rows.iter().zip(keep).filter(|(_, keep)| **keep).map(|(row, _)| row.clone()).collect(),
+        objective_constant: 0.0,
+    };
+    for variable in &mut program.variables {
+        variable.objective = 0.0;
+    }
+    program
+}
+
+fn is_feasible(lp: &LinearProgram, keep: &[bool], backend: Backend) -> Result<bool, SolveError> {
+    Ok(!matches!(solve_lp(&feasibility_program(lp, keep), backend)?, LpOutcome::Infeasible))
+}
+
+/// The deletion filter: row indices of an irreducible infeasible subset of the candidates.
+pub fn conflict_rows(formulation: &Formulation, backend: Backend) -> Result<Vec<usize>, SolveError> {
+    let lp = &formulation.lp;
+    let mut keep = vec![true; lp.rows.len()];
+    if is_feasible(lp, &keep, backend)? {
+        return Err(SolveError("infeasibility diagnosis asked for a model that has a plan".to_string()));
+    }
+    for row in candidate_rows(formulation) {
+        keep[row] = false;
+        if is_feasible(lp, &keep, backend)? {
+            keep[row] = true;
+        }
+    }
+    Ok(candidate_rows(formulation).into_iter().filter(|&row| keep[row]).collect())
+}
+
+/// The elastic LP: every candidate row may be violated at a weighted price. Returns the
+/// violation of each row (positive: the limit must rise; negative: it must fall) and the
+/// weighted total.
+pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(Vec<f64>, f64), SolveError> {
+    let mut elastic = feasibility_program(&formulation.lp, &vec![true; formulation.lp.rows.len()]);
+    // (row, variable, direction): direction +1 raises the row's limit, -1 lowers it.
+    let mut violations: Vec<(usize, usize, f64)> = Vec::new();
+    for row in candidate_rows(formulation) {
+        let weight = weight_per_unit(formulation.kinds[row]);
+        let name = elastic.rows[row].name.clone();
+        let directions: &[f64] = match elastic.rows[row].sense {
+            Sense::Le => &[1.0],
+            Sense::Ge => &[-1.0],
+            Sense::Eq => &[1.0, -1.0],
+        };
+        for &direction in directions {
+            let variable = elastic.add_variable(format!("violation[{name}]{direction:+}"), 0.0, f64::INFINITY, -weight);
+            // a x - v <= b lets a x reach b + v (the limit rises by v); a x + v >= b lets it
+            // fall to b - v.
+            elastic.rows[row].terms.push((variable, -direction));
+            violations.push((row, variable, direction));
+        }
+    }
+    let values = match solve_lp(&elastic, backend)? {
+        LpOutcome::Optimal { values, .. } => values,
+        other => return Err(SolveError(format!("the elastic LP of an infeasible plan came back {other:?}; this is numerical trouble"))),
+    };
+    // An interior-point solution spreads tiny violations over many rows; a violation whose share
+    // of the total is solver noise is not a change the planner needs to make.
+    let weighted = |row: usize, variable: usize| values[variable].max(0.0) * weight_per_unit(formulation.kinds[row]);
+    let total: f64 = violations.iter().map(|&(row, variable, _)| weighted(row, variable)).sum();
+    let mut change = vec![0.0; formulation.lp.rows.len()];
+    let mut cost = 0.0;
+    for (row, variable, direction) in violations {
+        let amount = values[variable].max(0.0);
+        let noise = amount <= 1e-7 * (1.0 + formulation.lp.rows[row].rhs.abs()) || weighted(row, variable) <= 1e-6 * (1.0 + total);
+        if !noise {
+            change[row] += direction * amount;
+            cost += weighted(row, variable);
+        }
+    }
+    Ok((change, cost))
+}
+
+/// The LP with each row's limit moved by `change` (as returned by [`least_relaxation`]).
+pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
+    let mut relaxed = lp.clone();
+    for (row, delta) in relaxed.rows.iter_mut().zip(change) {
+        row.rhs += delta;
+    }
+    relaxed
+}
+
+/// Diagnoses an infeasible formulation of `instance`.
+pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<Diagnosis, SolveError> {
+    let conflict_rows = conflict_rows(formulation, backend)?;
+    let conflict: Vec<ConflictMember> = conflict_rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
+    let summary = summarise(instance, formulation, &conflict_rows, &conflict);
+
+    let (change, relaxation_cost) = least_relaxation(formulation, backend)?;
+    let relaxation = (0..formulation.lp.rows.len())
+        .filter(|&row| change[row] != 0.0)
+        .map(|row| {
+            let kind = formulation.kinds[row];
+            let lp_row = &formulation.lp.rows[row];
+            let unit = if is_value_share(kind) { "currency" } else { "hour" };
+            Relaxation {
+                id: lp_row.name.clone(),
+                family: kind.family(),
+                sense: lp_row.sense,
+                row_limit: lp_row.rhs,
+                relaxed_row_limit: lp_row.rhs + change[row],
+                change: change[row],
+                unit,
+                weight_per_unit: weight_per_unit(kind),
+                action: action_words(instance, kind, lp_row, change[row]),
+            }
+        })
+        .collect();
+    let relaxed_objective = match solve_lp(&relaxed_program(&formulation.lp, &change), backend)? {
+        LpOutcome::Optimal { objective, .. } => Some(objective),
+        _ => None,
+    };
+    Ok(Diagnosis { conflict, summary, relaxation, relaxation_cost, relaxed_objective })
+}
+
+fn is_value_share(kind: ConstraintKind) -> bool {
+    matches!(
+        kind,
+        ConstraintKind::CustomerShare { base: ShareBase::Value, .. }
+            | ConstraintKind::SegmentMinShare { base: ShareBase::Value, .. }
+            | ConstraintKind::SegmentMaxShare { base: ShareBase::Value, .. }
+    )
+}
+
+/// The share a share row limits, as the planner wrote it.
+fn share_of(instance: &Instance, kind: ConstraintKind) -> Option<(ShareBase, f64)> {
+    let find = |shares: &[(ShareBase, f64)], base: ShareBase| shares.iter().find(|(b, _)| *b == base).map(|&(_, share)| (base, share));
+    match kind {
+        ConstraintKind::CustomerShare { customer, base } => find(&instance.customers[customer].max_share, base),
+        ConstraintKind::SegmentMinShare { segment, base } => find(&instance.segments[segment].min_share, base),
+        ConstraintKind::SegmentMaxShare { segment, base } => find(&instance.segments[segment].max_share, base),
+        _ => None,
+    }
+}
+
+fn base_words(instance: &Instance, base: ShareBase) -> String {
+    match base {
+        ShareBase::Resource(r) => format!("the available {} hours", instance.resources[r].id),
+        ShareBase::Value => "the total value".to_string(),
+    }
+}
+
+fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -> ConflictMember {
+    let kind = formulation.kinds[row];
+    let lp_row = &formulation.lp.rows[row];
+    let customer = |c: usize| instance.customers[c].id.as_str();
+    let resource = |r: usize| instance.resources[r].id.as_str();
+    let segment = |s: usize| instance.segments[s].id.as_str();
+    let h = hours(lp_row.rhs);
+    let (limit, unit, meaning) = match share_of(instance, kind) {
+        Some((base, share)) => {
+            let meaning = match kind {
+                ConstraintKind::CustomerShare { customer: c, .. } => {
+                    format!("{} may get at most {} of {}", customer(c), percent(share), base_words(instance, base))
+                }
+                ConstraintKind::SegmentMinShare { segment: s, .. } => {
+                    format!("segment {} must get at least {} of {}", segment(s), percent(share), base_words(instance, base))
+                }
+                ConstraintKind::SegmentMaxShare { segment: s, .. } => {
+                    format!("segment {} may get at most {} of {}", segment(s), percent(share), base_words(instance, base))
+                }
+                _ => unreachable!("only share rows have a share"),
+            };
+            (share, "share", meaning)
+        }
+        None => {
+            let meaning = match kind {
+                ConstraintKind::Capacity { resource: r } => format!("{} capacity is {h} h", resource(r)),
+                ConstraintKind::ExpansionLimit { resource: r, option } => {
+                    format!("at most {h} h of {} can be bought for {}", instance.resources[r].expansion[option].id, resource(r))
+                }
+                ConstraintKind::Floor { customer: c, resource: r } => {
+                    format!("{} must get at least {h} {} hours (floor)", customer(c), resource(r))
+                }
+                ConstraintKind::Cap { customer: c, resource: r } => {
+                    format!("{} may get at most {h} {} hours (cap)", customer(c), resource(r))
+                }
+                ConstraintKind::Expectation { customer: c, resource: r } => {
+                    format!("{} expects at least {h} {} hours (hard expectation)", customer(c), resource(r))
+                }
+                ConstraintKind::SegmentMinHours { segment: s, resource: r } => {
+                    format!("segment {} must get at least {h} {} hours", segment(s), resource(r))
+                }
+                ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
+                    format!("segment {} may get at most {h} {} hours", segment(s), resource(r))
+                }
+                ConstraintKind::Force { customer: c, resource: r } => {
+                    format!("{} is forced to exactly {h} {} hours", customer(c), resource(r))
+                }
+                ConstraintKind::MaxIncrease { customer: c, resource: r } => {
+                    format!("{} may rise to at most {h} {} hours (change limit)", customer(c), resource(r))
+                }
+                ConstraintKind::MaxDecrease { customer: c, resource: r } => {
+                    format!("{} must keep at least {h} {} hours (change limit)", customer(c), resource(r))
+                }
+                _ => lp_row.name.clone(),
+            };
+            (lp_row.rhs, "hour", meaning)
+        }
+    };
+    ConflictMember { id: lp_row.name.clone(), family: kind.family(), sense: lp_row.sense, limit, unit, meaning }
+}
+
+/// The classic clash, said the way a planner would: the hours some limits require of a resource
+/// against the hours it has. Members that no such sentence covers get their own sentence.
+fn summarise(instance: &Instance, formulation: &Formulation, rows: &[usize], members: &[ConflictMember]) -> Vec<String> {
+    let mut covered = vec![false; rows.len()];
+    let mut sentences = Vec::new();
+    for r in 0..instance.resources.len() {
+        let Some(capacity_at) = rows.iter().position(|&row| formulation.kinds[row] == ConstraintKind::Capacity { resource: r }) else {
+            continue;
+        };
+        // Least hours each allocation needs, and each segment, by the members' lower limits.
+        let mut allocation_need = vec![0.0_f64; instance.customers.len()];
+        let mut segment_need = vec![0.0_f64; instance.segments.len()];
+        let mut demanding: Vec<usize> = Vec::new();
+        for (at, &row) in rows.iter().enumerate() {
+            match formulation.kinds[row] {
+                ConstraintKind::Floor { customer, resource }
+                | ConstraintKind::Expectation { customer, resource }
+                | ConstraintKind::Force { customer, resource }
+                | ConstraintKind::MaxDecrease { customer, resource }
+                    if resource == r =>
+                {
+                    allocation_need[customer] = allocation_need[customer].max(formulation.lp.rows[row].rhs);
+                    demanding.push(at);
+                }
+                ConstraintKind::SegmentMinHours { segment, resource } if resource == r => {
+                    segment_need[segment] = segment_need[segment].max(formulation.lp.rows[row].rhs);
+                    demanding.push(at);
+                }
+                _ => {}
+            }
+        }
+        if demanding.is_empty() {
+            continue;
+        }
+        let mut need = 0.0;
+        for (s, &segment_minimum) in segment_need.iter().enumerate() {
+            let members_need: f64 =
+                (0..instance.customers.len()).filter(|&c| instance.customers[c].segment == Some(s)).map(|c| allocation_need[c]).sum();
+            need += segment_minimum.max(members_need);
+        }
+        need += (0..instance.customers.len()).filter(|&c| instance.customers[c].segment.is_none()).map(|c| allocation_need[c]).sum::<f64>();
+
+        let mut families: Vec<&str> = Vec::new();
+        let mut owners: Vec<String> = Vec::new();
+        for &at in &demanding {
+            let (family, owner) = match formulation.kinds[rows[at]] {
+                ConstraintKind::Floor { customer, .. } => ("floors", instance.customers[customer].id.clone()),
+                ConstraintKind::Expectation { customer, .. } => ("hard expectations", instance.customers[customer].id.clone()),
+                ConstraintKind::Force { customer, .. } => ("forced hours", instance.customers[customer].id.clone()),
+                ConstraintKind::MaxDecrease { customer, .. } => ("change limits", instance.customers[customer].id.clone()),
+                ConstraintKind::SegmentMinHours { segment, .. } => {
+                    ("segment minimums", format!("segment {}", instance.segments[segment].id))
+                }
+                _ => unreachable!("only lower limits are demanding"),
+            };
+            if !families.contains(&family) {
+                families.push(family);
+            }
+            if !owners.contains(&owner) {
+                owners.push(owner);
+            }
+            covered[at] = true;
+        }
+        covered[capacity_at] = true;
+        let mut supply = format!("capacity is {} h", hours(instance.resources[r].capacity_hours));
+        for (at, &row) in rows.iter().enumerate() {
+            if let ConstraintKind::ExpansionLimit { resource, option } = formulation.kinds[row]
+                && resource == r
+            {
+                supply.push_str(&format!(
+                    " plus at most {} h of {}",
+                    hours(formulation.lp.rows[row].rhs),
+                    instance.resources[r].expansion[option].id
+                ));
+                covered[at] = true;
+            }
+        }
+        sentences.push(format!(
+            "{} {} for {} need {} h; {supply}.",
+            capitalised(&instance.resources[r].id),
+            join_words(&families),
+            join_words(&owners.iter().map(String::as_str).collect::<Vec<_>>()),
+            hours(need)
+        ));
+    }
+    for (at, member) in members.iter().enumerate() {
+        if !covered[at] {
+            sentences.push(format!("{}: {}.", member.id, member.meaning));
+        }
+    }
+    sentences
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn action_words(instance: &Instance, kind: ConstraintKind, row: &LpRow, change: f64) -> String {
+    let by = hours(change.abs());
+    let from_to = format!("from {} h to {} h", hours(row.rhs), hours(row.rhs + change));
+    let customer = |c: usize| instance.customers[c].id.as_str();
+    let resource = |r: usize| instance.resources[r].id.as_str();
+    let segment = |s: usize| instance.segments[s].id.as_str();
+    match kind {
+        ConstraintKind::Capacity { resource: r } => format!("add {by} h of {} capacity ({from_to})", resource(r)),
+        ConstraintKind::ExpansionLimit { resource: r, option } => {
+            format!("allow {by} h more of {} for {} ({from_to})", instance.resources[r].expansion[option].id, resource(r))
+        }
+        ConstraintKind::Floor { customer: c, resource: r } => {
+            format!("lower {}'s {} floor by {by} h ({from_to})", customer(c), resource(r))
+        }
+        ConstraintKind::Cap { customer: c, resource: r } => format!("raise {}'s {} cap by {by} h ({from_to})", customer(c), resource(r)),
+        ConstraintKind::Expectation { customer: c, resource: r } => {
+            format!("lower {}'s hard {} expectation by {by} h ({from_to})", customer(c), resource(r))
+        }
+        ConstraintKind::Force { customer: c, resource: r } => {
+            format!(
+                "{} the hours forced on {} for {} by {by} h ({from_to})",
+                if change > 0.0 { "raise" } else { "lower" },
+                customer(c),
+                resource(r)
+            )
+        }
+        ConstraintKind::SegmentMinHours { segment: s, resource: r } => {
+            format!("lower segment {}'s minimum of {} hours by {by} h ({from_to})", segment(s), resource(r))
+        }
+        ConstraintKind::MaxIncrease { customer: c, resource: r } => {
+            format!("let {}'s {} hours rise {by} h beyond its change limit ({from_to})", customer(c), resource(r))
+        }
+        ConstraintKind::MaxDecrease { customer: c, resource: r } => {
+            format!("let {}'s {} hours fall {by} h below its change limit ({from_to})", customer(c), resource(r))
+        }
+        ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
+            format!("raise segment {}'s maximum of {} hours by {by} h ({from_to})", segment(s), resource(r))
+        }
+        ConstraintKind::CustomerShare { customer: c, base } => {
+            format!("let {} exceed its share cap of {} by {}", customer(c), base_words(instance, base), amount(base, change))
+        }
+        ConstraintKind::SegmentMinShare { segment: s, base } => {
+            format!(
+                "let segment {} fall short of its minimum share of {} by {}",
+                segment(s),
+                base_words(instance, base),
+                amount(base, change)
+            )
+        }
+        ConstraintKind::SegmentMaxShare { segment: s, base } => {
+            format!("let segment {} exceed its maximum share of {} by {}", segment(s), base_words(instance, base), amount(base, change))
+        }
+        ConstraintKind::Response { .. } | ConstraintKind::TotalValue => row.name.clone(),
+    }
+}
+
+fn amount(base: ShareBase, change: f64) -> String {
+    match base {
+        ShareBase::Resource(_) => format!("{} h", hours(change.abs())),
+        ShareBase::Value => money(change.abs()),
+    }
+}

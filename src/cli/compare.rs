@@ -1,0 +1,93 @@
+//! `capplan compare`: solve the base instance and each scenario, and report them side by side.
+
+use std::path::PathBuf;
+
+use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
+use crate::analysis::Status;
+use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
+use crate::analysis::force::solve_what_if;
+use crate::report::{Format, render_comparison};
+use crate::solve::Backend;
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    /// The base instance file (TOML).
+    pub instance: PathBuf,
+    /// Scenario files (TOML, see docs/scenarios.md), each applied to the base on its own.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output format: text (plans side by side), json (one document, see docs/scenarios.md) or
+    /// csv (one long table: plan,status,measure,customer,resource,value,base_value,change).
+    #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
+    pub format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// LP backend.
+    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
+    pub solver: Backend,
+}
+
+pub(super) fn run(args: &CompareArgs) -> i32 {
+    let base = match load(&args.instance) {
+        Ok(instance) => instance,
+        Err(code) => return code,
+    };
+    // Every file is read and checked before anything is solved, so that a typo in the last
+    // scenario does not cost the solves of the others.
+    let mut scenarios = Vec::with_capacity(args.scenarios.len());
+    let mut failed = None;
+    for path in &args.scenarios {
+        match load_with_scenario(&args.instance, path) {
+            Ok(loaded) => scenarios.push(loaded),
+            Err(code) => failed = Some(code),
+        }
+    }
+    if let Some(code) = failed {
+        return code;
+    }
+    // The names head the columns; two columns with one name could not be told apart.
+    for (index, (_, applied)) in scenarios.iter().enumerate() {
+        if let Some((_, first)) = scenarios[..index].iter().find(|(_, other)| other.name == applied.name) {
+            eprintln!(
+                "error: {} and {} are both named {:?}; give each scenario its own [scenario] name",
+                first.file, applied.file, applied.name
+            );
+            return EXIT_INPUT;
+        }
+        if applied.name == "base" {
+            eprintln!("error: {}: the scenario name \"base\" is reserved for the instance as written", applied.file);
+            return EXIT_INPUT;
+        }
+    }
+    let mut solved = Vec::with_capacity(scenarios.len() + 1);
+    for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
+        match solve_what_if(instance, &[], args.solver) {
+            Ok(result) => solved.push(result),
+            Err(error) => {
+                eprintln!("error: internal: {error}");
+                return EXIT_INTERNAL;
+            }
+        }
+    }
+    let mut inputs =
+        vec![CompareInput { instance: &base, scenario: None, report: &solved[0].report, diagnosis: solved[0].diagnosis.as_ref() }];
+    for ((instance, applied), result) in scenarios.iter().zip(&solved[1..]) {
+        inputs.push(CompareInput {
+            instance,
+            scenario: Some(applied.clone()),
+            report: &result.report,
+            diagnosis: result.diagnosis.as_ref(),
+        });
+    }
+    let comparison = compare(&inputs);
+    let text = render_comparison(&base, &comparison, args.solver, args.format);
+    if let Err(code) = emit(args.output.as_deref(), &text) {
+        return code;
+    }
+    for plan in comparison.plans.iter().filter(|plan| plan.status != Status::Optimal) {
+        let status = serde_json::to_value(plan.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        eprintln!("capplan: {}: status {status}: no optimal plan", plan.label);
+    }
+    comparison_exit_code(&comparison)
+}

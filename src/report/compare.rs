@@ -1,0 +1,241 @@
+//! The comparison report of `capplan compare`: plans side by side as text, JSON or CSV.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::format::{hours, money, percent};
+use super::table::Table;
+use super::{Format, json};
+use crate::analysis::Status;
+use crate::analysis::compare::{ComparedPlan, Comparison};
+use crate::model::Instance;
+use crate::solve::Backend;
+
+/// Moves smaller than this many hours are not listed in the text report.
+const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+
+/// Renders a comparison; `base` is the unpatched instance (its header names the report).
+pub fn render_comparison(base: &Instance, comparison: &Comparison, backend: Backend, format: Format) -> String {
+    match format {
+        Format::Text => text(base, comparison, backend),
+        Format::Json => json_document(base, comparison, backend),
+        Format::Csv => csv(comparison),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Optimal => "optimal",
+        Status::Infeasible => "infeasible",
+        Status::Unbounded => "unbounded",
+    }
+}
+
+fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
+    let mut out = String::new();
+    let header = &base.plan;
+    let currency = header.currency.as_str();
+    let _ = writeln!(out, "capplan compare: {} ({}, {currency})", header.name, header.period);
+    let _ = writeln!(out, "Solver: {backend}");
+    let _ = writeln!(out, "Plans: base (the instance as written) and {} scenario(s)", comparison.plans.len() - 1);
+    for plan in &comparison.plans[1..] {
+        if let Some(scenario) = &plan.scenario {
+            let description = scenario.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
+            let _ = writeln!(out, "  - {} ({}){description}", scenario.name, scenario.file);
+        }
+    }
+
+    let labels: Vec<&str> = comparison.plans.iter().map(|plan| plan.label.as_str()).collect();
+    let columns = |first: &'static str| -> Vec<(&str, bool)> {
+        let mut columns: Vec<(&str, bool)> = vec![(first, false)];
+        columns.extend(labels.iter().map(|label| (*label, true)));
+        columns
+    };
+    let optional_money = |value: Option<f64>| value.map_or_else(|| "-".to_string(), money);
+
+    let _ = writeln!(out, "\nTotals ({currency})");
+    let mut table = Table::new(&columns("measure"));
+    let row = |name: &str, cell: &dyn Fn(&ComparedPlan) -> String| {
+        let mut cells = vec![name.to_string()];
+        cells.extend(comparison.plans.iter().map(cell));
+        cells
+    };
+    table.row(row("status", &|plan| status_word(plan.status).to_string()));
+    table.row(row("contribution", &|plan| optional_money(plan.objective)));
+    let base_objective = comparison.plans[0].objective;
+    table.row(row("change vs base", &|plan| match (plan.objective, base_objective) {
+        (Some(objective), Some(base)) => signed(money(objective - base), objective - base),
+        _ => "-".to_string(),
+    }));
+    table.row(row("value", &|plan| optional_money(plan.value)));
+    table.row(row("hour costs", &|plan| optional_money(plan.hour_cost)));
+    table.row(row("expansion costs", &|plan| optional_money(plan.expansion_cost)));
+    table.row(row("expectation penalties", &|plan| optional_money(plan.penalty_cost)));
+    table.render(&mut out);
+
+    let resource_ids: Vec<&str> = base.resources.iter().map(|r| r.id.as_str()).collect();
+    let resource_cell = |plan: &ComparedPlan, id: &str, cell: &dyn Fn(&crate::analysis::compare::ComparedResource) -> String| {
+        plan.resources.iter().find(|r| r.resource == id).map_or_else(|| "-".to_string(), cell)
+    };
+    let _ = writeln!(out, "\nUtilisation (allocated of available hours)");
+    let mut table = Table::new(&columns("resource"));
+    for id in &resource_ids {
+        table.row(row(id, &|plan| resource_cell(plan, id, &|r| format!("{} of {}", percent(r.utilisation), hours(r.available_hours)))));
+    }
+    table.render(&mut out);
+    let _ = writeln!(out, "\nOne more hour is worth ({currency}, shadow price of the capacity)");
+    let mut table = Table::new(&columns("resource"));
+    for id in &resource_ids {
+        table.row(row(id, &|plan| resource_cell(plan, id, &|r| money(r.shadow_price))));
+    }
+    table.render(&mut out);
+
+    let mut expectations: Vec<(String, String)> = Vec::new();
+    for plan in &comparison.plans {
+        for gap in &plan.expectations {
+            let key = (gap.customer.clone(), gap.resource.clone());
+            if !expectations.contains(&key) {
+                expectations.push(key);
+            }
+        }
+    }
+    if !expectations.is_empty() {
+        let _ = writeln!(out, "\nExpectation gaps (hours short of what the customer expects; planned / expected)");
+        let mut table = Table::new(&columns("customer/resource"));
+        for (customer, resource) in &expectations {
+            table.row(row(&format!("{customer}/{resource}"), &|plan| {
+                plan.expectations.iter().find(|gap| &gap.customer == customer && &gap.resource == resource).map_or_else(
+                    || "-".to_string(),
+                    |gap| format!("{} ({} / {})", hours(gap.shortfall_hours), hours(gap.planned_hours), hours(gap.expected_hours)),
+                )
+            }));
+        }
+        table.render(&mut out);
+    }
+
+    for plan in comparison.plans.iter().filter(|plan| plan.diagnosis.is_some()) {
+        let diagnosis = plan.diagnosis.as_ref().expect("filtered");
+        let _ = writeln!(out, "\nWhy {} has no plan (details: capplan solve with this scenario)", plan.label);
+        for sentence in &diagnosis.summary {
+            let _ = writeln!(out, "  - {sentence}");
+        }
+        for relaxation in &diagnosis.relaxation {
+            let _ = writeln!(out, "  - Least repair: {}.", relaxation.action);
+        }
+    }
+
+    for changes in &comparison.changes {
+        let _ = writeln!(out, "\nHour changes: {} against base (biggest moves first)", changes.label);
+        if !changes.comparable {
+            let _ = writeln!(out, "  none to show: the base or the scenario has no optimal plan");
+            continue;
+        }
+        let mut table = Table::new(&[
+            ("customer", false),
+            ("resource", false),
+            ("base", true),
+            (changes.label.as_str(), true),
+            ("change", true),
+            ("customer is", false),
+        ]);
+        for change in changes.moves.iter().filter(|m| m.change_hours.abs() >= MOVE_THRESHOLD_HOURS) {
+            table.row(vec![
+                change.customer.clone(),
+                change.resource.clone(),
+                hours(change.base_hours),
+                hours(change.scenario_hours),
+                signed(hours(change.change_hours), change.change_hours),
+                change.customer_status.to_string(),
+            ]);
+        }
+        if table.is_empty() {
+            let _ = writeln!(out, "  none: the scenario keeps the base plan's hours");
+        } else {
+            table.render(&mut out);
+        }
+    }
+    out
+}
+
+fn signed(text: String, value: f64) -> String {
+    if value > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{text}") } else { text }
+}
+
+#[derive(Serialize)]
+struct JsonComparison<'a> {
+    schema_version: u32,
+    capplan_version: &'static str,
+    plan: JsonHeader<'a>,
+    solver: &'static str,
+    resource_ids: Vec<&'a str>,
+    comparison: &'a Comparison,
+}
+
+#[derive(Serialize)]
+struct JsonHeader<'a> {
+    name: &'a str,
+    period: &'a str,
+    currency: &'a str,
+}
+
+fn json_document(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
+    let document = JsonComparison {
+        schema_version: super::JSON_SCHEMA_VERSION,
+        capplan_version: env!("CARGO_PKG_VERSION"),
+        plan: JsonHeader { name: &base.plan.name, period: &base.plan.period, currency: &base.plan.currency },
+        solver: backend.name(),
+        resource_ids: base.resources.iter().map(|r| r.id.as_str()).collect(),
+        comparison,
+    };
+    json::pretty(serde_json::to_value(&document).expect("comparison types serialise to JSON"))
+}
+
+pub const CSV_HEADER: &str = "plan,status,measure,customer,resource,value,base_value,change";
+
+/// Long format: one row per plan and measure; `base_value` and `change` compare with the base.
+fn csv(comparison: &Comparison) -> String {
+    let mut out = String::from(CSV_HEADER);
+    out.push('\n');
+    let base = &comparison.plans[0];
+    let mut line = |plan: &ComparedPlan, measure: &str, customer: &str, resource: &str, value: Option<f64>, base_value: Option<f64>| {
+        let change = value.zip(base_value).map(|(value, base_value)| value - base_value);
+        let _ = writeln!(
+            out,
+            "{},{},{measure},{},{},{},{},{}",
+            super::csv::field(&plan.label),
+            status_word(plan.status),
+            super::csv::field(customer),
+            super::csv::field(resource),
+            optional_number(value),
+            optional_number(base_value),
+            optional_number(change)
+        );
+    };
+    for plan in &comparison.plans {
+        line(plan, "contribution", "", "", plan.objective, base.objective);
+        line(plan, "value", "", "", plan.value, base.value);
+        line(plan, "hour_cost", "", "", plan.hour_cost, base.hour_cost);
+        line(plan, "expansion_cost", "", "", plan.expansion_cost, base.expansion_cost);
+        line(plan, "penalty_cost", "", "", plan.penalty_cost, base.penalty_cost);
+        for resource in &plan.resources {
+            let in_base = base.resources.iter().find(|r| r.resource == resource.resource);
+            line(plan, "utilisation", "", &resource.resource, Some(resource.utilisation), in_base.map(|r| r.utilisation));
+            line(plan, "shadow_price", "", &resource.resource, Some(resource.shadow_price), in_base.map(|r| r.shadow_price));
+        }
+        for gap in &plan.expectations {
+            let in_base = base.expectations.iter().find(|g| g.customer == gap.customer && g.resource == gap.resource);
+            line(plan, "shortfall_hours", &gap.customer, &gap.resource, Some(gap.shortfall_hours), in_base.map(|g| g.shortfall_hours));
+        }
+    }
+    for (plan, changes) in comparison.plans[1..].iter().zip(&comparison.changes) {
+        for change in &changes.moves {
+            line(plan, "hours", &change.customer, &change.resource, Some(change.scenario_hours), Some(change.base_hours));
+        }
+    }
+    out
+}
+
+fn optional_number(value: Option<f64>) -> String {
+    value.map_or_else(String::new, super::csv::number)
+}

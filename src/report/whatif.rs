@@ -1,0 +1,192 @@
+//! What-if additions to the solve report: which scenario was applied, what forced allocations
+//! cost and who gave up hours, and why an infeasible plan has no solution. Each is added to the
+//! ordinary report of the format asked for.
+
+use std::fmt::Write;
+
+use super::format::{hours, money};
+use super::table::Table;
+use super::{Format, json};
+use crate::analysis::SolveReport;
+use crate::analysis::force::{ForceEffect, ForcedAllocation};
+use crate::analysis::infeasibility::Diagnosis;
+use crate::model::{AppliedScenario, Instance};
+
+/// Shadow prices smaller than this (currency) are treated as zero in planner words.
+const PRICE_THRESHOLD: f64 = 0.005;
+/// Moves smaller than this many hours are not listed in the text report.
+const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+
+/// The what-if context of one solve; every part is optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WhatIf<'a> {
+    pub scenario: Option<&'a AppliedScenario>,
+    pub forces: Option<&'a ForceEffect>,
+    pub diagnosis: Option<&'a Diagnosis>,
+}
+
+/// The solve report in `format`, with the what-if parts. CSV is the plan table alone.
+pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format) -> String {
+    match format {
+        Format::Text => text(instance, report, what_if),
+        Format::Json => {
+            let mut extras = Vec::new();
+            if let Some(scenario) = what_if.scenario {
+                extras.push(("scenario", to_value(scenario)));
+            }
+            if let Some(forces) = what_if.forces {
+                extras.push(("forces", to_value(forces)));
+            }
+            if let Some(diagnosis) = what_if.diagnosis {
+                extras.push(("diagnosis", to_value(diagnosis)));
+            }
+            json::render_with(instance, report, extras)
+        }
+        Format::Csv => super::render(instance, report, Format::Csv),
+    }
+}
+
+fn to_value(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).expect("report types serialise to JSON")
+}
+
+fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>) -> String {
+    let base = super::render(instance, report, Format::Text);
+    let mut out = String::new();
+    match what_if.scenario {
+        // The scenario goes right under the plan's name, where a reader looks first.
+        Some(scenario) => {
+            let (first, rest) = base.split_once('\n').unwrap_or((&base, ""));
+            let _ = writeln!(out, "{first}");
+            let _ = writeln!(out, "Scenario: {} ({})", scenario.name, scenario.file);
+            if let Some(description) = &scenario.description {
+                let _ = writeln!(out, "  {}", description.trim());
+            }
+            out.push_str(rest);
+        }
+        None => out.push_str(&base),
+    }
+    let currency = instance.plan.currency.as_str();
+    if let Some(effect) = what_if.forces {
+        forces_section(&mut out, effect, currency);
+    }
+    if let Some(diagnosis) = what_if.diagnosis {
+        diagnosis_section(&mut out, diagnosis, currency);
+    }
+    out
+}
+
+fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
+    let _ = writeln!(out, "\nForced allocations (what-if)");
+    for force in &effect.forces {
+        let _ = writeln!(
+            out,
+            "  - {} gets exactly {} {} hours (the plan without forces gives {} h).",
+            force.customer,
+            hours(force.hours),
+            force.resource,
+            hours(force.unforced_hours)
+        );
+    }
+    let cost = -effect.objective_change;
+    let _ = if cost.abs() < PRICE_THRESHOLD {
+        writeln!(out, "  - The forces cost nothing: the contribution stays at {} {currency}.", money(effect.forced_objective))
+    } else {
+        writeln!(
+            out,
+            "  - The forces cost {} {currency}: the contribution falls from {} to {} {currency}.",
+            money(cost),
+            money(effect.unforced_objective),
+            money(effect.forced_objective)
+        )
+    };
+    for force in &effect.forces {
+        let _ = writeln!(
+            out,
+            "  - {}/{}: shadow price of {} is {} {currency} per hour; {}",
+            force.customer,
+            force.resource,
+            force.id,
+            money(force.shadow_price),
+            one_hour_words(force, currency)
+        );
+    }
+    let _ = writeln!(out, "\nWho gives up hours to make room (forced plan against the plan without forces, biggest moves first)");
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("without forces", true),
+        ("forced", true),
+        ("change", true),
+        ("note", false),
+    ]);
+    for change in effect.moves.iter().filter(|m| m.change_hours.abs() >= MOVE_THRESHOLD_HOURS) {
+        table.row(vec![
+            change.customer.clone(),
+            change.resource.clone(),
+            hours(change.unforced_hours),
+            hours(change.forced_hours),
+            signed_hours(change.change_hours),
+            if change.forced { "forced".to_string() } else { String::new() },
+        ]);
+    }
+    if table.is_empty() {
+        let _ = writeln!(out, "  none: the forces match the plan without them");
+    } else {
+        table.render(out);
+    }
+}
+
+fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
+    let _ = writeln!(out, "\nWhy no plan exists");
+    for sentence in &diagnosis.summary {
+        let _ = writeln!(out, "  - {sentence}");
+    }
+    let _ =
+        writeln!(out, "\nConflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)");
+    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]);
+    for member in &diagnosis.conflict {
+        let limit = if member.unit == "share" { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
+        table.row(vec![member.id.clone(), member.sense.symbol().to_string(), limit, member.meaning.clone()]);
+    }
+    table.render(out);
+    let _ = writeln!(out, "\nLeast change that makes a plan possible (weighted; see docs/scenarios.md)");
+    for relaxation in &diagnosis.relaxation {
+        let _ = writeln!(out, "  - {} [{}]", capitalised(&relaxation.action), relaxation.id);
+    }
+    match diagnosis.relaxed_objective {
+        Some(objective) => {
+            let _ = writeln!(out, "  With these changes the best plan is worth {} {currency}.", money(objective));
+        }
+        None => {
+            let _ = writeln!(out, "  With these changes a plan exists, but its contribution is unbounded.");
+        }
+    }
+}
+
+/// The measured one-sided values in planner words: one forced hour more, one less.
+fn one_hour_words(force: &ForcedAllocation, currency: &str) -> String {
+    let effect = |change: f64| {
+        if change.abs() < PRICE_THRESHOLD {
+            "changes nothing".to_string()
+        } else if change < 0.0 {
+            format!("costs {} {currency}", money(-change))
+        } else {
+            format!("gains {} {currency}", money(change))
+        }
+    };
+    let more = force.one_more_hour.map_or_else(|| "leaves no feasible plan".to_string(), effect);
+    match force.one_less_hour {
+        Some(less) => format!("forcing one hour more {more}, one hour less {}.", effect(less)),
+        None => format!("forcing one hour more {more}."),
+    }
+}
+
+fn signed_hours(change: f64) -> String {
+    format!("{}{}", if change > 0.0 { "+" } else { "" }, hours(change))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
