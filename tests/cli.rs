@@ -1,28 +1,9 @@
 //! The command line as a contract: exit codes for every status, every output format, --output
 //! written atomically, help with examples, byte-identical output for identical input.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-fn capplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::cli::{capplan, scratch, stderr, stdout};
 
 const HEADER: &str = "[plan]\nname = \"cli\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n";
 

@@ -1,27 +1,9 @@
 //! The what-if commands as a contract: `solve --scenario`, `solve --force`, `compare`, and the
 //! diagnosis of infeasible plans, with their exit codes and formats.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-fn capplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-what-if-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::cli::{capplan, scratch, stderr, stdout};
 
 const FEASIBLE_SCENARIOS: [&str; 4] = [
     "instances/scenarios/hire-engineer.toml",

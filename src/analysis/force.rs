@@ -129,13 +129,8 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
                     }),
                 })
                 .collect();
-            // Ties are broken by customer and resource so that the order never depends on the solver.
             moves.sort_by(|a, b| {
-                b.change_hours
-                    .abs()
-                    .total_cmp(&a.change_hours.abs())
-                    .then_with(|| a.customer.cmp(&b.customer))
-                    .then_with(|| a.resource.cmp(&b.resource))
+                super::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
             });
             Some(ForceEffect {
                 forces: forced_allocations,

@@ -371,13 +371,8 @@ fn expectations_section(out: &mut String, plan: &Plan) {
 fn changes_section(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
     let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    // Ties are broken by customer and resource so that the order never depends on the solver.
     moves.sort_by(|a, b| {
-        b.change_hours
-            .abs()
-            .total_cmp(&a.change_hours.abs())
-            .then_with(|| a.customer.cmp(&b.customer))
-            .then_with(|| a.resource.cmp(&b.resource))
+        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
     });
     if moves.is_empty() {
         let _ = writeln!(out, "  none: the plan keeps the current hours");

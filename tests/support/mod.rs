@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+
 use capplan::analysis::{Plan, Status, solve_formulation};
 use capplan::formulation::{Formulation, LinearProgram, Sense};
 use capplan::model::Instance;
