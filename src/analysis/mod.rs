@@ -8,9 +8,11 @@ mod plan;
 
 pub use plan::*;
 
+use std::time::Instant;
+
 use crate::formulation::{Formulation, formulate};
 use crate::model::Instance;
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_formulation_lp};
 
 /// How the solve ended. Each status has its own exit code (see `docs/cli.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -23,6 +25,8 @@ pub enum Status {
     /// The objective can grow without limit (an unlimited expansion option feeding a response
     /// that never saturates).
     Unbounded,
+    /// `--time-limit` ran out before a plan and its shadow prices were proven optimal.
+    TimeLimit,
 }
 
 impl Status {
@@ -31,6 +35,7 @@ impl Status {
             Status::Optimal => 0,
             Status::Infeasible => 3,
             Status::Unbounded => 4,
+            Status::TimeLimit => 5,
         }
     }
 }
@@ -40,6 +45,8 @@ impl Status {
 pub struct SolveReport {
     pub status: Status,
     pub backend: Backend,
+    /// Why this backend ran (the `--solver auto` rule, or the caller's request).
+    pub solver_reason: String,
     /// Present exactly when `status` is optimal.
     pub plan: Option<Plan>,
 }
@@ -52,13 +59,35 @@ pub fn solve(instance: &Instance, backend: Backend) -> Result<SolveReport, Solve
 
 /// As [`solve`], for a formulation already built (tests perturb right-hand sides this way).
 pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<SolveReport, SolveError> {
-    match solve_lp(&formulation.lp, backend)? {
-        LpOutcome::Infeasible => Ok(SolveReport { status: Status::Infeasible, backend, plan: None }),
-        LpOutcome::Unbounded => Ok(SolveReport { status: Status::Unbounded, backend, plan: None }),
+    solve_chosen(instance, formulation, &Choice::requested(backend), None)
+}
+
+/// As [`solve_formulation`], with the backend chosen by [`crate::solve::choose`] and an optional
+/// deadline for the primal and dual solves together.
+pub fn solve_chosen(
+    instance: &Instance,
+    formulation: &Formulation,
+    choice: &Choice,
+    deadline: Option<Instant>,
+) -> Result<SolveReport, SolveError> {
+    let backend = choice.backend;
+    let report = |status: Status, plan: Option<Plan>| SolveReport { status, backend, solver_reason: choice.reason.clone(), plan };
+    let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
+    match outcome {
+        LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),
+        LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
+        LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
-            let duals = duals::compute_duals(&formulation.lp, backend, objective)?;
+            let duals = match row_prices {
+                Some(row_prices) => duals::duals_from_row_prices(&formulation.lp, row_prices, backend, objective)?,
+                None => match duals::compute_duals_until(&formulation.lp, backend, objective, deadline)? {
+                    Some(duals) => duals,
+                    // A plan without its shadow prices is not what `solve` promises.
+                    None => return Ok(report(Status::TimeLimit, None)),
+                },
+            };
             let plan = plan::assemble(instance, formulation, &values, objective, &duals);
-            Ok(SolveReport { status: Status::Optimal, backend, plan: Some(plan) })
+            Ok(report(Status::Optimal, Some(plan)))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The command line: argument parsing, dispatch, exit codes, and writing output safely.
 //!
 //! Exit codes are a contract (docs/cli.md): 0 optimal (or a valid instance for `check`),
-//! 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded.
+//! 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod progress;
 mod solve;
 
 use crate::model::Instance;
@@ -25,7 +26,7 @@ pub const EXIT_INPUT: i32 = 2;
     long_about = "capplan reads a planning instance (TOML: resources with capacity, customers with response curves, \
 floors, caps, expectations and diversification limits), solves the linear program, and reports the optimal plan \
 with the shadow price of every limit.",
-    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,7 +37,7 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
     )]
     Solve(solve::SolveArgs),
     /// Validate an instance without solving it.
