@@ -48,6 +48,7 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod formulation;
+pub mod generate;
 pub mod input;
 pub mod model;
 pub mod report;

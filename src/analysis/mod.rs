@@ -5,6 +5,7 @@
 
 pub mod duals;
 mod plan;
+pub mod whale;
 
 pub use plan::*;
 

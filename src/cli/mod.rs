@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod generate;
 mod progress;
 mod solve;
 
@@ -48,6 +49,11 @@ enum Command {
         /// The instance file (TOML).
         instance: PathBuf,
     },
+    /// Write a synthetic instance: a realistic portfolio for tests and benchmarks.
+    #[command(
+        after_help = "Examples:\n  capplan generate --customers 1000 --seed 7 --output portfolio.toml\n  capplan generate --customers 50 --seed 1 --resources sales,service\n\nExit codes: 0 written, 2 bad usage or the file cannot be written."
+    )]
+    Generate(generate::GenerateArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -63,6 +69,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check { instance } => check::run(&instance),
         Command::Solve(args) => solve::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }
 
