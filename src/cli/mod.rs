@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 mod check;
+mod export;
 mod generate;
 mod progress;
 mod solve;
@@ -54,6 +55,11 @@ enum Command {
         after_help = "Examples:\n  capplan generate --customers 1000 --seed 7 --output portfolio.toml\n  capplan generate --customers 50 --seed 1 --resources sales,service\n\nExit codes: 0 written, 2 bad usage or the file cannot be written."
     )]
     Generate(generate::GenerateArgs),
+    /// Write the instance's linear program as an LP or MPS file, for other solvers.
+    #[command(
+        after_help = "Examples:\n  capplan export instances/dsp.toml --format lp --output dsp.lp\n  capplan export instances/dsp.toml --format mps > dsp.mps\n\nExit codes: 0 written, 2 bad input or usage, or the file cannot be written."
+    )]
+    Export(export::ExportArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -70,6 +76,7 @@ pub fn run() -> i32 {
         Command::Check { instance } => check::run(&instance),
         Command::Solve(args) => solve::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 
