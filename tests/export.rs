@@ -237,7 +237,8 @@ fn optimum(lp: &LinearProgram, backend: Backend) -> f64 {
 /// that microlp or the separable backend found on the original.
 #[test]
 fn exported_models_reread_to_the_same_lp_and_optimum() {
-    let instances = [("tiny", example("tiny")), ("dsp", example("dsp")), ("three-groups", example("three-groups")), ("generated", generated(150, 3))];
+    let instances =
+        [("tiny", example("tiny")), ("dsp", example("dsp")), ("three-groups", example("three-groups")), ("generated", generated(150, 3))];
     for (label, instance) in &instances {
         let formulation = formulate(instance);
         let original_backend = if label == &"generated" { Backend::Separable } else { Backend::Microlp };

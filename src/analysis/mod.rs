@@ -27,6 +27,7 @@ pub enum Status {
     /// that never saturates).
     Unbounded,
     /// `--time-limit` ran out before a plan and its shadow prices were proven optimal.
+    #[serde(rename = "time_limit")]
     TimeLimit,
 }
 

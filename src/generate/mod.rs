@@ -42,9 +42,7 @@ pub fn check_resource_ids(ids: &[String]) -> Result<(), String> {
         let valid_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         let valid_start = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         if id.is_empty() || id.len() > 64 || !valid_chars || !valid_start {
-            return Err(format!(
-                "resource id {id:?}: expected 1 to 64 characters from a-z A-Z 0-9 - _ . starting with a letter or digit"
-            ));
+            return Err(format!("resource id {id:?}: expected 1 to 64 characters from a-z A-Z 0-9 - _ . starting with a letter or digit"));
         }
         if id == "value" {
             return Err("the resource id \"value\" is reserved for value shares; choose another id".into());
@@ -265,7 +263,8 @@ pub fn generate(settings: &Settings) -> String {
         let _ = writeln!(out, "\n[[resources]]\nid = \"{id}\"\ncapacity_hours = {capacity:.1}\ncost_per_hour = {cost:.2}");
         if r + 1 == resource_count && resource_count >= 2 {
             let extra = (0.1 * capacity).round();
-            let _ = writeln!(out, "\n[[resources.expansion]]\nid = \"contractors\"\ncost_per_hour = {:.2}\nmax_hours = {extra:.1}", cost * 1.6);
+            let _ =
+                writeln!(out, "\n[[resources.expansion]]\nid = \"contractors\"\ncost_per_hour = {:.2}\nmax_hours = {extra:.1}", cost * 1.6);
         }
     }
     for (id, name) in [
@@ -322,14 +321,18 @@ pub fn generate(settings: &Settings) -> String {
             let _ = writeln!(out, "response.{id} = {{ points = [{}] }}", text.join(", "));
         }
         if customer.hard {
-            let _ = writeln!(out, "expectations.{} = {{ hours = {:.1}, kind = \"hard\" }}", settings.resources[last], 0.8 * customer.hours[last]);
+            let _ = writeln!(
+                out,
+                "expectations.{} = {{ hours = {:.1}, kind = \"hard\" }}",
+                settings.resources[last],
+                0.8 * customer.hours[last]
+            );
         } else if let Some(penalty_factor) = customer.soft {
             let penalty = economics[service].0 * penalty_factor;
             let _ = writeln!(
                 out,
                 "expectations.{} = {{ hours = {:.1}, kind = \"soft\", penalty_per_hour = {penalty:.2} }}",
-                settings.resources[service],
-                customer.hours[service]
+                settings.resources[service], customer.hours[service]
             );
         }
     }
