@@ -210,8 +210,8 @@ fn assert_same_lp(original: &LinearProgram, read: &LinearProgram, rename: impl F
         assert_eq!((row.sense, row.rhs), (other.sense, other.rhs), "{}", row.name);
         let mut expected: Vec<(usize, f64)> = row.terms.iter().map(|&(j, a)| (mapping[j], a)).collect();
         let mut found = other.terms.clone();
-        expected.sort_by(|a, b| a.0.cmp(&b.0));
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        expected.sort_by_key(|term| term.0);
+        found.sort_by_key(|term| term.0);
         assert_eq!(expected, found, "{}", row.name);
     }
 }

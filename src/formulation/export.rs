@@ -45,14 +45,12 @@ pub fn lp_name(name: &str) -> String {
 const TERMS_PER_LINE: usize = 6;
 
 fn write_terms(out: &mut String, terms: impl Iterator<Item = (f64, String)>) {
-    let mut written = 0;
-    for (coefficient, name) in terms {
+    for (written, (coefficient, name)) in terms.enumerate() {
         if written > 0 && written % TERMS_PER_LINE == 0 {
             out.push_str("\n   ");
         }
         let sign = if coefficient < 0.0 { '-' } else { '+' };
         let _ = write!(out, " {sign} {} {name}", coefficient.abs());
-        written += 1;
     }
 }
 

@@ -46,10 +46,7 @@ impl Backend {
 
     /// Whether this build can run the backend.
     pub fn is_built(self) -> bool {
-        match self {
-            Backend::Highs => cfg!(feature = "highs"),
-            _ => true,
-        }
+        self != Backend::Highs || cfg!(feature = "highs")
     }
 }
 
