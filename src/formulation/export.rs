@@ -27,15 +27,17 @@ pub fn export(lp: &LinearProgram, format: ExportFormat, title: &str) -> String {
     }
 }
 
-/// A name as the LP format accepts it: brackets and minus signs are operators there, so `[` is
-/// written `(`, `]` is written `)` and `-` is written `~`. Ids never contain `(`, `)` or `~`, so
-/// the renaming can be undone.
+/// A name as LP-format readers accept it: brackets and minus signs are operators there, and
+/// HiGHS's reader also takes `/` for one, so `[` is written `(`, `]` is written `)`, `-` is
+/// written `~` and `/` is written `|`. Ids never contain `(`, `)`, `~` or `|`, so the renaming
+/// can be undone.
 pub fn lp_name(name: &str) -> String {
     name.chars()
         .map(|c| match c {
             '[' => '(',
             ']' => ')',
             '-' => '~',
+            '/' => '|',
             other => other,
         })
         .collect()
@@ -58,7 +60,8 @@ fn to_lp(lp: &LinearProgram, title: &str) -> String {
     let names: Vec<String> = lp.variables.iter().map(|variable| lp_name(&variable.name)).collect();
     let mut out = String::new();
     let _ = writeln!(out, "\\ {}", title.replace('\n', " "));
-    let _ = writeln!(out, "\\ Written by capplan {}: names as in capplan's reports with [ ] - written ( ) ~", env!("CARGO_PKG_VERSION"));
+    let _ =
+        writeln!(out, "\\ Written by capplan {}: names as in capplan's reports with [ ] - / written ( ) ~ |", env!("CARGO_PKG_VERSION"));
     out.push_str("Maximize\n obj:");
     let objective = lp.variables.iter().zip(&names).filter(|(variable, _)| variable.objective != 0.0);
     write_terms(&mut out, objective.map(|(variable, name)| (variable.objective, name.clone())));
