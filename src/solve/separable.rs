@@ -150,6 +150,7 @@ pub fn solve(formulation: &Formulation) -> SeparableOutcome {
     SeparableOutcome::Optimal { values, row_duals }
 }
 
+/// How one resource's knapsack ended.
 enum ResourceOutcome {
     Solved,
     Infeasible,
@@ -250,6 +251,8 @@ impl Allocation {
     }
 }
 
+/// Slopes of one allocation at its planned hours, per hour: the response curve's own to the
+/// right and left, and a soft expectation's penalty to the right and left.
 struct Slopes {
     curve_right: f64,
     curve_left: f64,
