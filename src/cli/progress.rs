@@ -8,14 +8,16 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Runs below this many customers finish too fast for a spinner to help.
-pub const MIN_CUSTOMERS_FOR_PROGRESS: usize = 2_000;
+/// Instance files below this size (about 2,000 generated customers) are read, solved and
+/// reported too fast for a spinner to help.
+pub const MIN_BYTES_FOR_PROGRESS: u64 = 1_000_000;
 
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
-    pub fn new(quiet: bool, customers: usize) -> Progress {
-        if quiet || customers < MIN_CUSTOMERS_FOR_PROGRESS || !std::io::stderr().is_terminal() {
+    /// A spinner for a run on an instance file of `instance_bytes` bytes, if one is useful.
+    pub fn new(quiet: bool, instance_bytes: u64) -> Progress {
+        if quiet || instance_bytes < MIN_BYTES_FOR_PROGRESS || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::progress::Progress;
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, write_atomically};
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, write_atomically};
 use crate::analysis;
 use crate::formulation::formulate;
+use crate::model::Instance;
 use crate::report::{self, Format};
 use crate::solve::{SolverChoice, choose};
 
@@ -42,13 +43,23 @@ fn parse_time_limit(text: &str) -> Result<Duration, String> {
 }
 
 pub(super) fn run(args: &SolveArgs) -> i32 {
-    let instance = match load(&args.instance) {
+    let instance_bytes = std::fs::metadata(&args.instance).map_or(0, |metadata| metadata.len());
+    let progress = Progress::new(args.quiet, instance_bytes);
+    progress.stage("reading the instance");
+    let loaded = Instance::from_file(&args.instance);
+    // The spinner goes before any message, so that messages start on a clean line.
+    if loaded.is_err() {
+        progress.finish();
+    }
+    let instance = match loaded {
         Ok(instance) => instance,
-        Err(code) => return code,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_INPUT;
+        }
     };
     // The deadline counts from here: reading the instance is not part of the solve.
     let deadline = args.time_limit.map(|limit| Instant::now() + limit);
-    let progress = Progress::new(args.quiet, instance.customers.len());
     progress.stage("building the linear program");
     let formulation = formulate(&instance);
     let choice = match choose(args.solver, &formulation) {
