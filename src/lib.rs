@@ -11,9 +11,13 @@
 //! 1. [`input`]: TOML text -> raw structures that remember where every value was written.
 //! 2. [`model`]: validation -> [`model::Instance`], the only type the later stages accept.
 //! 3. [`formulation`]: the LP, every row named (`capacity[engineering]`, `floor[m1/service]`).
-//! 4. [`solve`]: one adapter per backend (microlp, clarabel); statuses as data.
+//! 4. [`solve`]: one adapter per backend (separable, microlp, clarabel, optional HiGHS), the
+//!    `--solver auto` choice, time limits; statuses as data.
 //! 5. [`analysis`]: duals computed by capplan itself, then the plan in planner terms.
 //! 6. [`report`]: text, JSON and CSV printers.
+//!
+//! Beside the pipeline: [`generate`] writes synthetic instances, and
+//! [`formulation::export`] writes the LP in the LP and MPS file formats.
 //!
 //! ```
 //! use capplan::{analysis, model::Instance, solve::Backend};
@@ -48,6 +52,7 @@ pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
 pub mod formulation;
+pub mod generate;
 pub mod input;
 pub mod model;
 pub mod report;

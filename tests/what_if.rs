@@ -184,7 +184,9 @@ fn promise_engineering_scenario_conflict_is_minimal_and_its_repair_works() {
 #[test]
 fn an_impossible_force_is_part_of_the_conflict() {
     let instance = example("tiny.toml");
-    let solved = solve_what_if(&instance, &force(&instance, "beta/engineering=500"), Backend::Microlp).unwrap();
+    let formulation = capplan::formulation::formulate(&instance);
+    let choice = capplan::solve::Choice::requested(Backend::Microlp);
+    let solved = solve_what_if(&instance, &formulation, &force(&instance, "beta/engineering=500"), &choice, None).unwrap();
     assert_eq!(solved.report.status, Status::Infeasible);
     let diagnosis = solved.diagnosis.unwrap();
     let ids: Vec<&str> = diagnosis.conflict.iter().map(|member| member.id.as_str()).collect();

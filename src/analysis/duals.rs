@@ -19,8 +19,10 @@
 //! written*: positive for a binding `<=` limit whose loosening pays, negative for a binding `>=`
 //! floor that costs. The reduced cost of variable j is `d_j = c_j - A_j' y`.
 
+use std::time::Instant;
+
 use crate::formulation::{LinearProgram, Sense};
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
 
 /// Dual values of an optimal LP.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,9 +72,21 @@ fn dual_program(lp: &LinearProgram) -> LinearProgram {
 /// Computes row duals and reduced costs of an LP known to be optimal with objective
 /// `primal_objective`.
 pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64) -> Result<Duals, SolveError> {
+    compute_duals_until(lp, backend, primal_objective, None)?
+        .ok_or_else(|| SolveError("no time limit was set, yet the dual solve ran out of time".into()))
+}
+
+/// As [`compute_duals`], giving up at `deadline` (`Ok(None)`).
+pub fn compute_duals_until(
+    lp: &LinearProgram,
+    backend: Backend,
+    primal_objective: f64,
+    deadline: Option<Instant>,
+) -> Result<Option<Duals>, SolveError> {
     let dual = dual_program(lp);
-    let values = match solve_lp(&dual, backend)? {
+    let values = match solve_lp_until(&dual, backend, deadline)? {
         LpOutcome::Optimal { values, .. } => values,
+        LpOutcome::TimeLimit => return Ok(None),
         other => {
             return Err(SolveError(format!(
                 "the dual of an optimal plan came back {} from {backend}; this is numerical trouble, not a property of the plan",
@@ -83,12 +97,7 @@ pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64
             )));
         }
     };
-    let scale = lp
-        .variables
-        .iter()
-        .map(|variable| variable.objective.abs())
-        .chain(lp.rows.iter().flat_map(|row| row.terms.iter().map(|(_, coefficient)| coefficient.abs())))
-        .fold(1.0, f64::max);
+    let scale = coefficient_scale(lp);
     let clean = |value: f64| if value.abs() <= 1e-9 * scale { 0.0 } else { value };
     let row_duals: Vec<f64> = values[..lp.rows.len()].iter().map(|&value| clean(value)).collect();
     let mut reduced_costs: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
@@ -99,6 +108,62 @@ pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64
     }
     let reduced_costs = reduced_costs.into_iter().map(clean).collect();
     let objective = -dual.objective_value(&values) + lp.objective_constant;
+    let gap = (objective - primal_objective).abs();
+    if gap > 1e-6 * primal_objective.abs().max(1.0) {
+        return Err(SolveError(format!(
+            "shadow prices failed the strong-duality check: primal {primal_objective}, dual {objective} ({backend}); the numbers are not trustworthy"
+        )));
+    }
+    Ok(Some(Duals { row_duals, reduced_costs, objective }))
+}
+
+/// The largest objective or row coefficient (at least 1): the scale under which a dual counts
+/// as zero.
+fn coefficient_scale(lp: &LinearProgram) -> f64 {
+    lp.variables
+        .iter()
+        .map(|variable| variable.objective.abs())
+        .chain(lp.rows.iter().flat_map(|row| row.terms.iter().map(|(_, coefficient)| coefficient.abs())))
+        .fold(1.0, f64::max)
+}
+
+/// Duals from row prices a backend found itself (the separable backend): reduced costs
+/// `c - A'y`, and the dual objective `b y + sum of u max(d, 0) - sum of l max(-d, 0) + k`, which
+/// must equal the primal optimum and must not need a positive reduced cost on a variable without
+/// an upper bound (or a negative one without a lower bound).
+pub fn duals_from_row_prices(
+    lp: &LinearProgram,
+    row_duals: Vec<f64>,
+    backend: Backend,
+    primal_objective: f64,
+) -> Result<Duals, SolveError> {
+    let scale = coefficient_scale(lp);
+    let clean = |value: f64| if value.abs() <= 1e-9 * scale { 0.0 } else { value };
+    let row_duals: Vec<f64> = row_duals.into_iter().map(clean).collect();
+    let mut reduced_costs: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
+    let mut objective = lp.objective_constant;
+    for (row, dual_value) in lp.rows.iter().zip(&row_duals) {
+        objective += row.rhs * dual_value;
+        for &(variable, coefficient) in &row.terms {
+            reduced_costs[variable] -= coefficient * dual_value;
+        }
+    }
+    let reduced_costs: Vec<f64> = reduced_costs.into_iter().map(clean).collect();
+    for (variable, &reduced) in lp.variables.iter().zip(&reduced_costs) {
+        let needs_upper = reduced > 1e-7 * scale;
+        let needs_lower = reduced < -1e-7 * scale;
+        if (needs_upper && !variable.upper.is_finite()) || (needs_lower && !variable.lower.is_finite()) {
+            return Err(SolveError(format!(
+                "shadow prices from {backend} are not dual feasible at {} (reduced cost {reduced}); the numbers are not trustworthy",
+                variable.name
+            )));
+        }
+        if needs_upper {
+            objective += variable.upper * reduced;
+        } else if needs_lower {
+            objective += variable.lower * reduced;
+        }
+    }
     let gap = (objective - primal_objective).abs();
     if gap > 1e-6 * primal_objective.abs().max(1.0) {
         return Err(SolveError(format!(

@@ -9,7 +9,9 @@ use super::{SolveReport, Status, solve_formulation};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use std::time::Instant;
+
+use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_lp};
 
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
@@ -155,16 +157,24 @@ pub struct WhatIfSolve {
 }
 
 /// Solves `instance` with `forces` (possibly none); an infeasible result is diagnosed.
-pub fn solve_what_if(instance: &Instance, forces: &[Force], backend: Backend) -> Result<WhatIfSolve, SolveError> {
-    let (report, formulation, effect) = if forces.is_empty() {
-        let formulation = formulate(instance);
-        (solve_formulation(instance, &formulation, backend)?, formulation, None)
+pub fn solve_what_if(
+    instance: &Instance,
+    formulation: &Formulation,
+    forces: &[Force],
+    choice: &Choice,
+    deadline: Option<Instant>,
+) -> Result<WhatIfSolve, SolveError> {
+    let backend = choice.backend;
+    let (report, forced_formulation, effect) = if forces.is_empty() {
+        (super::solve_chosen(instance, formulation, choice, deadline)?, None, None)
     } else {
-        let forced = solve_forced(instance, forces, backend)?;
-        (forced.report, forced.formulation, forced.effect)
+        // Forced re-solves are several solves; the time limit covers the plain solve only.
+        let mut forced = solve_forced(instance, forces, backend)?;
+        forced.report.solver_reason = choice.reason.clone();
+        (forced.report, Some(forced.formulation), forced.effect)
     };
     let diagnosis = match report.status {
-        Status::Infeasible => Some(diagnose(instance, &formulation, backend)?),
+        Status::Infeasible => Some(diagnose(instance, forced_formulation.as_ref().unwrap_or(formulation), backend)?),
         _ => None,
     };
     Ok(WhatIfSolve { report, forces: effect, diagnosis })

@@ -8,12 +8,15 @@ pub mod duals;
 pub mod force;
 pub mod infeasibility;
 mod plan;
+pub mod whale;
 
 pub use plan::*;
 
+use std::time::Instant;
+
 use crate::formulation::{Formulation, formulate};
 use crate::model::Instance;
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_formulation_lp};
 
 /// How the solve ended. Each status has its own exit code (see `docs/cli.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -26,6 +29,9 @@ pub enum Status {
     /// The objective can grow without limit (an unlimited expansion option feeding a response
     /// that never saturates).
     Unbounded,
+    /// `--time-limit` ran out before a plan and its shadow prices were proven optimal.
+    #[serde(rename = "time_limit")]
+    TimeLimit,
 }
 
 impl Status {
@@ -34,6 +40,7 @@ impl Status {
             Status::Optimal => 0,
             Status::Infeasible => 3,
             Status::Unbounded => 4,
+            Status::TimeLimit => 5,
         }
     }
 }
@@ -43,6 +50,8 @@ impl Status {
 pub struct SolveReport {
     pub status: Status,
     pub backend: Backend,
+    /// Why this backend ran (the `--solver auto` rule, or the caller's request).
+    pub solver_reason: String,
     /// Present exactly when `status` is optimal.
     pub plan: Option<Plan>,
 }
@@ -55,14 +64,36 @@ pub fn solve(instance: &Instance, backend: Backend) -> Result<SolveReport, Solve
 
 /// As [`solve`], for a formulation already built (tests perturb right-hand sides this way).
 pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<SolveReport, SolveError> {
-    match solve_lp(&formulation.lp, backend)? {
-        LpOutcome::Infeasible => Ok(SolveReport { status: Status::Infeasible, backend, plan: None }),
-        LpOutcome::Unbounded => Ok(SolveReport { status: Status::Unbounded, backend, plan: None }),
+    solve_chosen(instance, formulation, &Choice::requested(backend), None)
+}
+
+/// As [`solve_formulation`], with the backend chosen by [`crate::solve::choose`] and an optional
+/// deadline for the primal and dual solves together.
+pub fn solve_chosen(
+    instance: &Instance,
+    formulation: &Formulation,
+    choice: &Choice,
+    deadline: Option<Instant>,
+) -> Result<SolveReport, SolveError> {
+    let backend = choice.backend;
+    let report = |status: Status, plan: Option<Plan>| SolveReport { status, backend, solver_reason: choice.reason.clone(), plan };
+    let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
+    match outcome {
+        LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),
+        LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
+        LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
-            let duals = duals::compute_duals(&formulation.lp, backend, objective)?;
+            let duals = match row_prices {
+                Some(row_prices) => duals::duals_from_row_prices(&formulation.lp, row_prices, backend, objective)?,
+                None => match duals::compute_duals_until(&formulation.lp, backend, objective, deadline)? {
+                    Some(duals) => duals,
+                    // A plan without its shadow prices is not what `solve` promises.
+                    None => return Ok(report(Status::TimeLimit, None)),
+                },
+            };
             let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
             price_policies(&mut plan, formulation, backend)?;
-            Ok(SolveReport { status: Status::Optimal, backend, plan: Some(plan) })
+            Ok(report(Status::Optimal, Some(plan)))
         }
     }
 }
@@ -77,9 +108,15 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
         if category.policy_constraints.is_empty() {
             continue;
         }
-        let mut relaxed = formulation.lp.clone();
-        relaxed.rows.retain(|row| !category.policy_constraints.contains(&row.name));
-        category.policy_cost = match solve_lp(&relaxed, backend)? {
+        // The same model without the category's rows, so that every backend (the separable one
+        // included) can solve it.
+        let mut relaxed = formulation.clone();
+        let keep: Vec<bool> = relaxed.lp.rows.iter().map(|row| !category.policy_constraints.contains(&row.name)).collect();
+        let mut keep_row = keep.iter();
+        relaxed.lp.rows.retain(|_| *keep_row.next().expect("one flag per row"));
+        let mut keep_kind = keep.iter();
+        relaxed.kinds.retain(|_| *keep_kind.next().expect("one flag per row"));
+        category.policy_cost = match crate::solve::solve_formulation_lp(&relaxed, backend, None)?.0 {
             LpOutcome::Optimal { objective, .. } => Some(objective - plan.objective),
             // Dropping limits cannot make a feasible plan infeasible; it can make it unbounded
             // (a cap was all that held an unlimited expansion back): the policy's cost is then

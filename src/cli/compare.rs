@@ -6,8 +6,9 @@ use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
 use crate::analysis::Status;
 use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
 use crate::analysis::force::solve_what_if;
+use crate::formulation::formulate;
 use crate::report::{Format, render_comparison};
-use crate::solve::Backend;
+use crate::solve::{Backend, SolverChoice, choose};
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
@@ -60,9 +61,25 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
             return EXIT_INPUT;
         }
     }
+    // One backend for every column, so that the header's "Solver" is true of all of them; a
+    // backend this build lacks, or the separable one on a model it cannot solve, is a usage error.
+    let requested = match args.solver {
+        Backend::Microlp => SolverChoice::Microlp,
+        Backend::Clarabel => SolverChoice::Clarabel,
+        Backend::Separable => SolverChoice::Separable,
+        Backend::Highs => SolverChoice::Highs,
+    };
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
-        match solve_what_if(instance, &[], args.solver) {
+        let formulation = formulate(instance);
+        let choice = match choose(requested, &formulation) {
+            Ok(choice) => choice,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_INPUT;
+            }
+        };
+        match solve_what_if(instance, &formulation, &[], &choice, None) {
             Ok(result) => solved.push(result),
             Err(error) => {
                 eprintln!("error: internal: {error}");

@@ -1,7 +1,7 @@
 //! The command line: argument parsing, dispatch, exit codes, and writing output safely.
 //!
 //! Exit codes are a contract (docs/cli.md): 0 optimal (or a valid instance for `check`),
-//! 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded.
+//! 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,10 @@ use clap::{Parser, Subcommand};
 mod check;
 mod classify;
 mod compare;
+mod export;
+mod generate;
 mod models;
+mod progress;
 mod solve;
 
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
@@ -28,7 +31,7 @@ pub const EXIT_INPUT: i32 = 2;
     long_about = "capplan reads a planning instance (TOML: resources with capacity, customers with response curves, \
 floors, caps, expectations and diversification limits), solves the linear program, and reports the optimal plan \
 with the shadow price of every limit.",
-    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml instances/scenarios/lose-m3.toml\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+    after_help = "Examples:\n  capplan check instances/dsp.toml\n  capplan solve instances/dsp.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml instances/scenarios/lose-m3.toml\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,7 +42,7 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
     )]
     Solve(solve::SolveArgs),
     /// Solve an instance and scenarios of it, and show the plans side by side.
@@ -74,6 +77,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = crate::report::Format::Text)]
         format: crate::report::Format,
     },
+    /// Write a synthetic instance: a realistic portfolio for tests and benchmarks.
+    #[command(
+        after_help = "Examples:\n  capplan generate --customers 1000 --seed 7 --output portfolio.toml\n  capplan generate --customers 50 --seed 1 --resources sales,service\n\nExit codes: 0 written, 2 bad usage or the file cannot be written."
+    )]
+    Generate(generate::GenerateArgs),
+    /// Write the instance's linear program as an LP or MPS file, for other solvers.
+    #[command(
+        after_help = "Examples:\n  capplan export instances/dsp.toml --format lp --output dsp.lp\n  capplan export instances/dsp.toml --format mps > dsp.mps\n\nExit codes: 0 written, 2 bad input or usage, or the file cannot be written."
+    )]
+    Export(export::ExportArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -92,6 +105,8 @@ pub fn run() -> i32 {
         Command::Models { files } => models::run(&files),
         Command::Classify { instance, format } => classify::run(&instance, format),
         Command::Compare(args) => compare::run(&args),
+        Command::Generate(args) => generate::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

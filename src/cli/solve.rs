@@ -2,12 +2,16 @@
 //! allocations) and print or write the report.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit, load, load_with_scenario};
+use super::progress::Progress;
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit};
 use crate::analysis::force::solve_what_if;
 use crate::formulation::force::Force;
+use crate::formulation::formulate;
+use crate::model::{Instance, apply_scenario_file};
 use crate::report::{self, Audience, Format, WhatIf};
-use crate::solve::Backend;
+use crate::solve::{SolverChoice, choose};
 
 #[derive(clap::Args, Debug)]
 pub struct SolveArgs {
@@ -19,9 +23,13 @@ pub struct SolveArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// LP backend.
-    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
-    pub solver: Backend,
+    /// Solver backend; `auto` picks by the model's structure and size and the report says why.
+    #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
+    pub solver: SolverChoice,
+    /// Stop the solve after this many seconds; the report then says no plan was proven optimal
+    /// (status time_limit, exit code 5).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_time_limit)]
+    pub time_limit: Option<Duration>,
     /// Apply this scenario file (TOML, see docs/scenarios.md) to the instance before solving.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
@@ -36,49 +44,69 @@ pub struct SolveArgs {
     /// The customer of the partner view.
     #[arg(long, value_name = "ID")]
     pub customer: Option<String>,
+    /// No progress display on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_time_limit(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("expected a number of seconds, found {text:?}"))?;
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        return Err(format!("expected a number of seconds > 0, found {text}"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|error| format!("{text} seconds: {error}"))
 }
 
 pub(super) fn run(args: &SolveArgs) -> i32 {
+    let instance_bytes = std::fs::metadata(&args.instance).map_or(0, |metadata| metadata.len());
+    let progress = Progress::new(args.quiet, instance_bytes);
+    // Every message goes after the spinner is gone, so that it starts on a clean line.
+    let fail = |code: i32, message: &dyn std::fmt::Display| {
+        progress.finish();
+        eprintln!("{message}");
+        code
+    };
+    progress.stage("reading the instance");
     let loaded = match &args.scenario {
-        Some(scenario) => load_with_scenario(&args.instance, scenario).map(|(instance, applied)| (instance, Some(applied))),
-        None => load(&args.instance).map(|instance| (instance, None)),
+        Some(scenario) => apply_scenario_file(&args.instance, scenario).map(|(instance, applied)| (instance, Some(applied))),
+        None => Instance::from_file(&args.instance).map(|instance| (instance, None)),
     };
     let (instance, scenario) = match loaded {
         Ok(loaded) => loaded,
-        Err(code) => return code,
+        Err(errors) => return fail(EXIT_INPUT, &errors),
     };
     let partner = match (args.audience, &args.customer) {
         (Audience::Partner, Some(id)) => match instance.customer_index(id) {
             Some(customer) => Some(customer),
-            None => {
-                eprintln!("error: --customer {id:?} is not a customer of {}", args.instance.display());
-                return EXIT_INPUT;
-            }
+            None => return fail(EXIT_INPUT, &format!("error: --customer {id:?} is not a customer of {}", args.instance.display())),
         },
-        (Audience::Partner, None) => {
-            eprintln!("error: the partner view is for one customer: add --customer ID");
-            return EXIT_INPUT;
-        }
-        (Audience::Internal, Some(_)) => {
-            eprintln!("error: --customer goes with --audience partner");
-            return EXIT_INPUT;
-        }
+        (Audience::Partner, None) => return fail(EXIT_INPUT, &"error: the partner view is for one customer: add --customer ID"),
+        (Audience::Internal, Some(_)) => return fail(EXIT_INPUT, &"error: --customer goes with --audience partner"),
         (Audience::Internal, None) => None,
     };
     let forces = match Force::parse_all(&args.force, &instance) {
         Ok(forces) => forces,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return EXIT_INPUT;
-        }
+        Err(error) => return fail(EXIT_INPUT, &format!("error: {error}")),
     };
-    let solved = match solve_what_if(&instance, &forces, args.solver) {
+    // The deadline counts from here: reading the instance is not part of the solve.
+    let deadline = args.time_limit.map(|limit| Instant::now() + limit);
+    progress.stage("building the linear program");
+    let formulation = formulate(&instance);
+    let choice = match choose(args.solver, &formulation) {
+        Ok(choice) => choice,
+        Err(message) => return fail(EXIT_INPUT, &format!("error: {message}")),
+    };
+    progress.stage(&format!(
+        "solving with {} ({} variables, {} rows)",
+        choice.backend,
+        formulation.lp.variables.len(),
+        formulation.lp.rows.len()
+    ));
+    let solved = match solve_what_if(&instance, &formulation, &forces, &choice, deadline) {
         Ok(solved) => solved,
-        Err(error) => {
-            eprintln!("error: internal: {error}");
-            return EXIT_INTERNAL;
-        }
+        Err(error) => return fail(EXIT_INTERNAL, &format!("error: internal: {error}")),
     };
+    progress.stage("writing the report");
     let report = &solved.report;
     let text = match partner {
         None => {
@@ -88,6 +116,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         // The partner view leaves out scenarios, forces and diagnoses: they are internal.
         Some(customer) => report::render_partner(&instance, report, customer, args.format),
     };
+    progress.finish();
     if let Err(code) = emit(args.output.as_deref(), &text) {
         return code;
     }

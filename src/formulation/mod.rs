@@ -5,6 +5,7 @@
 //! `hours >= floor`), which is what gives shadow prices their documented sign, whatever the
 //! backend does internally. The same representation is what duals are computed from.
 
+pub mod export;
 pub mod force;
 mod program;
 

@@ -29,6 +29,7 @@ fn status_word(status: Status) -> &'static str {
         Status::Optimal => "optimal",
         Status::Infeasible => "infeasible",
         Status::Unbounded => "unbounded",
+        Status::TimeLimit => "time limit",
     }
 }
 

@@ -12,6 +12,7 @@ struct JsonReport<'a> {
     plan: JsonHeader<'a>,
     status: Status,
     solver: &'static str,
+    solver_reason: &'a str,
     /// Resource ids in instance order: the order of every per-resource array.
     resource_ids: Vec<&'a str>,
     result: Option<&'a Plan>,
@@ -39,6 +40,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, extras: Vec<(&str,
         plan: JsonHeader { name: &header.name, period: &header.period, currency: &header.currency, notes: header.notes.as_deref() },
         status: report.status,
         solver: report.backend.name(),
+        solver_reason: &report.solver_reason,
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
     };

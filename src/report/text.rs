@@ -18,8 +18,14 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     let plan_header = &instance.plan;
     let _ = writeln!(out, "capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency);
     let _ = writeln!(out, "Solver: {}", report.backend);
+    let _ = writeln!(out, "Why this solver: {}", report.solver_reason);
     match report.status {
         Status::Optimal => {}
+        Status::TimeLimit => {
+            let _ = writeln!(out, "Status: time limit. The solver stopped before a plan was proven optimal; no plan is reported.");
+            let _ = writeln!(out, "Allow more time with --time-limit, or let --solver auto pick the fastest backend for this instance.");
+            return out;
+        }
         Status::Infeasible => {
             let _ = writeln!(out, "Status: infeasible. No plan meets all constraints.");
             let _ = writeln!(

@@ -1,4 +1,5 @@
-//! Adapter from capplan's [`LinearProgram`] to good_lp, for the microlp and clarabel backends.
+//! Adapter from capplan's [`LinearProgram`] to good_lp, for the microlp, clarabel and (with the
+//! cargo feature `highs`) HiGHS backends.
 
 use good_lp::solvers::clarabel::clarabel;
 use good_lp::solvers::microlp::microlp;
@@ -60,6 +61,17 @@ pub(super) fn solve(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, S
                 Err(error) => return map_error(error, backend),
             }
         }
+        #[cfg(feature = "highs")]
+        Backend::Highs => {
+            let result = problem.using(good_lp::solvers::highs::highs).with_all(constraints).solve();
+            match result {
+                Ok(solution) => handles.iter().map(|&handle| solution.value(handle)).collect::<Vec<f64>>(),
+                Err(error) => return map_error(error, backend),
+            }
+        }
+        #[cfg(not(feature = "highs"))]
+        Backend::Highs => return Err(SolveError("this capplan was built without HiGHS (cargo feature `highs`)".into())),
+        Backend::Separable => return Err(SolveError("the separable backend does not take a bare LP".into())),
     };
     let objective = lp.objective_value(&values);
     Ok(LpOutcome::Optimal { values, objective })

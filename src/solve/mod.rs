@@ -3,21 +3,35 @@
 //! The status is data ([`LpOutcome`]), never inferred from a missing value, and each adapter
 //! checks what its solver crate reports rather than trusting it: clarabel through good_lp turns
 //! an unbounded problem into a "success", so its own status is read here.
+//!
+//! [`choice`] picks a backend for `--solver auto`; [`separable`] is capplan's own exact solver for
+//! models whose only coupling rows are the capacities; a time limit turns into
+//! [`LpOutcome::TimeLimit`], never into an optimum.
 
+mod choice;
 mod good_lp_adapter;
+pub mod separable;
 
 use std::fmt;
+use std::time::Instant;
 
-use crate::formulation::{LinearProgram, Sense};
+pub use choice::{Choice, SIMPLEX_MAX_VARIABLES, SolverChoice, choose};
 
-/// A solver backend. Both are pure Rust and always built.
+use crate::formulation::{Formulation, LinearProgram, Sense};
+
+/// A solver backend. microlp, clarabel and separable are pure Rust and always built; HiGHS only
+/// with the cargo feature `highs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
-    /// Simplex (microlp): vertex solutions, the default.
+    /// Simplex (microlp): vertex solutions.
     Microlp,
     /// Interior point (clarabel): faster on large models; solutions are not vertices.
     Clarabel,
+    /// capplan's exact solver for models coupled only by capacities (see [`separable`]).
+    Separable,
+    /// HiGHS (C++), only in builds with the cargo feature `highs`.
+    Highs,
 }
 
 impl Backend {
@@ -25,7 +39,14 @@ impl Backend {
         match self {
             Backend::Microlp => "microlp",
             Backend::Clarabel => "clarabel",
+            Backend::Separable => "separable",
+            Backend::Highs => "highs",
         }
+    }
+
+    /// Whether this build can run the backend.
+    pub fn is_built(self) -> bool {
+        self != Backend::Highs || cfg!(feature = "highs")
     }
 }
 
@@ -38,9 +59,14 @@ impl fmt::Display for Backend {
 /// How a solve ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LpOutcome {
-    Optimal { values: Vec<f64>, objective: f64 },
+    Optimal {
+        values: Vec<f64>,
+        objective: f64,
+    },
     Infeasible,
     Unbounded,
+    /// The time limit ran out before the solver proved a plan optimal.
+    TimeLimit,
 }
 
 /// The solver failed for a reason other than infeasibility or unboundedness (numerical trouble,
@@ -61,7 +87,16 @@ pub const FEASIBILITY_TOLERANCE: f64 = 1e-6;
 
 /// Solves `lp` with `backend`. A row without terms is checked here (`0 <= 5` holds, `0 >= 5`
 /// makes the problem infeasible) because solvers differ in how they take empty rows.
+///
+/// The separable backend solves capplan formulations, not bare LPs; the auxiliary programs that
+/// analyses build (forced re-solves, conflict search, elastic repairs) go to the general backend
+/// `auto` would pick for their size.
 pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, SolveError> {
+    let backend = match backend {
+        Backend::Separable if lp.variables.len() <= choice::SIMPLEX_MAX_VARIABLES => Backend::Microlp,
+        Backend::Separable => Backend::Clarabel,
+        other => other,
+    };
     for row in lp.rows.iter().filter(|row| row.terms.is_empty()) {
         let holds = match row.sense {
             Sense::Le => 0.0 <= row.rhs + FEASIBILITY_TOLERANCE,
@@ -88,14 +123,68 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
         Err(SolveError(format!("the {backend} solver failed internally: {message}")))
     })?;
     if let LpOutcome::Optimal { values, .. } = &outcome {
-        let violation = lp.max_violation(values);
-        // Interior-point points sit a little inside or outside the bounds; accept what the
-        // solver's own tolerance explains, refuse anything worse.
-        if violation > 1e-5 {
-            return Err(SolveError(format!(
-                "the {backend} solver returned a point that violates the constraints by {violation:.3e} (relative); the result is not trustworthy"
-            )));
-        }
+        check_point(lp, values, backend)?;
     }
     Ok(outcome)
+}
+
+/// Refuses a solver's point that violates the LP. Interior-point points sit a little inside or
+/// outside the bounds; accept what the solver's own tolerance explains, refuse anything worse.
+fn check_point(lp: &LinearProgram, values: &[f64], backend: Backend) -> Result<(), SolveError> {
+    let violation = lp.max_violation(values);
+    if violation > 1e-5 {
+        return Err(SolveError(format!(
+            "the {backend} solver returned a point that violates the constraints by {violation:.3e} (relative); the result is not trustworthy"
+        )));
+    }
+    Ok(())
+}
+
+/// As [`solve_lp`], but gives up at `deadline` with [`LpOutcome::TimeLimit`].
+///
+/// The solver crates have no common way to stop, so the solve runs on a worker thread that is
+/// abandoned when the deadline passes: the caller gets its answer on time, and the worker ends
+/// with the process (or finishes in the background in a long-lived library user).
+pub fn solve_lp_until(lp: &LinearProgram, backend: Backend, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
+    let Some(deadline) = deadline else {
+        return solve_lp(lp, backend);
+    };
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        return Ok(LpOutcome::TimeLimit);
+    }
+    let owned = lp.clone();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(solve_lp(&owned, backend));
+    });
+    match receiver.recv_timeout(remaining) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(LpOutcome::TimeLimit),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(SolveError(format!("the {backend} solver stopped without an answer"))),
+    }
+}
+
+/// Solves a formulation with `backend`. The separable backend reads the structure and also
+/// returns the row duals it finds on the way; the LP backends return `None` for them.
+pub fn solve_formulation_lp(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    if backend != Backend::Separable {
+        return Ok((solve_lp_until(&formulation.lp, backend, deadline)?, None));
+    }
+    if let Err(reason) = separable::applicability(formulation) {
+        return Err(SolveError(format!("the separable backend does not apply: {reason}")));
+    }
+    Ok(match separable::solve(formulation) {
+        separable::SeparableOutcome::Infeasible => (LpOutcome::Infeasible, None),
+        separable::SeparableOutcome::Unbounded => (LpOutcome::Unbounded, None),
+        separable::SeparableOutcome::Optimal { values, row_duals } => {
+            check_point(&formulation.lp, &values, backend)?;
+            let objective = formulation.lp.objective_value(&values);
+            (LpOutcome::Optimal { values, objective }, Some(row_duals))
+        }
+    })
 }
