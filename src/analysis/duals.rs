@@ -89,15 +89,31 @@ pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64
         .map(|variable| variable.objective.abs())
         .chain(lp.rows.iter().flat_map(|row| row.terms.iter().map(|(_, coefficient)| coefficient.abs())))
         .fold(1.0, f64::max);
-    let clean = |value: f64| if value.abs() <= 1e-9 * scale { 0.0 } else { value };
-    let row_duals: Vec<f64> = values[..lp.rows.len()].iter().map(|&value| clean(value)).collect();
+    let clean = |value: f64, noise_scale: f64| if value.abs() <= 1e-9 * noise_scale { 0.0 } else { value };
+    // Solver noise is relative to the numbers it worked with. A simplex vertex solves A'y = c on
+    // its basis, so a row's dual is exact up to the size of c_j / a_ij over the row's own terms:
+    // a penalty of 1e-3 next to values of 1e6 per hour keeps its -0.001. An interior-point
+    // solution is only accurate relative to the whole problem, so its duals are cleaned at that
+    // scale.
+    let row_noise_scale = |row: &crate::formulation::LpRow| match backend {
+        Backend::Microlp => row
+            .terms
+            .iter()
+            .map(|&(j, a)| (lp.variables[j].objective / a).abs())
+            .filter(|ratio| *ratio > 0.0 && ratio.is_finite())
+            .reduce(f64::max)
+            .unwrap_or(scale),
+        Backend::Clarabel => scale,
+    };
+    let row_duals: Vec<f64> =
+        lp.rows.iter().zip(&values[..lp.rows.len()]).map(|(row, &value)| clean(value, row_noise_scale(row))).collect();
     let mut reduced_costs: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
     for (row, dual_value) in lp.rows.iter().zip(&row_duals) {
         for &(variable, coefficient) in &row.terms {
             reduced_costs[variable] -= coefficient * dual_value;
         }
     }
-    let reduced_costs = reduced_costs.into_iter().map(clean).collect();
+    let reduced_costs = reduced_costs.into_iter().map(|value| clean(value, scale)).collect();
     let objective = -dual.objective_value(&values) + lp.objective_constant;
     let gap = (objective - primal_objective).abs();
     if gap > 1e-6 * primal_objective.abs().max(1.0) {

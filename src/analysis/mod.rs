@@ -42,6 +42,8 @@ pub struct SolveReport {
     pub backend: Backend,
     /// Present exactly when `status` is optimal.
     pub plan: Option<Plan>,
+    /// Reasons to doubt the numbers (badly scaled data), in planner words; empty when none.
+    pub warnings: Vec<String>,
 }
 
 /// Formulates, solves and analyses an instance.
@@ -52,13 +54,14 @@ pub fn solve(instance: &Instance, backend: Backend) -> Result<SolveReport, Solve
 
 /// As [`solve`], for a formulation already built (tests perturb right-hand sides this way).
 pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<SolveReport, SolveError> {
+    let warnings: Vec<String> = crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect();
     match solve_lp(&formulation.lp, backend)? {
-        LpOutcome::Infeasible => Ok(SolveReport { status: Status::Infeasible, backend, plan: None }),
-        LpOutcome::Unbounded => Ok(SolveReport { status: Status::Unbounded, backend, plan: None }),
+        LpOutcome::Infeasible => Ok(SolveReport { status: Status::Infeasible, backend, plan: None, warnings }),
+        LpOutcome::Unbounded => Ok(SolveReport { status: Status::Unbounded, backend, plan: None, warnings }),
         LpOutcome::Optimal { values, objective } => {
             let duals = duals::compute_duals(&formulation.lp, backend, objective)?;
             let plan = plan::assemble(instance, formulation, &values, objective, &duals);
-            Ok(SolveReport { status: Status::Optimal, backend, plan: Some(plan) })
+            Ok(SolveReport { status: Status::Optimal, backend, plan: Some(plan), warnings })
         }
     }
 }

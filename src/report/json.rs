@@ -15,6 +15,8 @@ struct JsonReport<'a> {
     /// Resource ids in instance order: the order of every per-resource array.
     resource_ids: Vec<&'a str>,
     result: Option<&'a Plan>,
+    /// Reasons to doubt the numbers; empty when there are none.
+    warnings: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -35,6 +37,7 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
         solver: report.backend.name(),
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
+        warnings: &report.warnings,
     };
     let mut value = serde_json::to_value(&document).expect("report types serialise to JSON");
     round_numbers(&mut value);

@@ -18,6 +18,9 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     let plan_header = &instance.plan;
     let _ = writeln!(out, "capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency);
     let _ = writeln!(out, "Solver: {}", report.backend);
+    for warning in &report.warnings {
+        let _ = writeln!(out, "Warning: {warning}");
+    }
     match report.status {
         Status::Optimal => {}
         Status::Infeasible => {

@@ -5,6 +5,7 @@
 //! an unbounded problem into a "success", so its own status is read here.
 
 mod good_lp_adapter;
+pub mod scaling;
 
 use std::fmt;
 
@@ -79,7 +80,10 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
     }
     // A solver crate that panics (singular matrices have been seen to do that) must not take
     // the program down: the planner gets an internal error with the message instead.
-    let outcome = std::panic::catch_unwind(|| good_lp_adapter::solve(lp, backend)).unwrap_or_else(|panic| {
+    // A badly scaled model is solved in scaled form and its point mapped back (see scaling.rs).
+    let scaled = scaling::scale(lp);
+    let backend_lp = scaled.as_ref().map_or(lp, |(scaled_lp, _)| scaled_lp);
+    let outcome = std::panic::catch_unwind(|| good_lp_adapter::solve(backend_lp, backend)).unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<String>()
             .cloned()
@@ -87,6 +91,14 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(SolveError(format!("the {backend} solver failed internally: {message}")))
     })?;
+    let outcome = match (outcome, &scaled) {
+        (LpOutcome::Optimal { values, .. }, Some((_, scaling))) => {
+            let values = scaling.unscale_values(&values);
+            let objective = lp.objective_value(&values);
+            LpOutcome::Optimal { values, objective }
+        }
+        (outcome, _) => outcome,
+    };
     if let LpOutcome::Optimal { values, .. } = &outcome {
         let violation = lp.max_violation(values);
         // Interior-point points sit a little inside or outside the bounds; accept what the
