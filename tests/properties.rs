@@ -1,6 +1,7 @@
 //! Property tests over random small instances: every optimal plan is feasible, its shadow prices
 //! satisfy strong duality and complementary slackness, finite-difference re-solves confirm them,
-//! both backends agree on status and objective, and reports are byte-identical across runs.
+//! microlp and clarabel agree on status, objective, plan feasibility and every unique shadow price
+//! (degenerate ones are compared as intervals), and reports are byte-identical across runs.
 
 mod support;
 
@@ -193,25 +194,32 @@ fn to_toml(generated: &GenInstance) -> String {
     out
 }
 
+/// All checks on one generated instance: both backends agree on the status; for an optimal
+/// plan, microlp's plan passes feasibility, strong duality, complementary slackness and finite
+/// differences, and clarabel agrees with it (objective, feasibility, unique shadow prices).
+fn check_generated(generated: &GenInstance) -> support::CrossCheck {
+    let text = to_toml(generated);
+    let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let simplex = solve(&instance, Backend::Microlp).unwrap_or_else(|e| panic!("microlp: {e}\n{text}"));
+    let interior = solve(&instance, Backend::Clarabel).unwrap_or_else(|e| panic!("clarabel: {e}\n{text}"));
+    assert_eq!(simplex.status, interior.status, "backends disagree on status\n{text}");
+    assert!(simplex.status != Status::Unbounded, "every variable is bounded here\n{text}");
+    if simplex.status != Status::Optimal {
+        return support::CrossCheck::default();
+    }
+    support::assert_all_checks(&instance, Backend::Microlp);
+    support::assert_backends_agree(&instance)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Every optimal plan passes feasibility, strong duality, complementary slackness and the
-    /// finite-difference check, with both backends; infeasible instances are infeasible for both.
+    /// finite-difference check, and the two backends agree; infeasible instances are infeasible
+    /// for both.
     #[test]
     fn shadow_prices_pass_duality_and_finite_differences(generated in instance()) {
-        let text = to_toml(&generated);
-        let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        let simplex = solve(&instance, Backend::Microlp).unwrap();
-        let interior = solve(&instance, Backend::Clarabel).unwrap();
-        prop_assert_eq!(simplex.status, interior.status, "backends disagree on status\n{}", text);
-        prop_assert!(simplex.status != Status::Unbounded, "every variable is bounded here\n{}", text);
-        if simplex.status == Status::Optimal {
-            let a = simplex.plan.as_ref().unwrap().objective;
-            let b = interior.plan.as_ref().unwrap().objective;
-            prop_assert!((a - b).abs() <= 1e-5 * (1.0 + a.abs()), "objectives differ: microlp {} clarabel {}\n{}", a, b, text);
-            support::assert_all_checks(&instance, Backend::Microlp);
-        }
+        check_generated(&generated);
     }
 
     /// The same input gives byte-identical reports in every format.
@@ -235,6 +243,7 @@ fn property_generator_produces_informative_instances() {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
     let (mut optimal, mut infeasible, mut exact, mut nonzero_prices) = (0, 0, 0, 0);
+    let (mut unique, mut degenerate) = (0, 0);
     for _ in 0..60 {
         let generated = instance().new_tree(&mut runner).unwrap().current();
         let instance = Instance::from_toml_str("random.toml", &to_toml(&generated)).unwrap();
@@ -244,16 +253,48 @@ fn property_generator_produces_informative_instances() {
                 optimal += 1;
                 nonzero_prices += report.plan.unwrap().constraints.iter().filter(|c| c.shadow_price != 0.0).count();
                 exact += support::assert_all_checks(&instance, Backend::Microlp);
+                let found = support::assert_backends_agree(&instance);
+                unique += found.unique_prices;
+                degenerate += found.degenerate_prices;
             }
             Status::Infeasible => infeasible += 1,
             Status::Unbounded => unreachable!(),
         }
     }
     eprintln!(
-        "optimal {optimal}, infeasible {infeasible}, non-zero shadow prices {nonzero_prices}, exact finite-difference confirmations {exact}"
+        "optimal {optimal}, infeasible {infeasible}, non-zero shadow prices {nonzero_prices}, exact finite-difference confirmations {exact}, \
+         cross-backend: {unique} unique prices agreed, {degenerate} degenerate prices in range"
     );
     assert!(optimal >= 30, "only {optimal} of 60 instances optimal");
     assert!(infeasible >= 1, "the generator should also reach infeasible instances");
     assert!(nonzero_prices >= 40, "only {nonzero_prices} non-zero shadow prices");
     assert!(exact >= 100, "only {exact} exact finite-difference confirmations");
+    // Both kinds of cross-backend comparison must actually happen.
+    assert!(unique >= 100, "only {unique} unique prices compared across backends");
+    assert!(degenerate >= 1, "no degenerate price met; the interval comparison is untested");
+}
+
+/// The long run of the cross-checks (docs/testing.md): `CAPPLAN_LONG_CASES` random instances
+/// (default 5,000) from a fixed seed, with shrinking of a failure as in the short run.
+#[test]
+#[ignore = "long run, minutes: cargo test --release --test properties -- --ignored"]
+fn long_run_cross_checks() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let cases = std::env::var("CAPPLAN_LONG_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(5_000);
+    let config = Config { cases, failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
+    let totals = std::cell::Cell::new((0usize, 0usize, 0usize));
+    runner
+        .run(&instance(), |generated| {
+            let found = check_generated(&generated);
+            let (optimal, unique, degenerate) = totals.get();
+            let optimal = optimal + usize::from(found != support::CrossCheck::default());
+            totals.set((optimal, unique + found.unique_prices, degenerate + found.degenerate_prices));
+            Ok(())
+        })
+        .unwrap();
+    let (optimal, unique, degenerate) = totals.get();
+    eprintln!(
+        "{cases} cases: {optimal} optimal with checked prices, {unique} unique prices agreed, {degenerate} degenerate prices in range"
+    );
 }
