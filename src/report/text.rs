@@ -326,11 +326,12 @@ fn expectations_section(out: &mut String, plan: &Plan) {
 fn changes_section(out: &mut String, plan: &Plan) {
     let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
     let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    // Ties are broken by customer and resource so that the order never depends on the solver.
+    // Moves are compared as printed (0.1 hour), and ties broken by customer and resource, so
+    // that the order never depends on the solver: clarabel's 19.9999999 and 20.0000001 are a tie.
+    let printed = |change: f64| (change.abs() * 10.0).round();
     moves.sort_by(|a, b| {
-        b.change_hours
-            .abs()
-            .total_cmp(&a.change_hours.abs())
+        printed(b.change_hours)
+            .total_cmp(&printed(a.change_hours))
             .then_with(|| a.customer.cmp(&b.customer))
             .then_with(|| a.resource.cmp(&b.resource))
     });
