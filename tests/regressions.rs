@@ -39,3 +39,41 @@ fn csv_hours_agree_across_backends_on_a_unique_optimum() {
     };
     assert_eq!(hours_columns(Backend::Microlp), hours_columns(Backend::Clarabel));
 }
+
+/// Found by the fuzzer (a tiny.toml whose engineering capacity had become `101e-3000`, i.e. 0):
+/// microlp cycled for ever on the dual LP, whose free variable (the dual of an equality row)
+/// it mishandles. capplan now gives microlp each free dual as the difference of two
+/// non-negative variables (src/analysis/duals.rs).
+///
+/// By hand: engineering has 0 hours at 10 per hour; alpha expects 40 hours, softly, at 15 per
+/// hour short. The plan gives 0 hours and pays 40 x 15 = 600. One more engineering hour would go
+/// to alpha: -10 cost + 15 penalty avoided = 5. Raising the expectation by one hour costs 15.
+#[test]
+fn zero_capacity_with_a_soft_expectation_does_not_hang_the_simplex() {
+    let text = r#"
+[plan]
+name = "hang"
+period = "2027-Q1"
+currency = "EUR"
+
+[[resources]]
+id = "engineering"
+capacity_hours = 0
+cost_per_hour = 10
+
+[[customers]]
+id = "alpha"
+expectations.engineering = { hours = 40, kind = "soft", penalty_per_hour = 15 }
+"#;
+    let instance = Instance::from_toml_str("hang.toml", text).unwrap();
+    // A hang must fail the test rather than stall the suite; the bound is not a speed target
+    // (the solve takes well under a millisecond).
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(solve(&instance, Backend::Microlp)).unwrap());
+    let report = receiver.recv_timeout(std::time::Duration::from_secs(120)).expect("microlp returns").unwrap();
+    let plan = report.plan.unwrap();
+    assert_eq!(plan.objective, -600.0);
+    let price = |id: &str| plan.constraints.iter().find(|c| c.id == id).unwrap().shadow_price;
+    assert_eq!(price("capacity[engineering]"), 5.0);
+    assert_eq!(price("expectation[alpha/engineering]"), -15.0);
+}
