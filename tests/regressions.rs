@@ -77,3 +77,42 @@ expectations.engineering = { hours = 40, kind = "soft", penalty_per_hour = 15 }
     assert_eq!(price("capacity[engineering]"), 5.0);
     assert_eq!(price("expectation[alpha/engineering]"), -15.0);
 }
+
+/// Found by the property tests once values per hour in the millions were generated: 10 hours
+/// at 1 per hour, one customer capped at 31 % of them (3.1 hours) whose hours return
+/// 19,000,000 each. By hand: the customer gets its 3.1 hours, objective
+/// 3.1 x (19,000,000 - 1) = 58,899,996.9, and capacity is not binding (price 0).
+///
+/// microlp gets this exactly. clarabel's dual stops with a relative duality gap of about 6e-6,
+/// which capplan's strong-duality check refuses: an internal error (exit 1), never a wrong
+/// number. This guards that the check stays in place for such data.
+#[test]
+fn values_in_the_millions_never_give_a_wrong_number() {
+    let text = r#"
+[plan]
+name = "millions"
+period = "2027-Q1"
+currency = "EUR"
+
+[[resources]]
+id = "r0"
+capacity_hours = 10
+cost_per_hour = 1
+
+[[customers]]
+id = "c0"
+max_share = { r0 = 0.31 }
+response.r0 = { points = [[0, 0], [25, 475000000]] }
+"#;
+    let instance = Instance::from_toml_str("millions.toml", text).unwrap();
+    let exact = solve(&instance, Backend::Microlp).unwrap().plan.unwrap();
+    assert!((exact.objective - 58_899_996.9).abs() < 1e-6, "{}", exact.objective);
+    assert_eq!(exact.constraints.iter().find(|c| c.id == "capacity[r0]").unwrap().shadow_price, 0.0);
+    match solve(&instance, Backend::Clarabel) {
+        Ok(report) => {
+            let objective = report.plan.unwrap().objective;
+            assert!((objective - 58_899_996.9).abs() <= 1e-8 * 58_899_996.9, "{objective}");
+        }
+        Err(error) => assert!(error.0.contains("strong-duality check"), "{error}"),
+    }
+}

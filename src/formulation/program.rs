@@ -65,12 +65,15 @@ impl LinearProgram {
     }
 
     /// Largest violation of a row or bound at a point, scaled by the size of the numbers
-    /// involved; 0 for a feasible point.
+    /// involved; 0 for a feasible point. A row's scale includes the size of its terms, because
+    /// a row whose terms cancel (6,999,999 - 7,000,000 >= -1) can only be computed to the
+    /// precision of its terms, not of its right-hand side.
     pub fn max_violation(&self, values: &[f64]) -> f64 {
         let mut worst: f64 = 0.0;
         for (index, row) in self.rows.iter().enumerate() {
             let activity = self.row_activity(index, values);
-            let scale = 1.0 + row.rhs.abs();
+            let term_size: f64 = row.terms.iter().map(|&(variable, coefficient)| (coefficient * values[variable]).abs()).sum();
+            let scale = 1.0 + row.rhs.abs() + term_size;
             let violation = match row.sense {
                 Sense::Le => activity - row.rhs,
                 Sense::Ge => row.rhs - activity,

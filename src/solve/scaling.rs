@@ -16,23 +16,26 @@
 
 use crate::formulation::LinearProgram;
 
-/// Spread (largest over smallest non-zero magnitude) of the matrix, the objective or the
-/// right-hand sides above which a model is scaled. Below it the smallest number stays four orders
-/// above microlp's tolerance relative to the largest, and the backends see the model exactly as
-/// formulated (the examples in instances/ stay below it: at most 1e5, for right-hand sides).
-pub const SCALE_ABOVE_SPREAD: f64 = 1e6;
+/// Spread, in orders of magnitude (log10 of largest over smallest non-zero magnitude), of the
+/// matrix, the objective or the right-hand sides above which a model is scaled. Below it the
+/// smallest number stays four orders above microlp's tolerance relative to the largest, and the
+/// backends see the model exactly as formulated (the examples in instances/ stay below it: at
+/// most 5 orders, for right-hand sides).
+pub const SCALE_ABOVE_ORDERS: f64 = 6.0;
 
-/// Spread above which the report warns that results are doubtful: of the objective as the
+/// Spread (orders of magnitude) above which the report warns that results are doubtful: of the
+/// objective as the
 /// planner wrote it (values per hour, costs, penalties) or of the constraint matrix after
 /// scaling. clarabel stops at a relative accuracy of about 1e-8, so a number 1e8 times smaller
 /// than the largest is at the edge of what it resolves (microlp, with its absolute tolerance of
 /// 1e-10 on the scaled model, has about two orders more room).
-pub const WARN_ABOVE_SPREAD: f64 = 1e8;
+pub const WARN_ABOVE_ORDERS: f64 = 8.0;
 
 /// Equilibration passes; the factors settle after a few.
 const PASSES: usize = 4;
 
-/// Largest over smallest non-zero magnitude of the constraint matrix and of the objective.
+/// Orders of magnitude (log10 of largest over smallest non-zero magnitude) spanned by the
+/// constraint matrix, the objective and the right-hand sides; 0 when all are equal or zero.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spread {
     pub matrix: f64,
@@ -62,7 +65,8 @@ fn spread(values: impl Iterator<Item = f64>) -> f64 {
         .map(f64::abs)
         .filter(|value| *value > 0.0 && value.is_finite())
         .fold((f64::INFINITY, 0.0f64), |(smallest, largest), value| (smallest.min(value), largest.max(value)));
-    if largest == 0.0 { 1.0 } else { largest / smallest }
+    // Logarithms, because 1e300 / 1e-300 overflows.
+    if largest == 0.0 { 0.0 } else { largest.log10() - smallest.log10() }
 }
 
 /// The power of two nearest to `value` (> 0), so that multiplying by it is exact.
@@ -79,11 +83,14 @@ pub struct Scaling {
     pub objective: f64,
 }
 
-/// The scaled program and its factors, or `None` when the model is well scaled as it is.
+/// The scaled program and its factors, or `None` when the model is well scaled as it is (spreads
+/// at most [`SCALE_ABOVE_ORDERS`]).
 pub fn scale(lp: &LinearProgram) -> Option<(LinearProgram, Scaling)> {
-    if Spread::of(lp).worst_with_rhs() <= SCALE_ABOVE_SPREAD {
-        return None;
-    }
+    (Spread::of(lp).worst_with_rhs() > SCALE_ABOVE_ORDERS).then(|| equilibrate(lp))
+}
+
+/// The scaled program and its factors, whatever the spread.
+pub fn equilibrate(lp: &LinearProgram) -> (LinearProgram, Scaling) {
     let mut row = vec![1.0; lp.rows.len()];
     let mut column = vec![1.0; lp.variables.len()];
     let columns = lp.columns();
@@ -116,7 +123,7 @@ pub fn scale(lp: &LinearProgram) -> Option<(LinearProgram, Scaling)> {
         }
     }
     scaled.objective_constant *= objective;
-    Some((scaled, Scaling { row, column, objective }))
+    (scaled, Scaling { row, column, objective })
 }
 
 impl Scaling {
@@ -140,13 +147,12 @@ pub fn doubtful_scaling_warning(lp: &LinearProgram) -> Option<String> {
             }
         }
     };
-    (spread > WARN_ABOVE_SPREAD).then(|| {
+    (spread > WARN_ABOVE_ORDERS).then(|| {
         format!(
             "badly scaled data: the {what} span {:.1} orders of magnitude, more than the {:.0} a solver resolves reliably; \
              the smallest numbers may be lost next to the largest (shadow prices of a few thousandths next to values in \
              the millions), so check the plan before acting on it",
-            spread.log10(),
-            WARN_ABOVE_SPREAD.log10()
+            spread, WARN_ABOVE_ORDERS
         )
     })
 }
@@ -171,7 +177,7 @@ mod tests {
             assert_eq!(scaling.column[j].log2().fract(), 0.0);
         }
         assert_eq!(scaled.rows[0].rhs / scaling.row[0], 4e7);
-        assert!(Spread::of(&scaled).matrix < 4.0, "{:?}", Spread::of(&scaled));
+        assert!(Spread::of(&scaled).matrix < 0.7, "{:?}", Spread::of(&scaled));
     }
 
     #[test]
