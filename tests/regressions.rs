@@ -116,3 +116,37 @@ response.r0 = { points = [[0, 0], [25, 475000000]] }
         Err(error) => assert!(error.0.contains("strong-duality check"), "{error}"),
     }
 }
+
+/// Found by the long property run: clarabel returned a certificate of unboundedness
+/// (`DualInfeasible`) for a plan whose hours are all limited by a capacity of 10 hours, and
+/// capplan reported "unbounded" (exit 4). A status claimed by clarabel is now confirmed with the
+/// simplex; here they disagree and the run ends in an internal error instead.
+///
+/// By hand: 10 engineering hours at no cost; c2 is capped at 0 hours; c4's first 31 hours return
+/// 3,534,000 / 31 = 114,000 each, more than anyone else's, so all 10 hours go to c4:
+/// objective 1,140,000.
+#[test]
+fn clarabel_false_unbounded_claim_is_never_reported_as_a_status() {
+    let mut text = String::from("[plan]\nname = \"r\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n\n");
+    text.push_str("[[resources]]\nid = \"r0\"\ncapacity_hours = 10\ncost_per_hour = 0\n\n[[segments]]\nid = \"s0\"\n\n");
+    let customers = [
+        "id = \"c0\"\nfloor_hours = { r0 = 0 }\nresponse.r0 = { value_per_hour = 39000 }\nexpectations.r0 = { hours = 0, kind = \"hard\" }",
+        "id = \"c1\"\nmax_share = { value = 0.94 }\nresponse.r0 = { value_per_hour = 21000, max_hours = 5 }",
+        "id = \"c2\"\ncap_hours = { r0 = 0 }\nresponse.r0 = { value_per_hour = 62000, max_hours = 76 }",
+        "id = \"c3\"\nresponse.r0 = { value_per_hour = 12000, max_hours = 5 }",
+        "id = \"c4\"\nresponse.r0 = { points = [[0, 0], [31, 3534000], [60, 4984000], [92, 5624000]] }",
+    ];
+    for customer in customers {
+        text.push_str(&format!("[[customers]]\nsegment = \"s0\"\ncurrent_hours = {{ r0 = 0 }}\n{customer}\n\n"));
+    }
+    let instance = Instance::from_toml_str("certificate.toml", &text).unwrap();
+    let exact = solve(&instance, Backend::Microlp).unwrap();
+    assert!((exact.plan.unwrap().objective - 1_140_000.0).abs() < 1e-6);
+    match solve(&instance, Backend::Clarabel) {
+        Ok(report) => {
+            assert_eq!(report.status, capplan::analysis::Status::Optimal);
+            assert!((report.plan.unwrap().objective - 1_140_000.0).abs() <= 1e-2);
+        }
+        Err(error) => assert!(error.0.contains("reported the problem unbounded, but the simplex method finds it optimal"), "{error}"),
+    }
+}

@@ -67,39 +67,6 @@ fn dual_program(lp: &LinearProgram) -> LinearProgram {
     dual
 }
 
-/// The same program with every free variable `x` written as `x+ - x-`, two non-negative
-/// variables appended after the originals (in order of the free variables).
-fn split_free_variables(lp: &LinearProgram) -> LinearProgram {
-    let mut split = lp.clone();
-    let free: Vec<usize> =
-        (0..lp.variables.len()).filter(|&j| lp.variables[j].lower == f64::NEG_INFINITY && lp.variables[j].upper == f64::INFINITY).collect();
-    let mut negative_part = vec![None; lp.variables.len()];
-    for &j in &free {
-        split.variables[j].lower = 0.0;
-        let objective = -lp.variables[j].objective;
-        negative_part[j] = Some(split.add_variable(format!("{}-", lp.variables[j].name), 0.0, f64::INFINITY, objective));
-    }
-    for row in &mut split.rows {
-        let negatives: Vec<(usize, f64)> =
-            row.terms.iter().filter_map(|&(j, coefficient)| negative_part[j].map(|negative| (negative, -coefficient))).collect();
-        row.terms.extend(negatives);
-    }
-    split
-}
-
-/// Values of the original variables from a solution of [`split_free_variables`]`(lp)`.
-fn join_split_values(lp: &LinearProgram, split_values: &[f64]) -> Vec<f64> {
-    let mut values = split_values[..lp.variables.len()].to_vec();
-    let mut next = lp.variables.len();
-    for (j, variable) in lp.variables.iter().enumerate() {
-        if variable.lower == f64::NEG_INFINITY && variable.upper == f64::INFINITY {
-            values[j] -= split_values[next];
-            next += 1;
-        }
-    }
-    values
-}
-
 /// Computes row duals and reduced costs of an LP known to be optimal with objective
 /// `primal_objective`.
 pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64) -> Result<Duals, SolveError> {
@@ -108,8 +75,8 @@ pub fn compute_duals(lp: &LinearProgram, backend: Backend, primal_objective: f64
         // microlp can cycle for ever on the free duals of equality rows (seen on a zero capacity
         // with a soft expectation: tests/regressions.rs), and on a few duals it reports the split
         // form unbounded; the free form is the fallback then.
-        Backend::Microlp => match solve_lp(&split_free_variables(&dual), backend)? {
-            LpOutcome::Optimal { values, objective } => LpOutcome::Optimal { values: join_split_values(&dual, &values), objective },
+        Backend::Microlp => match solve_lp(&dual.split_free_variables(), backend)? {
+            LpOutcome::Optimal { values, objective } => LpOutcome::Optimal { values: dual.join_split_values(&values), objective },
             _ => solve_lp(&dual, backend)?,
         },
         Backend::Clarabel => solve_lp(&dual, backend)?,

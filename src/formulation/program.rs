@@ -88,6 +88,43 @@ impl LinearProgram {
         worst
     }
 
+    /// The same program with every free variable `x` written as `x+ - x-`, two non-negative
+    /// variables appended after the originals (in order of the free variables). microlp can
+    /// cycle for ever on free variables; it handles the split form.
+    pub fn split_free_variables(&self) -> LinearProgram {
+        let lp = self;
+        let mut split = lp.clone();
+        let free: Vec<usize> = (0..lp.variables.len())
+            .filter(|&j| lp.variables[j].lower == f64::NEG_INFINITY && lp.variables[j].upper == f64::INFINITY)
+            .collect();
+        let mut negative_part = vec![None; lp.variables.len()];
+        for &j in &free {
+            split.variables[j].lower = 0.0;
+            let objective = -lp.variables[j].objective;
+            negative_part[j] = Some(split.add_variable(format!("{}-", lp.variables[j].name), 0.0, f64::INFINITY, objective));
+        }
+        for row in &mut split.rows {
+            let negatives: Vec<(usize, f64)> =
+                row.terms.iter().filter_map(|&(j, coefficient)| negative_part[j].map(|negative| (negative, -coefficient))).collect();
+            row.terms.extend(negatives);
+        }
+        split
+    }
+
+    /// Values of the original variables from a solution of [`Self::split_free_variables`].
+    pub fn join_split_values(&self, split_values: &[f64]) -> Vec<f64> {
+        let lp = self;
+        let mut values = split_values[..lp.variables.len()].to_vec();
+        let mut next = lp.variables.len();
+        for (j, variable) in lp.variables.iter().enumerate() {
+            if variable.lower == f64::NEG_INFINITY && variable.upper == f64::INFINITY {
+                values[j] -= split_values[next];
+                next += 1;
+            }
+        }
+        values
+    }
+
     /// Column view: for each variable, the (row, coefficient) pairs it appears in.
     pub fn columns(&self) -> Vec<Vec<(usize, f64)>> {
         let mut columns = vec![Vec::new(); self.variables.len()];

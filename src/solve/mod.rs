@@ -91,6 +91,13 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(SolveError(format!("the {backend} solver failed internally: {message}")))
     })?;
+    // clarabel has been seen to return a certificate of unboundedness for a plan whose hours
+    // are all capped (tests/regressions.rs). An infeasible or unbounded claim from it is
+    // confirmed with the simplex before it becomes a status; a contradiction is an internal error,
+    // never a misreported status.
+    if backend == Backend::Clarabel && !matches!(outcome, LpOutcome::Optimal { .. }) {
+        confirm_with_simplex(backend_lp, &outcome)?;
+    }
     let outcome = match (outcome, &scaled) {
         (LpOutcome::Optimal { values, .. }, Some((_, scaling))) => {
             let values = scaling.unscale_values(&values);
@@ -110,4 +117,26 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
         }
     }
     Ok(outcome)
+}
+
+/// Checks a status claimed by clarabel against microlp; an error when they differ.
+/// microlp gets the program with free variables split, on which it cannot cycle.
+fn confirm_with_simplex(lp: &LinearProgram, claimed: &LpOutcome) -> Result<(), SolveError> {
+    let split = lp.split_free_variables();
+    let simplex = std::panic::catch_unwind(|| good_lp_adapter::solve(&split, Backend::Microlp))
+        .map_err(|_| SolveError("the microlp solver failed internally while confirming clarabel's status".to_string()))??;
+    let name = |outcome: &LpOutcome| match outcome {
+        LpOutcome::Optimal { .. } => "optimal",
+        LpOutcome::Infeasible => "infeasible",
+        LpOutcome::Unbounded => "unbounded",
+    };
+    if std::mem::discriminant(&simplex) == std::mem::discriminant(claimed) {
+        Ok(())
+    } else {
+        Err(SolveError(format!(
+            "the clarabel solver reported the problem {}, but the simplex method finds it {}; clarabel's answer is not trustworthy here (try --solver microlp)",
+            name(claimed),
+            name(&simplex)
+        )))
+    }
 }

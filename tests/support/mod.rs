@@ -183,6 +183,9 @@ pub struct CrossCheck {
     /// Rows at a kink of the optimal value (degenerate: a range of valid duals); both backends'
     /// prices were checked to lie in the range instead.
     pub degenerate_prices: usize,
+    /// 1 when clarabel claimed infeasible or unbounded, the simplex disagreed, and capplan
+    /// refused clarabel's answer with an internal error.
+    pub clarabel_refused: usize,
 }
 
 /// microlp and clarabel agree on one optimal instance: the objective, the feasibility of both
