@@ -183,8 +183,9 @@ pub struct CrossCheck {
     /// Rows at a kink of the optimal value (degenerate: a range of valid duals); both backends'
     /// prices were checked to lie in the range instead.
     pub degenerate_prices: usize,
-    /// 1 when clarabel claimed infeasible or unbounded, the simplex disagreed, and capplan
-    /// refused clarabel's answer with an internal error.
+    /// 1 when capplan refused clarabel's answer with an internal error (a status the simplex
+    /// contradicts, a point outside the feasibility bound, a duality gap) while microlp solved
+    /// the instance.
     pub clarabel_refused: usize,
 }
 
