@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::process::Command;
+
 use support::cli::{capplan, scratch, stderr, stdout};
 
 const HEADER: &str = "[plan]\nname = \"cli\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n";
@@ -141,5 +143,121 @@ fn identical_input_gives_byte_identical_output() {
         let second = capplan(&["solve", "instances/dsp.toml", "--format", format]);
         assert_eq!(first.status.code(), Some(0));
         assert_eq!(first.stdout, second.stdout, "{format}");
+    }
+}
+
+/// Numbers spanning 600 orders of magnitude defeat both solvers even after scaling: the run ends
+/// with exit code 1 and `error: internal: ...`, prints no report, and leaves `--output` alone.
+const BEYOND_ANY_SOLVER: &str = "[[resources]]\nid = \"eng\"\ncapacity_hours = 1e300\n\
+    [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 1e300, max_hours = 1e-300 }\n\
+    [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 1e-300 }\n\
+    expectations.eng = { hours = 1e300, kind = \"soft\", penalty_per_hour = 1e-300 }\n";
+
+#[test]
+fn internal_error_exits_one_with_no_report_for_both_solvers() {
+    let dir = scratch("internal");
+    let path = write_instance(&dir, BEYOND_ANY_SOLVER);
+    let target = dir.join("plan.json");
+    std::fs::write(&target, "previous plan").unwrap();
+    for solver in ["microlp", "clarabel"] {
+        for format in ["text", "json", "csv"] {
+            let output = capplan(&["solve", &path, "--solver", solver, "--format", format]);
+            assert_eq!(output.status.code(), Some(1), "{solver} {format}: {}", stderr(&output));
+            assert!(stdout(&output).is_empty(), "{solver} {format}");
+            let message = stderr(&output);
+            assert!(message.starts_with("error: internal: ") && message.lines().count() == 1, "{solver}: {message}");
+        }
+        let output = capplan(&["solve", &path, "--solver", solver, "--output", target.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous plan");
+    }
+    // `check` does not solve: the same instance is valid.
+    assert_eq!(capplan(&["check", &path]).status.code(), Some(0));
+}
+
+/// Every status with every way of reporting it: the exit code, what goes to standard output and
+/// the one status line on standard error (docs/cli.md, "Exit codes").
+#[test]
+fn every_status_has_its_exit_code_and_stderr_line_in_every_format() {
+    let dir = scratch("statuses");
+    let infeasible =
+        write_instance(&dir, "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\n[[customers]]\nid = \"a\"\nfloor_hours = { eng = 160 }\n");
+    let unbounded_dir = scratch("statuses-unbounded");
+    let unbounded = write_instance(
+        &unbounded_dir,
+        "[[resources]]\nid = \"eng\"\ncapacity_hours = 10\n[[resources.expansion]]\nid = \"more\"\ncost_per_hour = 20\n\
+         [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 50 }\n",
+    );
+    let cases = [("instances/tiny.toml", 0, "optimal"), (infeasible.as_str(), 3, "infeasible"), (unbounded.as_str(), 4, "unbounded")];
+    for (path, code, status) in cases {
+        for solver in ["microlp", "clarabel"] {
+            let text = capplan(&["solve", path, "--solver", solver]);
+            assert_eq!(text.status.code(), Some(code), "{path} {solver}");
+            assert!(stdout(&text).contains(&format!("Status: {status}")), "{path} {solver}");
+            assert!(stderr(&text).is_empty(), "{path} {solver}: {}", stderr(&text));
+            for format in ["json", "csv"] {
+                let output = capplan(&["solve", path, "--solver", solver, "--format", format]);
+                assert_eq!(output.status.code(), Some(code), "{path} {solver} {format}");
+                let expected_stderr = if code == 0 { String::new() } else { format!("capplan: status {status}: no optimal plan\n") };
+                assert_eq!(stderr(&output), expected_stderr, "{path} {solver} {format}");
+            }
+            let json: serde_json::Value =
+                serde_json::from_str(&stdout(&capplan(&["solve", path, "--solver", solver, "--format", "json"]))).unwrap();
+            assert_eq!(json["status"], status);
+            assert_eq!(json["result"].is_null(), code != 0);
+            let target = dir.join(format!("report-{code}-{solver}.txt"));
+            let output = capplan(&["solve", path, "--solver", solver, "--output", target.to_str().unwrap()]);
+            assert_eq!(output.status.code(), Some(code));
+            assert!(stdout(&output).is_empty());
+            assert!(std::fs::read_to_string(&target).unwrap().contains(&format!("Status: {status}")));
+        }
+    }
+}
+
+/// A write that fails part-way (the file-size limit of the process is hit while the temporary
+/// file is written) leaves the previous report byte for byte, removes the temporary file and
+/// exits with code 2. SIGXFSZ is ignored so that the write returns an error instead of killing
+/// the process, as it would for a full disk.
+#[test]
+fn failing_write_leaves_the_previous_file_intact() {
+    let dir = scratch("failing-write");
+    let target = dir.join("plan.txt");
+    std::fs::write(&target, "previous plan\n").unwrap();
+    // bash counts `ulimit -f` in blocks of 1024 bytes; the DSP report is far larger than 1 KiB.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 1; exec '{}' solve instances/dsp.toml --output '{}'",
+        env!("CARGO_BIN_EXE_capplan"),
+        target.display()
+    );
+    let output = Command::new("bash").args(["-c", &script]).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).starts_with(&format!("error: cannot write {}: ", target.display())), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous plan\n");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("plan.txt")]);
+}
+
+/// The same through the library: when the temporary file cannot even be created (a directory
+/// stands in its place), `write_atomically` fails and the previous file is untouched.
+#[test]
+fn write_atomically_failure_keeps_the_previous_file() {
+    let dir = scratch("atomic-library");
+    let target = dir.join("plan.json");
+    std::fs::write(&target, "previous").unwrap();
+    std::fs::create_dir(dir.join(format!(".plan.json.capplan-{}.tmp", std::process::id()))).unwrap();
+    assert!(capplan::cli::write_atomically(&target, b"new report").is_err());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+}
+
+/// Both backends, every format, two runs each: byte-identical output for identical input.
+#[test]
+fn identical_input_gives_byte_identical_output_with_both_solvers() {
+    for solver in ["microlp", "clarabel"] {
+        for format in ["text", "json", "csv"] {
+            let first = capplan(&["solve", "instances/three-groups.toml", "--solver", solver, "--format", format]);
+            let second = capplan(&["solve", "instances/three-groups.toml", "--solver", solver, "--format", format]);
+            assert_eq!(first.status.code(), Some(0));
+            assert_eq!(first.stdout, second.stdout, "{solver} {format}");
+        }
     }
 }

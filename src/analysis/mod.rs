@@ -54,6 +54,8 @@ pub struct SolveReport {
     pub solver_reason: String,
     /// Present exactly when `status` is optimal.
     pub plan: Option<Plan>,
+    /// Reasons to doubt the numbers (badly scaled data), in planner words; empty when none.
+    pub warnings: Vec<String>,
 }
 
 /// Formulates, solves and analyses an instance.
@@ -76,7 +78,14 @@ pub fn solve_chosen(
     deadline: Option<Instant>,
 ) -> Result<SolveReport, SolveError> {
     let backend = choice.backend;
-    let report = |status: Status, plan: Option<Plan>| SolveReport { status, backend, solver_reason: choice.reason.clone(), plan };
+    let warnings: Vec<String> = crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect();
+    let report = |status: Status, plan: Option<Plan>| SolveReport {
+        status,
+        backend,
+        solver_reason: choice.reason.clone(),
+        plan,
+        warnings: warnings.clone(),
+    };
     let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
     match outcome {
         LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),

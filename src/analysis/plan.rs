@@ -103,11 +103,14 @@ pub struct CustomerResult {
     pub priority_weight: f64,
 }
 
-/// Order of hour changes in every report: biggest change first, ties broken by customer and
-/// resource id so that the order never depends on the solver. Each argument is
+/// Order of hour changes in every report: biggest change first (as printed), ties broken by
+/// customer and resource id so that the order never depends on the solver. Each argument is
 /// (change in hours, customer id, resource id).
 pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
-    b.0.abs().total_cmp(&a.0.abs()).then_with(|| a.1.cmp(b.1)).then_with(|| a.2.cmp(b.2))
+    // Changes are compared as printed (to 0.1 hour): clarabel's 19.9999999 and 20.0000001 are a
+    // tie, broken the same way whatever the backend.
+    let printed = |change: f64| (change.abs() * 10.0).round();
+    printed(b.0).total_cmp(&printed(a.0)).then_with(|| a.1.cmp(b.1)).then_with(|| a.2.cmp(b.2))
 }
 
 /// What the plan means for a customer, read off its total planned hours against its total

@@ -65,12 +65,15 @@ impl LinearProgram {
     }
 
     /// Largest violation of a row or bound at a point, scaled by the size of the numbers
-    /// involved; 0 for a feasible point.
+    /// involved; 0 for a feasible point. A row's scale includes the size of its terms, because
+    /// a row whose terms cancel (6,999,999 - 7,000,000 >= -1) can only be computed to the
+    /// precision of its terms, not of its right-hand side.
     pub fn max_violation(&self, values: &[f64]) -> f64 {
         let mut worst: f64 = 0.0;
         for (index, row) in self.rows.iter().enumerate() {
             let activity = self.row_activity(index, values);
-            let scale = 1.0 + row.rhs.abs();
+            let term_size: f64 = row.terms.iter().map(|&(variable, coefficient)| (coefficient * values[variable]).abs()).sum();
+            let scale = 1.0 + row.rhs.abs() + term_size;
             let violation = match row.sense {
                 Sense::Le => activity - row.rhs,
                 Sense::Ge => row.rhs - activity,
@@ -83,6 +86,43 @@ impl LinearProgram {
             worst = worst.max((value - variable.upper) / (1.0 + variable.upper.abs()));
         }
         worst
+    }
+
+    /// The same program with every free variable `x` written as `x+ - x-`, two non-negative
+    /// variables appended after the originals (in order of the free variables). microlp can
+    /// cycle for ever on free variables; it handles the split form.
+    pub fn split_free_variables(&self) -> LinearProgram {
+        let lp = self;
+        let mut split = lp.clone();
+        let free: Vec<usize> = (0..lp.variables.len())
+            .filter(|&j| lp.variables[j].lower == f64::NEG_INFINITY && lp.variables[j].upper == f64::INFINITY)
+            .collect();
+        let mut negative_part = vec![None; lp.variables.len()];
+        for &j in &free {
+            split.variables[j].lower = 0.0;
+            let objective = -lp.variables[j].objective;
+            negative_part[j] = Some(split.add_variable(format!("{}-", lp.variables[j].name), 0.0, f64::INFINITY, objective));
+        }
+        for row in &mut split.rows {
+            let negatives: Vec<(usize, f64)> =
+                row.terms.iter().filter_map(|&(j, coefficient)| negative_part[j].map(|negative| (negative, -coefficient))).collect();
+            row.terms.extend(negatives);
+        }
+        split
+    }
+
+    /// Values of the original variables from a solution of [`Self::split_free_variables`].
+    pub fn join_split_values(&self, split_values: &[f64]) -> Vec<f64> {
+        let lp = self;
+        let mut values = split_values[..lp.variables.len()].to_vec();
+        let mut next = lp.variables.len();
+        for (j, variable) in lp.variables.iter().enumerate() {
+            if variable.lower == f64::NEG_INFINITY && variable.upper == f64::INFINITY {
+                values[j] -= split_values[next];
+                next += 1;
+            }
+        }
+        values
     }
 
     /// Column view: for each variable, the (row, coefficient) pairs it appears in.

@@ -3,6 +3,7 @@
 //! Nothing here judges the numbers; [`crate::model::validate`] does that and turns the raw
 //! structures into the validated [`crate::model::Instance`] that the rest of capplan takes.
 
+pub mod limits;
 mod portfolio;
 mod raw;
 mod scenario;
@@ -20,8 +21,12 @@ pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
 
 /// Parses TOML text into the raw instance structure. Syntax errors, wrong types, unknown and
 /// missing fields are reported here, with their position.
+/// Size limits ([`limits`]) are checked here too, before validation starts.
 pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
-    toml::from_str::<RawInstance>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))
+    limits::check_text_size(source).map_err(|problem| InputErrors(vec![problem]))?;
+    let raw = toml::from_str::<RawInstance>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))?;
+    let problems = limits::check_counts(&raw, source);
+    if problems.is_empty() { Ok(raw) } else { Err(InputErrors(problems)) }
 }
 
 /// Turns a TOML deserialisation error into a located diagnostic.
@@ -33,6 +38,9 @@ pub fn toml_diagnostic(source: &SourceFile, error: &toml::de::Error) -> Diagnost
     let span = error.span().unwrap_or(0..0);
     let (line, column) = source.line_column(span.start);
     let message = planner_terms(error.message().trim()).replace('\n', " ");
+    if let Some(message) = limits::nesting_message(&message) {
+        return Diagnostic { file: source.path.clone(), line, column, field: String::new(), message };
+    }
     // Syntax errors are about the text, not a field; data errors name the field.
     let about_a_field =
         ["unknown field", "missing field", "invalid type", "invalid value", "unknown variant", "invalid length", "duplicate key"]

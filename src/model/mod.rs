@@ -194,14 +194,8 @@ impl Instance {
     /// Reads and validates an instance file.
     pub fn from_file(path: &std::path::Path) -> Result<Instance, InputErrors> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| {
-            InputErrors(vec![crate::diagnostic::Diagnostic {
-                file: display.clone(),
-                line: 0,
-                column: 0,
-                field: String::new(),
-                message: format!("cannot read the instance file: {error}"),
-            }])
+        let text = crate::input::limits::read_bounded(path).map_err(|message| {
+            InputErrors(vec![crate::diagnostic::Diagnostic { file: display.clone(), line: 0, column: 0, field: String::new(), message }])
         })?;
         Self::from_toml_str(&display, &text)
     }

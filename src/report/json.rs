@@ -16,6 +16,8 @@ struct JsonReport<'a> {
     /// Resource ids in instance order: the order of every per-resource array.
     resource_ids: Vec<&'a str>,
     result: Option<&'a Plan>,
+    /// Reasons to doubt the numbers; empty when there are none.
+    warnings: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, extras: Vec<(&str,
         solver_reason: &report.solver_reason,
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
+        warnings: &report.warnings,
     };
     let mut value = serde_json::to_value(&document).expect("report types serialise to JSON");
     if let serde_json::Value::Object(map) = &mut value {

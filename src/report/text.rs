@@ -19,6 +19,9 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     let _ = writeln!(out, "capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency);
     let _ = writeln!(out, "Solver: {}", report.backend);
     let _ = writeln!(out, "Why this solver: {}", report.solver_reason);
+    for warning in &report.warnings {
+        let _ = writeln!(out, "Warning: {warning}");
+    }
     match report.status {
         Status::Optimal => {}
         Status::TimeLimit => {

@@ -45,7 +45,11 @@ pub(super) fn solve(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, S
             }
         }
         Backend::Clarabel => {
-            let result = problem.using(clarabel).with_all(constraints).solve();
+            let mut model = problem.using(clarabel);
+            // The default gap tolerances (1e-8) left a 6e-6 relative duality gap on values in the
+            // millions (tests/regressions.rs); interior-point iterations are cheap at this size.
+            model.settings().tol_gap_abs(1e-10).tol_gap_rel(1e-10).tol_feas(1e-10);
+            let result = model.with_all(constraints).solve();
             match result {
                 Ok(solution) => {
                     use clarabel::solver::SolverStatus;

@@ -10,6 +10,7 @@
 
 mod choice;
 mod good_lp_adapter;
+pub mod scaling;
 pub mod separable;
 
 use std::fmt;
@@ -82,6 +83,10 @@ impl fmt::Display for SolveError {
 
 impl std::error::Error for SolveError {}
 
+/// Largest model (LP variables) on which clarabel's infeasible or unbounded claims are confirmed
+/// with the simplex method; microlp needs about 10 s at 18,000 variables.
+pub const CONFIRMATION_MAX_VARIABLES: usize = 10_000;
+
 /// Feasibility tolerance used to accept a solver's point, relative to the size of the numbers.
 pub const FEASIBILITY_TOLERANCE: f64 = 1e-6;
 
@@ -114,7 +119,10 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
     }
     // A solver crate that panics (singular matrices have been seen to do that) must not take
     // the program down: the planner gets an internal error with the message instead.
-    let outcome = std::panic::catch_unwind(|| good_lp_adapter::solve(lp, backend)).unwrap_or_else(|panic| {
+    // A badly scaled model is solved in scaled form and its point mapped back (see scaling.rs).
+    let scaled = scaling::scale(lp);
+    let backend_lp = scaled.as_ref().map_or(lp, |(scaled_lp, _)| scaled_lp);
+    let outcome = std::panic::catch_unwind(|| good_lp_adapter::solve(backend_lp, backend)).unwrap_or_else(|panic| {
         let message = panic
             .downcast_ref::<String>()
             .cloned()
@@ -122,6 +130,23 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(SolveError(format!("the {backend} solver failed internally: {message}")))
     })?;
+    // clarabel has been seen to return a certificate of unboundedness for a plan whose hours
+    // are all capped (tests/regressions.rs). An infeasible or unbounded claim from it is
+    // confirmed with the simplex before it becomes a status; a contradiction is an internal error,
+    // never a misreported status.
+    // The simplex grows about quadratically with the model: beyond CONFIRMATION_MAX_VARIABLES
+    // the confirmation would take longer than any planner waits, and clarabel's claim stands.
+    if backend == Backend::Clarabel && !matches!(outcome, LpOutcome::Optimal { .. }) && lp.variables.len() <= CONFIRMATION_MAX_VARIABLES {
+        confirm_with_simplex(backend_lp, &outcome)?;
+    }
+    let outcome = match (outcome, &scaled) {
+        (LpOutcome::Optimal { values, .. }, Some((_, scaling))) => {
+            let values = scaling.unscale_values(&values);
+            let objective = lp.objective_value(&values);
+            LpOutcome::Optimal { values, objective }
+        }
+        (outcome, _) => outcome,
+    };
     if let LpOutcome::Optimal { values, .. } = &outcome {
         check_point(lp, values, backend)?;
     }
@@ -187,4 +212,27 @@ pub fn solve_formulation_lp(
             (LpOutcome::Optimal { values, objective }, Some(row_duals))
         }
     })
+}
+
+/// Checks a status claimed by clarabel against microlp; an error when they differ.
+/// microlp gets the program with free variables split, on which it cannot cycle.
+fn confirm_with_simplex(lp: &LinearProgram, claimed: &LpOutcome) -> Result<(), SolveError> {
+    let split = lp.split_free_variables();
+    let simplex = std::panic::catch_unwind(|| good_lp_adapter::solve(&split, Backend::Microlp))
+        .map_err(|_| SolveError("the microlp solver failed internally while confirming clarabel's status".to_string()))??;
+    let name = |outcome: &LpOutcome| match outcome {
+        LpOutcome::Optimal { .. } => "optimal",
+        LpOutcome::Infeasible => "infeasible",
+        LpOutcome::Unbounded => "unbounded",
+        LpOutcome::TimeLimit => "stopped at the time limit",
+    };
+    if std::mem::discriminant(&simplex) == std::mem::discriminant(claimed) {
+        Ok(())
+    } else {
+        Err(SolveError(format!(
+            "the clarabel solver reported the problem {}, but the simplex method finds it {}; clarabel's answer is not trustworthy here (try --solver microlp)",
+            name(claimed),
+            name(&simplex)
+        )))
+    }
 }

@@ -177,3 +177,74 @@ pub fn one_sided_capacity_values(formulation: &Formulation, r: usize, objective:
     let down = optimum_with_rhs(&formulation.lp, row, -1.0, Backend::Microlp).unwrap_or(f64::NEG_INFINITY);
     (up - objective, objective - down)
 }
+
+/// Relative tolerance for comparing an interior-point (clarabel) answer with a simplex one:
+/// clarabel stops at a relative accuracy of about 1e-8 of the problem's largest numbers, and its
+/// dual is solved separately, so its prices carry the error of two solves.
+pub const CROSS_BACKEND_TOLERANCE: f64 = 1e-5;
+
+/// Largest violation (relative, as `LinearProgram::max_violation`) of an interior-point plan that
+/// capplan accepts: the bound checked in `solve_lp`.
+pub const INTERIOR_POINT_FEASIBILITY: f64 = 1e-5;
+
+/// What the cross-backend check found on one instance.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CrossCheck {
+    /// Rows whose shadow price is unique (equal one-sided finite differences), compared exactly.
+    pub unique_prices: usize,
+    /// Rows at a kink of the optimal value (degenerate: a range of valid duals); both backends'
+    /// prices were checked to lie in the range instead.
+    pub degenerate_prices: usize,
+    /// 1 when capplan refused clarabel's answer with an internal error (a status the simplex
+    /// contradicts, a point outside the feasibility bound, a duality gap) while microlp solved
+    /// the instance.
+    pub clarabel_refused: usize,
+}
+
+/// microlp and clarabel agree on one optimal instance: the objective, the feasibility of both
+/// plans, and every planner-facing shadow price where the dual is unique.
+///
+/// Uniqueness is detected with one-sided finite differences from microlp re-solves: the optimal
+/// value is concave in each right-hand side, so when `v(b+1) - v(b)` equals `v(b) - v(b-1)` it
+/// is linear around `b`, the dual of that row is unique, and both backends must report it.
+/// Otherwise `b` sits at a kink and any price in `[v(b+1) - v(b), v(b) - v(b-1)]` is a valid
+/// dual (the backends may pick different vertices of the dual); both must lie in that range.
+pub fn assert_backends_agree(instance: &Instance) -> CrossCheck {
+    let (formulation, simplex) = solve_optimal(instance, Backend::Microlp);
+    let (_, interior) = solve_optimal(instance, Backend::Clarabel);
+    let lp = &formulation.lp;
+    let scale = simplex.objective.abs().max(lp_scale(lp));
+    let agree = |a: f64, b: f64| (a - b).abs() <= CROSS_BACKEND_TOLERANCE * (1.0 + scale);
+    assert!(
+        agree(simplex.objective, interior.objective),
+        "objectives differ: microlp {} clarabel {}",
+        simplex.objective,
+        interior.objective
+    );
+    assert_feasible(lp, &simplex);
+    // An interior-point point is accepted by solve_lp up to 1e-5 (relative) outside a bound.
+    let violation = lp.max_violation(&interior.lp.values);
+    assert!(violation <= INTERIOR_POINT_FEASIBILITY, "clarabel's plan violates the constraints by {violation}");
+    let mut found = CrossCheck::default();
+    for row in (0..lp.rows.len()).filter(|&row| !formulation.kinds[row].is_internal()) {
+        let name = &lp.rows[row].name;
+        let (a, b) = (simplex.lp.row_duals[row], interior.lp.row_duals[row]);
+        let up = optimum_with_rhs(lp, row, 1.0, Backend::Microlp).map(|v| v - simplex.objective);
+        let down = optimum_with_rhs(lp, row, -1.0, Backend::Microlp).map(|v| simplex.objective - v);
+        match (up, down) {
+            (Some(up), Some(down)) if close(up, down, scale) => {
+                assert!(agree(a, b), "{name}: unique shadow price {up}, but microlp says {a} and clarabel {b}");
+                found.unique_prices += 1;
+            }
+            (up, down) => {
+                let low = up.unwrap_or(f64::NEG_INFINITY) - CROSS_BACKEND_TOLERANCE * (1.0 + scale);
+                let high = down.unwrap_or(f64::INFINITY) + CROSS_BACKEND_TOLERANCE * (1.0 + scale);
+                for (backend, price) in [("microlp", a), ("clarabel", b)] {
+                    assert!((low..=high).contains(&price), "{name}: {backend}'s shadow price {price} is outside [{up:?}, {down:?}]");
+                }
+                found.degenerate_prices += 1;
+            }
+        }
+    }
+    found
+}

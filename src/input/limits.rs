@@ -1,0 +1,126 @@
+//! Size limits on an instance, so that a huge or hostile file is refused quickly with a message
+//! naming the limit, instead of exhausting memory or time.
+//!
+//! The limits are checked in two places: the file size before the text is read (so `/dev/zero`
+//! or a multi-gigabyte file is never loaded), and the counts and string lengths right after the
+//! TOML is read, before validation and long before a linear program is built. Nesting depth is
+//! bounded by the TOML reader itself (80 levels, the `toml` crate without its `unbounded`
+//! feature); its message is reworded here to name the limit. Every limit is far above what a real
+//! portfolio needs and is documented in docs/instance-format.md ("Limits").
+
+use std::io::Read;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::input::RawInstance;
+
+/// Largest instance file read, in bytes (64 MiB). The 41-customer DSP example is about 15 KiB; a
+/// generated portfolio of 100,000 customers, the largest size capplan is benchmarked on, 51 MB.
+/// The TOML reader needs about 50 times the file's size while reading, so this also bounds the
+/// memory a hostile file can take (about 3 GiB) before it is refused.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Most `[[customers]]` tables: twice the largest benchmarked portfolio.
+pub const MAX_CUSTOMERS: usize = 200_000;
+/// Most `[[resources]]` tables.
+pub const MAX_RESOURCES: usize = 100;
+/// Most `[[segments]]` tables.
+pub const MAX_SEGMENTS: usize = 1_000;
+/// Most expansion options of one resource.
+pub const MAX_EXPANSION_OPTIONS: usize = 100;
+/// Most judged points on one response curve.
+pub const MAX_POINTS: usize = 1_000;
+/// Longest free text (names, period, currency, notes), in characters.
+pub const MAX_TEXT_CHARS: usize = 4_096;
+/// Deepest nesting of tables and arrays the TOML reader accepts (its own guard against stack
+/// overflow); an instance needs at most 4.
+pub const MAX_NESTING_DEPTH: usize = 80;
+
+/// Reads an instance file, refusing one larger than [`MAX_FILE_BYTES`]. The read itself is
+/// bounded too, because a device or a growing file can report a small or no size.
+pub fn read_bounded(path: &std::path::Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read the instance file: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the instance file: {error}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large_message());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        format!("cannot read the instance file: it is not UTF-8 text (invalid byte at offset {})", error.utf8_error().valid_up_to())
+    })
+}
+
+fn too_large_message() -> String {
+    format!("the file is larger than the limit of {MAX_FILE_BYTES} bytes (64 MiB) for an instance")
+}
+
+/// Refuses text longer than [`MAX_FILE_BYTES`], for callers that pass text rather than a path.
+pub fn check_text_size(source: &SourceFile) -> Result<(), Diagnostic> {
+    if source.text.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic { file: source.path.clone(), line: 0, column: 0, field: String::new(), message: too_large_message() });
+    }
+    Ok(())
+}
+
+/// Rewords the TOML reader's depth guard, whose own message ("recursion limit") does not say
+/// what to change.
+pub fn nesting_message(message: &str) -> Option<String> {
+    (message.contains("recursion limit") || message.contains("max recursion depth")).then(|| {
+        format!("tables, arrays or dotted keys nested deeper than the limit of {MAX_NESTING_DEPTH} levels; an instance needs at most 4")
+    })
+}
+
+/// Checks counts and string lengths of a parsed instance; returns every limit exceeded.
+pub fn check_counts(raw: &RawInstance, source: &SourceFile) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut count = |len: usize, limit: usize, spans: &dyn Fn(usize) -> std::ops::Range<usize>, field: &str, what: &str| {
+        if len > limit {
+            problems.push(source.diagnostic(
+                spans(limit),
+                field,
+                format!("too many {what}: {len} given, the limit is {limit} (the first one over the limit is here)"),
+            ));
+        }
+    };
+    count(raw.resources.len(), MAX_RESOURCES, &|i| raw.resources[i].span(), "resources", "resources");
+    count(raw.segments.len(), MAX_SEGMENTS, &|i| raw.segments[i].span(), "segments", "segments");
+    count(raw.customers.len(), MAX_CUSTOMERS, &|i| raw.customers[i].span(), "customers", "customers");
+    for resource in raw.resources.iter().take(MAX_RESOURCES) {
+        let expansion = &resource.get_ref().expansion;
+        count(expansion.len(), MAX_EXPANSION_OPTIONS, &|i| expansion[i].span(), "resources.expansion", "expansion options");
+    }
+    for customer in raw.customers.iter().take(MAX_CUSTOMERS) {
+        for (resource, response) in &customer.get_ref().response {
+            if let Some(points) = &response.get_ref().points {
+                let field = format!("customers.response.{}.points", resource.get_ref());
+                count(points.get_ref().len(), MAX_POINTS, &|i| points.get_ref()[i].span(), &field, "points on one response curve");
+            }
+        }
+    }
+
+    let mut text = |value: &str, span: std::ops::Range<usize>, field: &str| {
+        let chars = value.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            problems.push(source.diagnostic(
+                span,
+                field,
+                format!("text of {chars} characters is longer than the limit of {MAX_TEXT_CHARS} characters"),
+            ));
+        }
+    };
+    let plan = raw.plan.get_ref();
+    text(plan.name.get_ref(), plan.name.span(), "plan.name");
+    text(plan.period.get_ref(), plan.period.span(), "plan.period");
+    text(plan.currency.get_ref(), plan.currency.span(), "plan.currency");
+    // Unspanned strings are located at their table.
+    text(plan.notes.as_deref().unwrap_or(""), raw.plan.span(), "plan.notes");
+    for resource in &raw.resources {
+        text(resource.get_ref().name.as_deref().unwrap_or(""), resource.span(), "resources.name");
+    }
+    for segment in &raw.segments {
+        text(segment.get_ref().name.as_deref().unwrap_or(""), segment.span(), "segments.name");
+    }
+    for customer in &raw.customers {
+        text(customer.get_ref().name.as_deref().unwrap_or(""), customer.span(), "customers.name");
+    }
+    problems.sort_by_key(|problem| (problem.line, problem.column));
+    problems
+}
