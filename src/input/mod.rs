@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 
 /// Parses a portfolio model file.
 pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
+    limits::check_text_size(source).map_err(|problem| InputErrors(vec![problem]))?;
     toml::from_str::<RawModelFile>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))
 }
 
