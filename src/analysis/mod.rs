@@ -4,7 +4,10 @@
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
 
 pub mod duals;
+pub mod parametric;
 mod plan;
+pub mod ranging;
+pub mod sweep;
 
 pub use plan::*;
 

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod solve;
+mod sweep;
 
 use crate::model::Instance;
 
@@ -36,9 +37,14 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/tiny.toml --sensitivity\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded."
     )]
     Solve(solve::SolveArgs),
+    /// The exact value curve of one limit: breakpoints and marginal value per piece.
+    #[command(
+        after_help = "Examples:\n  capplan sweep instances/dsp.toml --resource engineering --from 1000 --to 3000\n  capplan sweep instances/dsp.toml --constraint 'floor[m1/service]' --from 0 --to 400 --format csv\n  capplan sweep instances/tiny.toml --resource service --from 0 --to 200 --svg service.svg\n\nThe curve is exact: its breakpoints come from re-solves at the intersections of supporting lines, not from a grid.\nExit codes: 0 swept (infeasible stretches are shown as such), 1 internal error, 2 bad input or usage, 4 unbounded."
+    )]
+    Sweep(sweep::SweepArgs),
     /// Validate an instance without solving it.
     #[command(
         after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
@@ -62,6 +68,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check { instance } => check::run(&instance),
         Command::Solve(args) => solve::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
     }
 }
 

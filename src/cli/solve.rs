@@ -18,6 +18,10 @@ pub struct SolveArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Add the sensitivity report: allowable increase and decrease of every limit and of every
+    /// allocation's value per hour, one-sided values at kinks (costs extra solves).
+    #[arg(long)]
+    pub sensitivity: bool,
     /// LP backend.
     #[arg(long, value_enum, default_value_t = Backend::Microlp)]
     pub solver: Backend,
@@ -28,7 +32,12 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         Ok(instance) => instance,
         Err(code) => return code,
     };
-    let report = match analysis::solve(&instance, args.solver) {
+    let solved = if args.sensitivity {
+        analysis::ranging::solve_with_sensitivity(&instance, args.solver)
+    } else {
+        analysis::solve(&instance, args.solver)
+    };
+    let report = match solved {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: internal: {error}");

@@ -36,12 +36,12 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
 }
 
 /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
-fn field(text: &str) -> String {
+pub(super) fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// Fixed six decimals, no thousands separators, never "-0.000000".
-fn number(value: f64) -> String {
+pub(super) fn number(value: f64) -> String {
     let text = format!("{value:.6}");
     if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { "0.000000".to_string() } else { text }
 }

@@ -3,6 +3,8 @@
 mod csv;
 mod format;
 mod json;
+mod sensitivity;
+pub mod sweep;
 mod table;
 mod text;
 
