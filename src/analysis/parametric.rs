@@ -11,7 +11,7 @@
 //! the search ends after a number of probes bounded by the number of pieces: no grid, no
 //! bisection, and the breakpoints are exact up to the solver's own accuracy.
 
-use crate::solve::SolveError;
+use crate::solve::{Backend, SolveError};
 
 /// One evaluation: the function's value at `at` and a supergradient there.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,24 +79,40 @@ impl Segment {
 /// capplan has met, and a guard against a solver whose answers are not concave.
 const MAX_PROBES: usize = 5000;
 
-/// Relative tolerance under which a probe counts as lying on a line.
-const VALUE_TOLERANCE: f64 = 1e-7;
-/// Relative tolerance under which two slopes count as the same.
-const SLOPE_TOLERANCE: f64 = 1e-7;
-
-fn same_value(a: f64, b: f64) -> bool {
-    (a - b).abs() <= VALUE_TOLERANCE * (1.0 + a.abs().max(b.abs()))
+/// How exactly a backend's re-solves can be compared: relative tolerances under which two
+/// values or two slopes count as the same, and under which a piece is too short to be real.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Accuracy {
+    pub value: f64,
+    pub slope: f64,
+    pub shortest_piece: f64,
 }
 
-pub(crate) fn same_slope(a: f64, b: f64) -> bool {
-    (a - b).abs() <= SLOPE_TOLERANCE * (1.0 + a.abs().max(b.abs()))
+impl Accuracy {
+    /// The simplex (microlp) answers vertices exactly up to rounding; the interior-point solver
+    /// (clarabel) stops at a duality gap of about 1e-8, which leaves duals accurate to about
+    /// 1e-6 relative.
+    pub fn of(backend: Backend) -> Self {
+        match backend {
+            Backend::Microlp => Accuracy { value: 1e-7, slope: 1e-7, shortest_piece: 1e-6 },
+            Backend::Clarabel => Accuracy { value: 1e-6, slope: 1e-5, shortest_piece: 1e-4 },
+        }
+    }
+
+    pub fn same_value(&self, a: f64, b: f64) -> bool {
+        (a - b).abs() <= self.value * (1.0 + a.abs().max(b.abs()))
+    }
+
+    pub fn same_slope(&self, a: f64, b: f64) -> bool {
+        (a - b).abs() <= self.slope * (1.0 + a.abs().max(b.abs()))
+    }
 }
 
 /// Explores the function from `start` to `end`, left to right, and returns its linear pieces in
-/// order, adjacent pieces of equal slope merged. With `first_only`, stops as soon as the first
+/// order, adjacent pieces of equal slope merged (see [`tidy`]). With `first_only`, stops as soon as the first
 /// piece starting at `start.at` is known completely (its slope and where the slope changes),
 /// which is all ranging needs; the last returned piece may then reach beyond that.
-pub fn explore<P>(start: Probe, end: End, first_only: bool, mut probe: P) -> Result<Vec<Segment>, SolveError>
+pub fn explore<P>(start: Probe, end: End, first_only: bool, accuracy: Accuracy, mut probe: P) -> Result<Vec<Segment>, SolveError>
 where
     P: FnMut(f64) -> Result<Probe, SolveError>,
 {
@@ -110,7 +126,7 @@ where
         let (from, to) = (current.at, next_end.at());
         let span_tolerance = 1e-9 * (1.0 + from.abs().max(if to.is_finite() { to.abs() } else { 0.0 }));
         // Where the two supporting lines meet.
-        let meet = if same_slope(current.slope, next_end.slope()) {
+        let meet = if accuracy.same_slope(current.slope, next_end.slope()) {
             None
         } else {
             let t = (next_end.line_at(0.0) - (current.value - current.slope * current.at)) / (current.slope - next_end.slope());
@@ -129,7 +145,7 @@ where
                     )));
                 }
                 let middle = probe(t)?;
-                if same_value(middle.value, current.line_at(t)) {
+                if accuracy.same_value(middle.value, current.line_at(t)) {
                     Some(t)
                 } else {
                     pending.push(middle);
@@ -138,39 +154,70 @@ where
             }
         };
         let Some(breakpoint) = resolved_at else { continue };
-        push_segment(&mut segments, Segment { from, to: breakpoint, value_from: current.value, slope: current.slope });
-        if to > breakpoint {
-            let value_at_break = current.line_at(breakpoint);
-            push_segment(&mut segments, Segment { from: breakpoint, to, value_from: value_at_break, slope: next_end.slope() });
-        }
-        if first_only && (segments.len() > 1 || to.is_infinite()) {
-            return Ok(segments);
+        segments.push(Segment { from, to: breakpoint, value_from: current.value, slope: current.slope });
+        segments.push(Segment { from: breakpoint, to, value_from: current.line_at(breakpoint), slope: next_end.slope() });
+        if first_only {
+            let pieces = tidy(&segments, accuracy);
+            if pieces.len() > 1 || to.is_infinite() {
+                return Ok(pieces);
+            }
         }
         match pending.pop() {
             Some(reached) => current = reached,
-            None => return Ok(segments),
+            None => return Ok(tidy(&segments, accuracy)),
         }
     }
 }
 
-/// Appends a piece, dropping empty ones and merging it into the previous piece when the slope is
-/// the same.
-fn push_segment(segments: &mut Vec<Segment>, segment: Segment) {
-    if segment.to <= segment.from {
-        return;
+/// The pieces in order with empty and noise-short pieces folded into their neighbours and
+/// adjacent pieces of the same slope merged. Pieces shorter than the backend's shortest piece
+/// are solver noise rather than part of the curve: an interior-point dual at a bend or at the
+/// edge of the feasible range is a valid but arbitrary supergradient, and its line meets the
+/// next one a rounding error away.
+fn tidy(raw: &[Segment], accuracy: Accuracy) -> Vec<Segment> {
+    let mut pieces: Vec<Segment> = Vec::new();
+    // Where the pieces dropped before the first kept piece began.
+    let mut carried_from: Option<f64> = None;
+    for &segment in raw.iter().filter(|segment| segment.to > segment.from) {
+        let short = segment.to.is_finite()
+            && segment.to - segment.from <= accuracy.shortest_piece * (1.0 + segment.from.abs().max(segment.to.abs()));
+        if short {
+            match pieces.last_mut() {
+                Some(last) => last.to = segment.to,
+                None => {
+                    carried_from.get_or_insert(segment.from);
+                }
+            }
+            continue;
+        }
+        let mut segment = segment;
+        if let Some(from) = carried_from.take() {
+            segment.value_from = segment.value_at(from);
+            segment.from = from;
+        }
+        if let Some(last) = pieces.last_mut()
+            && accuracy.same_slope(last.slope, segment.slope)
+        {
+            last.to = segment.to;
+            continue;
+        }
+        pieces.push(segment);
     }
-    if let Some(last) = segments.last_mut()
-        && same_slope(last.slope, segment.slope)
+    // Everything was short: the whole stretch is one piece.
+    if pieces.is_empty()
+        && let (Some(first), Some(last)) =
+            (raw.iter().find(|segment| segment.to > segment.from), raw.iter().rev().find(|segment| segment.to > segment.from))
     {
-        last.to = segment.to;
-        return;
+        pieces.push(Segment { to: last.to, ..*first });
     }
-    segments.push(segment);
+    pieces
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const EXACT: Accuracy = Accuracy { value: 1e-12, slope: 1e-12, shortest_piece: 1e-12 };
 
     /// min(3t, 10 + t, 30 - t): breakpoints at 5 (3t = 10 + t) and 10 (10 + t = 30 - t).
     fn tent(t: f64) -> Probe {
@@ -182,7 +229,7 @@ mod tests {
     #[test]
     fn finds_every_breakpoint_of_a_known_curve() {
         let mut calls = 0;
-        let segments = explore(tent(0.0), End::Point(tent(20.0)), false, |t| {
+        let segments = explore(tent(0.0), End::Point(tent(20.0)), false, EXACT, |t| {
             calls += 1;
             Ok(tent(t))
         })
@@ -200,7 +247,7 @@ mod tests {
         // At t = 5 the probe may report any supergradient in [1, 3]; the piece to the right has
         // slope 1 and ends at 10.
         let start = Probe { at: 5.0, value: 15.0, slope: 3.0 };
-        let segments = explore(start, End::Point(tent(20.0)), true, |t| Ok(tent(t))).unwrap();
+        let segments = explore(start, End::Point(tent(20.0)), true, EXACT, |t| Ok(tent(t))).unwrap();
         assert_eq!(segments[0].slope, 1.0);
         assert!((segments[0].to - 10.0).abs() < 1e-9);
     }
@@ -208,7 +255,7 @@ mod tests {
     #[test]
     fn an_asymptote_with_the_same_slope_means_for_ever() {
         let start = Probe { at: 11.0, value: 19.0, slope: -1.0 };
-        let segments = explore(start, End::Asymptote { slope: -1.0, intercept: 30.0 }, true, |t| Ok(tent(t))).unwrap();
+        let segments = explore(start, End::Asymptote { slope: -1.0, intercept: 30.0 }, true, EXACT, |t| Ok(tent(t))).unwrap();
         assert_eq!(segments.len(), 1);
         assert!(segments[0].to.is_infinite());
     }

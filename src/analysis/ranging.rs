@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use super::duals::{compute_duals, dual_program};
-use super::parametric::{End, Probe, Segment, explore, same_slope};
+use super::parametric::{Accuracy, End, Probe, Segment, explore};
 use super::{Plan, Status};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
@@ -166,11 +166,12 @@ pub(crate) struct LimitCurve {
     lp: LinearProgram,
     parameter: LimitParameter,
     backend: Backend,
+    pub accuracy: Accuracy,
 }
 
 impl LimitCurve {
     pub(crate) fn new(lp: &LinearProgram, parameter: LimitParameter, backend: Backend) -> Self {
-        LimitCurve { lp: lp.clone(), parameter, backend }
+        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend) }
     }
 
     /// The value and slope (per unit of the limit) at `t`, which must be feasible.
@@ -270,7 +271,7 @@ enum Far {
 /// The first piece of a curve on one side of the current point, in the side's own coordinate
 /// `u = sign * t` (so the left side is explored rightwards too). `None`: the current point is the
 /// end of the feasible range on this side.
-fn first_piece<P>(start: Probe, far: Far, mut probe: P) -> Result<Option<Segment>, SolveError>
+fn first_piece<P>(start: Probe, far: Far, accuracy: Accuracy, mut probe: P) -> Result<Option<Segment>, SolveError>
 where
     P: FnMut(f64) -> Result<Probe, SolveError>,
 {
@@ -283,8 +284,8 @@ where
             // The end of the feasible range comes from an LP and may lie a rounding error
             // outside it, where a re-solve fails; probe a hair inside and, if the first piece
             // runs to there, extend it to the end (the curve is continuous).
-            let inside = (domain_end - 1e-9 * (1.0 + domain_end.abs())).max(start.at + 0.5 * (domain_end - start.at));
-            let mut segments = explore(start, End::Point(probe(inside)?), true, &mut probe)?;
+            let inside = (domain_end - 1e-8 * (1.0 + domain_end.abs())).max(start.at + 0.5 * (domain_end - start.at));
+            let mut segments = explore(start, End::Point(probe(inside)?), true, accuracy, &mut probe)?;
             if let Some(first) = segments.first_mut()
                 && first.to >= inside
             {
@@ -293,7 +294,7 @@ where
             return Ok(segments.into_iter().next());
         }
     };
-    Ok(explore(start, end, true, &mut probe)?.into_iter().next())
+    Ok(explore(start, end, true, accuracy, &mut probe)?.into_iter().next())
 }
 
 /// Mirrors a probe into the coordinate `u = sign * t`.
@@ -308,14 +309,15 @@ fn limit_side(curve: &mut LimitCurve, current: Probe, domain: (f64, f64), sign: 
     let far = if domain_end.is_infinite() {
         let far_slope = curve.far_slope(sign)?;
         // The far-out slope is already the current one: the price holds for ever.
-        if same_slope(sign * far_slope, start.slope) {
+        if curve.accuracy.same_slope(sign * far_slope, start.slope) {
             return Ok(OneSided { value: Some(current.slope), over: None });
         }
         Far::Line { slope: sign * far_slope, intercept: curve.far_intercept(far_slope)? }
     } else {
         Far::Until(domain_end)
     };
-    let piece = first_piece(start, far, |u| Ok(mirrored(curve.probe(sign * u)?, sign)))?;
+    let accuracy = curve.accuracy;
+    let piece = first_piece(start, far, accuracy, |u| Ok(mirrored(curve.probe(sign * u)?, sign)))?;
     Ok(match piece {
         None => OneSided { value: None, over: Some(0.0) },
         Some(piece) => OneSided { value: Some(sign * piece.slope), over: piece.to.is_finite().then_some(piece.to - piece.from) },
@@ -364,10 +366,11 @@ fn range_constraint(
     let mut next_unit = limit_side(&mut curve, current, domain, 1.0)?;
     let mut last_unit = limit_side(&mut curve, current, domain, -1.0)?;
     let reported = current.slope;
-    range.allowable_increase = holds_for(reported, &next_unit);
-    range.allowable_decrease = holds_for(reported, &last_unit);
+    let accuracy = Accuracy::of(backend);
+    range.allowable_increase = holds_for(reported, &next_unit, accuracy);
+    range.allowable_decrease = holds_for(reported, &last_unit, accuracy);
     range.kink = match (next_unit.value, last_unit.value) {
-        (Some(next), Some(last)) => !same_slope(next, last),
+        (Some(next), Some(last)) => !accuracy.same_slope(next, last),
         _ => true,
     };
     for side in [&mut next_unit, &mut last_unit] {
@@ -381,9 +384,9 @@ fn range_constraint(
 
 /// How far the reported price holds on a side: the side's reach if the side's value is the
 /// reported price, else nowhere.
-fn holds_for(reported: f64, side: &OneSided) -> Option<f64> {
+fn holds_for(reported: f64, side: &OneSided, accuracy: Accuracy) -> Option<f64> {
     match side.value {
-        Some(value) if same_slope(value, reported) => side.over,
+        Some(value) if accuracy.same_slope(value, reported) => side.over,
         _ => Some(0.0),
     }
 }
@@ -467,6 +470,7 @@ fn range_allocation(
     let mut curve =
         CoefficientCurve { lp: formulation.lp.clone(), variable, original: formulation.lp.variables[variable].objective, backend };
     let planned = plan.lp.values[variable];
+    let accuracy = Accuracy::of(backend);
     let current = Probe { at: 0.0, value: -plan.objective, slope: -planned };
     let mut reach = [None, None];
     for (index, sign) in [1.0, -1.0].into_iter().enumerate() {
@@ -474,7 +478,7 @@ fn range_allocation(
         let far = match curve.extreme_value(sign)? {
             // The plan already gives the most (or least) hours possible: it stays optimal however
             // far the value per hour moves this way.
-            Some(extreme) if same_slope(extreme, planned) => {
+            Some(extreme) if accuracy.same_slope(extreme, planned) => {
                 reach[index] = None;
                 continue;
             }
@@ -482,12 +486,12 @@ fn range_allocation(
             Some(extreme) => Far::Line { slope: -sign * extreme, intercept: -curve.pinned_objective(extreme)? },
             None => Far::Until(curve.shift_limit(sign)?),
         };
-        let piece = first_piece(start, far, |u| Ok(mirrored(curve.probe(sign * u)?, sign)))?;
+        let piece = first_piece(start, far, accuracy, |u| Ok(mirrored(curve.probe(sign * u)?, sign)))?;
         // The plan stays optimal while the curve follows the plan's own line: the first piece
         // must have the plan's slope (the planned hours); otherwise another plan takes over at
         // once.
         reach[index] = match piece {
-            Some(piece) if same_slope(sign * piece.slope, -planned) => piece.to.is_finite().then_some(piece.to - piece.from),
+            Some(piece) if accuracy.same_slope(sign * piece.slope, -planned) => piece.to.is_finite().then_some(piece.to - piece.from),
             Some(_) => Some(0.0),
             None => Some(0.0),
         };

@@ -172,7 +172,7 @@ fn sweep_parameter(
     // The ends of the feasible range come from an LP and may lie a rounding error outside it,
     // where a re-solve's dual fails: probe a hair inside, then extend the end pieces to the true
     // ends (the curve is continuous).
-    let hair = 1e-9 * (1.0 + low.abs().max(high.abs()));
+    let hair = 1e-8 * (1.0 + low.abs() + high.abs());
     if high - low <= 4.0 * hair {
         // A single feasible point: no piece, one point.
         let point = curve.probe(0.5 * (low + high))?;
@@ -184,7 +184,8 @@ fn sweep_parameter(
     }
     let start = curve.probe(low + hair)?;
     let end = curve.probe(high - hair)?;
-    let mut segments = explore(start, End::Point(end), false, |t| curve.probe(t))?;
+    let accuracy = curve.accuracy;
+    let mut segments = explore(start, End::Point(end), false, accuracy, |t| curve.probe(t))?;
     if let Some(first) = segments.first_mut() {
         first.value_from = first.value_at(low);
         first.from = low;
