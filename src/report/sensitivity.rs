@@ -125,47 +125,52 @@ fn plural(range: &ConstraintRange) -> &'static str {
     if range.unit == "hour" { "hours" } else { "percentage points" }
 }
 
-fn extent(range: &ConstraintRange, over: Option<f64>, direction: &str) -> String {
+/// "for up to 10.0 more hours" / "for up to 30.0 hours less" / "however far it rises".
+fn extent(range: &ConstraintRange, over: Option<f64>, upwards: bool) -> String {
     match over {
-        None => format!("for any amount {direction}"),
+        None if upwards => "however far it rises".to_string(),
+        None => "however far it falls".to_string(),
         Some(value) => {
             let amount = if range.unit == "hour" { hours(value) } else { hours(value * 100.0) };
-            format!("up to {amount} {direction} {}", plural(range))
+            if upwards {
+                format!("for up to {amount} more {}", plural(range))
+            } else {
+                format!("for up to {amount} {} less", plural(range))
+            }
         }
+    }
+}
+
+/// "is worth 45.00 EUR" / "costs 5.00 EUR".
+fn worth(value: f64, currency: &str, past: bool) -> String {
+    match (value < -PRICE_THRESHOLD, past) {
+        (false, false) => format!("is worth {} {currency}", money(value)),
+        (false, true) => format!("was worth {} {currency}", money(value)),
+        (true, false) => format!("costs {} {currency}", money(-value)),
+        (true, true) => format!("cost {} {currency}", money(-value)),
     }
 }
 
 fn words(range: &ConstraintRange, currency: &str) -> String {
     let next = match range.next_unit.value {
         None => format!("{} is impossible: no plan meets every limit beyond {}", one_more(range), amount(range, range.limit)),
-        Some(value) => format!("{} is worth {} {currency}, {}", one_more(range), money(value), extent(range, range.next_unit.over, "more")),
-    };
-    let last = match range.last_unit.value {
-        None => format!("{} cannot go: no plan meets every limit below {}", one_less(range), amount(range, range.limit)),
-        Some(value) => {
-            format!("{} was worth {} {currency}, {}", one_less(range), money(value), extent(range, range.last_unit.over, "less"))
-        }
+        Some(value) => format!("{} {}, {}", one_more(range), worth(value, currency, false), extent(range, range.next_unit.over, true)),
     };
     if !range.kink {
-        return format!("{next}; {}", extent_less_words(range));
+        return format!("{next}; the same holds per unit {}.", extent(range, range.last_unit.over, false).trim_start_matches("for "));
     }
+    let last = match range.last_unit.value {
+        None => format!("{} cannot go: no plan meets every limit below {}", one_less(range), amount(range, range.limit)),
+        Some(value) => format!("{} {}, {}", one_less(range), worth(value, currency, true), extent(range, range.last_unit.over, false)),
+    };
     let why = match (range.next_unit.value, range.last_unit.value) {
         (None, _) | (_, None) => "the limit sits exactly where the plan stops being possible".to_string(),
-        (Some(next_value), Some(last_value)) if next_value.abs() < last_value.abs() => format!(
-            "the plan sits exactly at a point where {} stops being what holds it back: beyond it another limit or \
-             saturation takes over, below it every unit lost comes out of work that pays",
+        (Some(next_value), Some(last_value)) if next_value < last_value => format!(
+            "the plan sits exactly at a point where {} changes what it holds back: above it the extra units go to \
+             less valuable work (or another limit binds), below it every unit lost comes out of work that pays more",
             range.id
         ),
-        _ => format!(
-            "the plan sits exactly at a point where {} starts to bite harder: beyond it the plan has to give up \
-             more for each unit than it gains below it",
-            range.id
-        ),
+        _ => format!("the plan sits exactly at a point where {} starts to bite harder", range.id),
     };
     format!("{next}; {last}: {why}. The reported shadow price {} is only one side of it.", money(range.shadow_price))
-}
-
-/// The decrease side in words when both sides agree.
-fn extent_less_words(range: &ConstraintRange) -> String {
-    format!("and the same per unit {}", extent(range, range.last_unit.over, "less"))
 }
