@@ -88,6 +88,12 @@ pub struct AllocationRange {
 const NOTE_SHARE_SCALES_VARIABLES: &str = "the share multiplies planned quantities (value, or hours that include expansion), \
 so the value curve is not piecewise linear in it and no exact range exists";
 
+/// The backend for the far-out line of a limit that can tighten for ever. That LP (one dual
+/// variable in the objective, everything else free to move) is so degenerate that the simplex
+/// method of microlp has been seen to cycle on it; the interior-point method cannot cycle, and
+/// its answer is only compared within its own accuracy.
+const FAR_BACKEND: Backend = Backend::Clarabel;
+
 /// A limit as a parameter `t` of the LP, in the planner's unit (hours, or a share): each row
 /// listed has the right-hand side `coefficient * t`. A named constraint is one row; a resource's
 /// capacity is its capacity row and every hours-share row of that resource (a 5 % reserve of
@@ -220,6 +226,38 @@ impl LimitCurve {
         }
     }
 
+    /// For a single-row limit that loosens in `direction` (a `<=` row rising, a `>=` row
+    /// falling): the limit beyond which the row cannot bind, the extreme of its left-hand side
+    /// over the other rows and the bounds. `None` when that extreme is unbounded, or for limits
+    /// that tighten in `direction` or span several rows.
+    fn slack_beyond(&self, direction: f64) -> Result<Option<f64>, SolveError> {
+        let [(row, coefficient)] = self.parameter.rows[..] else {
+            return Ok(None);
+        };
+        let loosens = match self.lp.rows[row].sense {
+            Sense::Le => direction > 0.0,
+            Sense::Ge => direction < 0.0,
+            Sense::Eq => false,
+        };
+        if !loosens {
+            return Ok(None);
+        }
+        let mut reach = self.lp.clone();
+        let removed = reach.rows.remove(row);
+        reach.objective_constant = 0.0;
+        reach.variables.iter_mut().for_each(|variable| variable.objective = 0.0);
+        for &(variable, weight) in &removed.terms {
+            reach.variables[variable].objective = direction * weight;
+        }
+        Ok(match solve_lp(&reach, self.backend)? {
+            LpOutcome::Optimal { values, .. } => {
+                let activity: f64 = removed.terms.iter().map(|&(variable, weight)| weight * values[variable]).sum();
+                Some(activity / coefficient)
+            }
+            _ => None,
+        })
+    }
+
     /// The dual program with the parameter's rows taken out of its objective: the value at `t`
     /// is `min over dual-feasible y of (t * sum coefficient_i y_i + rest(y))`.
     fn dual_without_parameter(&self) -> LinearProgram {
@@ -228,7 +266,8 @@ impl LimitCurve {
         dual_program(&base)
     }
 
-    /// The slope the curve ends with as the limit goes to `direction * infinity`: far out, the
+    /// The slope the curve ends with as the limit goes to `direction * infinity` (solved with
+    /// [`FAR_BACKEND`] whatever the plan's backend): far out, the
     /// smallest (rightwards) or largest (leftwards) `sum coefficient_i y_i` over the
     /// dual-feasible set wins. Only called where the limit can move for ever.
     fn far_slope(&self, direction: f64) -> Result<f64, SolveError> {
@@ -237,7 +276,7 @@ impl LimitCurve {
         for &(row, coefficient) in &self.parameter.rows {
             dual.variables[row].objective = -direction * coefficient;
         }
-        match solve_lp(&dual, self.backend)? {
+        match solve_lp(&dual, FAR_BACKEND)? {
             LpOutcome::Optimal { values, .. } => Ok(self.parameter.slope(&values)),
             _ => Err(SolveError(format!("the far-out slope of {} could not be found ({})", self.parameter.name(&self.lp), self.backend))),
         }
@@ -253,7 +292,7 @@ impl LimitCurve {
             sense: Sense::Eq,
             rhs: far_slope,
         });
-        match solve_lp(&dual, self.backend)? {
+        match solve_lp(&dual, FAR_BACKEND)? {
             LpOutcome::Optimal { values, .. } => Ok(-dual.objective_value(&values) + self.lp.objective_constant),
             _ => Err(SolveError(format!("the far-out value of {} could not be found ({})", self.parameter.name(&self.lp), self.backend))),
         }
@@ -307,9 +346,25 @@ fn limit_side(curve: &mut LimitCurve, current: Probe, domain: (f64, f64), sign: 
     let start = mirrored(current, sign);
     let domain_end = if sign > 0.0 { domain.1 } else { -domain.0 };
     let far = if domain_end.is_infinite() {
+        // A limit that loosens for ever stops binding where the rest of the plan cannot reach
+        // it any more: beyond that point the curve is flat. One LP finds the point, without the
+        // dual LPs below (which are highly degenerate and slow the simplex down).
+        if let Some(slack_from) = curve.slack_beyond(sign)? {
+            if sign * slack_from <= sign * current.at {
+                return Ok(OneSided { value: Some(0.0), over: None });
+            }
+            let flat = curve.probe(slack_from)?.value;
+            let piece = first_piece(start, Far::Line { slope: 0.0, intercept: flat }, curve.accuracy, |u| {
+                Ok(mirrored(curve.probe(sign * u)?, sign))
+            })?;
+            return Ok(match piece {
+                None => OneSided { value: None, over: Some(0.0) },
+                Some(piece) => OneSided { value: Some(sign * piece.slope), over: piece.to.is_finite().then_some(piece.to - piece.from) },
+            });
+        }
         let far_slope = curve.far_slope(sign)?;
         // The far-out slope is already the current one: the price holds for ever.
-        if curve.accuracy.same_slope(sign * far_slope, start.slope) {
+        if Accuracy::of(FAR_BACKEND).same_slope(sign * far_slope, start.slope) {
             return Ok(OneSided { value: Some(current.slope), over: None });
         }
         Far::Line { slope: sign * far_slope, intercept: curve.far_intercept(far_slope)? }
@@ -464,6 +519,7 @@ fn range_allocation(
     formulation: &Formulation,
     plan: &Plan,
     variable: usize,
+    floor: f64,
     allocation: &super::Allocation,
     backend: Backend,
 ) -> Result<AllocationRange, SolveError> {
@@ -475,6 +531,12 @@ fn range_allocation(
     let mut reach = [None, None];
     for (index, sign) in [1.0, -1.0].into_iter().enumerate() {
         let start = mirrored(current, sign);
+        // At zero or at its own floor the allocation cannot have fewer hours: no solve needed.
+        let lowest = floor.max(formulation.lp.variables[variable].lower);
+        if sign < 0.0 && planned <= lowest + accuracy.value * (1.0 + lowest.abs()) {
+            reach[index] = None;
+            continue;
+        }
         let far = match curve.extreme_value(sign)? {
             // The plan already gives the most (or least) hours possible: it stays optimal however
             // far the value per hour moves this way.
@@ -514,11 +576,12 @@ pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, 
         .zip(&plan.constraints)
         .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend))
         .collect::<Result<Vec<_>, _>>()?;
-    let hours_variables = formulation.hours.iter().flatten().copied();
-    let allocations = hours_variables
-        .zip(&plan.allocations)
-        .map(|(variable, allocation)| range_allocation(formulation, plan, variable, allocation, backend))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut allocations = Vec::with_capacity(plan.allocations.len());
+    let pairs = (0..instance.customers.len()).flat_map(|c| (0..instance.resources.len()).map(move |r| (c, r)));
+    for ((c, r), allocation) in pairs.zip(&plan.allocations) {
+        let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
+        allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend)?);
+    }
     Ok(Sensitivity { constraints, allocations })
 }
 
