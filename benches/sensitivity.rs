@@ -1,5 +1,5 @@
 //! Benchmarks of the sensitivity report (`solve --sensitivity`) and of sweeps on the example
-//! instances, per backend. Run with `cargo bench --bench sensitivity`; results are recorded in
+//! instances, with the default backend (microlp). Run with `cargo bench --bench sensitivity`; results are recorded in
 //! docs/performance.md.
 
 use std::hint::black_box;
@@ -22,11 +22,9 @@ fn sensitivity(c: &mut Criterion) {
     for (name, resource, from, to) in sweeps {
         let instance = load(name);
         let mut group = c.benchmark_group(name);
-        for backend in [Backend::Microlp, Backend::Clarabel] {
-            group.bench_function(format!("solve+sensitivity/{backend}"), |b| {
-                b.iter(|| solve_with_sensitivity(black_box(&instance), backend).unwrap())
-            });
-        }
+        group.bench_function("solve+sensitivity/microlp", |b| {
+            b.iter(|| solve_with_sensitivity(black_box(&instance), Backend::Microlp).unwrap())
+        });
         group.bench_function(format!("sweep {resource} {from}..{to}/microlp"), |b| {
             b.iter(|| sweep(black_box(&instance), SweepTarget::Capacity(resource), from, to, Backend::Microlp).unwrap())
         });
