@@ -90,8 +90,8 @@ so the value curve is not piecewise linear in it and no exact range exists";
 
 /// The backend for the far-out line of a limit that can tighten for ever. That LP (one dual
 /// variable in the objective, everything else free to move) is so degenerate that the simplex
-/// method of microlp has been seen to cycle on it; the interior-point method cannot cycle, and
-/// its answer is only compared within its own accuracy.
+/// method of microlp has been seen never to return on it; the interior-point method stops after
+/// a bounded number of iterations, and its answer is only compared within its own accuracy.
 const FAR_BACKEND: Backend = Backend::Clarabel;
 
 /// A limit as a parameter `t` of the LP, in the planner's unit (hours, or a share): each row
