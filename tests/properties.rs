@@ -359,3 +359,18 @@ fn long_run_cross_checks() {
          {refused} clarabel answers refused (internal error) where microlp solved"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Ranging agrees with re-solves on random instances: moving an hour limit half-way through
+    /// (and to the end of) each one-sided range changes the objective by that side's value per
+    /// hour, beyond a finite range it no longer does, and shifting an allocation's value per hour
+    /// within its range keeps the plan optimal (see `support::assert_ranges_hold`).
+    #[test]
+    fn ranges_agree_with_resolves(generated in instance()) {
+        let text = to_toml(&generated);
+        let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        support::assert_ranges_hold(&instance, Backend::Microlp);
+    }
+}

@@ -117,7 +117,8 @@ response.r0 = { points = [[0, 0], [25, 475000000]] }
             let objective = report.plan.unwrap().objective;
             assert!((objective - 58_899_996.9).abs() <= 1e-8 * 58_899_996.9, "{objective}");
         }
-        Err(error) => assert!(error.0.contains("strong-duality check"), "{error}"),
+        // clarabel may be refused for its duality gap or for its point: a refusal, never a wrong number.
+        Err(error) => assert!(error.0.contains("not trustworthy"), "{error}"),
     }
 }
 

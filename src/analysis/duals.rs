@@ -35,8 +35,9 @@ pub struct Duals {
     pub objective: f64,
 }
 
-/// The dual LP, written as a maximisation of the negated dual objective.
-fn dual_program(lp: &LinearProgram) -> LinearProgram {
+/// The dual LP, written as a maximisation of the negated dual objective. Its first variables are
+/// the row duals, in row order; its first rows are the columns of `lp`, in variable order.
+pub(crate) fn dual_program(lp: &LinearProgram) -> LinearProgram {
     let mut dual = LinearProgram::default();
     for row in &lp.rows {
         let (lower, upper) = match row.sense {

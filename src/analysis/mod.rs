@@ -7,7 +7,10 @@ pub mod compare;
 pub mod duals;
 pub mod force;
 pub mod infeasibility;
+pub mod parametric;
 mod plan;
+pub mod ranging;
+pub mod sweep;
 pub mod whale;
 
 pub use plan::*;

@@ -25,6 +25,10 @@ pub struct Plan {
     pub expectations: Vec<ExpectationGap>,
     /// Present when the instance names a portfolio model.
     pub portfolio: Option<PortfolioResult>,
+    /// Ranging and one-sided values, present only when asked for (`solve --sensitivity`;
+    /// docs/sensitivity.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<super::ranging::Sensitivity>,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
@@ -492,6 +496,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         constraints,
         expectations,
         portfolio,
+        sensitivity: None,
         lp: LpSolutionValues {
             values: values.to_vec(),
             row_duals: duals.row_duals.clone(),

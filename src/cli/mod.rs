@@ -16,6 +16,7 @@ mod generate;
 mod models;
 mod progress;
 mod solve;
+mod sweep;
 
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
 
@@ -42,7 +43,7 @@ struct Cli {
 enum Command {
     /// Solve an instance and report the optimal plan and shadow prices.
     #[command(
-        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
+        after_help = "Examples:\n  capplan solve instances/tiny.toml\n  capplan solve instances/dsp.toml --format json --output plan.json\n  capplan solve instances/dsp.toml --format csv > plan.csv\n  capplan solve instances/dsp.toml --scenario instances/scenarios/hire-engineer.toml\n  capplan solve instances/dsp.toml --force m2/engineering=360\n  capplan solve instances/tiny.toml --sensitivity\n\nExit codes: 0 optimal, 1 internal error, 2 bad input or usage, 3 infeasible, 4 unbounded, 5 time limit reached."
     )]
     Solve(solve::SolveArgs),
     /// Solve an instance and scenarios of it, and show the plans side by side.
@@ -50,6 +51,11 @@ enum Command {
         after_help = "Examples:\n  capplan compare instances/dsp.toml instances/scenarios/hire-engineer.toml\n  capplan compare instances/dsp.toml instances/scenarios/*.toml --format csv --output compare.csv\n\nExit codes: 0 every plan is optimal, 1 internal error, 2 bad input or usage, 3 some plan is infeasible, 4 some plan is unbounded (and none infeasible)."
     )]
     Compare(compare::CompareArgs),
+    /// The exact value curve of one limit: breakpoints and marginal value per piece.
+    #[command(
+        after_help = "Examples:\n  capplan sweep instances/dsp.toml --resource engineering --from 1000 --to 3000\n  capplan sweep instances/dsp.toml --constraint 'floor[m1/service]' --from 0 --to 400 --format csv\n  capplan sweep instances/tiny.toml --resource service --from 0 --to 200 --svg service.svg\n\nThe curve is exact: its breakpoints come from re-solves at the intersections of supporting lines, not from a grid.\nExit codes: 0 swept (infeasible stretches are shown as such), 1 internal error, 2 bad input or usage, 4 unbounded."
+    )]
+    Sweep(sweep::SweepArgs),
     /// Validate an instance without solving it.
     #[command(
         after_help = "Example:\n  capplan check instances/dsp.toml\n\nExit codes: 0 valid, 2 invalid (each problem printed with file:line:column)."
@@ -107,6 +113,7 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
     }
 }
 

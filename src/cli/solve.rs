@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::progress::Progress;
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit};
 use crate::analysis::force::solve_what_if;
+use crate::analysis::ranging;
 use crate::formulation::force::Force;
 use crate::formulation::formulate;
 use crate::model::{Instance, apply_scenario_file};
@@ -44,6 +45,10 @@ pub struct SolveArgs {
     /// The customer of the partner view.
     #[arg(long, value_name = "ID")]
     pub customer: Option<String>,
+    /// Add the sensitivity report: allowable increase and decrease of every limit and of every
+    /// allocation's value per hour, one-sided values at kinks (costs extra solves).
+    #[arg(long)]
+    pub sensitivity: bool,
     /// No progress display on standard error.
     #[arg(long, short)]
     pub quiet: bool,
@@ -88,6 +93,9 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         Ok(forces) => forces,
         Err(error) => return fail(EXIT_INPUT, &format!("error: {error}")),
     };
+    if args.sensitivity && !forces.is_empty() {
+        return fail(EXIT_INPUT, &"error: --sensitivity ranges the plan as the instance defines it; run it without --force");
+    }
     // The deadline counts from here: reading the instance is not part of the solve.
     let deadline = args.time_limit.map(|limit| Instant::now() + limit);
     progress.stage("building the linear program");
@@ -102,10 +110,19 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         formulation.lp.variables.len(),
         formulation.lp.rows.len()
     ));
-    let solved = match solve_what_if(&instance, &formulation, &forces, &choice, deadline) {
+    let mut solved = match solve_what_if(&instance, &formulation, &forces, &choice, deadline) {
         Ok(solved) => solved,
         Err(error) => return fail(EXIT_INTERNAL, &format!("error: internal: {error}")),
     };
+    if args.sensitivity
+        && let Some(plan) = solved.report.plan.as_mut()
+    {
+        progress.stage("ranging every limit and allocation");
+        match ranging::sensitivity(&instance, &formulation, plan, choice.backend) {
+            Ok(sensitivity) => plan.sensitivity = Some(sensitivity),
+            Err(error) => return fail(EXIT_INTERNAL, &format!("error: internal: {error}")),
+        }
+    }
     progress.stage("writing the report");
     let report = &solved.report;
     let text = match partner {

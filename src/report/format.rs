@@ -16,6 +16,11 @@ pub fn percent(fraction: f64) -> String {
     format!("{} %", grouped(fraction * 100.0, 1))
 }
 
+/// A number with the given decimals and thousands separators, for axis labels.
+pub fn grouped_number(value: f64, decimals: usize) -> String {
+    grouped(value, decimals)
+}
+
 fn grouped(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value);
     // Rounding can produce "-0.00": print it as zero.

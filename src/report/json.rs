@@ -67,7 +67,7 @@ pub(super) fn pretty(mut value: serde_json::Value) -> String {
 /// Rounds every float to 9 decimals and turns -0 into 0, so that
 /// solver noise (0.30000000000000004, -1e-17) never reaches a pipeline and identical input gives
 /// identical bytes.
-fn round_numbers(value: &mut serde_json::Value) {
+pub(super) fn round_numbers(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Number(number) => {
             if let Some(float) = number.as_f64().filter(|_| !number.is_i64() && !number.is_u64()) {

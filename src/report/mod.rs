@@ -5,6 +5,8 @@ mod csv;
 mod format;
 mod json;
 mod partner;
+mod sensitivity;
+pub mod sweep;
 mod table;
 mod text;
 mod whatif;

@@ -88,6 +88,9 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     expectations_section(&mut out, plan);
     changes_section(&mut out, plan);
     reduced_costs_section(&mut out, plan, currency);
+    if let Some(sensitivity) = &plan.sensitivity {
+        super::sensitivity::render(&mut out, sensitivity, currency);
+    }
     out
 }
 

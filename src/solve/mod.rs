@@ -83,6 +83,17 @@ impl fmt::Display for SolveError {
 
 impl std::error::Error for SolveError {}
 
+/// The backend that solves a bare LP for `backend`: the separable backend solves capplan
+/// formulations only, so a program an analysis builds goes to the general backend `auto` would
+/// pick for its size.
+pub fn bare_lp_backend(backend: Backend, lp: &LinearProgram) -> Backend {
+    match backend {
+        Backend::Separable if lp.variables.len() <= choice::SIMPLEX_MAX_VARIABLES => Backend::Microlp,
+        Backend::Separable => Backend::Clarabel,
+        other => other,
+    }
+}
+
 /// Largest model (LP variables) on which clarabel's infeasible or unbounded claims are confirmed
 /// with the simplex method; microlp needs about 10 s at 18,000 variables.
 pub const CONFIRMATION_MAX_VARIABLES: usize = 10_000;
@@ -97,11 +108,7 @@ pub const FEASIBILITY_TOLERANCE: f64 = 1e-6;
 /// analyses build (forced re-solves, conflict search, elastic repairs) go to the general backend
 /// `auto` would pick for their size.
 pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, SolveError> {
-    let backend = match backend {
-        Backend::Separable if lp.variables.len() <= choice::SIMPLEX_MAX_VARIABLES => Backend::Microlp,
-        Backend::Separable => Backend::Clarabel,
-        other => other,
-    };
+    let backend = bare_lp_backend(backend, lp);
     for row in lp.rows.iter().filter(|row| row.terms.is_empty()) {
         let holds = match row.sense {
             Sense::Le => 0.0 <= row.rhs + FEASIBILITY_TOLERANCE,

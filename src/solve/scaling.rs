@@ -54,10 +54,6 @@ impl Spread {
     fn worst(self) -> f64 {
         self.matrix.max(self.objective)
     }
-
-    fn worst_with_rhs(self) -> f64 {
-        self.worst().max(self.rhs)
-    }
 }
 
 fn spread(values: impl Iterator<Item = f64>) -> f64 {
@@ -85,8 +81,12 @@ pub struct Scaling {
 
 /// The scaled program and its factors, or `None` when the model is well scaled as it is (spreads
 /// at most [`SCALE_ABOVE_ORDERS`]).
+///
+/// Only the coefficients and the objective decide: right-hand sides are limits, and analyses
+/// move limits far out on purpose (a ranging probe at 1e-12 hours, a sweep to 1e6) without the
+/// data becoming any worse scaled; rescaling those programs cost clarabel accuracy.
 pub fn scale(lp: &LinearProgram) -> Option<(LinearProgram, Scaling)> {
-    (Spread::of(lp).worst_with_rhs() > SCALE_ABOVE_ORDERS).then(|| equilibrate(lp))
+    (Spread::of(lp).worst() > SCALE_ABOVE_ORDERS).then(|| equilibrate(lp))
 }
 
 /// The scaled program and its factors, whatever the spread.
