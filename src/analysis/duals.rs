@@ -122,17 +122,10 @@ pub fn compute_duals_until(
     // solution is only accurate relative to the whole problem, so its duals are cleaned at that
     // scale.
     let row_noise_scale = |row: &crate::formulation::LpRow| match backend {
-        Backend::Microlp => row
-            .terms
-            .iter()
-            .map(|&(j, a)| (lp.variables[j].objective / a).abs())
-            .filter(|ratio| *ratio > 0.0 && ratio.is_finite())
-            .reduce(f64::max)
-            .unwrap_or(scale),
         // Interior-point duals are accurate relative to the whole problem only.
         Backend::Clarabel => scale,
-        // Vertex solutions (HiGHS's simplex, the separable backend) are exact row by row.
-        Backend::Separable | Backend::Highs => row
+        // Vertex solutions (the simplex methods and the separable backend) are exact row by row.
+        Backend::Microlp | Backend::Separable | Backend::Highs => row
             .terms
             .iter()
             .map(|&(j, a)| (lp.variables[j].objective / a).abs())

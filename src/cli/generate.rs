@@ -1,9 +1,8 @@
 //! `capplan generate`: write a synthetic instance (see [`crate::generate`]).
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_OK, write_atomically};
+use super::{EXIT_INPUT, EXIT_OK};
 use crate::analysis::whale::{current_contributions, whale_shape};
 use crate::generate::{DEFAULT_RESOURCES, Settings, check_resource_ids, generate};
 use crate::model::Instance;
@@ -34,13 +33,8 @@ pub(super) fn run(args: &GenerateArgs) -> i32 {
     }
     let settings = Settings { customers: args.customers as usize, seed: args.seed, resources: args.resources.clone() };
     let text = generate(&settings);
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    if let Err(message) = written {
-        eprintln!("error: {message}");
-        return EXIT_INPUT;
+    if let Err(code) = super::emit(args.output.as_deref(), &text) {
+        return code;
     }
     if args.output.is_some() {
         // The generator promises a valid instance with a whale-shaped profit; say what it made.

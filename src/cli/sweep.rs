@@ -1,7 +1,6 @@
 //! `capplan sweep`: the exact value curve of one limit over an interval, as a table, JSON, CSV
 //! or an SVG chart.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, write_atomically};
@@ -78,13 +77,8 @@ pub(super) fn run(args: &SweepArgs) -> i32 {
         Format::Json => report::sweep::render_json(&instance, &result),
         Format::Csv => report::sweep::render_csv(&result),
     };
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    if let Err(message) = written {
-        eprintln!("error: {message}");
-        return EXIT_INPUT;
+    if let Err(code) = super::emit(args.output.as_deref(), &text) {
+        return code;
     }
     EXIT_OK
 }
