@@ -223,16 +223,6 @@ fn is_value_share(kind: ConstraintKind) -> bool {
 }
 
 /// The share a share row limits, as the planner wrote it.
-fn share_of(instance: &Instance, kind: ConstraintKind) -> Option<(ShareBase, f64)> {
-    let find = |shares: &[(ShareBase, f64)], base: ShareBase| shares.iter().find(|(b, _)| *b == base).map(|&(_, share)| (base, share));
-    match kind {
-        ConstraintKind::CustomerShare { customer, base } => find(&instance.customers[customer].max_share, base),
-        ConstraintKind::SegmentMinShare { segment, base } => find(&instance.segments[segment].min_share, base),
-        ConstraintKind::SegmentMaxShare { segment, base } => find(&instance.segments[segment].max_share, base),
-        _ => None,
-    }
-}
-
 fn base_words(instance: &Instance, base: ShareBase) -> String {
     match base {
         ShareBase::Resource(r) => format!("the available {} hours", instance.resources[r].id),
@@ -247,7 +237,7 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
     let resource = |r: usize| instance.resources[r].id.as_str();
     let segment = |s: usize| instance.segments[s].id.as_str();
     let h = hours(lp_row.rhs);
-    let (limit, unit, meaning) = match share_of(instance, kind) {
+    let (limit, unit, meaning) = match kind.share(instance) {
         Some((base, share)) => {
             let meaning = match kind {
                 ConstraintKind::CustomerShare { customer: c, .. } => {

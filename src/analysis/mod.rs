@@ -38,6 +38,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the JSON report writes it (`optimal`, `time_limit`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Infeasible => "infeasible",
+            Status::Unbounded => "unbounded",
+            Status::TimeLimit => "time_limit",
+        }
+    }
+
     pub fn exit_code(self) -> i32 {
         match self {
             Status::Optimal => 0,
@@ -122,12 +132,16 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
         }
         // The same model without the category's rows, so that every backend (the separable one
         // included) can solve it.
+        let dropped: std::collections::BTreeSet<&str> = category.policy_constraints.iter().map(String::as_str).collect();
         let mut relaxed = formulation.clone();
-        let keep: Vec<bool> = relaxed.lp.rows.iter().map(|row| !category.policy_constraints.contains(&row.name)).collect();
-        let mut keep_row = keep.iter();
-        relaxed.lp.rows.retain(|_| *keep_row.next().expect("one flag per row"));
-        let mut keep_kind = keep.iter();
-        relaxed.kinds.retain(|_| *keep_kind.next().expect("one flag per row"));
+        (relaxed.lp.rows, relaxed.kinds) = formulation
+            .lp
+            .rows
+            .iter()
+            .zip(&formulation.kinds)
+            .filter(|(row, _)| !dropped.contains(row.name.as_str()))
+            .map(|(row, kind)| (row.clone(), *kind))
+            .unzip();
         category.policy_cost = match crate::solve::solve_formulation_lp(&relaxed, backend, None)?.0 {
             LpOutcome::Optimal { objective, .. } => Some(objective - plan.objective),
             // Dropping limits cannot make a feasible plan infeasible; it can make it unbounded

@@ -483,7 +483,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         priority_adjustment: customers.iter().map(|customer| (customer.priority_weight - 1.0) * customer.value).sum(),
     };
     let totals = Totals { contribution: totals.value - totals.hour_cost - totals.expansion_cost - totals.penalty_cost, ..totals };
-    let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, &constraints, &customers));
+    let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, formulation, &constraints, &customers));
 
     Plan {
         objective,
@@ -520,18 +520,7 @@ fn constraint_result(
     let lp_row = &formulation.lp.rows[row];
     let dual = duals.row_duals[row];
     let activity = formulation.lp.row_activity(row, values);
-    let share = match kind {
-        ConstraintKind::CustomerShare { customer, base } => {
-            Some((base, instance.customers[customer].max_share.iter().find(|(b, _)| *b == base).map_or(0.0, |(_, s)| *s)))
-        }
-        ConstraintKind::SegmentMinShare { segment, base } => {
-            Some((base, instance.segments[segment].min_share.iter().find(|(b, _)| *b == base).map_or(0.0, |(_, s)| *s)))
-        }
-        ConstraintKind::SegmentMaxShare { segment, base } => {
-            Some((base, instance.segments[segment].max_share.iter().find(|(b, _)| *b == base).map_or(0.0, |(_, s)| *s)))
-        }
-        _ => None,
-    };
+    let share = kind.share(instance);
     // A soft expectation's row is `hours + shortfall >= expected`; the planner compares the
     // expected hours with the planned hours alone.
     let activity = match kind {
@@ -602,9 +591,28 @@ fn tidy(value: f64) -> f64 {
 fn portfolio_result(
     instance: &Instance,
     model: &crate::model::portfolio::PortfolioModel,
+    formulation: &Formulation,
     constraints: &[ConstraintResult],
     customers: &[CustomerResult],
 ) -> PortfolioResult {
+    // The allocations held by a binding limit that a category's policy set, in one pass:
+    // `constraints` follows the formulation's planner rows, and every limit a policy sets is a
+    // per-allocation row.
+    let held_by_policy: std::collections::BTreeSet<(usize, usize)> = formulation
+        .kinds
+        .iter()
+        .filter(|kind| !kind.is_internal())
+        .zip(constraints)
+        .filter(|(_, constraint)| constraint.binding && constraint.source == Source::Policy)
+        .filter_map(|(kind, _)| match *kind {
+            ConstraintKind::Floor { customer, resource }
+            | ConstraintKind::Cap { customer, resource }
+            | ConstraintKind::Expectation { customer, resource }
+            | ConstraintKind::MaxIncrease { customer, resource }
+            | ConstraintKind::MaxDecrease { customer, resource } => Some((customer, resource)),
+            _ => None,
+        })
+        .collect();
     let categories = model
         .categories
         .iter()
@@ -639,24 +647,8 @@ fn portfolio_result(
             }
             let planned = customers[c].hours[r];
             let mut implies = Vec::new();
-            let category_floor = policy.and_then(|p| {
-                [
-                    crate::model::portfolio::Policy::get(&p.floor_hours, &resource.id),
-                    crate::model::portfolio::Policy::get(&p.floor_share, &resource.id).map(|share| share * resource.capacity_hours),
-                ]
-                .into_iter()
-                .flatten()
-                .reduce(f64::max)
-            });
-            let category_cap = policy.and_then(|p| {
-                [
-                    crate::model::portfolio::Policy::get(&p.cap_hours, &resource.id),
-                    crate::model::portfolio::Policy::get(&p.cap_share, &resource.id).map(|share| share * resource.capacity_hours),
-                ]
-                .into_iter()
-                .flatten()
-                .reduce(f64::min)
-            });
+            let category_floor = policy.and_then(|p| p.floor_hours_for(resource));
+            let category_cap = policy.and_then(|p| p.cap_hours_for(resource));
             match (customer.sources.floor[r], customer.floor_hours[r], category_floor) {
                 (Source::Policy, Some(floor), _) => implies.push(format!("floor {} h", crate::report::hours(floor))),
                 (Source::Instance, Some(own), Some(default)) => implies.push(format!(
@@ -696,11 +688,7 @@ fn portfolio_result(
                 )),
                 _ => {}
             }
-            let policy_binds = constraints.iter().any(|constraint| {
-                constraint.binding
-                    && constraint.source == Source::Policy
-                    && constraint.id.ends_with(&format!("[{}/{}]", customer.id, resource.id))
-            });
+            let policy_binds = held_by_policy.contains(&(c, r));
             alignment.push(AlignmentRow {
                 policy_binds,
                 customer: customer.id.clone(),

@@ -7,7 +7,7 @@ use super::{EXIT_OK, load};
 pub(super) fn run(path: &Path) -> i32 {
     match load(path) {
         Ok(instance) => {
-            let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            let count = crate::report::plural;
             println!(
                 "{}: valid: {}, {}, {}",
                 path.display(),

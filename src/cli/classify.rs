@@ -65,7 +65,7 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
         Format::Csv => {
             let mut out = String::from("customer,category,why\n");
             for row in &rows {
-                let _ = writeln!(out, "{},{},\"{}\"", row.customer, row.category, row.why.replace('"', "\"\""));
+                let _ = writeln!(out, "{},{},{}", row.customer, row.category, crate::report::csv_field(&row.why));
             }
             out
         }
@@ -81,7 +81,7 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
             for category in &model.categories {
                 let count = rows.iter().filter(|row| row.category == category.id).count();
                 let policy = super::models::policy_summary(&category.policy);
-                let customers = format!("{count} customer{}", if count == 1 { "" } else { "s" });
+                let customers = crate::report::plural(count, "customer");
                 let _ = writeln!(out, "  {} ({customers}): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
             }
             out

@@ -103,8 +103,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
         return code;
     }
     for plan in comparison.plans.iter().filter(|plan| plan.status != Status::Optimal) {
-        let status = serde_json::to_value(plan.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        eprintln!("capplan: {}: status {status}: no optimal plan", plan.label);
+        eprintln!("capplan: {}: status {}: no optimal plan", plan.label, plan.status.name());
     }
     comparison_exit_code(&comparison)
 }

@@ -140,8 +140,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {
         // Pipelines reading JSON or CSV still learn the status on stderr.
-        let status = serde_json::to_value(report.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        eprintln!("capplan: status {status}: no optimal plan");
+        eprintln!("capplan: status {}: no optimal plan", report.status.name());
     }
     code
 }

@@ -123,6 +123,17 @@ impl ConstraintKind {
         }
     }
 
+    /// For a share limit, its base and the share the instance sets (a fraction).
+    pub fn share(&self, instance: &Instance) -> Option<(ShareBase, f64)> {
+        let find = |shares: &[(ShareBase, f64)], base: ShareBase| shares.iter().find(|(b, _)| *b == base).map(|&(_, share)| (base, share));
+        match *self {
+            ConstraintKind::CustomerShare { customer, base } => find(&instance.customers[customer].max_share, base),
+            ConstraintKind::SegmentMinShare { segment, base } => find(&instance.segments[segment].min_share, base),
+            ConstraintKind::SegmentMaxShare { segment, base } => find(&instance.segments[segment].max_share, base),
+            _ => None,
+        }
+    }
+
     /// The customer a per-customer limit belongs to.
     pub fn customer(&self) -> Option<usize> {
         match *self {

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
+use super::Resource;
 use super::validate::{Rule, Validator};
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 use crate::input::{ExpectationKind, RawCondition, RawModelFile, RawTable};
@@ -119,6 +120,20 @@ impl Policy {
     /// The value of a table for one resource id.
     pub fn get(entries: &[PolicyEntry], resource: &str) -> Option<f64> {
         entries.iter().find(|entry| entry.resource == resource).map(|entry| entry.value)
+    }
+
+    /// The floor the policy gives a customer on `resource`, in hours: the larger of its
+    /// `floor_hours` and its `floor_share` of the resource's capacity.
+    pub fn floor_hours_for(&self, resource: &Resource) -> Option<f64> {
+        let by_share = Self::get(&self.floor_share, &resource.id).map(|share| share * resource.capacity_hours);
+        [Self::get(&self.floor_hours, &resource.id), by_share].into_iter().flatten().reduce(f64::max)
+    }
+
+    /// The cap the policy gives a customer on `resource`, in hours: the smaller of its
+    /// `cap_hours` and its `cap_share` of the resource's capacity.
+    pub fn cap_hours_for(&self, resource: &Resource) -> Option<f64> {
+        let by_share = Self::get(&self.cap_share, &resource.id).map(|share| share * resource.capacity_hours);
+        [Self::get(&self.cap_hours, &resource.id), by_share].into_iter().flatten().reduce(f64::min)
     }
 }
 

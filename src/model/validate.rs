@@ -370,17 +370,8 @@ impl<'a> Validator<'a> {
         let mut cap_source = vec![Source::Instance; resource_ids.len()];
         if let Some(policy) = policy {
             for (r, resource) in resources.iter().enumerate() {
-                let by_share = |entries: &[portfolio::PolicyEntry]| {
-                    portfolio::Policy::get(entries, &resource.id).map(|share| share * resource.capacity_hours)
-                };
-                let floor = [portfolio::Policy::get(&policy.floor_hours, &resource.id), by_share(&policy.floor_share)]
-                    .into_iter()
-                    .flatten()
-                    .reduce(f64::max);
-                let cap = [portfolio::Policy::get(&policy.cap_hours, &resource.id), by_share(&policy.cap_share)]
-                    .into_iter()
-                    .flatten()
-                    .reduce(f64::min);
+                let floor = policy.floor_hours_for(resource);
+                let cap = policy.cap_hours_for(resource);
                 if floor_hours[r].is_none() && floor.is_some() {
                     floor_hours[r] = floor;
                     floor_source[r] = Source::Policy;

@@ -24,13 +24,9 @@ pub fn render_comparison(base: &Instance, comparison: &Comparison, backend: Back
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Optimal => "optimal",
-        Status::Infeasible => "infeasible",
-        Status::Unbounded => "unbounded",
-        Status::TimeLimit => "time limit",
-    }
+/// The status in words: its JSON name, `time_limit` read as "time limit".
+fn status_word(status: Status) -> String {
+    status.name().replace('_', " ")
 }
 
 fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
@@ -62,7 +58,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
         cells.extend(comparison.plans.iter().map(cell));
         cells
     };
-    table.row(row("status", &|plan| status_word(plan.status).to_string()));
+    table.row(row("status", &|plan| status_word(plan.status)));
     table.row(row("contribution", &|plan| optional_money(plan.objective)));
     let base_objective = comparison.plans[0].objective;
     table.row(row("change vs base", &|plan| match (plan.objective, base_objective) {

@@ -12,7 +12,9 @@ mod text;
 mod whatif;
 
 pub use compare::render_comparison;
+pub(crate) use csv::field as csv_field;
 pub use format::{hours, money, percent};
+pub use text::plural;
 pub use whatif::{WhatIf, render_what_if};
 
 use crate::analysis::SolveReport;

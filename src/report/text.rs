@@ -553,6 +553,6 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
 }
 
 /// `3 limits`, `1 limit`.
-pub(super) fn plural(count: usize, noun: &str) -> String {
+pub fn plural(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
 }
