@@ -73,7 +73,8 @@ response.service = { points = [[0, 100], [10, 400]] }
     engineering.name = "Engineering team".into();
     engineering.capacity_hours = 150.0;
     engineering.cost_per_hour = 12.0;
-    engineering.expansion = vec![ExpansionOption { id: "contractors".into(), cost_per_hour: 90.0, max_hours: Some(40.0) }];
+    engineering.expansion =
+        vec![ExpansionOption { id: "contractors".into(), cost_per_hour: 90.0, cost_is_premium: false, max_hours: Some(40.0) }];
     expected.resources[1].capacity_hours = 95.5;
 
     let alpha = &mut expected.customers[0];
@@ -272,7 +273,12 @@ segment = "marine"
     let mut expected = base.clone();
     expected.resources[2].expansion[0].max_hours = Some(500.0);
     expected.resources[1].expansion.clear();
-    expected.resources[0].expansion.push(ExpansionOption { id: "freelancers".into(), cost_per_hour: 95.0, max_hours: None });
+    expected.resources[0].expansion.push(ExpansionOption {
+        id: "freelancers".into(),
+        cost_per_hour: 95.0,
+        cost_is_premium: false,
+        max_hours: None,
+    });
     let mut marine = expected.segments[0].clone();
     marine.id = "marine".into();
     marine.name = "marine".into();

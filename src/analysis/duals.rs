@@ -156,16 +156,6 @@ pub fn compute_duals_until(
     Ok(Some(Duals { row_duals, reduced_costs, objective }))
 }
 
-/// The largest objective or row coefficient (at least 1): the scale under which a dual counts
-/// as zero.
-fn coefficient_scale(lp: &LinearProgram) -> f64 {
-    lp.variables
-        .iter()
-        .map(|variable| variable.objective.abs())
-        .chain(lp.rows.iter().flat_map(|row| row.terms.iter().map(|(_, coefficient)| coefficient.abs())))
-        .fold(1.0, f64::max)
-}
-
 /// Duals from row prices a backend found itself (the separable backend): reduced costs
 /// `c - A'y`, and the dual objective `b y + sum of u max(d, 0) - sum of l max(-d, 0) + k`, which
 /// must equal the primal optimum and must not need a positive reduced cost on a variable without
@@ -176,21 +166,29 @@ pub fn duals_from_row_prices(
     backend: Backend,
     primal_objective: f64,
 ) -> Result<Duals, SolveError> {
-    let scale = coefficient_scale(lp);
-    let clean = |value: f64| if value.abs() <= 1e-9 * scale { 0.0 } else { value };
-    let row_duals: Vec<f64> = row_duals.into_iter().map(clean).collect();
+    // Noise is relative to the numbers each value is computed from: a row's price to the row's
+    // own objective ratios, a reduced cost to the terms of its own column. One scale for the
+    // whole program would call a 10 EUR/h reduced cost noise next to a 2e9 EUR/h narrow piece.
+    let row_scale = |row: &crate::formulation::LpRow| {
+        row.terms.iter().map(|&(j, a)| (lp.variables[j].objective / a).abs()).filter(|ratio| ratio.is_finite()).fold(1.0, f64::max)
+    };
+    let row_duals: Vec<f64> =
+        lp.rows.iter().zip(row_duals).map(|(row, value)| if value.abs() <= 1e-9 * row_scale(row) { 0.0 } else { value }).collect();
     let mut reduced_costs: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
+    let mut column_scale: Vec<f64> = lp.variables.iter().map(|variable| variable.objective.abs().max(1.0)).collect();
     let mut objective = lp.objective_constant;
     for (row, dual_value) in lp.rows.iter().zip(&row_duals) {
         objective += row.rhs * dual_value;
         for &(variable, coefficient) in &row.terms {
             reduced_costs[variable] -= coefficient * dual_value;
+            column_scale[variable] = column_scale[variable].max((coefficient * dual_value).abs());
         }
     }
-    let reduced_costs: Vec<f64> = reduced_costs.into_iter().map(clean).collect();
-    for (variable, &reduced) in lp.variables.iter().zip(&reduced_costs) {
-        let needs_upper = reduced > 1e-7 * scale;
-        let needs_lower = reduced < -1e-7 * scale;
+    let reduced_costs: Vec<f64> =
+        reduced_costs.into_iter().zip(&column_scale).map(|(value, &size)| if value.abs() <= 1e-9 * size { 0.0 } else { value }).collect();
+    for ((variable, &reduced), &size) in lp.variables.iter().zip(&reduced_costs).zip(&column_scale) {
+        let needs_upper = reduced > 1e-7 * size;
+        let needs_lower = reduced < -1e-7 * size;
         if (needs_upper && !variable.upper.is_finite()) || (needs_lower && !variable.lower.is_finite()) {
             return Err(SolveError(format!(
                 "shadow prices from {backend} are not dual feasible at {} (reduced cost {reduced}); the numbers are not trustworthy",

@@ -81,7 +81,14 @@ pub struct ExpansionResult {
     pub option: String,
     pub hours: f64,
     pub max_hours: Option<f64>,
+    /// The option's rate as the instance gives it (currency per hour).
     pub cost_per_hour: f64,
+    /// Whether that rate is paid on top of the resource's own cost per hour.
+    pub cost_is_premium: bool,
+    /// What one bought hour costs in total: the rate, or the own cost plus the premium.
+    pub total_cost_per_hour: f64,
+    /// What the bought hours add to the hour costs, which already price them at the resource's
+    /// own rate: hours x (total cost per hour - own cost per hour) (currency).
     pub cost: f64,
 }
 
@@ -298,25 +305,15 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
     let resource_count = instance.resources.len();
 
     let hours: Vec<Vec<f64>> = formulation.hours.iter().map(|row| row.iter().map(|&v| value_of(v).max(0.0)).collect()).collect();
-    // value[c][r]: value at zero + value of the pieces the LP filled.
+    // value[c][r]: the curve's value at the planned hours. Read from the curve, not from the
+    // pieces the LP filled: where pieces carry no objective (a priority weight of 0) or a value
+    // share pulls them, the LP may fill them out of order, and only the curve says what the
+    // hours really return.
     let allocation_value: Vec<Vec<f64>> = instance
         .customers
         .iter()
         .enumerate()
-        .map(|(c, customer)| {
-            (0..resource_count)
-                .map(|r| {
-                    let curve = &customer.responses[r];
-                    curve.value_at_zero
-                        + curve
-                            .pieces
-                            .iter()
-                            .zip(&formulation.pieces[c][r])
-                            .map(|(piece, &v)| piece.value_per_hour * value_of(v))
-                            .sum::<f64>()
-                })
-                .collect()
-        })
+        .map(|(c, customer)| (0..resource_count).map(|r| customer.responses[r].value_at(hours[c][r])).collect())
         .collect();
 
     let expansion_hours: Vec<f64> = formulation.expansion.iter().map(|options| options.iter().map(|&v| value_of(v)).sum()).collect();
@@ -385,7 +382,16 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                     _ => true,
                 })
                 .map(|&(row, coefficient)| coefficient * duals.row_duals[row])
-                .sum();
+                .sum::<f64>()
+                // The next hour also enters, through the piece of the curve it falls on, every
+                // row that counts value: value shares and the total value they are shares of.
+                + formulation.pieces[c][r].get(customer.responses[r].next_piece_at(hours[c][r])).map_or(0.0, |&piece| {
+                    columns[piece]
+                        .iter()
+                        .filter(|(row, _)| !matches!(formulation.kinds[*row], ConstraintKind::Response { .. }))
+                        .map(|&(row, coefficient)| coefficient * duals.row_duals[row])
+                        .sum::<f64>()
+                });
             let marginal_value = customer.responses[r].marginal_value_at(hours[c][r]);
             let penalty_avoided = match customer.expectations[r] {
                 Some(expectation)
@@ -443,7 +449,9 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 hours: bought,
                 max_hours: option.max_hours,
                 cost_per_hour: option.cost_per_hour,
-                cost: bought * option.cost_per_hour,
+                cost_is_premium: option.cost_is_premium,
+                total_cost_per_hour: resource.cost_per_hour + resource.expansion_extra_cost_per_hour(option),
+                cost: bought * resource.expansion_extra_cost_per_hour(option),
             });
         }
     }
@@ -535,7 +543,10 @@ fn constraint_result(
         Some((base, share)) => {
             let base_amount = match base {
                 ShareBase::Resource(r) => available[r],
-                ShareBase::Value => total_value,
+                ShareBase::Value => match instance.value_share_base {
+                    crate::model::ValueShareBase::Fixed { total, .. } => total,
+                    crate::model::ValueShareBase::Plan => total_value,
+                },
             };
             // The row is `part - share * base <= 0` up to constants, so its activity minus its
             // right-hand side is `part - share * base`; the part follows.

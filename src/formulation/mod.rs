@@ -11,7 +11,7 @@ mod program;
 
 pub use program::{LinearProgram, LpRow, LpVariable, Sense};
 
-use crate::model::{ExpectationKind, Instance, ShareBase, Source};
+use crate::model::{ExpectationKind, Instance, ShareBase, Source, ValueShareBase};
 
 /// What a row of the LP stands for. Indices refer to the instance's resources, customers and
 /// segments.
@@ -203,7 +203,9 @@ impl Formulation {
     }
 }
 
-/// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties.
+/// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties. Hour costs
+/// price every allocated hour at the resource's own rate; an expansion hour adds what it costs
+/// beyond that ([`crate::model::Resource::expansion_extra_cost_per_hour`]).
 pub fn formulate(instance: &Instance) -> Formulation {
     let mut lp = LinearProgram::default();
     let mut kinds = Vec::new();
@@ -263,7 +265,10 @@ pub fn formulate(instance: &Instance) -> Formulation {
                 .expansion
                 .iter()
                 .map(|option| {
-                    lp.add_variable(format!("expansion[{}/{}]", resource.id, option.id), 0.0, f64::INFINITY, -option.cost_per_hour)
+                    // Every allocated hour already pays the resource's own rate (on `hours`), so a
+                    // bought hour carries only what it costs beyond that.
+                    let extra = resource.expansion_extra_cost_per_hour(option);
+                    lp.add_variable(format!("expansion[{}/{}]", resource.id, option.id), 0.0, f64::INFINITY, -extra)
                 })
                 .collect()
         })
@@ -290,8 +295,21 @@ pub fn formulate(instance: &Instance) -> Formulation {
         .collect();
     let uses_value_share = instance.customers.iter().any(|c| c.max_share.iter().any(|(base, _)| *base == ShareBase::Value))
         || instance.segments.iter().any(|s| s.min_share.iter().chain(&s.max_share).any(|(base, _)| *base == ShareBase::Value));
-    // Total value can be negative (loss-making customers), so the variable is free.
-    let total_value = uses_value_share.then(|| lp.add_variable("total_value".to_string(), f64::NEG_INFINITY, f64::INFINITY, 0.0));
+    // Total value can be negative (loss-making customers), so the variable is free. A share of
+    // a fixed total needs no variable: the total is a number.
+    let fixed_value_total = match instance.value_share_base {
+        ValueShareBase::Fixed { total, .. } => Some(total),
+        ValueShareBase::Plan => None,
+    };
+    let total_value = (uses_value_share && fixed_value_total.is_none())
+        .then(|| lp.add_variable("total_value".to_string(), f64::NEG_INFINITY, f64::INFINITY, 0.0));
+    // `share x base` of a value share as (terms, constant).
+    let value_base = |share: f64| -> (Vec<(usize, f64)>, f64) {
+        match fixed_value_total {
+            Some(total) => (Vec::new(), share * total),
+            None => (vec![(total_value.expect("total value exists when a value share of the plan is used"), share)], 0.0),
+        }
+    };
 
     // The value of customer c as (terms, constant).
     let customer_value = |c: usize| -> (Vec<(usize, f64)>, f64) {
@@ -393,10 +411,11 @@ pub fn formulate(instance: &Instance) -> Formulation {
                     (terms, share * capacity)
                 }
                 ShareBase::Value => {
-                    // value_c <= share * total_value
+                    // value_c <= share * total value (a variable, or a fixed number)
                     let (mut terms, constant) = customer_value(c);
-                    terms.push((total_value.expect("total value exists when a value share is used"), -share));
-                    (terms, -constant)
+                    let (base_terms, base_constant) = value_base(share);
+                    terms.extend(base_terms.into_iter().map(|(variable, coefficient)| (variable, -coefficient)));
+                    (terms, base_constant - constant)
                 }
             };
             push_row(&mut lp, ConstraintKind::CustomerShare { customer: c, base }, terms, Sense::Le, rhs);
@@ -430,8 +449,9 @@ pub fn formulate(instance: &Instance) -> Formulation {
                         terms.extend(value_terms);
                         constant += value_constant;
                     }
-                    terms.push((total_value.expect("total value exists when a value share is used"), -share));
-                    (terms, -constant)
+                    let (base_terms, base_constant) = value_base(share);
+                    terms.extend(base_terms.into_iter().map(|(variable, coefficient)| (variable, -coefficient)));
+                    (terms, base_constant - constant)
                 }
             }
         };

@@ -56,6 +56,8 @@ pub struct RawExpansion {
     pub id: Spanned<String>,
     pub cost_per_hour: Spanned<f64>,
     pub max_hours: Option<Spanned<f64>>,
+    /// `true`: `cost_per_hour` is paid on top of the resource's own cost per hour.
+    pub cost_is_premium: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,4 +138,14 @@ pub struct RawExpectation {
 pub struct RawDiversification {
     #[serde(default)]
     pub max_customer_share: RawTable,
+    /// What value shares are shares of: `"plan"`, `"current"` or a total in currency.
+    pub value_share_base: Option<Spanned<RawValueShareBase>>,
+}
+
+/// `value_share_base = "current"` or `value_share_base = 2500000`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawValueShareBase {
+    Word(String),
+    Total(f64),
 }

@@ -20,6 +20,19 @@ pub struct Instance {
     pub customers: Vec<Customer>,
     /// The portfolio model the customers are classified with, if the instance names one.
     pub portfolio: Option<portfolio::PortfolioModel>,
+    /// What every value share (customer or segment) is a share of.
+    pub value_share_base: ValueShareBase,
+}
+
+/// What a value share is measured against (`[diversification] value_share_base`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueShareBase {
+    /// The plan's own total value (the default): the plan can meet a cap by raising the total,
+    /// which the report flags as padding.
+    Plan,
+    /// A fixed total: the status quo's total value at the current hours, or a number the planner
+    /// gave (currency). A cap is then a limit on the customer's own value and cannot be padded.
+    Fixed { total: f64, from_current_hours: bool },
 }
 
 /// Where an effective limit came from: the instance (the customer's own setting) or the policy
@@ -65,10 +78,22 @@ pub struct Resource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpansionOption {
     pub id: String,
-    /// Currency per hour bought.
+    /// Currency per hour bought, as the file gives it: what a bought hour costs in total, or,
+    /// with `cost_is_premium`, what it costs on top of the resource's own cost per hour.
     pub cost_per_hour: f64,
+    /// The rate is a premium over the resource's own cost per hour (`cost_is_premium = true`).
+    pub cost_is_premium: bool,
     /// `None`: unlimited.
     pub max_hours: Option<f64>,
+}
+
+impl Resource {
+    /// What one hour bought from an option adds to the cost of the hour at the resource's own
+    /// rate: each allocated hour is costed at `cost_per_hour`, so a bought hour whose total price
+    /// is the option's rate adds the difference, and a premium adds itself.
+    pub fn expansion_extra_cost_per_hour(&self, option: &ExpansionOption) -> f64 {
+        if option.cost_is_premium { option.cost_per_hour } else { option.cost_per_hour - self.cost_per_hour }
+    }
 }
 
 /// What a share limit is a share of.
@@ -172,14 +197,20 @@ impl ResponseCurve {
     /// [`BREAKPOINT_TOLERANCE`] (relative) of a bend count as at the bend, so that an
     /// interior-point solution at 69.99999 h reads like the vertex at 70 h it approximates.
     pub fn marginal_value_at(&self, hours: f64) -> f64 {
+        self.pieces.get(self.next_piece_at(hours)).map_or(0.0, |piece| piece.value_per_hour)
+    }
+
+    /// Index of the piece the next hour after `hours` falls on, with the tolerance of
+    /// [`Self::marginal_value_at`].
+    pub fn next_piece_at(&self, hours: f64) -> usize {
         let mut start = 0.0;
-        for piece in &self.pieces {
+        for (k, piece) in self.pieces.iter().enumerate() {
             match piece.length_hours {
                 Some(length) if hours >= start + length - BREAKPOINT_TOLERANCE * (1.0 + start + length) => start += length,
-                _ => return piece.value_per_hour,
+                _ => return k,
             }
         }
-        self.pieces.last().map_or(0.0, |piece| piece.value_per_hour)
+        self.pieces.len().saturating_sub(1)
     }
 }
 

@@ -117,9 +117,9 @@ impl Patcher<'_> {
 
         if let Some(patch) = scenario.diversification {
             let patch = patch.into_inner();
-            let diversification = raw
-                .diversification
-                .get_or_insert_with(|| Spanned::new(0..0, crate::input::RawDiversification { max_customer_share: RawTable::new() }));
+            let diversification = raw.diversification.get_or_insert_with(|| {
+                Spanned::new(0..0, crate::input::RawDiversification { max_customer_share: RawTable::new(), value_share_base: None })
+            });
             let tables = BTreeMap::from([("max_customer_share", &mut diversification.get_mut().max_customer_share)]);
             self.unset(tables, &patch.unset, "diversification");
             merge(&mut diversification.get_mut().max_customer_share, patch.max_customer_share);
@@ -186,9 +186,10 @@ impl Patcher<'_> {
                     }
                 }
                 None => match option_patch.cost_per_hour {
-                    Some(cost_per_hour) => resource
-                        .expansion
-                        .push(Spanned::new(span, RawExpansion { id: option_id, cost_per_hour, max_hours: option_patch.max_hours })),
+                    Some(cost_per_hour) => resource.expansion.push(Spanned::new(
+                        span,
+                        RawExpansion { id: option_id, cost_per_hour, max_hours: option_patch.max_hours, cost_is_premium: None },
+                    )),
                     None => self.error(
                         span,
                         format!("{option_field}.cost_per_hour"),

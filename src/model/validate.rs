@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::portfolio::{self, PortfolioModel};
 use super::*;
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
-use crate::input::{ExpectationKind, RawInstance, RawResponse, RawTable};
+use crate::input::{ExpectationKind, RawInstance, RawResponse, RawTable, RawValueShareBase};
 
 /// Validates a parsed instance. Returns every problem found, in file order.
 pub fn validate(raw: &RawInstance, source: &SourceFile) -> Result<Instance, InputErrors> {
@@ -179,9 +179,57 @@ impl<'a> Validator<'a> {
             default_shares: &default_shares,
             model: portfolio.as_ref(),
         };
-        let customers = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
+        let customers: Vec<Customer> = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
 
-        Instance { plan: header, resources, segments, customers, portfolio }
+        let value_share_base = self.value_share_base(raw, &customers);
+        Instance { plan: header, resources, segments, customers, portfolio, value_share_base }
+    }
+
+    /// `[diversification] value_share_base`: the plan's own total (default), the status quo's
+    /// total value, or a given total; a fixed base must be above zero for a share of it to mean
+    /// anything.
+    fn value_share_base(&mut self, raw: &RawInstance, customers: &[Customer]) -> ValueShareBase {
+        let field = "diversification.value_share_base";
+        let Some(base) = raw.diversification.as_ref().and_then(|d| d.get_ref().value_share_base.as_ref()) else {
+            return ValueShareBase::Plan;
+        };
+        let (total, from_current_hours) = match base.get_ref() {
+            RawValueShareBase::Word(word) if word == "plan" => return ValueShareBase::Plan,
+            RawValueShareBase::Word(word) if word == "current" => {
+                let total = customers
+                    .iter()
+                    .flat_map(|customer| {
+                        customer.responses.iter().zip(&customer.current_hours).map(|(curve, &hours)| curve.value_at(hours))
+                    })
+                    .sum::<f64>();
+                if !(total > 0.0) {
+                    self.error(
+                        base.span(),
+                        field,
+                        format!(
+                            "the status quo's total value (at the current hours) is {total}, and a share of it needs a total above 0; \
+                             give current_hours, a total such as value_share_base = 1000000, or \"plan\""
+                        ),
+                    );
+                }
+                (total, true)
+            }
+            RawValueShareBase::Word(word) => {
+                self.error(base.span(), field, format!("expected \"plan\", \"current\" or a total value above 0, found {word:?}"));
+                return ValueShareBase::Plan;
+            }
+            &RawValueShareBase::Total(total) => {
+                if !(total > 0.0 && total <= MAX_MONEY_AMOUNT) {
+                    self.error(
+                        base.span(),
+                        field,
+                        format!("expected a total value above 0 (and at most {MAX_MONEY_AMOUNT:e}), found {total}"),
+                    );
+                }
+                (total, false)
+            }
+        };
+        ValueShareBase::Fixed { total, from_current_hours }
     }
 
     /// Loads the model an instance names; its own problems are reported in its file.
@@ -226,8 +274,25 @@ impl<'a> Validator<'a> {
                 let option = option.get_ref();
                 let option_id = self.id(&option.id, &format!("{field}.expansion.id"));
                 let option_field = format!("{field}.expansion[{option_id}]");
+                let option_cost = self.number(&option.cost_per_hour, &format!("{option_field}.cost_per_hour"), Rule::NonNegative);
+                let cost_is_premium = option.cost_is_premium.unwrap_or(false);
+                // A bought hour replaces no own hour: the plan buys only once its own hours are
+                // all given. A total rate below the own cost per hour would make buying pay for
+                // itself, hours used or not, so the model would not mean what the file says.
+                if !cost_is_premium && option_cost < cost_per_hour {
+                    self.error(
+                        option.cost_per_hour.span(),
+                        format!("{option_field}.cost_per_hour"),
+                        format!(
+                            "a bought hour costs {option_cost} in total, less than the resource's own cost_per_hour of \
+                             {cost_per_hour}; expected at least {cost_per_hour}, or write the extra over the own \
+                             rate with cost_is_premium = true"
+                        ),
+                    );
+                }
                 ExpansionOption {
-                    cost_per_hour: self.number(&option.cost_per_hour, &format!("{option_field}.cost_per_hour"), Rule::NonNegative),
+                    cost_per_hour: option_cost,
+                    cost_is_premium,
                     max_hours: option
                         .max_hours
                         .as_ref()
@@ -410,6 +475,20 @@ impl<'a> Validator<'a> {
             if let Some(resource) = self.resource_key(key, &format!("{field}.response"), resource_ids)
                 && let Some(curve) = curve
             {
+                let reach = hours_within_reach(&resources[resource]);
+                let largest = largest_value_within(&curve, reach);
+                if !(largest <= MAX_MONEY_AMOUNT) {
+                    self.error(
+                        response.span(),
+                        response_field,
+                        format!(
+                            "the value of {} hours reaches {largest:e}, beyond the {MAX_MONEY_AMOUNT:e} capplan can add up \
+                             exactly; expected values per hour whose total stays below that (write money in a larger unit, \
+                             such as thousands)",
+                            crate::report::hours(reach)
+                        ),
+                    );
+                }
                 responses[resource] = curve;
             }
         }
@@ -761,6 +840,33 @@ impl<'a> Validator<'a> {
         pieces.push(CurvePiece { value_per_hour: last_slope.min(0.0), length_hours: None });
         Some(ResponseCurve { value_at_zero: first.1, pieces })
     }
+}
+
+/// The largest money amount a value, cost or penalty of one allocation may reach. Far above any
+/// business's numbers, and far enough below the largest floating-point number (1.8e308) that the
+/// solver's sums and products of such amounts stay finite.
+pub const MAX_MONEY_AMOUNT: f64 = 1e150;
+
+/// The most hours one allocation of `resource` can get: its capacity plus every limited
+/// expansion option (unlimited options are left out; they make a plan unbounded, not infinite).
+fn hours_within_reach(resource: &Resource) -> f64 {
+    resource.capacity_hours + resource.expansion.iter().filter_map(|option| option.max_hours).sum::<f64>()
+}
+
+/// The largest absolute value a curve takes between 0 and `reach` hours (a bound, summed piece
+/// by piece, so that no infinity can hide behind a cancellation).
+fn largest_value_within(curve: &ResponseCurve, reach: f64) -> f64 {
+    let mut largest = curve.value_at_zero.abs();
+    let mut remaining = reach;
+    for piece in &curve.pieces {
+        let used = piece.length_hours.map_or(remaining, |length| length.min(remaining));
+        largest += piece.value_per_hour.abs() * used;
+        remaining -= used;
+        if remaining <= 0.0 {
+            break;
+        }
+    }
+    largest
 }
 
 fn share_key_matches(base: ShareBase, key: &str, resource_ids: &[String]) -> bool {

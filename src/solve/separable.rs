@@ -105,8 +105,9 @@ struct SupplyPiece {
 const SAME_POINT: f64 = 1e-9;
 
 fn same_point(a: f64, b: f64) -> bool {
-    // An unbounded end is never "about" a finite one.
-    a == b || (a.is_finite() && b.is_finite() && (a - b).abs() <= SAME_POINT * (1.0 + a.abs().max(b.abs())))
+    // An unbounded end is never "about" a finite one. Purely relative: a curve's first piece may
+    // be a millionth of an hour long, and an absolute floor would merge its ends.
+    a == b || (a.is_finite() && b.is_finite() && (a - b).abs() <= SAME_POINT * a.abs().max(b.abs()))
 }
 
 /// Solves a formulation to which [`applicability`] says the backend applies.
@@ -310,7 +311,7 @@ fn solve_resource(
     let forced: f64 = allocations.iter().map(|allocation| allocation.lower).sum::<f64>() + (-capacity).max(0.0);
     let mut supply_index = 0;
     let mut still_forced = forced;
-    while still_forced > SAME_POINT * (1.0 + forced) {
+    while still_forced > SAME_POINT * forced {
         let Some(piece) = supply.get_mut(supply_index) else {
             return ResourceOutcome::Infeasible;
         };

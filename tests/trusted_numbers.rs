@@ -1,0 +1,136 @@
+//! Numbers a planner can trust (issue 10): each test guards one way a reported number was wrong
+//! before — values the curve does not give, reduced costs that leave out value-share rows,
+//! contractor hours charged twice, totals with priority weight 0, narrow curve pieces, infinite
+//! objectives and the total cost of honouring a promise.
+
+use approx::assert_relative_eq;
+use capplan::analysis::{Plan, Status, solve};
+use capplan::model::Instance;
+use capplan::solve::Backend;
+
+const HEADER: &str = "[plan]\nname = \"trust\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n";
+const EPS: f64 = 1e-5;
+
+fn instance(body: &str) -> Instance {
+    Instance::from_toml_str("trust.toml", &format!("{HEADER}{body}")).unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+fn plan_of(body: &str, backend: Backend) -> Plan {
+    let report = solve(&instance(body), backend).unwrap();
+    assert_eq!(report.status, Status::Optimal, "{backend}");
+    report.plan.unwrap()
+}
+
+fn allocation<'p>(plan: &'p Plan, customer: &str, resource: &str) -> &'p capplan::analysis::Allocation {
+    plan.allocations.iter().find(|a| a.customer == customer && a.resource == resource).unwrap()
+}
+
+fn constraint<'p>(plan: &'p Plan, id: &str) -> &'p capplan::analysis::ConstraintResult {
+    plan.constraints.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no constraint {id}"))
+}
+
+/// Own engineers at 70/h, contractors invoiced at 110/h, a customer returning 150/h: each
+/// contractor hour earns 150 - 110 = 40, so all 20 are bought. Charged twice (70 + 110 = 180 >
+/// 150) none was.
+#[test]
+fn a_bought_hour_costs_the_option_rate_and_nothing_else() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\ncost_per_hour = 70\n\
+                [[resources.expansion]]\nid = \"contractors\"\ncost_per_hour = 110\nmax_hours = 20\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 150 }\n";
+    for backend in [Backend::Separable, Backend::Microlp, Backend::Clarabel] {
+        let plan = plan_of(body, backend);
+        assert_relative_eq!(plan.expansions[0].hours, 20.0, epsilon = EPS);
+        // 120 h x 150 - 100 h x 70 - 20 h x 110.
+        assert_relative_eq!(plan.objective, 18000.0 - 7000.0 - 2200.0, epsilon = 1e-4);
+        assert_relative_eq!(plan.totals.contribution, plan.objective, epsilon = 1e-4);
+        assert_relative_eq!(plan.expansions[0].total_cost_per_hour, 110.0);
+        assert_relative_eq!(constraint(&plan, "expansion_limit[eng/contractors]").shadow_price, 40.0, epsilon = EPS);
+    }
+}
+
+/// With `cost_is_premium = true` the rate is paid on top of the own cost: 70 + 110 = 180 > 150,
+/// so no contractor hour pays.
+#[test]
+fn a_premium_rate_is_paid_on_top_of_the_own_cost() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\ncost_per_hour = 70\n\
+                [[resources.expansion]]\nid = \"contractors\"\ncost_per_hour = 110\nmax_hours = 20\ncost_is_premium = true\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 150 }\n";
+    let plan = plan_of(body, Backend::Microlp);
+    assert_relative_eq!(plan.expansions[0].hours, 0.0, epsilon = EPS);
+    assert_relative_eq!(plan.expansions[0].total_cost_per_hour, 180.0);
+}
+
+/// A total rate below the own cost per hour would make buying pay by itself; it is refused
+/// with the field and a way out.
+#[test]
+fn an_option_cheaper_than_own_hours_is_refused_unless_a_premium() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\ncost_per_hour = 70\n\
+                [[resources.expansion]]\nid = \"cheap\"\ncost_per_hour = 50\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 150 }\n";
+    let errors = Instance::from_toml_str("trust.toml", &format!("{HEADER}{body}")).unwrap_err().to_string();
+    assert!(errors.contains("resources[eng].expansion[cheap].cost_per_hour") && errors.contains("cost_is_premium"), "{errors}");
+}
+
+/// Priority weight 0: the LP is indifferent to how b's hours sit on its curve, and read its
+/// value from the pieces it happened to fill. The value reported is the curve's at the hours.
+#[test]
+fn zero_weight_reports_the_value_the_hours_return() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 10, max_hours = 50 }\n\
+                [[customers]]\nid = \"b\"\npriority_weight = 0\nfloor_hours = { eng = 30 }\n\
+                response.eng = { points = [[0, 0], [10, 1000], [20, 1500], [40, 1600]] }\n";
+    let instance = instance(body);
+    for backend in [Backend::Microlp, Backend::Clarabel] {
+        let plan = solve(&instance, backend).unwrap().plan.unwrap();
+        let b = &plan.customers[1];
+        let curve_value = instance.customers[1].responses[0].value_at(b.hours[0]);
+        assert_relative_eq!(b.value, curve_value, epsilon = 1e-6);
+        let total: f64 = instance.customers.iter().zip(&plan.customers).map(|(c, p)| c.responses[0].value_at(p.hours[0])).sum();
+        assert_relative_eq!(plan.totals.value, total, epsilon = 1e-6);
+        assert_relative_eq!(plan.totals.priority_adjustment, -b.value, epsilon = 1e-6);
+        assert_relative_eq!(plan.totals.contribution + plan.totals.priority_adjustment, plan.objective, epsilon = 1e-6);
+    }
+}
+
+/// A value share cap that binds: a's value at most half the total. Both allocations sit strictly
+/// inside their curves, so their reduced costs are 0 (as the LP's own reduced costs say); left
+/// without the value-share row, a's read -25 and b's +15.
+#[test]
+fn reduced_costs_include_the_value_share_rows() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\ncost_per_hour = 5\n\
+                [diversification]\nvalue_share_base = \"plan\"\n\
+                [[customers]]\nid = \"a\"\nmax_share = { value = 0.5 }\nresponse.eng = { value_per_hour = 50, max_hours = 90 }\n\
+                [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 30, max_hours = 90 }\n";
+    for backend in [Backend::Microlp, Backend::Clarabel] {
+        let plan = plan_of(body, backend);
+        assert_relative_eq!(allocation(&plan, "a", "eng").hours, 37.5, epsilon = EPS);
+        for customer in ["a", "b"] {
+            assert_relative_eq!(allocation(&plan, customer, "eng").reduced_cost, 0.0, epsilon = 1e-5);
+        }
+    }
+}
+
+/// A first piece a millionth of an hour long: the separable method refused the model (its
+/// dual check called a 10 EUR/h reduced cost noise next to the 2e9 EUR/h piece).
+#[test]
+fn a_narrow_first_piece_solves_with_the_separable_method() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 50\ncost_per_hour = 10\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { points = [[0, 0], [1e-6, 2000], [80, 2800]] }\n\
+                [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 20, max_hours = 30 }\n";
+    let separable = plan_of(body, Backend::Separable);
+    let microlp = plan_of(body, Backend::Microlp);
+    assert_relative_eq!(separable.objective, microlp.objective, max_relative = 1e-9);
+    assert_relative_eq!(allocation(&separable, "b", "eng").hours, 30.0, epsilon = EPS);
+}
+
+/// A value per hour of 1e308 made the objective infinite and the run "optimal" with `inf EUR`;
+/// it is refused, located at the response, before anything is solved.
+#[test]
+fn an_infinite_objective_is_refused_at_the_response() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 50\n\
+                [[customers]]\nid = \"a\"\nresponse.eng = { value_per_hour = 1e308 }\n";
+    let errors = Instance::from_toml_str("trust.toml", &format!("{HEADER}{body}")).unwrap_err();
+    let message = errors.to_string();
+    assert!(message.contains("trust.toml:") && message.contains("customers[a].response.eng"), "{message}");
+    assert!(message.contains("beyond the 1e150"), "{message}");
+}
