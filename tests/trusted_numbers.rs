@@ -134,3 +134,44 @@ fn an_infinite_objective_is_refused_at_the_response() {
     assert!(message.contains("trust.toml:") && message.contains("customers[a].response.eng"), "{message}");
     assert!(message.contains("beyond the 1e150"), "{message}");
 }
+
+/// a's curve: 100/h for 10 h, then 5/h; a soft expectation of 40 h at 1000/h; a's value at most
+/// 30 % of the plan's total; b returns 20/h; 100 h. The relaxation put a's 40 h on the flat
+/// piece (value 200, "optimal", no penalty) while the curve gives 1150 there. Exact: a's value
+/// 100 h_a <= 0.3 (100 h_a + 20 (100 - h_a)) holds up to h_a = 600/76 (beyond 10 h the cap
+/// cannot hold at all), and the penalty makes a take all of it: objective 1080 h_a - 38000.
+#[test]
+fn a_value_cap_is_not_met_by_filling_a_flat_piece_first() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\n\
+                [diversification]\nvalue_share_base = \"plan\"\n\
+                [[customers]]\nid = \"a\"\nmax_share = { value = 0.3 }\n\
+                response.eng = { points = [[0, 0], [10, 1000], [50, 1200]] }\n\
+                expectations.eng = { hours = 40, kind = \"soft\", penalty_per_hour = 1000 }\n\
+                [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 20 }\n";
+    let instance = instance(body);
+    let hours_a = 600.0 / 76.0;
+    for backend in [Backend::Microlp, Backend::Clarabel] {
+        let plan = plan_of(body, backend);
+        let a = allocation(&plan, "a", "eng");
+        assert_relative_eq!(a.hours, hours_a, epsilon = 1e-5);
+        assert_relative_eq!(a.value, instance.customers[0].responses[0].value_at(a.hours), epsilon = 1e-6);
+        assert_relative_eq!(plan.objective, 1080.0 * hours_a - 38000.0, epsilon = 1e-4);
+        let share = constraint(&plan, "share_cap[value/a]");
+        assert!(share.binding && share.actual <= 0.3 + 1e-9, "{share:?}");
+    }
+}
+
+/// A floor that puts a's value above a cap of a fixed total: 40 h return 1150 by the curve, the
+/// cap allows 0.2 x 5000 = 1000. The relaxation met both by filling the flat piece first and
+/// said "optimal"; no plan exists.
+#[test]
+fn a_value_cap_that_floors_make_unreachable_is_infeasible() {
+    let body = "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\n\
+                [diversification]\nvalue_share_base = 5000\n\
+                [[customers]]\nid = \"a\"\nmax_share = { value = 0.2 }\nfloor_hours = { eng = 40 }\n\
+                response.eng = { points = [[0, 0], [10, 1000], [50, 1200]] }\n\
+                [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 20 }\n";
+    for backend in [Backend::Microlp, Backend::Clarabel] {
+        assert_eq!(solve(&instance(body), backend).unwrap().status, Status::Infeasible, "{backend}");
+    }
+}

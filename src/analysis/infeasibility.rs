@@ -182,6 +182,19 @@ pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
 
 /// Diagnoses an infeasible formulation of `instance`.
 pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<Diagnosis, SolveError> {
+    // The LP relaxation has a plan, the exact model (values from the curves, curve_order.rs)
+    // has none: only the value shares can be at fault, and they are what the planner is told.
+    if is_feasible(&formulation.lp, &vec![true; formulation.lp.rows.len()], backend)? {
+        let rows: Vec<usize> = (0..formulation.kinds.len()).filter(|&row| is_value_share(formulation.kinds[row])).collect();
+        let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
+        let summary = vec![
+            "No plan meets the value shares once each customer's value is read from its response curve (the limits on \
+             hours alone leave room for a plan); loosen a value share or the floors and expectations that hold its \
+             customers' hours up."
+                .to_string(),
+        ];
+        return Ok(Diagnosis { conflict, summary, relaxation: Vec::new(), relaxation_cost: 0.0, relaxed_objective: None });
+    }
     let conflict_rows = conflict_rows(formulation, backend)?;
     let conflict: Vec<ConflictMember> = conflict_rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
     let summary = summarise(instance, formulation, &conflict_rows, &conflict);

@@ -4,6 +4,7 @@
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
 
 pub mod compare;
+pub mod curve_order;
 pub mod duals;
 pub mod force;
 pub mod infeasibility;
@@ -19,7 +20,7 @@ use std::time::Instant;
 
 use crate::formulation::{Formulation, formulate};
 use crate::model::Instance;
-use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_formulation_lp};
+use crate::solve::{Backend, Choice, LpOutcome, SolveError};
 
 /// How the solve ended. Each status has its own exit code (see `docs/cli.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -99,15 +100,18 @@ pub fn solve_chosen(
         plan,
         warnings: warnings.clone(),
     };
-    let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
+    // Exact curves: the LP's pieces in curve order, by branching where value shares pull them
+    // out of it (curve_order.rs). Prices are those of the branch where the optimum lies.
+    let ordered = curve_order::solve_in_curve_order(formulation, backend, deadline)?;
+    let (outcome, row_prices, exact) = (ordered.outcome, ordered.row_prices, &ordered.formulation);
     match outcome {
         LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),
         LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
         LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
             let duals = match row_prices {
-                Some(row_prices) => duals::duals_from_row_prices(&formulation.lp, row_prices, backend, objective)?,
-                None => match duals::compute_duals_until(&formulation.lp, backend, objective, deadline)? {
+                Some(row_prices) => duals::duals_from_row_prices(&exact.lp, row_prices, backend, objective)?,
+                None => match duals::compute_duals_until(&exact.lp, backend, objective, deadline)? {
                     Some(duals) => duals,
                     // A plan without its shadow prices is not what `solve` promises.
                     None => return Ok(report(Status::TimeLimit, None)),

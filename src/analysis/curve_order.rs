@@ -1,0 +1,167 @@
+//! Exact response curves under value shares: the LP fills curve pieces in order, or capplan
+//! branches until it does.
+//!
+//! The LP writes a customer's value as `sum of slope x hours on piece k`. The objective alone
+//! fills the pieces of a concave curve in order (the steeper first), but a row that counts value
+//! against the plan — a value share, or a customer whose priority weight 0 leaves its pieces
+//! without objective — can make the LP fill a flat piece before a steep one: the hours then
+//! "return" a value the curve does not give, and the optimum is that of a relaxation. After each
+//! solve capplan rewrites every allocation's pieces in curve order; if that point is still
+//! feasible and as good, it is the exact optimum. Otherwise it branches on the first allocation
+//! whose pieces are out of order, at the end of the first piece left unfilled: one branch keeps
+//! the hours at or below that bend (later pieces empty), the other at or above it (earlier pieces
+//! full). Each branch is the same LP with tighter piece bounds, so its optimum bounds every plan
+//! below it; the best plan whose pieces are in order is the exact optimum of the documented
+//! model (depth-first, pruned by that bound). Shadow prices are those of the LP of the branch
+//! where the optimum lies, i.e. of the exact model around the optimal plan.
+
+use std::time::Instant;
+
+use crate::formulation::Formulation;
+use crate::solve::{Backend, LpOutcome, SolveError, solve_formulation_lp};
+
+/// Branches explored before capplan gives up and says so (an internal error, never a wrong plan).
+pub const MAX_BRANCH_NODES: usize = 4096;
+
+/// The exact solve: the outcome, the prices a backend found itself (separable), and the
+/// formulation of the branch where the optimum lies (the root when no branching was needed).
+pub struct OrderedSolve {
+    pub outcome: LpOutcome,
+    pub row_prices: Option<Vec<f64>>,
+    pub formulation: Formulation,
+    /// LPs solved beyond the first (0 when the pieces came out in order).
+    pub branches: usize,
+}
+
+/// Solves `formulation` with its response curves exact (see the module documentation).
+pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<OrderedSolve, SolveError> {
+    let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
+    let LpOutcome::Optimal { values, objective } = outcome else {
+        return Ok(OrderedSolve { outcome, row_prices, formulation: formulation.clone(), branches: 0 });
+    };
+    let first = match in_order(formulation, values, objective) {
+        Ok(values) => {
+            return Ok(OrderedSolve {
+                outcome: LpOutcome::Optimal { values, objective },
+                row_prices,
+                formulation: formulation.clone(),
+                branches: 0,
+            });
+        }
+        Err(split) => split,
+    };
+
+    let mut incumbent: Option<(Formulation, Vec<f64>, f64, Option<Vec<f64>>)> = None;
+    let mut stack: Vec<Formulation> = branches(formulation, first).into_iter().rev().collect();
+    let mut solved = 0;
+    while let Some(node) = stack.pop() {
+        solved += 1;
+        if solved > MAX_BRANCH_NODES {
+            return Err(SolveError(format!(
+                "value shares made the response curves need more than {MAX_BRANCH_NODES} branches to be exact; \
+                 capplan does not report the relaxed plan (a share of a fixed base, [diversification] \
+                 value_share_base = \"current\", usually needs fewer)"
+            )));
+        }
+        let (outcome, prices) = solve_formulation_lp(&node, backend, deadline)?;
+        let (values, objective) = match outcome {
+            LpOutcome::Optimal { values, objective } => (values, objective),
+            LpOutcome::Infeasible => continue,
+            // A branch only tightens bounds of a bounded relaxation; the rest cannot happen
+            // unless time ran out.
+            LpOutcome::TimeLimit => {
+                return Ok(OrderedSolve { outcome: LpOutcome::TimeLimit, row_prices: None, formulation: node, branches: solved });
+            }
+            LpOutcome::Unbounded => {
+                return Ok(OrderedSolve { outcome: LpOutcome::Unbounded, row_prices: None, formulation: node, branches: solved });
+            }
+        };
+        if let Some((_, _, best, _)) = &incumbent
+            && objective <= *best + 1e-9 * best.abs().max(1.0)
+        {
+            continue;
+        }
+        match in_order(&node, values, objective) {
+            Ok(values) => incumbent = Some((node, values, objective, prices)),
+            Err(split) => stack.extend(branches(&node, split).into_iter().rev()),
+        }
+    }
+    Ok(match incumbent {
+        Some((node, values, objective, prices)) => {
+            OrderedSolve { outcome: LpOutcome::Optimal { values, objective }, row_prices: prices, formulation: node, branches: solved }
+        }
+        // Every branch is infeasible: no plan meets the shares once values come from the curves.
+        None => OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: formulation.clone(), branches: solved },
+    })
+}
+
+/// Where to branch: the allocation (customer, resource) and the piece whose end is the bend.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    customer: usize,
+    resource: usize,
+    piece: usize,
+}
+
+/// The LP point with every allocation's pieces rewritten in curve order, if that point is still
+/// feasible and as good; otherwise the first out-of-order allocation to branch on.
+fn in_order(formulation: &Formulation, values: Vec<f64>, objective: f64) -> Result<Vec<f64>, Split> {
+    let lp = &formulation.lp;
+    let mut ordered = values.clone();
+    let mut first_split = None;
+    for (customer, per_resource) in formulation.pieces.iter().enumerate() {
+        for (resource, pieces) in per_resource.iter().enumerate() {
+            let hours = values[formulation.hours[customer][resource]].max(0.0);
+            // Solver noise on the pieces is relative to the allocation's hours.
+            let tolerance = 1e-7 * (1.0 + hours);
+            let mut remaining = hours;
+            let mut unfilled = None;
+            for (k, &variable) in pieces.iter().enumerate() {
+                let bounds = &lp.variables[variable];
+                let had = values[variable];
+                if had > tolerance
+                    && let Some(short) = unfilled
+                    && first_split.is_none()
+                {
+                    first_split = Some(Split { customer, resource, piece: short });
+                }
+                if unfilled.is_none() && bounds.upper.is_finite() && had < bounds.upper - tolerance {
+                    unfilled = Some(k);
+                }
+                let fill = remaining.min(bounds.upper).max(bounds.lower);
+                ordered[variable] = fill;
+                remaining -= fill;
+            }
+        }
+    }
+    if ordered == values {
+        return Ok(values);
+    }
+    // The rewritten point may carry the solver's own rounding, not more.
+    let allowed = (2.0 * lp.max_violation(&values)).max(1e-9);
+    let feasible = lp.max_violation(&ordered) <= allowed;
+    let as_good = lp.objective_value(&ordered) >= objective - 1e-9 * objective.abs().max(1.0);
+    match first_split {
+        _ if feasible && as_good => Ok(ordered),
+        // Out of order by no more than noise: the solver's own point stands.
+        None => Ok(values),
+        Some(split) => Err(split),
+    }
+}
+
+/// The two branches at a split: hours at most the end of the piece (every later piece empty),
+/// and at least it (this piece and every earlier one full).
+fn branches(formulation: &Formulation, split: Split) -> [Formulation; 2] {
+    let pieces = &formulation.pieces[split.customer][split.resource];
+    let mut below = formulation.clone();
+    for &variable in &pieces[split.piece + 1..] {
+        below.lp.variables[variable].upper = 0.0;
+        below.lp.variables[variable].lower = 0.0;
+    }
+    let mut above = formulation.clone();
+    for &variable in &pieces[..=split.piece] {
+        let upper = above.lp.variables[variable].upper;
+        above.lp.variables[variable].lower = upper;
+    }
+    [below, above]
+}
