@@ -199,3 +199,29 @@ fn plans_values_and_prices_agree_with_highs_on_the_exported_model() {
     }
     assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// tiny.toml (docs/worked-example.md): beta gets 30 of the 40 engineering hours it expects
+/// (soft, 15/h). Meeting it moves 10 h from alpha (nets 50/h) to beta (nets 30/h plus the 15/h
+/// penalty avoided): 10 x 5 = 50 EUR in total. The service floor of 20 h for beta: dropping it
+/// gives those hours to alpha at 20/h instead of beta's 15/h, 100 EUR. The text named the
+/// penalty as the cost of honouring the expectation.
+#[test]
+fn the_total_cost_of_honouring_a_promise_is_an_exact_re_solve() {
+    let instance = Instance::from_file("instances/tiny.toml".as_ref()).unwrap();
+    for backend in [Backend::Separable, Backend::Microlp, Backend::Clarabel] {
+        let report = solve(&instance, backend).unwrap();
+        let plan = report.plan.as_ref().unwrap();
+        assert_relative_eq!(constraint(plan, "expectation[beta/engineering]").exact_cost.unwrap(), 50.0, epsilon = 1e-4);
+        assert_relative_eq!(constraint(plan, "floor[beta/service]").exact_cost.unwrap(), 100.0, epsilon = 1e-4);
+        assert_eq!(constraint(plan, "capacity[engineering]").exact_cost, None);
+        let text = capplan::report::render(&instance, &report, capplan::report::Format::Text);
+        assert!(
+            text.contains(
+                "beta gets 30.0 of the 40.0 engineering hours it expects: each hour short puts 15.00 EUR at risk; \
+                 meeting the expectation in full would cost 50.00 EUR."
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("Honouring beta's expectation"), "{text}");
+    }
+}

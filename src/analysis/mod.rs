@@ -119,6 +119,7 @@ pub fn solve_chosen(
             };
             let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
             price_policies(&mut plan, formulation, backend)?;
+            plan::price_promises(&mut plan, formulation, backend)?;
             Ok(report(Status::Optimal, Some(plan)))
         }
     }

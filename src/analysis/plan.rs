@@ -284,7 +284,19 @@ pub struct ConstraintResult {
     pub source: Source,
     /// The category whose policy set it.
     pub category: Option<String>,
+    /// For floors and expectations (hard or soft): the drop in the optimal objective caused by
+    /// honouring the limit, >= 0, by an exact re-solve (currency). A binding floor or hard
+    /// expectation: the optimum without it minus the optimum with it (what dropping it would
+    /// gain). A soft expectation: the optimum as planned minus the optimum with the expectation
+    /// met in full (what meeting it would cost; 0 when the plan meets it). 0 for a limit that
+    /// does not bind. `None` for other limits, when meeting a soft expectation is impossible,
+    /// when dropping a limit leaves the plan unbounded, or beyond [`MAX_EXACT_COST_SOLVES`].
+    pub exact_cost: Option<f64>,
 }
+
+/// Re-solves spent on [`ConstraintResult::exact_cost`] at most, per plan: a large portfolio's
+/// floors are priced per hour only.
+pub const MAX_EXACT_COST_SOLVES: usize = 200;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExpectationGap {
@@ -591,7 +603,71 @@ fn constraint_result(
         binding,
         shadow_price: tidy(shadow_price),
         unit,
+        exact_cost: None,
     }
+}
+
+/// Fills [`ConstraintResult::exact_cost`] for every floor and expectation, by exact re-solves
+/// (response curves in order, as the plan itself) of the formulation the plan was solved from.
+pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate::solve::Backend) -> Result<(), crate::solve::SolveError> {
+    use crate::solve::LpOutcome;
+    let optimum = plan.objective;
+    let rows: Vec<(usize, usize)> = formulation
+        .kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, kind)| !kind.is_internal())
+        .enumerate()
+        .map(|(position, (row, _))| (position, row))
+        .collect();
+    let mut solves = 0;
+    for (position, row) in rows {
+        let kind = formulation.kinds[row];
+        let constraint = &plan.constraints[position];
+        let soft_shortfall = match kind {
+            ConstraintKind::Expectation { customer, resource } => formulation.shortfall[customer][resource],
+            ConstraintKind::Floor { .. } => None,
+            _ => continue,
+        };
+        let at_stake = match soft_shortfall {
+            Some(shortfall) => plan.lp.values[shortfall] > BINDING_TOLERANCE * (1.0 + constraint.limit.abs()),
+            None => constraint.binding,
+        };
+        if !at_stake {
+            plan.constraints[position].exact_cost = Some(0.0);
+            continue;
+        }
+        if solves == MAX_EXACT_COST_SOLVES {
+            continue;
+        }
+        solves += 1;
+        let mut changed = formulation.clone();
+        match soft_shortfall {
+            // Met in full: the expectation made hard (its shortfall out of the row, and held at 0),
+            // which every backend reads the same way.
+            Some(shortfall) => {
+                changed.lp.variables[shortfall].upper = 0.0;
+                changed.lp.rows[row].terms.retain(|&(variable, _)| variable != shortfall);
+                if let ConstraintKind::Expectation { customer, resource } = kind {
+                    changed.shortfall[customer][resource] = None;
+                }
+            }
+            None => {
+                changed.lp.rows.remove(row);
+                changed.kinds.remove(row);
+            }
+        }
+        let other = match crate::analysis::curve_order::solve_in_curve_order(&changed, backend, None)?.outcome {
+            LpOutcome::Optimal { objective, .. } => Some(objective),
+            _ => None,
+        };
+        // Concavity makes the cost >= 0; a negative residue is solver rounding.
+        plan.constraints[position].exact_cost = other.map(|other| {
+            let cost = if soft_shortfall.is_some() { optimum - other } else { other - optimum };
+            tidy(if cost.abs() <= 1e-9 * optimum.abs().max(1.0) { 0.0 } else { cost.max(0.0) })
+        });
+    }
+    Ok(())
 }
 
 /// Turns -0.0 into 0.0 so that reports never print "-0.00".

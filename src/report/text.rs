@@ -292,10 +292,25 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
             hours(constraint.limit),
             object
         ),
-        "expectation" => format!(
-            "Honouring {subject}'s expectation of {} {} hours costs {price} {currency} per hour at the margin.",
+        // Short of a soft expectation, the price per hour is the penalty: what meeting it costs
+        // is the exact re-solve's total.
+        "expectation" if constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit) => format!(
+            "{subject} gets {} of the {} {object} hours it expects: each hour short puts {price} {currency} at risk{}.",
+            hours(constraint.actual),
             hours(constraint.limit),
-            object
+            match constraint.exact_cost {
+                Some(cost) => format!("; meeting the expectation in full would cost {} {currency}", money(cost)),
+                None => String::new(),
+            }
+        ),
+        "expectation" => format!(
+            "Honouring {subject}'s expectation of {} {} hours costs {price} {currency} per hour at the margin{}.",
+            hours(constraint.limit),
+            object,
+            match constraint.exact_cost {
+                Some(cost) if cost > 0.0 => format!(", {} {currency} in total", money(cost)),
+                _ => String::new(),
+            }
         ),
         "share_cap" => {
             let base = if subject == "value" { "value".to_string() } else { format!("{} hours", subject) };
