@@ -225,3 +225,32 @@ fn the_total_cost_of_honouring_a_promise_is_an_exact_re_solve() {
         assert!(!text.contains("Honouring beta's expectation"), "{text}");
     }
 }
+
+/// a nets 90/h; b returns 9/h at a cost of 10/h. With a's value at most half of the plan's own
+/// total, each hour of a needs 100/9 h of b: the plan gives b 91.7 loss-making hours only to
+/// lift the total, and says so. Against a fixed total (1000) the cap is a limit on a's own
+/// value: a gets 5 h and b nothing.
+#[test]
+fn a_share_met_by_padding_the_total_is_reported() {
+    let body = |base: &str| {
+        format!(
+            "[[resources]]\nid = \"eng\"\ncapacity_hours = 100\ncost_per_hour = 10\n\
+             [diversification]\nvalue_share_base = {base}\n\
+             [[customers]]\nid = \"a\"\nmax_share = {{ value = 0.5 }}\nresponse.eng = {{ value_per_hour = 100, max_hours = 50 }}\n\
+             [[customers]]\nid = \"b\"\nresponse.eng = {{ value_per_hour = 9 }}\n"
+        )
+    };
+    let of_plan = solve(&instance(&body("\"plan\"")), Backend::Microlp).unwrap();
+    let plan = of_plan.plan.as_ref().unwrap();
+    assert_relative_eq!(allocation(plan, "b", "eng").hours, 100.0 - 900.0 / 109.0, epsilon = 1e-6);
+    assert_eq!(plan.share_padding.len(), 1);
+    assert_eq!(plan.share_padding[0].customer, "b");
+    assert_relative_eq!(plan.share_padding[0].last_hour_return, -1.0, epsilon = 1e-9);
+    assert!(of_plan.warnings.iter().any(|w| w.contains("share_cap[value/a]") && w.contains("padding")), "{:?}", of_plan.warnings);
+
+    let fixed = solve(&instance(&body("1000")), Backend::Microlp).unwrap();
+    let plan = fixed.plan.as_ref().unwrap();
+    assert_relative_eq!(allocation(plan, "a", "eng").hours, 5.0, epsilon = 1e-6);
+    assert_relative_eq!(allocation(plan, "b", "eng").hours, 0.0, epsilon = 1e-6);
+    assert!(plan.share_padding.is_empty() && fixed.warnings.is_empty(), "{:?}", fixed.warnings);
+}

@@ -120,7 +120,10 @@ pub fn solve_chosen(
             let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
             price_policies(&mut plan, formulation, backend)?;
             plan::price_promises(&mut plan, formulation, backend)?;
-            Ok(report(Status::Optimal, Some(plan)))
+            let padding = plan.padding_warning(&instance.plan.currency);
+            let mut solved = report(Status::Optimal, Some(plan));
+            solved.warnings.extend(padding);
+            Ok(solved)
         }
     }
 }

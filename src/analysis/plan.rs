@@ -25,6 +25,9 @@ pub struct Plan {
     pub expectations: Vec<ExpectationGap>,
     /// Present when the instance names a portfolio model.
     pub portfolio: Option<PortfolioResult>,
+    /// Hours given only to raise the plan's total value while a share of that total binds (see
+    /// [`Padding`]); empty when no share of the plan's own total binds.
+    pub share_padding: Vec<Padding>,
     /// Ranging and one-sided values, present only when asked for (`solve --sensitivity`;
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -249,6 +252,42 @@ pub struct Allocation {
     /// Positive: the allocation is held down by its own cap or its own share cap of the resource,
     /// which costs that much per hour. Zero: the allocation is where it should be.
     pub reduced_cost: f64,
+}
+
+/// An allocation whose last hours lose money while a value share of the plan's own total binds:
+/// the plan gives them to lift the total the share is measured against, not for what they
+/// return. A share of a fixed total (`value_share_base`) cannot be met this way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Padding {
+    pub customer: String,
+    pub resource: String,
+    pub hours: f64,
+    /// Hours above the allocation's own lower limits (floor, hard expectation, change limit).
+    pub hours_above_lower_limits: f64,
+    /// What the last hour adds to the objective: weighted marginal value, plus any soft
+    /// penalty it avoids, minus the cost per hour (currency per hour, < 0).
+    pub last_hour_return: f64,
+    /// The binding value shares of the plan's total.
+    pub shares: Vec<String>,
+}
+
+impl Plan {
+    /// The padding in one sentence for the report's warnings, if there is any.
+    pub fn padding_warning(&self, currency: &str) -> Option<String> {
+        let first = self.share_padding.first()?;
+        let hours: f64 = self.share_padding.iter().map(|padding| padding.hours_above_lower_limits).sum();
+        Some(format!(
+            "share limit met by padding: {} is met partly by giving {} h whose last hour loses money ({} of them, e.g. \
+             {}/{} at {} {currency} per hour) to raise the plan's total value; a share of a fixed total \
+             ([diversification] value_share_base = \"current\") cannot be met this way",
+            first.shares.join(", "),
+            crate::report::hours(hours),
+            self.share_padding.len(),
+            first.customer,
+            first.resource,
+            crate::report::money(first.last_hour_return),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -504,6 +543,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
     };
     let totals = Totals { contribution: totals.value - totals.hour_cost - totals.expansion_cost - totals.penalty_cost, ..totals };
     let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, formulation, &constraints, &customers));
+    let share_padding = padding(instance, formulation, &constraints, &hours);
 
     Plan {
         objective,
@@ -516,6 +556,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         constraints,
         expectations,
         portfolio,
+        share_padding,
         sensitivity: None,
         lp: LpSolutionValues {
             values: values.to_vec(),
@@ -668,6 +709,71 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
         });
     }
     Ok(())
+}
+
+/// Allocations given loss-making hours while a value share of the plan's own total binds.
+fn padding(instance: &Instance, formulation: &Formulation, constraints: &[ConstraintResult], hours: &[Vec<f64>]) -> Vec<Padding> {
+    if instance.value_share_base != crate::model::ValueShareBase::Plan {
+        return Vec::new();
+    }
+    let shares: Vec<String> = formulation
+        .kinds
+        .iter()
+        .filter(|kind| !kind.is_internal())
+        .zip(constraints)
+        .filter(|(kind, constraint)| {
+            matches!(
+                kind,
+                ConstraintKind::CustomerShare { base: ShareBase::Value, .. }
+                    | ConstraintKind::SegmentMaxShare { base: ShareBase::Value, .. }
+            ) && constraint.binding
+                && constraint.shadow_price != 0.0
+        })
+        .map(|(_, constraint)| constraint.id.clone())
+        .collect();
+    if shares.is_empty() {
+        return Vec::new();
+    }
+    let rhs_of = |kind: ConstraintKind| formulation.row_of(kind).map(|row| formulation.lp.rows[row].rhs);
+    let mut padded = Vec::new();
+    for (c, customer) in instance.customers.iter().enumerate() {
+        for (r, resource) in instance.resources.iter().enumerate() {
+            let planned = hours[c][r];
+            let hard_expectation = customer.expectations[r].filter(|e| e.kind == ExpectationKind::Hard).map(|e| e.hours);
+            let lower = [
+                customer.floor_hours[r],
+                hard_expectation,
+                rhs_of(ConstraintKind::MaxDecrease { customer: c, resource: r }),
+                rhs_of(ConstraintKind::Force { customer: c, resource: r }),
+            ]
+            .into_iter()
+            .flatten()
+            .fold(0.0, f64::max);
+            let above = planned - lower;
+            if above <= crate::model::BREAKPOINT_TOLERANCE * (1.0 + planned) {
+                continue;
+            }
+            let penalty = match customer.expectations[r] {
+                Some(e) if e.kind == ExpectationKind::Soft && planned <= e.hours * (1.0 + crate::model::BREAKPOINT_TOLERANCE) => {
+                    e.penalty_per_hour
+                }
+                _ => 0.0,
+            };
+            let last_hour_return =
+                customer.priority_weight * customer.responses[r].marginal_value_before(planned) + penalty - resource.cost_per_hour;
+            if last_hour_return < -1e-9 * (1.0 + resource.cost_per_hour) {
+                padded.push(Padding {
+                    customer: customer.id.clone(),
+                    resource: resource.id.clone(),
+                    hours: planned,
+                    hours_above_lower_limits: above,
+                    last_hour_return,
+                    shares: shares.clone(),
+                });
+            }
+        }
+    }
+    padded
 }
 
 /// Turns -0.0 into 0.0 so that reports never print "-0.00".

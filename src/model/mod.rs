@@ -200,6 +200,19 @@ impl ResponseCurve {
         self.pieces.get(self.next_piece_at(hours)).map_or(0.0, |piece| piece.value_per_hour)
     }
 
+    /// Value of the last hour up to `hours` (the left derivative; the first piece's at 0), with
+    /// the tolerance of [`Self::marginal_value_at`].
+    pub fn marginal_value_before(&self, hours: f64) -> f64 {
+        let mut start = 0.0;
+        for piece in &self.pieces {
+            match piece.length_hours {
+                Some(length) if hours > start + length + BREAKPOINT_TOLERANCE * (1.0 + start + length) => start += length,
+                _ => return piece.value_per_hour,
+            }
+        }
+        self.pieces.last().map_or(0.0, |piece| piece.value_per_hour)
+    }
+
     /// Index of the piece the next hour after `hours` falls on, with the tolerance of
     /// [`Self::marginal_value_at`].
     pub fn next_piece_at(&self, hours: f64) -> usize {
