@@ -254,3 +254,19 @@ fn a_share_met_by_padding_the_total_is_reported() {
     assert_relative_eq!(allocation(plan, "b", "eng").hours, 0.0, epsilon = 1e-6);
     assert!(plan.share_padding.is_empty() && fixed.warnings.is_empty(), "{:?}", fixed.warnings);
 }
+
+/// `--force m2/engineering=1e15` ended with exit code 1 (microlp returned a point breaking the
+/// constraints); docs/cli.md promises 3 for a force no plan can meet. A force beyond capacity plus
+/// every expansion limit is decided by arithmetic, and diagnosed.
+#[test]
+fn a_force_beyond_any_plan_is_infeasible_with_exit_code_three() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .args(["solve", "instances/dsp.toml", "--force", "m2/engineering=1e15", "-q"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("engineering can supply at most 1,300.0 h"), "{stdout}");
+    assert!(stdout.contains("force[m2/engineering]") && stdout.contains("capacity[engineering]"), "{stdout}");
+}

@@ -165,6 +165,20 @@ pub fn solve_what_if(
     deadline: Option<Instant>,
 ) -> Result<WhatIfSolve, SolveError> {
     let backend = choice.backend;
+    if let Some((force, reach)) = forces.iter().find_map(|force| force.beyond_reach(instance).map(|reach| (force, reach))) {
+        let mut forced = formulation.clone();
+        add_forces(&mut forced, instance, forces);
+        let row = forced.row_of(ConstraintKind::Force { customer: force.customer, resource: force.resource }).expect("a force row");
+        let diagnosis = super::infeasibility::diagnose_force_beyond_reach(instance, &forced, row, reach);
+        let report = SolveReport {
+            status: Status::Infeasible,
+            backend,
+            solver_reason: choice.reason.clone(),
+            plan: None,
+            warnings: crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect(),
+        };
+        return Ok(WhatIfSolve { report, forces: None, diagnosis: Some(diagnosis) });
+    }
     let (report, forced_formulation, effect) = if forces.is_empty() {
         (super::solve_chosen(instance, formulation, choice, deadline)?, None, None)
     } else {

@@ -226,6 +226,50 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
     Ok(Diagnosis { conflict, summary, relaxation, relaxation_cost, relaxed_objective })
 }
 
+/// The diagnosis of a force above every hour the resource can supply (capacity plus every
+/// expansion limit, `reach`), decided by arithmetic: the force, the capacity and the expansion
+/// limits conflict, and the least change is capacity for the hours beyond reach. The LP is not
+/// solved, because such a force can be far beyond what a solver resolves (1e15 h).
+pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulation, force_row: usize, reach: f64) -> Diagnosis {
+    let ConstraintKind::Force { resource, .. } = formulation.kinds[force_row] else { unreachable!("a force row") };
+    let rows: Vec<usize> = (0..formulation.kinds.len())
+        .filter(|&row| match formulation.kinds[row] {
+            ConstraintKind::Capacity { resource: r } | ConstraintKind::ExpansionLimit { resource: r, .. } => r == resource,
+            _ => row == force_row,
+        })
+        .collect();
+    let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
+    let forced = formulation.lp.rows[force_row].rhs;
+    let summary = vec![format!(
+        "{} hours are forced, and {} can supply at most {} h (capacity and every expansion option together).",
+        hours(forced),
+        instance.resources[resource].id,
+        hours(reach)
+    )];
+    let capacity_row = formulation.row_of(ConstraintKind::Capacity { resource });
+    let relaxation: Vec<Relaxation> = capacity_row
+        .map(|row| {
+            let kind = formulation.kinds[row];
+            let lp_row = &formulation.lp.rows[row];
+            let change = forced - reach;
+            Relaxation {
+                id: lp_row.name.clone(),
+                family: kind.family(),
+                sense: lp_row.sense,
+                row_limit: lp_row.rhs,
+                relaxed_row_limit: lp_row.rhs + change,
+                change,
+                unit: "hour",
+                weight_per_unit: weight_per_unit(kind),
+                action: action_words(instance, kind, lp_row, change),
+            }
+        })
+        .into_iter()
+        .collect();
+    let relaxation_cost = relaxation.iter().map(|r| r.change * r.weight_per_unit).sum();
+    Diagnosis { conflict, summary, relaxation, relaxation_cost, relaxed_objective: None }
+}
+
 fn is_value_share(kind: ConstraintKind) -> bool {
     matches!(
         kind,

@@ -277,12 +277,13 @@ impl Plan {
         let first = self.share_padding.first()?;
         let hours: f64 = self.share_padding.iter().map(|padding| padding.hours_above_lower_limits).sum();
         Some(format!(
-            "share limit met by padding: {} is met partly by giving {} h whose last hour loses money ({} of them, e.g. \
-             {}/{} at {} {currency} per hour) to raise the plan's total value; a share of a fixed total \
+            "share limit met by padding: {} is met partly by giving {} h to {} allocation{} (e.g. {}/{}, whose last \
+             hour returns {} {currency}) only to raise the plan's total value; a share of a fixed total \
              ([diversification] value_share_base = \"current\") cannot be met this way",
             first.shares.join(", "),
             crate::report::hours(hours),
             self.share_padding.len(),
+            if self.share_padding.len() == 1 { "" } else { "s" },
             first.customer,
             first.resource,
             crate::report::money(first.last_hour_return),

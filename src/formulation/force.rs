@@ -71,6 +71,19 @@ impl Force {
     }
 }
 
+impl Force {
+    /// The most hours any plan can give the forced resource (capacity plus every expansion
+    /// option's limit), when the forced hours are above it; `None` when they fit, or when some
+    /// option is unlimited. A force beyond it is infeasible by arithmetic alone, and numbers
+    /// such as 1e15 h put a solver out of its depth, so it is decided without one.
+    pub fn beyond_reach(&self, instance: &Instance) -> Option<f64> {
+        let resource = &instance.resources[self.resource];
+        let expansion: Option<f64> = resource.expansion.iter().map(|option| option.max_hours).sum();
+        let reach = resource.capacity_hours + expansion?;
+        (self.hours > reach).then_some(reach)
+    }
+}
+
 /// Adds one `force[c/r]` row per force to a formulation.
 pub fn add_forces(formulation: &mut Formulation, instance: &Instance, forces: &[Force]) {
     for force in forces {

@@ -159,7 +159,9 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
             let _ = writeln!(out, "  With these changes the best plan is worth {} {currency}.", money(objective));
         }
         None => {
-            let _ = writeln!(out, "  With these changes a plan exists, but its contribution is unbounded.");
+            // No optimal re-solve: unbounded, or not attempted (a force beyond any solver's reach,
+            // or value shares the curves cannot meet).
+            let _ = writeln!(out, "  With these changes a plan exists; its best contribution was not computed.");
         }
     }
 }
