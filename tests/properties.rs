@@ -132,7 +132,11 @@ fn to_toml(generated: &GenInstance) -> String {
     for (r, resource) in generated.resources.iter().enumerate() {
         let _ = writeln!(out, "[[resources]]\nid = \"r{r}\"\ncapacity_hours = {}\ncost_per_hour = {}", resource.capacity, resource.cost);
         if let Some((max_hours, cost)) = resource.expansion {
-            let _ = writeln!(out, "[[resources.expansion]]\nid = \"extra\"\nmax_hours = {max_hours}\ncost_per_hour = {cost}");
+            // A premium over the resource's own cost, so that any generated price is valid.
+            let _ = writeln!(
+                out,
+                "[[resources.expansion]]\nid = \"extra\"\nmax_hours = {max_hours}\ncost_per_hour = {cost}\ncost_is_premium = true"
+            );
         }
         out.push('\n');
     }

@@ -31,13 +31,18 @@ pub struct OrderedSolve {
     pub formulation: Formulation,
     /// LPs solved beyond the first (0 when the pieces came out in order).
     pub branches: usize,
+    /// The backend that solved the branch where the optimum lies (its duals are computed with
+    /// it): the one asked for, except that branches are solved by the simplex method where
+    /// clarabel was asked for and the model is small enough, because a branch fixes curve pieces
+    /// at their full length, bounds that leave an interior-point method no interior.
+    pub backend: Backend,
 }
 
 /// Solves `formulation` with its response curves exact (see the module documentation).
 pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<OrderedSolve, SolveError> {
     let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
     let LpOutcome::Optimal { values, objective } = outcome else {
-        return Ok(OrderedSolve { outcome, row_prices, formulation: formulation.clone(), branches: 0 });
+        return Ok(OrderedSolve { outcome, row_prices, formulation: formulation.clone(), branches: 0, backend });
     };
     let first = match in_order(formulation, values, objective) {
         Ok(values) => {
@@ -46,10 +51,13 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
                 row_prices,
                 formulation: formulation.clone(),
                 branches: 0,
+                backend,
             });
         }
         Err(split) => split,
     };
+    let small = formulation.lp.variables.len() <= crate::solve::SIMPLEX_MAX_VARIABLES;
+    let backend = if backend == Backend::Clarabel && small { Backend::Microlp } else { backend };
 
     let mut incumbent: Option<(Formulation, Vec<f64>, f64, Option<Vec<f64>>)> = None;
     let mut stack: Vec<Formulation> = branches(formulation, first).into_iter().rev().collect();
@@ -70,10 +78,10 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
             // A branch only tightens bounds of a bounded relaxation; the rest cannot happen
             // unless time ran out.
             LpOutcome::TimeLimit => {
-                return Ok(OrderedSolve { outcome: LpOutcome::TimeLimit, row_prices: None, formulation: node, branches: solved });
+                return Ok(OrderedSolve { outcome: LpOutcome::TimeLimit, row_prices: None, formulation: node, branches: solved, backend });
             }
             LpOutcome::Unbounded => {
-                return Ok(OrderedSolve { outcome: LpOutcome::Unbounded, row_prices: None, formulation: node, branches: solved });
+                return Ok(OrderedSolve { outcome: LpOutcome::Unbounded, row_prices: None, formulation: node, branches: solved, backend });
             }
         };
         if let Some((_, _, best, _)) = &incumbent
@@ -87,11 +95,17 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
         }
     }
     Ok(match incumbent {
-        Some((node, values, objective, prices)) => {
-            OrderedSolve { outcome: LpOutcome::Optimal { values, objective }, row_prices: prices, formulation: node, branches: solved }
-        }
+        Some((node, values, objective, prices)) => OrderedSolve {
+            outcome: LpOutcome::Optimal { values, objective },
+            row_prices: prices,
+            formulation: node,
+            branches: solved,
+            backend,
+        },
         // Every branch is infeasible: no plan meets the shares once values come from the curves.
-        None => OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: formulation.clone(), branches: solved },
+        None => {
+            OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: formulation.clone(), branches: solved, backend }
+        }
     })
 }
 

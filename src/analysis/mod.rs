@@ -104,20 +104,24 @@ pub fn solve_chosen(
     // out of it (curve_order.rs). Prices are those of the branch where the optimum lies.
     let ordered = curve_order::solve_in_curve_order(formulation, backend, deadline)?;
     let (outcome, row_prices, exact) = (ordered.outcome, ordered.row_prices, &ordered.formulation);
+    let dual_backend = ordered.backend;
     match outcome {
         LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),
         LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
         LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
             let duals = match row_prices {
-                Some(row_prices) => duals::duals_from_row_prices(&exact.lp, row_prices, backend, objective)?,
-                None => match duals::compute_duals_until(&exact.lp, backend, objective, deadline)? {
+                Some(row_prices) => duals::duals_from_row_prices(&exact.lp, row_prices, dual_backend, objective)?,
+                None => match duals::compute_duals_until(&exact.lp, dual_backend, objective, deadline)? {
                     Some(duals) => duals,
                     // A plan without its shadow prices is not what `solve` promises.
                     None => return Ok(report(Status::TimeLimit, None)),
                 },
             };
             let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
+            if ordered.branches > 0 {
+                plan.lp.exact_lp = Some(exact.lp.clone());
+            }
             price_policies(&mut plan, formulation, backend)?;
             plan::price_promises(&mut plan, formulation, backend)?;
             let padding = plan.padding_warning(&instance.plan.currency);

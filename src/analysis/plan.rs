@@ -40,6 +40,9 @@ pub struct Plan {
 
 #[derive(Debug, Clone, Default)]
 pub struct LpSolutionValues {
+    /// The LP the values and duals belong to when it is not the formulation's own: the branch
+    /// of the exact solve (curve pieces fixed at bends, analysis/curve_order.rs).
+    pub exact_lp: Option<crate::formulation::LinearProgram>,
     pub values: Vec<f64>,
     pub row_duals: Vec<f64>,
     pub reduced_costs: Vec<f64>,
@@ -560,6 +563,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         share_padding,
         sensitivity: None,
         lp: LpSolutionValues {
+            exact_lp: None,
             values: values.to_vec(),
             row_duals: duals.row_duals.clone(),
             reduced_costs: duals.reduced_costs.clone(),

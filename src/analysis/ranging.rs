@@ -590,6 +590,16 @@ fn range_allocation(
 
 /// The full sensitivity report of an optimal plan.
 pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, backend: Backend) -> Result<Sensitivity, SolveError> {
+    // A plan found by branching (exact curves under value shares, curve_order.rs) is ranged on
+    // the LP of its branch, the exact model around it.
+    let exact;
+    let formulation = match &plan.lp.exact_lp {
+        Some(lp) => {
+            exact = Formulation { lp: lp.clone(), ..formulation.clone() };
+            &exact
+        }
+        None => formulation,
+    };
     // Ranging re-solves modified programs: the separable backend hands them on.
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
