@@ -337,9 +337,18 @@ pub struct ConstraintResult {
     pub exact_cost: Option<f64>,
 }
 
-/// Re-solves spent on [`ConstraintResult::exact_cost`] at most, per plan: a large portfolio's
-/// floors are priced per hour only.
+/// Re-solves spent on [`ConstraintResult::exact_cost`] at most, per plan, for a model of up to
+/// [`crate::solve::SIMPLEX_MAX_VARIABLES`] LP variables; a larger model gets proportionally fewer
+/// (200 x 3,000 / its variables, so none beyond 600,000 variables), so that pricing promises
+/// never costs many times the plan. The budget depends on the model only: identical input, identical
+/// report.
 pub const MAX_EXACT_COST_SOLVES: usize = 200;
+
+/// The re-solves [`price_promises`] may spend on a model with `variables` LP variables.
+pub fn exact_cost_budget(variables: usize) -> usize {
+    let small = crate::solve::SIMPLEX_MAX_VARIABLES;
+    if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ExpectationGap {
@@ -683,7 +692,7 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
             plan.constraints[position].exact_cost = Some(0.0);
             continue;
         }
-        if solves == MAX_EXACT_COST_SOLVES {
+        if solves == exact_cost_budget(formulation.lp.variables.len()) {
             continue;
         }
         solves += 1;
