@@ -8,9 +8,9 @@ pub(super) fn run(path: &Path) -> i32 {
     match load(path) {
         Ok(instance) => {
             let count = crate::report::plural;
+            let name = if path.as_os_str() == "-" { crate::model::STDIN_NAME.to_string() } else { path.display().to_string() };
             println!(
-                "{}: valid: {}, {}, {}",
-                path.display(),
+                "{name}: valid: {}, {}, {}",
                 count(instance.resources.len(), "resource"),
                 count(instance.segments.len(), "segment"),
                 count(instance.customers.len(), "customer")
