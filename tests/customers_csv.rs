@@ -199,3 +199,98 @@ fn csv_row_with_missing_fields_is_refused() {
     assert_eq!(code, Some(2));
     assert_eq!(stderr, "error: customers.csv:2:3: expected 3 fields as in the header line, found 2\n");
 }
+
+/// A scenario applies to CSV customers as to TOML ones, and a problem a scenario causes in a CSV
+/// customer is still located in the CSV file.
+#[test]
+fn scenarios_apply_to_csv_customers() {
+    let csv = "id,value_per_hour.service,floor_hours.service\na,10,\nb,20,90\n";
+    let (code, stderr) = check("scenario", "", csv);
+    assert_eq!(code, Some(0), "{stderr}");
+    let directory = scratch("scenario");
+    std::fs::write(directory.join("lose-b.toml"), "remove_customers = [\"b\"]\n\n[scenario]\nname = \"lose-b\"\n").unwrap();
+    let output = capplan()
+        .args(["solve", "--quiet", "--format", "csv", "--scenario"])
+        .arg(directory.join("lose-b.toml"))
+        .arg(directory.join("instance.toml"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let plan = String::from_utf8(output.stdout).unwrap();
+    assert!(plan.contains("\na,a,,service,100.000000,"), "{plan}");
+    assert!(!plan.contains("\nb,"), "{plan}");
+    // A scenario cap below b's floor from the CSV: the problem is located in the CSV's cell of
+    // the floor, which the message compares with the scenario's cap.
+    std::fs::write(directory.join("cap-b.toml"), "[scenario]\nname = \"cap-b\"\n\n[customers.b]\ncap_hours = { service = 50 }\n").unwrap();
+    let output = capplan()
+        .args(["solve", "--quiet", "--scenario"])
+        .arg(directory.join("cap-b.toml"))
+        .arg(directory.join("instance.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap().replace(&directory.display().to_string(), "DIR");
+    assert_eq!(
+        stderr,
+        "error: DIR/customers.csv:3:3: customers[b].floor_hours.service: floor of 90 hours is above the cap of 50 hours for the same resource\n"
+    );
+}
+
+/// Writes the rows of a customers CSV as the sheet `Customers` of a workbook: numbers as numbers,
+/// text as text, as a spreadsheet holds them.
+fn csv_to_workbook(csv_text: &str, path: &Path) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Customers").unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv_text.as_bytes());
+    for (row, record) in reader.records().enumerate() {
+        for (column, cell) in record.unwrap().iter().enumerate() {
+            let (row, column) = (row as u32, column as u16);
+            match cell.parse::<f64>() {
+                Ok(number) if row > 0 => sheet.write_number(row, column, number).map(|_| ()).unwrap(),
+                _ if cell.is_empty() => {}
+                _ => sheet.write_string(row, column, cell).map(|_| ()).unwrap(),
+            }
+        }
+    }
+    workbook.save(path).unwrap();
+}
+
+/// The customers of dsp and tiers, written as a workbook's sheet and read with
+/// `customers_xlsx`, give the same plan.
+#[test]
+fn customers_xlsx_round_trip_gives_the_same_plan() {
+    for name in ["dsp", "tiers"] {
+        let (original, split) = split_into_csv(name);
+        let directory = split.parent().unwrap();
+        csv_to_workbook(&std::fs::read_to_string(directory.join("customers.csv")).unwrap(), &directory.join("customers.xlsx"));
+        let text =
+            std::fs::read_to_string(&split).unwrap().replace("customers_csv = \"customers.csv\"", "customers_xlsx = \"customers.xlsx\"");
+        let workbook_instance = directory.join("workbook.toml");
+        std::fs::write(&workbook_instance, text).unwrap();
+        let reread = Instance::from_file(&workbook_instance).unwrap_or_else(|errors| panic!("{name}: {errors}"));
+        assert_eq!(reread.customers.len(), original.customers.len());
+        let expected = solve(&original, Backend::Microlp).unwrap().plan.unwrap();
+        let found = solve(&reread, Backend::Microlp).unwrap().plan.unwrap();
+        assert!((found.objective - expected.objective).abs() <= 1e-6 * (1.0 + expected.objective.abs()), "{name}");
+        for (a, b) in expected.allocations.iter().zip(&found.allocations) {
+            assert!((a.hours - b.hours).abs() <= 1e-6 * (1.0 + a.hours.abs()), "{name} {}/{}", a.customer, a.resource);
+        }
+    }
+}
+
+/// A problem in a workbook cell is located as `file.xlsx:ROW:COLUMN`, as in a CSV.
+#[test]
+fn customers_xlsx_problem_is_located_at_its_cell() {
+    let directory = scratch("workbook-error");
+    csv_to_workbook("id,floor_hours.service,cap_hours.service\na,50,30\n", &directory.join("people.xlsx"));
+    let instance = directory.join("instance.toml");
+    std::fs::write(&instance, PLAN.replace("customers_csv = \"customers.csv\"", "customers_xlsx = \"people.xlsx\"")).unwrap();
+    let output = capplan().arg("check").arg(&instance).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap().replace(&directory.display().to_string(), "DIR");
+    assert_eq!(
+        stderr,
+        "error: DIR/people.xlsx:2:2: customers[a].floor_hours.service: floor of 50 hours is above the cap of 30 hours for the same resource\n"
+    );
+}

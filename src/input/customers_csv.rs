@@ -99,14 +99,75 @@ fn parse_header(name: &str) -> Option<Column> {
 /// are located in it. A relative path is relative to the instance file (to the current directory
 /// when the instance is read from standard input).
 pub fn read_customers_csv(raw: &mut RawInstance, source: &SourceFile) -> Result<(), InputErrors> {
-    let Some(reference) = raw.customers_csv.as_ref() else { return Ok(()) };
+    let (reference, field, workbook) = match (raw.customers_csv.as_ref(), raw.customers_xlsx.as_ref()) {
+        (None, None) => return Ok(()),
+        (Some(_), Some(workbook)) => {
+            let message = "give either customers_csv or customers_xlsx, not both";
+            return Err(InputErrors(vec![source.diagnostic(workbook.span(), "customers_xlsx", message)]));
+        }
+        (Some(csv), None) => (csv, "customers_csv", false),
+        (None, Some(workbook)) => (workbook, "customers_xlsx", true),
+    };
     let path = resolve(&source.path, reference.get_ref());
     let display = path.display().to_string();
-    let text = read_bounded(&path).map_err(|message| InputErrors(vec![source.diagnostic(reference.span(), "customers_csv", message)]))?;
-    source.attach_table(display.clone());
-    let customers = parse(&display, &text, raw.customers.len())?;
+    let located = |message: String| InputErrors(vec![source.diagnostic(reference.span(), field, message)]);
+    let customers = if workbook {
+        let rows = read_workbook(&path).map_err(located)?;
+        source.attach_table(display.clone());
+        parse_rows(&display, "customers sheet", rows.into_iter().map(Ok), raw.customers.len())?
+    } else {
+        let text = read_bounded(&path).map_err(located)?;
+        source.attach_table(display.clone());
+        parse(&display, &text, raw.customers.len())?
+    };
     raw.customers.extend(customers);
     Ok(())
+}
+
+/// The rows of a workbook's customers sheet (the sheet named `Customers`, else the first), as
+/// text cells with their 1-based row numbers; empty rows are left out. A number is written in
+/// the shortest form that reads back as the same value.
+fn read_workbook(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use calamine::{Data, Reader};
+    let size = std::fs::metadata(path).map_err(|error| format!("cannot read the customers workbook {}: {error}", path.display()))?.len();
+    if size > MAX_CSV_BYTES {
+        return Err(format!("the customers workbook {} is larger than the limit of {MAX_CSV_BYTES} bytes (64 MiB)", path.display()));
+    }
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook(path).map_err(|error| format!("cannot read the customers workbook {}: {error}", path.display()))?;
+    let names = workbook.sheet_names();
+    let sheet = names.iter().find(|name| name.as_str() == "Customers").or(names.first()).cloned().ok_or("the workbook has no sheet")?;
+    let range = workbook.worksheet_range(&sheet).map_err(|error| format!("cannot read sheet {sheet:?} of {}: {error}", path.display()))?;
+    if range.width() > MAX_COLUMNS {
+        return Err(format!("sheet {sheet:?} has {} columns, the limit is {MAX_COLUMNS}", range.width()));
+    }
+    if let Some((row, column)) = range.start().filter(|&start| start != (0, 0)) {
+        return Err(format!(
+            "sheet {sheet:?} must start at cell A1 with the header line; its first cell is in row {}, column {}",
+            row + 1,
+            column + 1
+        ));
+    }
+    let text = |cell: &Data| match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.clone(),
+        Data::Float(value) => number_text(*value),
+        Data::Int(value) => value.to_string(),
+        Data::Bool(value) => value.to_string(),
+        other => other.to_string(),
+    };
+    let mut rows = Vec::new();
+    for (index, cells) in range.rows().enumerate() {
+        let mut cells: Vec<String> = cells.iter().map(text).collect();
+        // Trailing empty cells are the sheet's width, not fields.
+        while cells.last().is_some_and(|cell| cell.trim().is_empty()) {
+            cells.pop();
+        }
+        if !cells.is_empty() {
+            rows.push((index + 1, cells));
+        }
+    }
+    Ok(rows)
 }
 
 fn resolve(instance_path: &str, reference: &str) -> PathBuf {
@@ -148,14 +209,33 @@ fn spanned<T>(row: usize, column: usize, value: T) -> Spanned<T> {
 /// Parses the CSV text into raw customers; `already` is the number of customers the instance's
 /// TOML gives, which counts against the customer limit too.
 fn parse(path: &str, text: &str, already: usize) -> Result<Vec<Spanned<RawCustomer>>, InputErrors> {
-    let mut cells = Cells { path, problems: Vec::new() };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut records = reader.records();
+    let records = reader.records().map(|record| {
+        record
+            .map(|record| {
+                let row = record.position().map_or(0, |position| position.line() as usize);
+                (row, record.iter().map(str::to_string).collect())
+            })
+            .map_err(|error| csv_error(path, &error))
+    });
+    parse_rows(path, "customers CSV", records, already)
+}
+
+/// Parses rows of text cells (a header row, then one customer per row) into raw customers; the
+/// CSV file and the workbook sheet share this. `what` names the table in messages.
+fn parse_rows(
+    path: &str,
+    what: &str,
+    records: impl Iterator<Item = Result<(usize, Vec<String>), Diagnostic>>,
+    already: usize,
+) -> Result<Vec<Spanned<RawCustomer>>, InputErrors> {
+    let mut cells = Cells { path, problems: Vec::new() };
+    let mut records = records;
     let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => return Err(InputErrors(vec![csv_error(path, &error)])),
+        Some(Ok((_, header))) => header,
+        Some(Err(error)) => return Err(InputErrors(vec![error])),
         None => {
-            cells.problem(0, 0, "", "the customers CSV is empty: expected a header line naming the columns, at least `id`");
+            cells.problem(0, 0, "", format!("the {what} is empty: expected a header line naming the columns, at least `id`"));
             return Err(InputErrors(cells.problems));
         }
     };
@@ -184,14 +264,13 @@ fn parse(path: &str, text: &str, already: usize) -> Result<Vec<Spanned<RawCustom
     }
     let mut customers = Vec::new();
     for record in records {
-        let record = match record {
+        let (row, record) = match record {
             Ok(record) => record,
             Err(error) => {
-                cells.problems.push(csv_error(path, &error));
+                cells.problems.push(error);
                 break;
             }
         };
-        let row = record.position().map_or(0, |position| position.line() as usize);
         if already + customers.len() >= MAX_CUSTOMERS {
             cells.problem(
                 row,
@@ -228,7 +307,7 @@ fn csv_error(path: &str, error: &csv::Error) -> Diagnostic {
     Diagnostic { file: path.to_string(), line: row, column: if row == 0 { 0 } else { 1 }, field: String::new(), message }
 }
 
-fn customer(cells: &mut Cells<'_>, columns: &[Option<Column>], record: &csv::StringRecord, row: usize) -> Option<Spanned<RawCustomer>> {
+fn customer(cells: &mut Cells<'_>, columns: &[Option<Column>], record: &[String], row: usize) -> Option<Spanned<RawCustomer>> {
     let mut id: Option<Spanned<String>> = None;
     let mut name = None;
     let mut segment = None;

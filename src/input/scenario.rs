@@ -155,7 +155,8 @@ impl ScenarioSource {
     /// Moves a diagnostic located in the combined text to the file it belongs to.
     pub fn relocate(&self, mut diagnostic: Diagnostic) -> Diagnostic {
         // Problems in the instance's customers CSV stay where they are.
-        if diagnostic.file == self.combined.path && diagnostic.line > self.line_offset {
+        let combined = diagnostic.file == self.combined.path || diagnostic.file == self.scenario_path;
+        if combined && diagnostic.line > self.line_offset {
             diagnostic.line -= self.line_offset;
             diagnostic.message = self.relocate_line_reference(&diagnostic.message, &diagnostic.file);
             diagnostic.file = self.scenario_path.clone();

@@ -27,6 +27,8 @@ struct Formats {
     hours: Format,
     money: Format,
     share: Format,
+    /// An unlimited allowable increase or decrease: 1E+30 shown as such, not as 31 digits.
+    unlimited: Format,
 }
 
 impl Formats {
@@ -37,6 +39,7 @@ impl Formats {
             hours: Format::new().set_num_format("#,##0.0"),
             money: Format::new().set_num_format("#,##0.00"),
             share: Format::new().set_num_format("0.00%"),
+            unlimited: Format::new().set_num_format("0E+00"),
         }
     }
 
@@ -263,8 +266,18 @@ fn constraints_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> R
     Ok(())
 }
 
-fn allowable(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
-    number(sheet, row, column, value.unwrap_or(UNLIMITED), format)
+fn allowable(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: Option<f64>,
+    format: &Format,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    match value {
+        Some(value) => number(sheet, row, column, value, format),
+        None => number(sheet, row, column, UNLIMITED, &formats.unlimited),
+    }
 }
 
 /// Sensitivity, in the layout of Excel Solver's sensitivity report: a table of variable cells
@@ -304,8 +317,8 @@ fn sensitivity_sheet(
         number(sheet, row, 2, allocation.hours, &formats.hours)?;
         number(sheet, row, 3, allocation.reduced_cost, &formats.money)?;
         number(sheet, row, 4, allocation.marginal_value, &formats.money)?;
-        allowable(sheet, row, 5, allocation.allowable_increase, &formats.money)?;
-        allowable(sheet, row, 6, allocation.allowable_decrease, &formats.money)?;
+        allowable(sheet, row, 5, allocation.allowable_increase, &formats.money, formats)?;
+        allowable(sheet, row, 6, allocation.allowable_decrease, &formats.money, formats)?;
         row += 1;
     }
     row += 1;
@@ -330,8 +343,8 @@ fn sensitivity_sheet(
         number(sheet, row, 3, constraint.shadow_price, &formats.money)?;
         number(sheet, row, 4, constraint.limit, unit_format)?;
         if constraint.ranged {
-            allowable(sheet, row, 5, constraint.allowable_increase, unit_format)?;
-            allowable(sheet, row, 6, constraint.allowable_decrease, unit_format)?;
+            allowable(sheet, row, 5, constraint.allowable_increase, unit_format, formats)?;
+            allowable(sheet, row, 6, constraint.allowable_decrease, unit_format, formats)?;
         }
         row += 1;
     }
