@@ -102,3 +102,35 @@ fn json_error_without_a_file_has_null_locations() {
     assert!(error["file"].is_null() && error["line"].is_null() && error["column"].is_null() && error["field"].is_null());
     assert_eq!(error["message"], "--customer goes with --audience partner");
 }
+
+/// compare, sweep and classify print the problems of an invalid instance as JSON too with
+/// `--format json`.
+#[test]
+fn json_errors_from_compare_sweep_and_classify() {
+    let broken = "[plan]\nname = \"x\"\nperiod = \"q\"\ncurrency = \"EUR\"\n\n[[resources]]\nid = \"s\"\ncapacity_hours = -1\n";
+    let scenario = instance("scenarios/lose-m3.toml");
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec!["compare".as_ref(), "-".as_ref(), scenario.as_os_str(), "--format".as_ref(), "json".as_ref()],
+        vec![
+            "sweep".as_ref(),
+            "-".as_ref(),
+            "--resource".as_ref(),
+            "s".as_ref(),
+            "--from".as_ref(),
+            "0".as_ref(),
+            "--to".as_ref(),
+            "1".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        vec!["classify".as_ref(), "-".as_ref(), "--format".as_ref(), "json".as_ref()],
+    ];
+    for arguments in runs {
+        let output = with_stdin(capplan().args(&arguments), broken.as_bytes());
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        let document: serde_json::Value =
+            serde_json::from_slice(&output.stderr).unwrap_or_else(|_| panic!("{arguments:?}: {}", String::from_utf8_lossy(&output.stderr)));
+        let fields: Vec<&str> = document["errors"].as_array().unwrap().iter().filter_map(|error| error["field"].as_str()).collect();
+        assert!(fields.contains(&"resources[s].capacity_hours"), "{arguments:?}: {fields:?}");
+    }
+}

@@ -32,7 +32,7 @@ pub struct ExportArgs {
 }
 
 pub(super) fn run(args: &ExportArgs) -> i32 {
-    let instance = match load(&args.instance) {
+    let instance = match load(&args.instance, false) {
         Ok(instance) => instance,
         Err(code) => return code,
     };

@@ -117,19 +117,20 @@ pub fn run() -> i32 {
     }
 }
 
-/// Reads and validates an instance; on failure prints every problem and returns exit code 2.
-pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
+/// Reads and validates an instance; on failure prints every problem (as one JSON object with
+/// `json`, see [`print_failure`]) and returns exit code 2.
+pub(crate) fn load(path: &Path, json: bool) -> Result<Instance, i32> {
     Instance::from_file(path).map_err(|errors| {
-        eprintln!("{errors}");
+        print_failure(json, EXIT_INPUT, Failure::Input(&errors));
         EXIT_INPUT
     })
 }
 
-/// Reads an instance and applies a scenario to it; on failure prints every problem and returns
-/// exit code 2.
-pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(Instance, AppliedScenario), i32> {
+/// Reads an instance and applies a scenario to it; on failure prints every problem (as with
+/// [`load`]) and returns exit code 2.
+pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path, json: bool) -> Result<(Instance, AppliedScenario), i32> {
     apply_scenario_file(instance, scenario).map_err(|errors| {
-        eprintln!("{errors}");
+        print_failure(json, EXIT_INPUT, Failure::Input(&errors));
         EXIT_INPUT
     })
 }

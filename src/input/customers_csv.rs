@@ -244,15 +244,14 @@ fn parse_rows(
         return Err(InputErrors(cells.problems));
     }
     let mut columns: Vec<Option<Column>> = Vec::with_capacity(header.len());
+    let mut seen = std::collections::HashSet::new();
     for (index, name) in header.iter().enumerate() {
         let name = name.trim();
         let column = parse_header(name);
-        match &column {
-            None => cells.problem(1, index + 1, name, format!("unknown column `{name}`, expected {EXPECTED_COLUMNS}")),
-            Some(column) if columns.iter().flatten().any(|seen| seen == column) => {
-                cells.problem(1, index + 1, name, format!("duplicate column `{name}`"))
-            }
-            Some(_) => {}
+        if column.is_none() {
+            cells.problem(1, index + 1, name, format!("unknown column `{name}`, expected {EXPECTED_COLUMNS}"));
+        } else if !seen.insert(name) {
+            cells.problem(1, index + 1, name, format!("duplicate column `{name}`"));
         }
         columns.push(column);
     }
