@@ -136,6 +136,20 @@ fn dsp_workbook_has_five_sheets_with_the_json_numbers() {
             (1..limits.height()).find(|&row| cell_text(&limits, row, 0) == customer && cell_text(&limits, row, 2) == resource).unwrap();
         assert!(cell_number(&limits, row, 4) >= json_number(&constraint["limit"], "floor") - 1e-9, "{id}");
     }
+    // A soft expectation may fall short: it never shows as a lower limit; a hard one does.
+    let expectations = result["expectations"].as_array().unwrap();
+    assert!(expectations.iter().any(|e| e["kind"] == "soft"), "dsp has soft expectations");
+    for expectation in expectations {
+        let (customer, resource) = (expectation["customer"].as_str().unwrap(), expectation["resource"].as_str().unwrap());
+        let row =
+            (1..limits.height()).find(|&row| cell_text(&limits, row, 0) == customer && cell_text(&limits, row, 2) == resource).unwrap();
+        let id = format!("expectation[{customer}/{resource}]");
+        if expectation["kind"] == "soft" {
+            assert_ne!(cell_text(&limits, row, 5), id);
+        } else {
+            assert!(cell_number(&limits, row, 4) >= json_number(&expectation["expected_hours"], "expected hours") - 1e-9, "{id}");
+        }
+    }
 }
 
 /// tiny.toml with --sensitivity: the Sensitivity sheet has Excel Solver's two tables with the

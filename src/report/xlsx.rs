@@ -352,12 +352,13 @@ fn sensitivity_sheet(
 }
 
 /// The constraint families that bound one allocation from below or from above; their ids are
-/// `family[customer/resource]`.
+/// `family[customer/resource]`. An expectation bounds the hours only when it is hard: a soft one
+/// may fall short at its penalty.
 const LOWER_FAMILIES: [&str; 4] = ["floor", "expectation", "max_decrease", "force"];
 const UPPER_FAMILIES: [&str; 4] = ["cap", "max_increase", "share_cap", "force"];
 
 /// Limits: for each allocation, the tightest limit of its own below and above the planned hours
-/// (floor, hard or soft expectation, change limits, cap, hours share cap, a forced value), and
+/// (floor, hard expectation, change limits, cap, hours share cap, a forced value), and
 /// the constraint that sets it. Shared limits (capacity, segment limits) are on the Constraints
 /// sheet.
 fn limits_sheet(sheet: &mut Worksheet, instance: &Instance, plan: &Plan, formats: &Formats) -> Result<(), XlsxError> {
@@ -384,7 +385,8 @@ fn limits_sheet(sheet: &mut Worksheet, instance: &Instance, plan: &Plan, formats
         plan.resources.iter().map(|resource| (resource.resource.as_str(), resource.available_hours)).collect();
     for constraint in &plan.constraints {
         let Some((customer, resource)) = pair_of(&constraint.id) else { continue };
-        if LOWER_FAMILIES.contains(&constraint.family) && constraint.sense != crate::formulation::Sense::Le {
+        let soft = constraint.family == "expectation" && !is_hard_expectation(instance, &customers, customer, resource);
+        if LOWER_FAMILIES.contains(&constraint.family) && constraint.sense != crate::formulation::Sense::Le && !soft {
             let entry = lower.entry((customer, resource)).or_insert((constraint.limit, &constraint.id));
             if constraint.limit > entry.0 {
                 *entry = (constraint.limit, &constraint.id);
@@ -446,4 +448,14 @@ fn pair_of(id: &str) -> Option<(&str, &str)> {
 /// Customers by id, for their display names: one lookup per row, not a scan.
 fn customers_by_id(instance: &Instance) -> std::collections::HashMap<&str, &crate::model::Customer> {
     instance.customers.iter().map(|customer| (customer.id.as_str(), customer)).collect()
+}
+
+fn is_hard_expectation(
+    instance: &Instance,
+    customers: &std::collections::HashMap<&str, &crate::model::Customer>,
+    customer: &str,
+    resource: &str,
+) -> bool {
+    let (Some(customer), Some(resource)) = (customers.get(customer), instance.resource_index(resource)) else { return false };
+    customer.expectations[resource].is_some_and(|expectation| expectation.kind == crate::model::ExpectationKind::Hard)
 }
