@@ -294,3 +294,54 @@ fn customers_xlsx_problem_is_located_at_its_cell() {
         "error: DIR/people.xlsx:2:2: customers[a].floor_hours.service: floor of 50 hours is above the cap of 30 hours for the same resource\n"
     );
 }
+
+/// Response curves of every shape survive the export: linear, saturating, falling after a
+/// saturation point, judged points that rise then fall, a value at zero hours, and no response.
+#[test]
+fn every_curve_shape_survives_the_customers_csv() {
+    let text = r#"
+[plan]
+name = "Curves"
+period = "q"
+currency = "EUR"
+
+[[resources]]
+id = "s"
+capacity_hours = 500
+
+[[resources]]
+id = "e"
+capacity_hours = 500
+
+[[customers]]
+id = "linear"
+response.s = { value_per_hour = 12.5 }
+
+[[customers]]
+id = "saturating"
+response.s = { value_per_hour = 30, max_hours = 40 }
+response.e = { value_per_hour = -3, max_hours = 10 }
+
+[[customers]]
+id = "judged"
+current_hours = { s = 20 }
+response.s = { points = [[0, 100], [10, 400], [30, 700], [50, 600]] }
+response.e = { points = [[0, -50], [0.1, -20], [7.3, 1.7]] }
+"#;
+    let original = Instance::from_toml_str("curves.toml", text).unwrap();
+    let directory = scratch("curves");
+    std::fs::write(directory.join("customers.csv"), write_customers_csv(&original).unwrap()).unwrap();
+    let without_customers = text.split("[[customers]]").next().unwrap();
+    std::fs::write(directory.join("curves.toml"), format!("customers_csv = \"customers.csv\"\n{without_customers}")).unwrap();
+    let reread = Instance::from_file(&directory.join("curves.toml")).unwrap_or_else(|errors| panic!("{errors}"));
+    for (a, b) in original.customers.iter().zip(&reread.customers) {
+        for r in 0..2 {
+            for hours in [0.0, 0.05, 5.0, 10.0, 25.0, 40.0, 45.0, 50.0, 80.0, 400.0] {
+                let (expected, found) = (a.responses[r].value_at(hours), b.responses[r].value_at(hours));
+                assert!((expected - found).abs() <= 1e-9 * (1.0 + expected.abs()), "{} r{r} at {hours}: {expected} vs {found}", a.id);
+                let (expected, found) = (a.responses[r].marginal_value_at(hours), b.responses[r].marginal_value_at(hours));
+                assert!((expected - found).abs() <= 1e-9 * (1.0 + expected.abs()), "{} r{r} slope at {hours}: {expected} vs {found}", a.id);
+            }
+        }
+    }
+}
