@@ -1,7 +1,8 @@
 //! Solves an LP or MPS file written by `capplan export` with HiGHS itself (its own file reader,
 //! not capplan's LP), and prints the model status, the optimal objective and the time HiGHS
 //! took. Used for docs/performance.md: an independent check of the exported model, and HiGHS's
-//! time on exactly the model capplan solves.
+//! time on exactly the model capplan solves. An MPS file is the minimisation form: its objective
+//! is minus capplan's.
 //!
 //! `cargo run --release --features highs --example highs_solve_file -- model.mps`
 

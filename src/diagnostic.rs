@@ -14,18 +14,53 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// A table read beside this file (the instance's `customers_csv`): spans from
+    /// [`SourceFile::table_cell`] point into it, by row and column, instead of into `text`.
+    table: std::sync::OnceLock<String>,
 }
+
+/// Spans at or above this offset locate a cell of the attached table, not a byte of the text.
+const TABLE_BASE: usize = usize::MAX / 2;
+/// Columns per row in the encoding of a table cell as an offset.
+const TABLE_STRIDE: usize = 1 << 16;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile { path: path.into(), text, line_starts, table: std::sync::OnceLock::new() }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// Attaches a table (a CSV file of customers) whose cells [`SourceFile::table_cell`]
+    /// locates; a file has at most one, and attaching again keeps the first.
+    pub fn attach_table(&self, path: impl Into<String>) {
+        let _ = self.table.set(path.into());
+    }
+
+    /// The span of a cell of the attached table: 1-based row (the line in the table's file) and
+    /// column (the field's position in its record, as a spreadsheet counts). Columns beyond
+    /// 65,535 are located at that column.
+    pub fn table_cell(row: usize, column: usize) -> std::ops::Range<usize> {
+        let offset = TABLE_BASE + row.min(TABLE_BASE / TABLE_STRIDE - 1) * TABLE_STRIDE + column.min(TABLE_STRIDE - 1);
+        offset..offset + 1
+    }
+
+    /// `self` with `other`'s attached table, for a source made of `other` (a scenario's combined
+    /// text).
+    pub fn keep_table_of(self, other: &SourceFile) -> Self {
+        if let Some(path) = other.table.get() {
+            self.attach_table(path.clone());
+        }
+        self
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; for a cell of the attached
+    /// table, its row and column.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        if offset >= TABLE_BASE {
+            return ((offset - TABLE_BASE) / TABLE_STRIDE, (offset - TABLE_BASE) % TABLE_STRIDE);
+        }
         let offset = offset.min(self.text.len());
         let line_index = match self.line_starts.binary_search(&offset) {
             Ok(exact) => exact,
@@ -40,7 +75,11 @@ impl SourceFile {
     /// A diagnostic located at the start of `span`.
     pub fn diagnostic(&self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.line_column(span.start);
-        Diagnostic { file: self.path.clone(), line, column, field: field.into(), message: message.into() }
+        let file = match self.table.get() {
+            Some(table) if span.start >= TABLE_BASE => table.clone(),
+            _ => self.path.clone(),
+        };
+        Diagnostic { file, line, column, field: field.into(), message: message.into() }
     }
 }
 

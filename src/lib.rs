@@ -19,10 +19,13 @@
 //! Beside the pipeline: [`generate`] writes synthetic instances, and
 //! [`formulation::export`] writes the LP in the LP and MPS file formats.
 //!
-//! ```
-//! use capplan::{analysis, model::Instance, solve::Backend};
+//! The entry points a pipeline needs are at the crate root: [`read_instance`] or
+//! [`parse_instance`], then [`solve`] with a [`SolverChoice`] ([`SolverChoice::Auto`] picks as
+//! `capplan solve` does), and [`to_json`] for the documented JSON report. They fail with one
+//! [`Error`] type whose input problems carry their file, line, column and field.
 //!
-//! let instance = Instance::from_toml_str("example.toml", r#"
+//! ```
+//! let instance = capplan::parse_instance("example.toml", r#"
 //!     [plan]
 //!     name = "Example"
 //!     period = "2027-Q1"
@@ -35,13 +38,14 @@
 //!     [[customers]]
 //!     id = "acme"
 //!     response.engineering = { value_per_hour = 50, max_hours = 80 }
-//! "#).unwrap();
-//! let report = analysis::solve(&instance, Backend::Microlp).unwrap();
-//! let plan = report.plan.unwrap();
+//! "#)?;
+//! let report = capplan::solve(&instance, capplan::SolverChoice::Auto)?;
+//! let plan = report.plan.as_ref().expect("an optimal plan");
 //! // 80 hours at 50 EUR: the customer saturates before capacity runs out,
 //! // so one more engineering hour is worth nothing.
 //! assert!((plan.objective - 4000.0).abs() < 1e-6);
 //! assert!(plan.resources[0].shadow_price.abs() < 1e-9);
+//! # Ok::<(), capplan::Error>(())
 //! ```
 
 // Customers, resources and segments are indices into parallel per-entity arrays; index loops
@@ -51,9 +55,69 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagnostic;
+pub mod error;
 pub mod formulation;
 pub mod generate;
 pub mod input;
 pub mod model;
 pub mod report;
 pub mod solve;
+
+pub use analysis::SolveReport;
+pub use diagnostic::Diagnostic;
+pub use error::Error;
+pub use model::Instance;
+pub use solve::SolverChoice;
+
+/// Reads and validates an instance file; the path `-` reads standard input. The customers CSV
+/// and the portfolio model file an instance names are read too, relative to the instance file.
+pub fn read_instance(path: impl AsRef<std::path::Path>) -> Result<Instance, Error> {
+    Ok(Instance::from_file(path.as_ref())?)
+}
+
+/// Reads and validates an instance from TOML text. `name` is the file name messages give; a
+/// customers CSV or model file the text names is looked up relative to it.
+pub fn parse_instance(name: &str, toml: &str) -> Result<Instance, Error> {
+    Ok(Instance::from_toml_str(name, toml)?)
+}
+
+/// Solves an instance: builds the linear program, solves it with the backend `solver` stands
+/// for ([`SolverChoice::Auto`]: the one `capplan solve` picks, and the report says why), and
+/// computes the shadow prices. An infeasible or unbounded instance gives a report with that
+/// status, not an error.
+pub fn solve(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, Error> {
+    let formulation = formulation::formulate(instance);
+    let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
+    Ok(analysis::solve_chosen(instance, &formulation, &choice, None)?)
+}
+
+/// As [`solve`], with the sensitivity report (allowable increases and decreases, one-sided
+/// values; docs/sensitivity.md) in `plan.sensitivity` when the plan is optimal.
+///
+/// ```
+/// let instance = capplan::read_instance("instances/tiny.toml")?;
+/// let report = capplan::solve_with_sensitivity(&instance, capplan::SolverChoice::Auto)?;
+/// let ranges = report.plan.as_ref().and_then(|plan| plan.sensitivity.as_ref()).expect("ranged");
+/// assert_eq!(ranges.constraints[0].id, "capacity[engineering]");
+/// # Ok::<(), capplan::Error>(())
+/// ```
+pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, Error> {
+    let formulation = formulation::formulate(instance);
+    let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
+    let mut report = analysis::solve_chosen(instance, &formulation, &choice, None)?;
+    if let Some(plan) = report.plan.as_mut() {
+        plan.sensitivity = Some(analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend)?);
+    }
+    Ok(report)
+}
+
+/// The JSON report of a solve, exactly as `capplan solve --format json` prints it
+/// (docs/json-output.md).
+pub fn to_json(instance: &Instance, report: &SolveReport) -> String {
+    report::render(instance, report, report::Format::Json)
+}
+
+// The README's library example is compiled and run as a doc test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1042,7 +1042,15 @@ fn cli_solve_rejects_bad_file_with_exit_code_2() {
         assert_eq!(code, 2, "--format {format}, stderr:\n{stderr}");
         assert_eq!(stdout, "", "--format {format}");
         let (line, column) = position(&text, "floor_hours = { service = ^70");
-        assert!(stderr.contains(&format!("{}:{line}:{column}: ", file.path().display())), "stderr:\n{stderr}");
+        if format == "json" {
+            // With --format json the problems are one JSON object (docs/cli.md, "Errors as JSON").
+            let document: serde_json::Value = serde_json::from_str(&stderr).unwrap();
+            let error = &document["errors"][0];
+            assert_eq!((error["line"].as_u64(), error["column"].as_u64()), (Some(line as u64), Some(column as u64)), "stderr:\n{stderr}");
+            assert_eq!(error["file"].as_str(), Some(file.path().display().to_string().as_str()));
+        } else {
+            assert!(stderr.contains(&format!("{}:{line}:{column}: ", file.path().display())), "stderr:\n{stderr}");
+        }
     }
 }
 

@@ -165,7 +165,14 @@ fn internal_error_exits_one_with_no_report_for_both_solvers() {
             assert_eq!(output.status.code(), Some(1), "{solver} {format}: {}", stderr(&output));
             assert!(stdout(&output).is_empty(), "{solver} {format}");
             let message = stderr(&output);
-            assert!(message.starts_with("error: internal: ") && message.lines().count() == 1, "{solver}: {message}");
+            if format == "json" {
+                // With --format json the error is one JSON object (docs/cli.md, "Errors as JSON").
+                let document: serde_json::Value = serde_json::from_str(&message).unwrap();
+                assert_eq!(document["exit_code"], 1, "{solver}: {message}");
+                assert!(document["errors"][0]["message"].as_str().unwrap().starts_with("internal: "), "{solver}: {message}");
+            } else {
+                assert!(message.starts_with("error: internal: ") && message.lines().count() == 1, "{solver}: {message}");
+            }
         }
         let output = capplan(&["solve", &path, "--solver", solver, "--output", target.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(1));

@@ -1,12 +1,15 @@
 //! `capplan export`: the LP and MPS files hold exactly the model capplan solves. Each file is read
 //! back by the small readers below (written for these tests, independent of the writer), compared
 //! with the original LP term by term, and solved by a different backend than the original, which
-//! must give the same optimum.
+//! must give the same optimum. The readers are strict: they refuse what one of HiGHS, GLPK or Clp
+//! refuses or reads differently (a constant in the LP objective, an OBJSENSE section or an
+//! objective RHS in MPS). A last test hands the files to those solvers themselves, when installed.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use capplan::analysis::solve;
-use capplan::formulation::export::{ExportFormat, export, lp_name};
+use capplan::formulation::export::{CONSTANT_VARIABLE, ExportFormat, export, lp_name};
 use capplan::formulation::{LinearProgram, LpRow, Sense, formulate};
 use capplan::generate::{DEFAULT_RESOURCES, Settings, generate};
 use capplan::model::Instance;
@@ -47,7 +50,9 @@ fn sense(token: &str) -> Option<Sense> {
     }
 }
 
-/// Reads `+ 3 x - 2 y + 5`: terms, and a trailing constant without a name.
+/// Reads `+ 3 x - 2 y + 5 objective_constant`: terms, and the coefficient of the constant's
+/// variable (which is not made a variable). A constant without a name is refused: GLPK's LP
+/// reader refuses it.
 fn read_terms(builder: &mut Builder, tokens: &[&str]) -> (Vec<(usize, f64)>, f64) {
     let (mut terms, mut constant) = (Vec::new(), 0.0);
     let mut at = 0;
@@ -59,15 +64,16 @@ fn read_terms(builder: &mut Builder, tokens: &[&str]) -> (Vec<(usize, f64)>, f64
         };
         let coefficient = sign * number(tokens[at + 1]);
         match tokens.get(at + 2) {
+            Some(&name) if name == CONSTANT_VARIABLE => {
+                constant += coefficient;
+                at += 3;
+            }
             Some(&name) if name != "+" && name != "-" => {
                 let variable = builder.variable(name);
                 terms.push((variable, coefficient));
                 at += 3;
             }
-            _ => {
-                constant += coefficient;
-                at += 2;
-            }
+            _ => panic!("a constant term without a variable, which GLPK's LP reader refuses: {:?}", &tokens[at..]),
         }
     }
     (terms, constant)
@@ -87,6 +93,7 @@ fn read_lp(text: &str) -> LinearProgram {
     let objective: Vec<&str> = sections["Maximize"].iter().flat_map(|line| line.split_whitespace()).collect();
     assert_eq!(objective[0], "obj:");
     let (terms, constant) = read_terms(&mut builder, &objective[1..]);
+    let mut constant_fixed = false;
     let objective_terms = terms;
     builder.lp.objective_constant = constant;
     let constraint_tokens: Vec<&str> = sections["Subject To"].iter().flat_map(|line| line.split_whitespace()).collect();
@@ -112,6 +119,7 @@ fn read_lp(text: &str) -> LinearProgram {
     for line in sections.get("Bounds").into_iter().flatten() {
         let tokens: Vec<&str> = line.split_whitespace().collect();
         match tokens.as_slice() {
+            [name, "=", "1"] if *name == CONSTANT_VARIABLE => constant_fixed = true,
             [name, "free"] => {
                 let v = builder.variable(name);
                 builder.lp.variables[v].lower = f64::NEG_INFINITY;
@@ -128,27 +136,30 @@ fn read_lp(text: &str) -> LinearProgram {
             other => panic!("unexpected bound line {other:?}"),
         }
     }
+    assert_eq!(constant_fixed, constant != 0.0, "the constant's variable is fixed at 1 exactly when there is a constant");
     for (variable, coefficient) in objective_terms {
         builder.lp.variables[variable].objective += coefficient;
     }
     builder.lp
 }
 
-/// Reads the free MPS capplan writes (maximisation; objective constant = -RHS of the objective).
+/// Reads the free MPS capplan writes: the minimisation form (no OBJSENSE, which GLPK refuses),
+/// so every objective coefficient is negated back; the constant is the coefficient of the fixed
+/// variable `objective_constant` (an objective RHS is refused: readers disagree on its sign).
 fn read_mps(text: &str) -> LinearProgram {
     let mut builder = Builder::default();
     let mut rows: BTreeMap<String, usize> = BTreeMap::new();
     let mut objective_row = String::new();
     let mut section = String::new();
-    let mut maximise = false;
+    let mut constant_fixed = false;
     for line in text.lines().filter(|line| !line.starts_with('*') && !line.trim().is_empty()) {
         if !line.starts_with(' ') {
             section = line.split_whitespace().next().unwrap().to_string();
+            assert_ne!(section, "OBJSENSE", "GLPK refuses an OBJSENSE section");
             continue;
         }
         let tokens: Vec<&str> = line.split_whitespace().collect();
         match (section.as_str(), tokens.as_slice()) {
-            ("OBJSENSE", [word]) => maximise = matches!(*word, "MAX" | "MAXIMIZE"),
             ("ROWS", ["N", name]) => objective_row = name.to_string(),
             ("ROWS", [kind, name]) => {
                 let sense = match *kind {
@@ -160,21 +171,23 @@ fn read_mps(text: &str) -> LinearProgram {
                 rows.insert(name.to_string(), builder.lp.rows.len());
                 builder.lp.rows.push(LpRow { name: name.to_string(), terms: Vec::new(), sense, rhs: 0.0 });
             }
+            ("COLUMNS", [column, row, value]) if *column == CONSTANT_VARIABLE => {
+                assert_eq!(*row, objective_row, "the constant's variable is in the objective only");
+                builder.lp.objective_constant = -number(value);
+            }
             ("COLUMNS", [column, row, value]) => {
                 let variable = builder.variable(column);
                 if *row == objective_row {
-                    builder.lp.variables[variable].objective += number(value);
+                    builder.lp.variables[variable].objective -= number(value);
                 } else {
                     builder.lp.rows[rows[*row]].terms.push((variable, number(value)));
                 }
             }
             ("RHS", [_, row, value]) => {
-                if *row == objective_row {
-                    builder.lp.objective_constant = -number(value);
-                } else {
-                    builder.lp.rows[rows[*row]].rhs = number(value);
-                }
+                assert_ne!(*row, objective_row, "an objective RHS, whose sign MPS readers disagree on");
+                builder.lp.rows[rows[*row]].rhs = number(value);
             }
+            ("BOUNDS", ["FX", _, column, "1"]) if *column == CONSTANT_VARIABLE => constant_fixed = true,
             ("BOUNDS", [kind, _, column, rest @ ..]) => {
                 let v = builder.variable(column);
                 let variable = &mut builder.lp.variables[v];
@@ -190,7 +203,7 @@ fn read_mps(text: &str) -> LinearProgram {
             other => panic!("unexpected MPS line {other:?}"),
         }
     }
-    assert!(maximise, "capplan's models are maximised");
+    assert_eq!(constant_fixed, builder.lp.objective_constant != 0.0, "the constant's variable is fixed at 1");
     builder.lp
 }
 
@@ -284,5 +297,104 @@ fn export_is_deterministic() {
     let again = formulate(&example("dsp"));
     for format in [ExportFormat::Lp, ExportFormat::Mps] {
         assert_eq!(export(&first.lp, format, "dsp"), export(&again.lp, format, "dsp"));
+    }
+}
+
+/// Where an external solver says the optimum is, or why it was not run.
+fn external_optimum(tool: &str, file: &Path) -> Result<f64, String> {
+    let run = |command: &mut std::process::Command| {
+        command.output().map_err(|error| format!("{tool} not run: {error}")).and_then(|output| {
+            if output.status.success() {
+                Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+            } else {
+                Err(format!("{tool} failed on {}: {}", file.display(), String::from_utf8_lossy(&output.stderr)))
+            }
+        })
+    };
+    let lp = file.extension().is_some_and(|extension| extension == "lp");
+    match tool {
+        "glpsol" => {
+            let report = file.with_extension(format!("{}.glpk.txt", file.extension().unwrap().to_string_lossy()));
+            run(std::process::Command::new("glpsol").arg(if lp { "--lp" } else { "--freemps" }).arg(file).arg("-o").arg(&report))?;
+            let text = std::fs::read_to_string(&report).map_err(|error| error.to_string())?;
+            // "Objective:  obj = 8130 (MAXimum)"
+            let line = text.lines().find(|line| line.starts_with("Objective:")).ok_or("glpsol wrote no objective")?;
+            assert!(text.contains("Status:     OPTIMAL"), "glpsol on {}: {text}", file.display());
+            line.split('=')
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .ok_or(format!("glpsol: {line}"))
+        }
+        "clp" => {
+            let out = run(std::process::Command::new("clp")
+                .arg(file)
+                .arg("-primalT")
+                .arg("1e-9")
+                .arg("-dualT")
+                .arg("1e-9")
+                .arg("-solve")
+                .arg("-quit"))?;
+            // "Optimal - objective value -8130"
+            let line = out.lines().find(|line| line.starts_with("Optimal - objective value")).ok_or(format!("clp: no optimum in {out}"))?;
+            line.rsplit(' ').next().and_then(|n| n.parse().ok()).ok_or(format!("clp: {line}"))
+        }
+        "highspy" => {
+            let script = "import sys, highspy\nh = highspy.Highs()\nh.setOptionValue('output_flag', False)\n\
+                          assert h.readModel(sys.argv[1]) == highspy.HighsStatus.kOk\nh.run()\n\
+                          assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal, h.getModelStatus()\n\
+                          print(repr(h.getInfo().objective_function_value))\n";
+            let out = run(std::process::Command::new("python3").arg("-c").arg(script).arg(file))?;
+            // HiGHS prints its banner on standard output before the number.
+            out.lines().last().and_then(|line| line.trim().parse().ok()).ok_or(format!("highspy printed {out:?}"))
+        }
+        _ => unreachable!(),
+    }
+}
+
+fn tool_available(tool: &str) -> bool {
+    let probe = match tool {
+        "highspy" => std::process::Command::new("python3").args(["-c", "import highspy"]).output(),
+        "clp" => std::process::Command::new("clp").arg("-quit").output(),
+        _ => std::process::Command::new(tool).arg("--version").output(),
+    };
+    probe.is_ok_and(|output| output.status.success())
+}
+
+/// HiGHS (highspy), GLPK (glpsol) and Clp read the exported LP and MPS files and find capplan's
+/// optimum: the LP file's maximum is the contribution, the MPS file's minimum is minus it. A
+/// solver that is not installed is skipped, and the test says so on standard error.
+#[test]
+fn glpk_clp_and_highs_read_the_exported_files_with_capplans_optimum() {
+    let directory = std::env::temp_dir().join(format!("capplan-export-solvers-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let tools: Vec<&str> = ["glpsol", "clp", "highspy"]
+        .into_iter()
+        .filter(|tool| {
+            let available = tool_available(tool);
+            if !available {
+                eprintln!("skipped: {tool} is not installed");
+            }
+            available
+        })
+        .collect();
+    for label in ["tiny", "dsp", "three-groups"] {
+        let instance = example(label);
+        let expected = solve(&instance, Backend::Microlp).unwrap().plan.unwrap().objective;
+        let formulation = formulate(&instance);
+        for (format, extension, sign) in [(ExportFormat::Lp, "lp", 1.0), (ExportFormat::Mps, "mps", -1.0)] {
+            let file = directory.join(format!("{label}.{extension}"));
+            std::fs::write(&file, export(&formulation.lp, format, label)).unwrap();
+            for tool in &tools {
+                let found = sign * external_optimum(tool, Path::new(&file)).unwrap_or_else(|message| panic!("{message}"));
+                // As precise as each solver prints: Clp 8 significant digits, glpsol 10, highspy all.
+                let tolerance = if *tool == "clp" { 1e-7 } else { 1e-8 };
+                assert!(
+                    (found - expected).abs() <= tolerance * (1.0 + expected.abs()),
+                    "{tool} on {label}.{extension}: {found} vs capplan's {expected}"
+                );
+                eprintln!("{tool} on {label}.{extension}: {found} (capplan: {expected})");
+            }
+        }
     }
 }

@@ -5,12 +5,12 @@ use std::path::Path;
 use super::{EXIT_OK, load};
 
 pub(super) fn run(path: &Path) -> i32 {
-    match load(path) {
+    match load(path, false) {
         Ok(instance) => {
             let count = crate::report::plural;
+            let name = if path.as_os_str() == "-" { crate::model::STDIN_NAME.to_string() } else { path.display().to_string() };
             println!(
-                "{}: valid: {}, {}, {}",
-                path.display(),
+                "{name}: valid: {}, {}, {}",
                 count(instance.resources.len(), "resource"),
                 count(instance.segments.len(), "segment"),
                 count(instance.customers.len(), "customer")

@@ -21,7 +21,7 @@ struct Classification<'a> {
 }
 
 pub(super) fn run(path: &Path, format: Format) -> i32 {
-    let instance = match load(path) {
+    let instance = match load(path, format == Format::Json) {
         Ok(instance) => instance,
         Err(code) => return code,
     };

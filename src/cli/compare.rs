@@ -30,7 +30,7 @@ pub struct CompareArgs {
 }
 
 pub(super) fn run(args: &CompareArgs) -> i32 {
-    let base = match load(&args.instance) {
+    let base = match load(&args.instance, args.format == Format::Json) {
         Ok(instance) => instance,
         Err(code) => return code,
     };
@@ -39,7 +39,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
     let mut scenarios = Vec::with_capacity(args.scenarios.len());
     let mut failed = None;
     for path in &args.scenarios {
-        match load_with_scenario(&args.instance, path) {
+        match load_with_scenario(&args.instance, path, args.format == Format::Json) {
             Ok(loaded) => scenarios.push(loaded),
             Err(code) => failed = Some(code),
         }

@@ -1,41 +1,57 @@
-//! `capplan export`: write the instance's LP as a CPLEX LP or free MPS file for other solvers.
+//! `capplan export`: write the instance's LP as a CPLEX LP or free MPS file for other solvers,
+//! or its customers as a customers CSV (the layout `customers_csv` reads).
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_OK, load, write_atomically};
+use super::{EXIT_INPUT, EXIT_OK, emit, load};
 use crate::formulation::export::{ExportFormat, export};
 use crate::formulation::formulate;
+use crate::input::customers_csv::write_customers_csv;
+
+/// What `capplan export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    /// CPLEX LP: readable, one row per line (wrapped).
+    Lp,
+    /// Free MPS: column-oriented, the names exactly as in capplan's reports.
+    Mps,
+    /// The instance's customers in the customers CSV layout (docs/instance-format.md).
+    CustomersCsv,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// The instance file (TOML).
+    /// The instance file (TOML); `-` reads it from standard input.
     pub instance: PathBuf,
     /// File format.
     #[arg(long, value_enum)]
-    pub format: ExportFormat,
+    pub format: ExportKind,
     /// Write the model to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub(super) fn run(args: &ExportArgs) -> i32 {
-    let instance = match load(&args.instance) {
+    let instance = match load(&args.instance, false) {
         Ok(instance) => instance,
         Err(code) => return code,
     };
+    let lp_format = match args.format {
+        ExportKind::Lp => ExportFormat::Lp,
+        ExportKind::Mps => ExportFormat::Mps,
+        ExportKind::CustomersCsv => {
+            let text = match write_customers_csv(&instance) {
+                Ok(text) => text,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return EXIT_INPUT;
+                }
+            };
+            return emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK);
+        }
+    };
     let formulation = formulate(&instance);
     let title = format!("capplan: {} ({})", instance.plan.name, instance.plan.period);
-    let text = export(&formulation.lp, args.format, &title);
-    let written = match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
-    };
-    match written {
-        Ok(()) => EXIT_OK,
-        Err(message) => {
-            eprintln!("error: {message}");
-            EXIT_INPUT
-        }
-    }
+    let text = export(&formulation.lp, lp_format, &title);
+    emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }

@@ -117,19 +117,20 @@ pub fn run() -> i32 {
     }
 }
 
-/// Reads and validates an instance; on failure prints every problem and returns exit code 2.
-pub(crate) fn load(path: &Path) -> Result<Instance, i32> {
+/// Reads and validates an instance; on failure prints every problem (as one JSON object with
+/// `json`, see [`print_failure`]) and returns exit code 2.
+pub(crate) fn load(path: &Path, json: bool) -> Result<Instance, i32> {
     Instance::from_file(path).map_err(|errors| {
-        eprintln!("{errors}");
+        print_failure(json, EXIT_INPUT, Failure::Input(&errors));
         EXIT_INPUT
     })
 }
 
-/// Reads an instance and applies a scenario to it; on failure prints every problem and returns
-/// exit code 2.
-pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(Instance, AppliedScenario), i32> {
+/// Reads an instance and applies a scenario to it; on failure prints every problem (as with
+/// [`load`]) and returns exit code 2.
+pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path, json: bool) -> Result<(Instance, AppliedScenario), i32> {
     apply_scenario_file(instance, scenario).map_err(|errors| {
-        eprintln!("{errors}");
+        print_failure(json, EXIT_INPUT, Failure::Input(&errors));
         EXIT_INPUT
     })
 }
@@ -137,9 +138,17 @@ pub(crate) fn load_with_scenario(instance: &Path, scenario: &Path) -> Result<(In
 /// Writes a report to `output` (atomically) or to standard output; on failure prints the reason
 /// and returns exit code 2.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> Result<(), i32> {
+    emit_bytes(output, text.as_bytes())
+}
+
+/// As [`emit`], for a binary report (an xlsx workbook).
+pub(crate) fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> Result<(), i32> {
     let written = match output {
-        Some(path) => write_atomically(path, text.as_bytes()).map_err(|error| format!("cannot write {}: {error}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|error| format!("cannot write to standard output: {error}")),
+        Some(path) => write_atomically(path, bytes).map_err(|error| format!("cannot write {}: {error}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|error| format!("cannot write to standard output: {error}"))
+        }
     };
     written.map_err(|message| {
         eprintln!("error: {message}");
@@ -163,4 +172,40 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// Why a run failed, as printed on standard error.
+pub(crate) enum Failure<'a> {
+    /// Problems in the input files, each located.
+    Input(&'a crate::diagnostic::InputErrors),
+    /// Anything else (usage, an internal error): one message, without the `error: ` prefix.
+    Message(&'a str),
+}
+
+/// Prints a failure on standard error: `error: ...` lines, or with `json` one JSON object on one
+/// line (docs/cli.md, "Errors as JSON"): `{"exit_code": N, "errors": [{"file", "line",
+/// "column", "field", "message"}, ...]}`, where `file`, `line`, `column` and `field` are null
+/// when they do not apply.
+pub(crate) fn print_failure(json: bool, exit_code: i32, failure: Failure<'_>) {
+    if !json {
+        match failure {
+            Failure::Input(errors) => eprintln!("{errors}"),
+            Failure::Message(message) => eprintln!("error: {message}"),
+        }
+        return;
+    }
+    let entry = |file: Option<&str>, line: usize, column: usize, field: &str, message: &str| {
+        serde_json::json!({
+            "file": file,
+            "line": (line > 0).then_some(line),
+            "column": (line > 0).then_some(column),
+            "field": (!field.is_empty()).then_some(field),
+            "message": message,
+        })
+    };
+    let errors: Vec<serde_json::Value> = match failure {
+        Failure::Input(errors) => errors.0.iter().map(|d| entry(Some(&d.file), d.line, d.column, &d.field, &d.message)).collect(),
+        Failure::Message(message) => vec![entry(None, 0, 0, "", message)],
+    };
+    eprintln!("{}", serde_json::json!({ "exit_code": exit_code, "errors": errors }));
 }

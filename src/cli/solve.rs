@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::progress::Progress;
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, emit};
+use std::io::IsTerminal;
+
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, emit_bytes, print_failure};
 use crate::analysis::force::solve_what_if;
 use crate::analysis::ranging;
 use crate::formulation::force::Force;
@@ -16,11 +18,12 @@ use crate::solve::{SolverChoice, choose};
 
 #[derive(clap::Args, Debug)]
 pub struct SolveArgs {
-    /// The instance file (TOML).
+    /// The instance file (TOML); `-` reads it from standard input.
     pub instance: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (xlsx: an Excel workbook, written with --output or to a standard output that
+    /// is not a terminal).
+    #[arg(long, value_enum, default_value_t = SolveFormat::Text)]
+    pub format: SolveFormat,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -54,6 +57,31 @@ pub struct SolveArgs {
     pub quiet: bool,
 }
 
+/// The output formats of `capplan solve`: the report formats, and the Excel workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SolveFormat {
+    /// Aligned tables and shadow prices in planner words.
+    Text,
+    /// The full result, documented in docs/json-output.md.
+    Json,
+    /// The plan table, one row per customer and resource.
+    Csv,
+    /// An Excel workbook: sheets Plan, Resources, Constraints, Sensitivity and Limits.
+    Xlsx,
+}
+
+impl SolveFormat {
+    /// The text format of the report; `None` for the workbook.
+    fn text(self) -> Option<Format> {
+        match self {
+            SolveFormat::Text => Some(Format::Text),
+            SolveFormat::Json => Some(Format::Json),
+            SolveFormat::Csv => Some(Format::Csv),
+            SolveFormat::Xlsx => None,
+        }
+    }
+}
+
 fn parse_time_limit(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text.parse().map_err(|_| format!("expected a number of seconds, found {text:?}"))?;
     if !(seconds > 0.0 && seconds.is_finite()) {
@@ -66,11 +94,22 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     let instance_bytes = std::fs::metadata(&args.instance).map_or(0, |metadata| metadata.len());
     let progress = Progress::new(args.quiet, instance_bytes);
     // Every message goes after the spinner is gone, so that it starts on a clean line.
-    let fail = |code: i32, message: &dyn std::fmt::Display| {
+    let json = args.format == SolveFormat::Json;
+    let fail = |code: i32, failure: Failure<'_>| {
         progress.finish();
-        eprintln!("{message}");
+        print_failure(json, code, failure);
         code
     };
+    let fail_with = |code: i32, message: &str| fail(code, Failure::Message(message));
+    if args.format == SolveFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        return fail_with(
+            EXIT_INPUT,
+            "an xlsx workbook is binary and standard output is a terminal: add --output FILE.xlsx, or redirect standard output to a file",
+        );
+    }
+    if args.format == SolveFormat::Xlsx && args.audience == Audience::Partner {
+        return fail_with(EXIT_INPUT, "the xlsx workbook is the internal report; the partner view is text, json or csv");
+    }
     progress.stage("reading the instance");
     let loaded = match &args.scenario {
         Some(scenario) => apply_scenario_file(&args.instance, scenario).map(|(instance, applied)| (instance, Some(applied))),
@@ -78,23 +117,23 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     };
     let (instance, scenario) = match loaded {
         Ok(loaded) => loaded,
-        Err(errors) => return fail(EXIT_INPUT, &errors),
+        Err(errors) => return fail(EXIT_INPUT, Failure::Input(&errors)),
     };
     let partner = match (args.audience, &args.customer) {
         (Audience::Partner, Some(id)) => match instance.customer_index(id) {
             Some(customer) => Some(customer),
-            None => return fail(EXIT_INPUT, &format!("error: --customer {id:?} is not a customer of {}", args.instance.display())),
+            None => return fail_with(EXIT_INPUT, &format!("--customer {id:?} is not a customer of {}", args.instance.display())),
         },
-        (Audience::Partner, None) => return fail(EXIT_INPUT, &"error: the partner view is for one customer: add --customer ID"),
-        (Audience::Internal, Some(_)) => return fail(EXIT_INPUT, &"error: --customer goes with --audience partner"),
+        (Audience::Partner, None) => return fail_with(EXIT_INPUT, "the partner view is for one customer: add --customer ID"),
+        (Audience::Internal, Some(_)) => return fail_with(EXIT_INPUT, "--customer goes with --audience partner"),
         (Audience::Internal, None) => None,
     };
     let forces = match Force::parse_all(&args.force, &instance) {
         Ok(forces) => forces,
-        Err(error) => return fail(EXIT_INPUT, &format!("error: {error}")),
+        Err(error) => return fail_with(EXIT_INPUT, &error.to_string()),
     };
     if args.sensitivity && !forces.is_empty() {
-        return fail(EXIT_INPUT, &"error: --sensitivity ranges the plan as the instance defines it; run it without --force");
+        return fail_with(EXIT_INPUT, "--sensitivity ranges the plan as the instance defines it; run it without --force");
     }
     // The deadline counts from here: reading the instance is not part of the solve.
     let deadline = args.time_limit.map(|limit| Instant::now() + limit);
@@ -102,7 +141,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     let formulation = formulate(&instance);
     let choice = match choose(args.solver, &formulation) {
         Ok(choice) => choice,
-        Err(message) => return fail(EXIT_INPUT, &format!("error: {message}")),
+        Err(message) => return fail_with(EXIT_INPUT, &message.to_string()),
     };
     progress.stage(&format!(
         "solving with {} ({} variables, {} rows)",
@@ -112,7 +151,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     ));
     let mut solved = match solve_what_if(&instance, &formulation, &forces, &choice, deadline) {
         Ok(solved) => solved,
-        Err(error) => return fail(EXIT_INTERNAL, &format!("error: internal: {error}")),
+        Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
     };
     if args.sensitivity
         && let Some(plan) = solved.report.plan.as_mut()
@@ -120,25 +159,37 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         progress.stage("ranging every limit and allocation");
         match ranging::sensitivity(&instance, &formulation, plan, choice.backend) {
             Ok(sensitivity) => plan.sensitivity = Some(sensitivity),
-            Err(error) => return fail(EXIT_INTERNAL, &format!("error: internal: {error}")),
+            Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
         }
     }
     progress.stage("writing the report");
     let report = &solved.report;
-    let text = match partner {
-        None => {
+    let written = match (partner, args.format.text()) {
+        (None, Some(format)) => {
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
-            report::render_what_if(&instance, report, &what_if, args.format)
+            let text = report::render_what_if(&instance, report, &what_if, format);
+            progress.finish();
+            emit(args.output.as_deref(), &text)
         }
         // The partner view leaves out scenarios, forces and diagnoses: they are internal.
-        Some(customer) => report::render_partner(&instance, report, customer, args.format),
+        (Some(customer), Some(format)) => {
+            let text = report::render_partner(&instance, report, customer, format);
+            progress.finish();
+            emit(args.output.as_deref(), &text)
+        }
+        (_, None) => match report::xlsx::render(&instance, report) {
+            Ok(bytes) => {
+                progress.finish();
+                emit_bytes(args.output.as_deref(), &bytes)
+            }
+            Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: cannot build the xlsx workbook: {error}")),
+        },
     };
-    progress.finish();
-    if let Err(code) = emit(args.output.as_deref(), &text) {
+    if let Err(code) = written {
         return code;
     }
     let code = report.status.exit_code();
-    if code != EXIT_OK && (args.output.is_some() || args.format != Format::Text) {
+    if code != EXIT_OK && (args.output.is_some() || args.format != SolveFormat::Text) {
         // Pipelines reading JSON or CSV still learn the status on stderr.
         eprintln!("capplan: status {}: no optimal plan", report.status.name());
     }

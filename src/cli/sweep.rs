@@ -42,7 +42,7 @@ pub struct SweepArgs {
 }
 
 pub(super) fn run(args: &SweepArgs) -> i32 {
-    let instance = match load(&args.instance) {
+    let instance = match load(&args.instance, args.format == Format::Json) {
         Ok(instance) => instance,
         Err(code) => return code,
     };

@@ -1,10 +1,17 @@
 //! Writing the LP in the two file formats other solvers read: CPLEX LP and free MPS.
 //!
-//! The model is written exactly as capplan solves it: the same variables, bounds, objective
-//! (maximised, its constant included) and rows with the registry's names, so a planner or an
-//! auditor can check a plan with any LP solver. Numbers are printed in Rust's shortest
-//! round-trip form, so the file holds the very same binary values. docs/cli.md describes both
-//! formats and the one renaming the LP format needs.
+//! The model is written exactly as capplan solves it: the same variables, bounds, objective and
+//! rows with the registry's names, so a planner or an auditor can check a plan with any LP
+//! solver. Numbers are printed in Rust's shortest round-trip form, so the file holds the very same
+//! binary values. Both files are written in the one form that HiGHS, GLPK and Clp all read with
+//! the same optimum (docs/cli.md lists the versions checked):
+//!
+//! - the objective's constant (the curves' values at zero hours) is the objective coefficient of
+//!   a variable [`CONSTANT_VARIABLE`] fixed at 1, because GLPK's LP reader refuses a constant
+//!   term and MPS readers disagree on the sign of an objective RHS;
+//! - the LP file is maximised (`Maximize`); the MPS file has no `OBJSENSE` section, which GLPK
+//!   refuses, and so is the minimisation form: every objective coefficient negated, its optimum
+//!   minus capplan's, as a comment at its top says.
 
 use std::fmt::Write;
 
@@ -43,6 +50,10 @@ pub fn lp_name(name: &str) -> String {
         .collect()
 }
 
+/// The variable that carries the objective's constant: fixed at 1, its objective coefficient is
+/// the constant. No model variable has this name (theirs all have brackets, or are `total_value`).
+pub const CONSTANT_VARIABLE: &str = "objective_constant";
+
 /// Terms per line in the LP format; readers limit line length (CPLEX to 510 characters).
 const TERMS_PER_LINE: usize = 6;
 
@@ -62,13 +73,17 @@ fn to_lp(lp: &LinearProgram, title: &str) -> String {
     let _ = writeln!(out, "\\ {}", title.replace('\n', " "));
     let _ =
         writeln!(out, "\\ Written by capplan {}: names as in capplan's reports with [ ] - / written ( ) ~ |", env!("CARGO_PKG_VERSION"));
+    out.push_str("\\ The objective's constant is the coefficient of objective_constant, fixed at 1.\n");
     out.push_str("Maximize\n obj:");
     let objective = lp.variables.iter().zip(&names).filter(|(variable, _)| variable.objective != 0.0);
-    write_terms(&mut out, objective.map(|(variable, name)| (variable.objective, name.clone())));
-    if lp.objective_constant != 0.0 || lp.variables.iter().all(|variable| variable.objective == 0.0) {
-        let sign = if lp.objective_constant < 0.0 { '-' } else { '+' };
-        let _ = write!(out, " {sign} {}", lp.objective_constant.abs());
+    let constant = (lp.objective_constant != 0.0).then(|| (lp.objective_constant, CONSTANT_VARIABLE.to_string()));
+    let mut terms: Vec<(f64, String)> = objective.map(|(variable, name)| (variable.objective, name.clone())).collect();
+    terms.extend(constant);
+    if terms.is_empty() {
+        // An objective has to name a variable.
+        terms.push((0.0, names.first().cloned().unwrap_or_else(|| CONSTANT_VARIABLE.to_string())));
     }
+    write_terms(&mut out, terms.into_iter());
     out.push_str("\nSubject To\n");
     for row in &lp.rows {
         let _ = write!(out, " {}:", lp_name(&row.name));
@@ -98,6 +113,9 @@ fn to_lp(lp: &LinearProgram, title: &str) -> String {
             }
         }
     }
+    if lp.objective_constant != 0.0 {
+        let _ = writeln!(out, " {CONSTANT_VARIABLE} = 1");
+    }
     out.push_str("End\n");
     out
 }
@@ -105,9 +123,11 @@ fn to_lp(lp: &LinearProgram, title: &str) -> String {
 fn to_mps(lp: &LinearProgram, title: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "* Written by capplan {}: free MPS, names exactly as in capplan's reports", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(out, "* The objective is maximised; its constant is the negated RHS of the objective row.");
+    let _ = writeln!(out, "* MINIMISATION FORM: capplan maximises; every objective coefficient here is negated, so this");
+    let _ = writeln!(out, "* file's optimum is minus capplan's contribution and its duals have the opposite sign.");
+    let _ = writeln!(out, "* The objective's constant is the coefficient of objective_constant, fixed at 1.");
     let _ = writeln!(out, "NAME {}", title.split_whitespace().collect::<Vec<_>>().join("_"));
-    out.push_str("OBJSENSE\n    MAX\nROWS\n N obj\n");
+    out.push_str("ROWS\n N obj\n");
     for row in &lp.rows {
         let kind = match row.sense {
             Sense::Le => 'L',
@@ -120,7 +140,7 @@ fn to_mps(lp: &LinearProgram, title: &str) -> String {
     let columns = lp.columns();
     for (j, variable) in lp.variables.iter().enumerate() {
         if variable.objective != 0.0 {
-            let _ = writeln!(out, "    {} obj {}", variable.name, variable.objective);
+            let _ = writeln!(out, "    {} obj {}", variable.name, -variable.objective);
         }
         for &(row, coefficient) in &columns[j] {
             let _ = writeln!(out, "    {} {} {}", variable.name, lp.rows[row].name, coefficient);
@@ -130,10 +150,10 @@ fn to_mps(lp: &LinearProgram, title: &str) -> String {
             let _ = writeln!(out, "    {} obj 0", variable.name);
         }
     }
-    out.push_str("RHS\n");
     if lp.objective_constant != 0.0 {
-        let _ = writeln!(out, "    RHS obj {}", -lp.objective_constant);
+        let _ = writeln!(out, "    {CONSTANT_VARIABLE} obj {}", -lp.objective_constant);
     }
+    out.push_str("RHS\n");
     for row in lp.rows.iter().filter(|row| row.rhs != 0.0) {
         let _ = writeln!(out, "    RHS {} {}", row.name, row.rhs);
     }
@@ -159,6 +179,9 @@ fn to_mps(lp: &LinearProgram, title: &str) -> String {
                 }
             }
         }
+    }
+    if lp.objective_constant != 0.0 {
+        let _ = writeln!(out, " FX BND {CONSTANT_VARIABLE} 1");
     }
     out.push_str("ENDATA\n");
     out

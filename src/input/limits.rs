@@ -44,6 +44,11 @@ pub const MAX_NESTING_DEPTH: usize = 80;
 /// bounded too, because a device or a growing file can report a small or no size.
 pub fn read_bounded(path: &std::path::Path) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|error| format!("cannot read the instance file: {error}"))?;
+    read_bounded_from(file)
+}
+
+/// As [`read_bounded`], from any reader (standard input for the instance path `-`).
+pub fn read_bounded_from(file: impl Read) -> Result<String, String> {
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the instance file: {error}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -3,6 +3,7 @@
 //! Nothing here judges the numbers; [`crate::model::validate`] does that and turns the raw
 //! structures into the validated [`crate::model::Instance`] that the rest of capplan takes.
 
+pub mod customers_csv;
 pub mod limits;
 mod portfolio;
 mod raw;
@@ -22,12 +23,18 @@ pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
 
 /// Parses TOML text into the raw instance structure. Syntax errors, wrong types, unknown and
 /// missing fields are reported here, with their position.
-/// Size limits ([`limits`]) are checked here too, before validation starts.
+/// Size limits ([`limits`]) are checked here too, before validation starts. Customers from the
+/// CSV file the instance names (`customers_csv`) are read here and appended to the TOML ones.
 pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
     limits::check_text_size(source).map_err(|problem| InputErrors(vec![problem]))?;
     let raw = toml::from_str::<RawInstance>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))?;
     let problems = limits::check_counts(&raw, source);
-    if problems.is_empty() { Ok(raw) } else { Err(InputErrors(problems)) }
+    if !problems.is_empty() {
+        return Err(InputErrors(problems));
+    }
+    let mut raw = raw;
+    customers_csv::read_customers_csv(&mut raw, source)?;
+    Ok(raw)
 }
 
 /// Turns a TOML deserialisation error into a located diagnostic.

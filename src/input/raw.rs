@@ -20,6 +20,10 @@ pub struct RawInstance {
     pub customers: Vec<Spanned<RawCustomer>>,
     pub diversification: Option<Spanned<RawDiversification>>,
     pub portfolio: Option<Spanned<RawPortfolio>>,
+    /// A CSV file of further customers (docs/instance-format.md), relative to the instance file.
+    pub customers_csv: Option<Spanned<String>>,
+    /// The same in an xlsx workbook (its sheet `Customers`, else its first sheet).
+    pub customers_xlsx: Option<Spanned<String>>,
 }
 
 /// `[portfolio] model = "krapfel"`: a built-in model by name, or a path to a model file

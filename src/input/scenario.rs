@@ -147,14 +147,16 @@ impl ScenarioSource {
     pub fn new(instance: &SourceFile, scenario_path: &str, scenario_text: &str) -> Self {
         // A byte-order mark is only allowed at the very start of a TOML document.
         let scenario_text = scenario_text.strip_prefix('\u{feff}').unwrap_or(scenario_text);
-        let combined = SourceFile::new(instance.path.clone(), format!("{}\n{scenario_text}", instance.text));
+        let combined = SourceFile::new(instance.path.clone(), format!("{}\n{scenario_text}", instance.text)).keep_table_of(instance);
         let line_offset = instance.text.matches('\n').count() + 1;
         ScenarioSource { combined, scenario_path: scenario_path.to_string(), line_offset, scenario_start: instance.text.len() + 1 }
     }
 
     /// Moves a diagnostic located in the combined text to the file it belongs to.
     pub fn relocate(&self, mut diagnostic: Diagnostic) -> Diagnostic {
-        if diagnostic.line > self.line_offset {
+        // Problems in the instance's customers CSV stay where they are.
+        let combined = diagnostic.file == self.combined.path || diagnostic.file == self.scenario_path;
+        if combined && diagnostic.line > self.line_offset {
             diagnostic.line -= self.line_offset;
             diagnostic.message = self.relocate_line_reference(&diagnostic.message, &diagnostic.file);
             diagnostic.file = self.scenario_path.clone();

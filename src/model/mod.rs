@@ -235,12 +235,9 @@ impl Instance {
         validate(&raw, &source)
     }
 
-    /// Reads and validates an instance file.
+    /// Reads and validates an instance file; the path `-` reads standard input.
     pub fn from_file(path: &std::path::Path) -> Result<Instance, InputErrors> {
-        let display = path.display().to_string();
-        let text = crate::input::limits::read_bounded(path).map_err(|message| {
-            InputErrors(vec![crate::diagnostic::Diagnostic { file: display.clone(), line: 0, column: 0, field: String::new(), message }])
-        })?;
+        let (display, text) = read_instance_text(path)?;
         Self::from_toml_str(&display, &text)
     }
 
@@ -259,4 +256,24 @@ impl Instance {
             ShareBase::Value => "value",
         }
     }
+}
+
+/// The name messages give an instance read from standard input. Paths in it (`customers_csv`,
+/// a portfolio model file) are relative to the current directory.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads an instance's text, bounded by the file-size limit: from the file, or from standard
+/// input when the path is `-`. Returns the name used in messages and the text.
+pub fn read_instance_text(path: &std::path::Path) -> Result<(String, String), InputErrors> {
+    let from_stdin = path.as_os_str() == "-";
+    let display = if from_stdin { STDIN_NAME.to_string() } else { path.display().to_string() };
+    let text = if from_stdin {
+        crate::input::limits::read_bounded_from(std::io::stdin().lock())
+    } else {
+        crate::input::limits::read_bounded(path)
+    };
+    let text = text.map_err(|message| {
+        InputErrors(vec![crate::diagnostic::Diagnostic { file: display.clone(), line: 0, column: 0, field: String::new(), message }])
+    })?;
+    Ok((display, text))
 }

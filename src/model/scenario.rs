@@ -329,7 +329,7 @@ pub fn apply_scenario_file(instance_path: &Path, scenario_path: &Path) -> Result
             }])
         })
     };
-    let instance_text = read(instance_path, "instance")?;
+    let (instance_name, instance_text) = super::read_instance_text(instance_path)?;
     let scenario_text = read(scenario_path, "scenario")?;
-    apply_scenario(&instance_path.display().to_string(), &instance_text, &scenario_path.display().to_string(), &scenario_text)
+    apply_scenario(&instance_name, &instance_text, &scenario_path.display().to_string(), &scenario_text)
 }

@@ -63,7 +63,8 @@ impl<'a> Validator<'a> {
         if errors.is_empty() && self.foreign.is_empty() {
             return Ok(value);
         }
-        errors.sort_by_key(|error| (error.line, error.column));
+        // The instance's own problems first, then those in its customers CSV, each in file order.
+        errors.sort_by_key(|error| (error.file != self.source.path, error.line, error.column));
         errors.dedup();
         errors.extend(self.foreign);
         Err(InputErrors(errors))
@@ -130,8 +131,11 @@ impl<'a> Validator<'a> {
         let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
         for id in ids {
             if let Some(first) = seen.get(id.get_ref().as_str()) {
-                let (line, _) = self.source.line_column(first.start);
-                self.error(id.span(), field, format!("duplicate {what} id {:?} (first defined on line {line})", id.get_ref()));
+                let (first, here) = (self.source.diagnostic(first.clone(), "", ""), self.source.diagnostic(id.span(), "", ""));
+                // The first definition may be in the other file (the instance or its customers CSV).
+                let place =
+                    if first.file == here.file { format!("line {}", first.line) } else { format!("line {} of {}", first.line, first.file) };
+                self.error(id.span(), field, format!("duplicate {what} id {:?} (first defined on {place})", id.get_ref()));
             } else {
                 seen.insert(id.get_ref(), id.span());
             }

@@ -10,6 +10,7 @@ pub mod sweep;
 mod table;
 mod text;
 mod whatif;
+pub mod xlsx;
 
 pub use compare::render_comparison;
 pub(crate) use csv::field as csv_field;
