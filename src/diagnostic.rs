@@ -11,7 +11,9 @@ use std::ops::Range;
 /// columns.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The file name messages give (the path as given, or `<stdin>`).
     pub path: String,
+    /// The file's text.
     pub text: String,
     line_starts: Vec<usize>,
     /// A table read beside this file (the instance's `customers_csv`): spans from
@@ -25,6 +27,7 @@ const TABLE_BASE: usize = usize::MAX / 2;
 const TABLE_STRIDE: usize = 1 << 16;
 
 impl SourceFile {
+    /// A file named `path` (in messages) with the text `text`.
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let mut line_starts = vec![0];
@@ -86,13 +89,16 @@ impl SourceFile {
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
+    /// The file the problem is in, as named in messages.
     pub file: String,
     /// 1-based; 0 when the problem is with the file as a whole (it cannot be read).
     pub line: usize,
+    /// 1-based, in characters (in a customers CSV or sheet: the column's position in its row).
     pub column: usize,
     /// Dotted path of the field, e.g. `customers[m1].floor_hours.service`; empty when the
     /// problem is not about one field (a TOML syntax error).
     pub field: String,
+    /// What was expected and what was found.
     pub message: String,
 }
 

@@ -1,7 +1,7 @@
-//! Customers from a CSV file (`customers_csv = "file.csv"` in an instance): reading the file into
-//! the same raw customer structures the TOML reader produces, so that CSV customers go through
-//! the same validation, and writing an instance's customers back in that layout
-//! (`capplan export --format customers-csv`).
+//! Customers from a CSV file or an xlsx sheet (`customers_csv`, `customers_xlsx` in an instance):
+//! reading the table into the same raw customer structures the TOML reader produces, so that
+//! these customers go through the same validation, and writing an instance's customers back in
+//! that layout (`capplan export --format customers-csv`).
 //!
 //! Every value read keeps its place as a cell of the table attached to the instance's
 //! [`SourceFile`], so a problem found later, in validation, is reported as `file.csv:ROW:COLUMN`.
@@ -94,11 +94,12 @@ fn parse_header(name: &str) -> Option<Column> {
     })
 }
 
-/// Reads the customers CSV an instance names (if it names one), appends its customers to
+/// Reads the customers CSV or workbook sheet an instance names (`customers_csv` or
+/// `customers_xlsx`, if it names one), appends its customers to
 /// `raw.customers` after the TOML ones, and attaches the file to `source` so that later problems
 /// are located in it. A relative path is relative to the instance file (to the current directory
 /// when the instance is read from standard input).
-pub fn read_customers_csv(raw: &mut RawInstance, source: &SourceFile) -> Result<(), InputErrors> {
+pub fn read_customer_tables(raw: &mut RawInstance, source: &SourceFile) -> Result<(), InputErrors> {
     let (reference, field, workbook) = match (raw.customers_csv.as_ref(), raw.customers_xlsx.as_ref()) {
         (None, None) => return Ok(()),
         (Some(_), Some(workbook)) => {

@@ -33,7 +33,7 @@ pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
         return Err(InputErrors(problems));
     }
     let mut raw = raw;
-    customers_csv::read_customers_csv(&mut raw, source)?;
+    customers_csv::read_customer_tables(&mut raw, source)?;
     Ok(raw)
 }
 
