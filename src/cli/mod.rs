@@ -8,6 +8,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+/// `eprintln!` for the command line's messages: standard error may be closed or full
+/// (`2>&-`, `2>/dev/full`), and the standard macro panics then. A message that cannot be shown
+/// is dropped; the exit code still says what happened. Defined before the command modules so
+/// that theirs is this one.
+macro_rules! eprintln {
+    ($($argument:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($argument)*);
+    }};
+}
+
 mod check;
 mod classify;
 mod compare;
@@ -18,7 +29,9 @@ mod progress;
 mod solve;
 mod sweep;
 
+use crate::formulation::Formulation;
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
+use crate::solve::{Backend, Choice, SolverChoice, choose};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
@@ -101,8 +114,11 @@ pub fn run() -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { EXIT_INPUT } else { EXIT_OK };
-            let _ = error.print();
-            return code;
+            // `--help > /dev/full` must not claim success.
+            return match error.print() {
+                Ok(()) => code,
+                Err(_) => EXIT_INPUT,
+            };
         }
     };
     match cli.command {
@@ -172,6 +188,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// The longest `--time-limit` taken, in seconds (about 31 years): longer is surely a typo, and
+/// far longer could not be represented as a duration at all.
+pub const MAX_TIME_LIMIT_SECONDS: f64 = 1e9;
+
+/// A time limit of `seconds` (already known to be a finite number > 0), as given in `text`.
+pub(crate) fn time_limit_from_seconds(seconds: f64, text: &str) -> Result<std::time::Duration, String> {
+    if seconds > MAX_TIME_LIMIT_SECONDS {
+        return Err(format!("expected at most {MAX_TIME_LIMIT_SECONDS:e} seconds, found {text}"));
+    }
+    // Within the bound above the conversion cannot fail; the message is for completeness.
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|_| format!("expected a number of seconds > 0, found {text}"))
+}
+
+/// Resolves `--solver` for a command without an `auto` choice (compare, sweep): a backend this
+/// build lacks, or the separable one on a model it cannot solve, is a usage error whose advice
+/// names only backends the command takes.
+pub(crate) fn fixed_backend(backend: Backend, formulation: &Formulation) -> Result<Choice, String> {
+    if backend == Backend::Separable
+        && let Err(why) = crate::solve::separable::applicability(formulation)
+    {
+        return Err(format!("--solver separable does not apply to this instance: {why}; use --solver microlp or clarabel"));
+    }
+    let requested = match backend {
+        Backend::Microlp => SolverChoice::Microlp,
+        Backend::Clarabel => SolverChoice::Clarabel,
+        Backend::Separable => SolverChoice::Separable,
+        Backend::Highs => SolverChoice::Highs,
+    };
+    choose(requested, formulation)
 }
 
 /// Why a run failed, as printed on standard error.

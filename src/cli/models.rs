@@ -29,8 +29,10 @@ pub(super) fn run(files: &[PathBuf]) -> i32 {
     for model in &models {
         describe(&mut out, model);
     }
-    print!("{out}");
-    EXIT_OK
+    match super::emit(None, &out) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
 }
 
 fn describe(out: &mut String, model: &PortfolioModel) {

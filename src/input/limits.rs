@@ -87,6 +87,22 @@ pub fn nesting_message(message: &str) -> Option<String> {
     })
 }
 
+/// The start of the first line whose key (a `key.key = ...` line or a `[table.header]`) has more
+/// parts than [`MAX_NESTING_DEPTH`]: where the reader's depth guard stopped on a dotted key, which
+/// it reports without a position. Dots inside quoted key parts are counted too; this only
+/// locates a message.
+pub fn deep_dotted_key(text: &str) -> Option<usize> {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let key = if line.trim_start().starts_with('[') { line } else { line.split('=').next().unwrap_or("") };
+        if key.bytes().filter(|&byte| byte == b'.').count() >= MAX_NESTING_DEPTH {
+            return Some(line_start);
+        }
+        line_start += line.len();
+    }
+    None
+}
+
 /// Checks counts and string lengths of a parsed instance; returns every limit exceeded.
 pub fn check_counts(raw: &RawInstance, source: &SourceFile) -> Vec<Diagnostic> {
     let mut problems = Vec::new();

@@ -47,6 +47,9 @@ pub fn toml_diagnostic(source: &SourceFile, error: &toml::de::Error) -> Diagnost
     let (line, column) = source.line_column(span.start);
     let message = planner_terms(error.message().trim()).replace('\n', " ");
     if let Some(message) = limits::nesting_message(&message) {
+        // The reader gives no position for an over-long dotted key; find its line.
+        let at = error.span().filter(|span| !span.is_empty()).map(|span| span.start).or_else(|| limits::deep_dotted_key(&source.text));
+        let (line, column) = at.map_or((line, column), |at| source.line_column(at));
         return Diagnostic { file: source.path.clone(), line, column, field: String::new(), message };
     }
     // Syntax errors are about the text, not a field; data errors name the field.

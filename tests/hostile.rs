@@ -1,0 +1,168 @@
+//! Hostile input, faults and odd output targets (issue 11): every case ends with a clear
+//! message and a non-zero exit code, never a panic, a lost write or a runaway read.
+
+mod support;
+
+use std::fs::File;
+use std::process::{Command, Output, Stdio};
+
+use support::cli::{capplan, scratch, stderr};
+
+const PANIC_EXIT: i32 = 101;
+
+fn capplan_with(args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .unwrap()
+}
+
+fn full() -> Stdio {
+    Stdio::from(File::options().write(true).open("/dev/full").unwrap())
+}
+
+/// Runs `capplan ARGS` through the shell with `redirections` (e.g. `>&-` to close stdout).
+fn capplan_redirected(args: &str, redirections: &str) -> Output {
+    let command = format!("exec \"$0\" {args} {redirections}");
+    Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .arg(env!("CARGO_BIN_EXE_capplan"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+const WRITING_COMMANDS: [&[&str]; 6] = [
+    &["models"],
+    &["check", "instances/tiny.toml"],
+    &["classify", "instances/dsp-krapfel.toml"],
+    &["solve", "instances/tiny.toml"],
+    &["export", "instances/tiny.toml", "--format", "lp"],
+    &["generate", "--customers", "3", "--seed", "1"],
+];
+
+#[test]
+fn issue11_full_stdout_is_a_clear_error_not_a_panic() {
+    for args in WRITING_COMMANDS {
+        let output = capplan_with(args, full(), Stdio::piped());
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("cannot write to standard output"), "{args:?}: {}", stderr(&output));
+    }
+}
+
+/// Standard output is a pipe nobody reads any more (`capplan models | head -0`).
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Stdio::from(writer)
+}
+
+#[test]
+fn issue11_closed_stdout_is_not_a_panic() {
+    for args in WRITING_COMMANDS {
+        let output = capplan_with(args, closed_pipe(), Stdio::piped());
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("cannot write to standard output"), "{args:?}: {}", stderr(&output));
+        // A closed descriptor: the process starts with it on /dev/null, so the run succeeds.
+        let output = capplan_redirected(&args.join(" "), ">&-");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn issue11_full_or_closed_stderr_is_not_a_panic() {
+    // An invalid instance: its problems go to standard error, which cannot take them.
+    let dir = scratch("stderr-full");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[plan]\nname = 1\n").unwrap();
+    let bad = bad.display().to_string();
+    for args in [&["check", bad.as_str()][..], &["solve", bad.as_str()], &["models", bad.as_str()], &["solve", "missing.toml"]] {
+        let output = capplan_with(args, Stdio::null(), full());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = capplan_redirected(&args.join(" "), "2>&-");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    // Both streams gone: the exit code still tells.
+    let output = capplan_with(&["models"], full(), full());
+    assert_eq!(output.status.code(), Some(2));
+    let output = capplan_with(&["--help"], full(), full());
+    assert_eq!(output.status.code(), Some(2));
+    assert_ne!(output.status.code(), Some(PANIC_EXIT));
+}
+
+fn tiny_with(from: &str, to: &str) -> String {
+    let tiny = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/tiny.toml")).unwrap();
+    assert!(tiny.contains(from));
+    tiny.replacen(from, to, 1)
+}
+
+fn check_text(name: &str, text: &str) -> Output {
+    let dir = scratch(name);
+    let path = dir.join("instance.toml");
+    std::fs::write(&path, text).unwrap();
+    capplan(&["solve", &path.display().to_string()])
+}
+
+#[test]
+fn issue11_subnormal_numbers_are_refused_at_validation() {
+    let cases = [
+        // A subnormal hours value in a curve point: the simplex's own assertion used to panic.
+        ("[40, 2000]", "[1e-320, 25500]", 26, "customers[alpha].response.service.points[1]"),
+        ("value_per_hour = 15", "value_per_hour = 4e-310", 34, "customers[beta].response.service.value_per_hour"),
+        ("capacity_hours = 80", "capacity_hours = 1e-310", 17, "capacity_hours"),
+    ];
+    for (from, to, line, field) in cases {
+        let output = check_text("subnormal", &tiny_with(from, to));
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{to}: {message}");
+        assert!(message.contains(&format!("instance.toml:{line}:")), "{to}: {message}");
+        assert!(message.contains(field), "{to}: {message}");
+        assert!(message.contains("too close to 0 to compute with"), "{to}: {message}");
+        assert!(!message.contains("panicked"), "{message}");
+    }
+    // Zero itself, and small but ordinary numbers, stay valid.
+    let output = check_text("subnormal-ok", &tiny_with("value_per_hour = 15", "value_per_hour = 1e-9"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn issue11_time_limit_out_of_range_is_a_usage_error_in_words() {
+    for limit in ["1e300", "1e10", "inf", "0", "soon"] {
+        let output = capplan(&["solve", "instances/tiny.toml", "--time-limit", limit]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{limit}: {message}");
+        assert!(message.contains("--time-limit"), "{limit}: {message}");
+        assert!(!message.contains("Duration"), "{limit}: {message}");
+    }
+    let output = capplan(&["solve", "instances/tiny.toml", "--time-limit", "1e9"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn issue11_backend_missing_from_the_build_is_a_usage_error_in_sweep() {
+    if cfg!(feature = "highs") {
+        return;
+    }
+    let output = capplan(&["sweep", "instances/tiny.toml", "--resource", "service", "--from", "0", "--to", "100", "--solver", "highs"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("built without it"), "{}", stderr(&output));
+}
+
+#[test]
+fn issue11_compare_separable_advice_names_a_backend_compare_takes() {
+    // Segment limits couple customers beyond the capacities: separable does not apply.
+    let output = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/hire-engineer.toml", "--solver", "separable"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("does not apply"), "{message}");
+    assert!(!message.contains("auto"), "{message}");
+    // The advice is taken: the named backend runs.
+    let output = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/hire-engineer.toml", "--solver", "microlp"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
