@@ -166,3 +166,68 @@ fn issue11_compare_separable_advice_names_a_backend_compare_takes() {
     let output = capplan(&["compare", "instances/dsp.toml", "instances/scenarios/hire-engineer.toml", "--solver", "microlp"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// Runs `capplan ARGS` and checks that it refused quickly, with exit code 2 and `needle`.
+fn refused_quickly(args: &[&str], needle: &str) {
+    let started = std::time::Instant::now();
+    let output = capplan(args);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+    assert!(message.contains(needle), "{args:?}: {message}");
+    // Reading 64 MiB of zeros takes milliseconds; a loose bound only rules out an unbounded read.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{args:?}");
+}
+
+const SIZE_LIMIT: &str = "larger than the limit of 67108864 bytes (64 MiB)";
+
+#[test]
+fn issue11_scenario_from_dev_zero_is_refused_at_the_size_limit() {
+    refused_quickly(
+        &["solve", "instances/dsp.toml", "--scenario", "/dev/zero"],
+        &format!("/dev/zero: the file is {SIZE_LIMIT} for a scenario"),
+    );
+    refused_quickly(&["compare", "instances/dsp.toml", "/dev/zero"], SIZE_LIMIT);
+}
+
+#[test]
+fn issue11_model_file_from_dev_zero_is_refused_at_the_size_limit_not_as_not_found() {
+    let dir = scratch("model-dev-zero");
+    let instance = tiny_with("[plan]\n", "[portfolio]\nmodel = \"/dev/zero\"\n\n[plan]\n");
+    let instance_path = dir.join("instance.toml");
+    std::fs::write(&instance_path, instance).unwrap();
+    let instance_path = instance_path.display().to_string();
+    refused_quickly(&["check", &instance_path], &format!("{SIZE_LIMIT} for a portfolio model"));
+    // The same through a scenario's [portfolio].
+    let scenario = dir.join("scenario.toml");
+    std::fs::write(&scenario, "[scenario]\nname = \"zero\"\n\n[portfolio]\nmodel = \"/dev/zero\"\n").unwrap();
+    refused_quickly(&["solve", "instances/tiny.toml", "--scenario", &scenario.display().to_string()], "for a portfolio model");
+    // `capplan models FILE` reads through the same reader.
+    refused_quickly(&["models", "/dev/zero"], "for a portfolio model");
+}
+
+#[test]
+fn issue11_customers_csv_from_dev_zero_is_refused_at_the_size_limit() {
+    let dir = scratch("csv-dev-zero");
+    let path = dir.join("instance.toml");
+    std::fs::write(&path, tiny_with("[plan]\n", "customers_csv = \"/dev/zero\"\n\n[plan]\n")).unwrap();
+    refused_quickly(&["check", &path.display().to_string()], &format!("{SIZE_LIMIT} for a customers CSV"));
+}
+
+#[test]
+fn issue11_workbook_unzipping_past_the_limit_is_refused_before_decompressing() {
+    use std::io::Write;
+    let dir = scratch("xlsx-bomb");
+    let workbook = dir.join("customers.xlsx");
+    let mut zip = zip::ZipWriter::new(File::create(&workbook).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..257 {
+        zip.write_all(&zeros).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&workbook).unwrap().len() < 2_000_000, "the workbook itself is small");
+    let path = dir.join("instance.toml");
+    std::fs::write(&path, tiny_with("[plan]\n", "customers_xlsx = \"customers.xlsx\"\n\n[plan]\n")).unwrap();
+    refused_quickly(&["check", &path.display().to_string()], "more than the limit of 268435456 bytes (256 MiB)");
+}
