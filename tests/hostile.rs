@@ -231,3 +231,122 @@ fn issue11_workbook_unzipping_past_the_limit_is_refused_before_decompressing() {
     std::fs::write(&path, tiny_with("[plan]\n", "customers_xlsx = \"customers.xlsx\"\n\n[plan]\n")).unwrap();
     refused_quickly(&["check", &path.display().to_string()], "more than the limit of 268435456 bytes (256 MiB)");
 }
+
+#[test]
+fn issue11_device_node_or_directory_as_output_is_refused() {
+    let dir = scratch("output-device");
+    let link_to_null = dir.join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &link_to_null).unwrap();
+    let link_to_null = link_to_null.display().to_string();
+    let directory = dir.display().to_string();
+    for target in ["/dev/null", "/dev/full", link_to_null.as_str(), directory.as_str()] {
+        let output = capplan(&["solve", "instances/tiny.toml", "--output", target]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{target}: {message}");
+        assert!(message.contains(&format!("cannot write {target}: it exists and is not a regular file")), "{target}: {message}");
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(std::fs::symlink_metadata(&link_to_null).unwrap().file_type().is_symlink());
+    // The SVG of a sweep goes through the same check.
+    let output = capplan(&["sweep", "instances/tiny.toml", "--resource", "service", "--from", "0", "--to", "100", "--svg", "/dev/null"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn issue11_output_over_a_file_the_run_reads_is_refused() {
+    let dir = scratch("output-input");
+    let instance = dir.join("instance.toml");
+    let model = dir.join("model.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/custom-models/service-tiers.toml"), &model).unwrap();
+    let with_model = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/tiers.toml")).unwrap();
+    let with_model = with_model.replace("model = \"custom-models/service-tiers.toml\"", "model = \"model.toml\"");
+    std::fs::write(&instance, &with_model).unwrap();
+    let scenario = dir.join("scenario.toml");
+    std::fs::write(&scenario, "[scenario]\nname = \"same\"\n").unwrap();
+    let hard_link = dir.join("hard-link.toml");
+    std::fs::hard_link(&instance, &hard_link).unwrap();
+    let [instance, model, scenario, hard_link] = [&instance, &model, &scenario, &hard_link].map(|path| path.display().to_string());
+    let output = capplan(&["check", &instance]);
+    assert_eq!(output.status.code(), Some(0), "the instance must use the model file: {}", stderr(&output));
+    for target in [&instance, &model, &scenario, &hard_link] {
+        let output = capplan(&["solve", &instance, "--scenario", &scenario, "--output", target]);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{target}: {message}");
+        assert!(message.contains("capplan reads this file in this run"), "{target}: {message}");
+    }
+    assert_eq!(std::fs::read_to_string(&instance).unwrap(), with_model);
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), "[scenario]\nname = \"same\"\n");
+}
+
+#[test]
+fn issue11_planted_symlink_at_the_temporary_name_is_not_followed() {
+    let dir = scratch("planted");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let target = dir.join("plan.json");
+    // The name the temporary file used to have, planted in advance for this very process.
+    for planted in [format!(".plan.json.capplan-{}.tmp", std::process::id()), ".plan.json.capplan.tmp".to_string()] {
+        std::os::unix::fs::symlink(&victim, dir.join(planted)).unwrap();
+    }
+    capplan::cli::write_atomically(&target, b"new report").unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "new report");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 4, "no temporary file is left: {names:?}");
+}
+
+#[test]
+fn issue11_interrupted_write_leaves_no_temporary_file() {
+    let dir = scratch("interrupted");
+    let target = dir.join("portfolio.toml");
+    let target_arg = target.display().to_string();
+    let mut caught = 0;
+    for attempt in 0..20 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_capplan"))
+            .args(["generate", "--customers", "40000", "--seed", &attempt.to_string(), "--output", &target_arg])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the temporary file exists, then interrupt the write.
+        let mut signalled = false;
+        while child.try_wait().unwrap().is_none() {
+            let writing = std::fs::read_dir(&dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".capplan.tmp"));
+            if writing {
+                let signal = if attempt % 2 == 0 { "-TERM" } else { "-INT" };
+                Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+                signalled = true;
+                break;
+            }
+        }
+        let status = child.wait().unwrap();
+        let names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|name| !name.ends_with(".capplan.tmp")), "attempt {attempt}: {names:?}");
+        if signalled && status.code() != Some(0) {
+            assert!(matches!(status.code(), Some(143) | Some(130)), "attempt {attempt}: {status:?}");
+            caught += 1;
+            if caught >= 2 {
+                return;
+            }
+        }
+    }
+    panic!("the write was never caught in progress ({caught} times)");
+}
+
+#[test]
+fn issue11_generate_beyond_what_can_be_read_back_is_refused_before_writing() {
+    let dir = scratch("generate-too-big");
+    let target = dir.join("portfolio.toml");
+    std::fs::write(&target, "previous").unwrap();
+    let target_arg = target.display().to_string();
+    // Each resource adds to every customer's block: 150,000 customers of six resources cannot fit.
+    let output = capplan(&["generate", "--customers", "150000", "--seed", "1", "--resources", "a,b,c,d,e,f", "--output", &target_arg]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(message.contains("over the limit of 67108864 bytes (64 MiB) that capplan reads"), "{message}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+    // More customers than an instance may hold is a usage error.
+    let output = capplan(&["generate", "--customers", "200001", "--seed", "1"]);
+    assert_eq!(output.status.code(), Some(2));
+}
