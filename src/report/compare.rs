@@ -114,11 +114,11 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     for plan in comparison.plans.iter().filter(|plan| plan.diagnosis.is_some()) {
         let diagnosis = plan.diagnosis.as_ref().expect("filtered");
         let _ = writeln!(out, "\nWhy {} has no plan (details: capplan solve with this scenario)", plan.label);
-        for sentence in &diagnosis.summary {
+        for sentence in super::diagnosis::summary(diagnosis) {
             let _ = writeln!(out, "  - {sentence}");
         }
         for relaxation in &diagnosis.relaxation {
-            let _ = writeln!(out, "  - Least repair: {}.", relaxation.action);
+            let _ = writeln!(out, "  - Least repair: {}.", super::diagnosis::action(relaxation));
         }
     }
 
@@ -185,7 +185,16 @@ fn json_document(base: &Instance, comparison: &Comparison, backend: Backend) -> 
         resource_ids: base.resources.iter().map(|r| r.id.as_str()).collect(),
         comparison,
     };
-    json::pretty(serde_json::to_value(&document).expect("comparison types serialise to JSON"))
+    let mut value = serde_json::to_value(&document).expect("comparison types serialise to JSON");
+    // A diagnosis is worded by the report layer: replace its numbers-only form by the documented one.
+    if let Some(plans) = value.pointer_mut("/comparison/plans").and_then(serde_json::Value::as_array_mut) {
+        for (json_plan, plan) in plans.iter_mut().zip(&comparison.plans) {
+            if let (Some(slot), Some(diagnosis)) = (json_plan.get_mut("diagnosis"), &plan.diagnosis) {
+                *slot = super::diagnosis::to_json(diagnosis);
+            }
+        }
+    }
+    json::pretty(value)
 }
 
 pub const CSV_HEADER: &str = "plan,status,measure,customer,resource,value,base_value,change";

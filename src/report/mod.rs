@@ -2,6 +2,7 @@
 
 mod compare;
 mod csv;
+pub mod diagnosis;
 mod format;
 mod json;
 mod partner;

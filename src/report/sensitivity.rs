@@ -12,7 +12,7 @@ const PRICE_THRESHOLD: f64 = 0.005;
 
 /// An amount of a limit in its own unit: hours, or shares as percent.
 fn amount(range: &ConstraintRange, value: f64) -> String {
-    if range.unit == "hour" { format!("{} h", hours(value)) } else { percent(value) }
+    if range.unit.is_hours() { format!("{} h", hours(value)) } else { percent(value) }
 }
 
 fn reach(range: &ConstraintRange, over: Option<f64>) -> String {
@@ -106,7 +106,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
 
 /// "one more engineering hour" / "raising floor[m1/service] by one hour".
 fn one_more(range: &ConstraintRange) -> String {
-    let unit = if range.unit == "hour" { "hour" } else { "percentage point" };
+    let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
     match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
         Some(resource) => format!("one more {resource} hour"),
         None => format!("one more {unit} of {}", range.id),
@@ -114,7 +114,7 @@ fn one_more(range: &ConstraintRange) -> String {
 }
 
 fn one_less(range: &ConstraintRange) -> String {
-    let unit = if range.unit == "hour" { "hour" } else { "percentage point" };
+    let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
     match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
         Some(resource) => format!("the last {resource} hour"),
         None => format!("the last {unit} of {}", range.id),
@@ -122,7 +122,7 @@ fn one_less(range: &ConstraintRange) -> String {
 }
 
 fn plural(range: &ConstraintRange) -> &'static str {
-    if range.unit == "hour" { "hours" } else { "percentage points" }
+    if range.unit.is_hours() { "hours" } else { "percentage points" }
 }
 
 /// "for up to 10.0 more hours" / "for up to 30.0 hours less" / "however far it rises".
@@ -131,7 +131,7 @@ fn extent(range: &ConstraintRange, over: Option<f64>, upwards: bool) -> String {
         None if upwards => "however far it rises".to_string(),
         None => "however far it falls".to_string(),
         Some(value) => {
-            let amount = if range.unit == "hour" { hours(value) } else { hours(value * 100.0) };
+            let amount = if range.unit.is_hours() { hours(value) } else { hours(value * 100.0) };
             if upwards {
                 format!("for up to {amount} more {}", plural(range))
             } else {

@@ -11,7 +11,7 @@ use crate::model::Instance;
 
 /// A limit in its own unit: hours, or shares as percent.
 fn limit_text(sweep: &Sweep, value: f64) -> String {
-    if sweep.unit == "hour" { format!("{} h", hours(value)) } else { percent(value) }
+    if sweep.unit.is_hours() { format!("{} h", hours(value)) } else { percent(value) }
 }
 
 /// The stretches of `[from, to]` where no plan is feasible.
@@ -33,7 +33,7 @@ fn infeasible_stretches(sweep: &Sweep) -> Vec<(f64, f64)> {
 
 pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     let currency = instance.plan.currency.as_str();
-    let per = if sweep.unit == "hour" { "hour" } else { "percentage point" };
+    let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
     let mut out = String::new();
     let _ = writeln!(out, "capplan sweep: {} ({}, {}, {currency})", instance.plan.name, instance.plan.period, sweep.constraint);
     let _ = writeln!(
@@ -196,15 +196,15 @@ pub fn render_svg(instance: &Instance, sweep: &Sweep) -> String {
     let (low, high) = (low - pad, high + pad);
     let x = |limit: f64| LEFT + (limit - sweep.from) / (sweep.to - sweep.from) * plot_width;
     let y = |objective: f64| TOP + (high - objective) / (high - low) * plot_height;
-    let limit_label = |value: f64| if sweep.unit == "hour" { hours(value) } else { percent(value) };
+    let limit_label = |value: f64| if sweep.unit.is_hours() { hours(value) } else { percent(value) };
     let tick_label = |value: f64, step: f64| {
-        if sweep.unit == "hour" {
+        if sweep.unit.is_hours() {
             grouped_number(value, tick_decimals(step))
         } else {
             format!("{} %", grouped_number(value * 100.0, tick_decimals(step * 100.0)))
         }
     };
-    let unit = if sweep.unit == "hour" { "hours" } else { "share" };
+    let unit = if sweep.unit.is_hours() { "hours" } else { "share" };
 
     let mut svg = String::new();
     let _ = writeln!(
@@ -301,7 +301,7 @@ pub fn render_svg(instance: &Instance, sweep: &Sweep) -> String {
 
 /// Writes each piece's marginal value at its middle when the piece is wide enough to carry it.
 fn segment_labels(svg: &mut String, sweep: &Sweep, x: &dyn Fn(f64) -> f64, y: &dyn Fn(f64) -> f64) {
-    let per = if sweep.unit == "hour" { "/h" } else { "/pt" };
+    let per = if sweep.unit.is_hours() { "/h" } else { "/pt" };
     for SweepSegment { from, to, objective_from, objective_to, marginal_value } in &sweep.segments {
         if x(*to) - x(*from) < 70.0 {
             continue;

@@ -8,6 +8,9 @@ use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Stat
 use crate::formulation::Sense;
 use crate::model::{ExpectationKind, Instance};
 
+/// The width of text reports when standard output is not a terminal.
+pub const DEFAULT_WIDTH: usize = 100;
+
 /// Changes smaller than this many hours are not listed as moves.
 const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 /// Shadow prices smaller than this (currency) are treated as zero in planner words.
@@ -208,11 +211,11 @@ fn segments_section(out: &mut String, instance: &Instance, plan: &Plan) {
 }
 
 fn limit_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit == "hour" { format!("{} h", hours(constraint.limit)) } else { percent(constraint.limit) }
+    if constraint.unit.is_hours() { format!("{} h", hours(constraint.limit)) } else { percent(constraint.limit) }
 }
 
 fn actual_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit == "hour" { format!("{} h", hours(constraint.actual)) } else { percent(constraint.actual) }
+    if constraint.unit.is_hours() { format!("{} h", hours(constraint.actual)) } else { percent(constraint.actual) }
 }
 
 fn binding_section(out: &mut String, plan: &Plan) {

@@ -8,6 +8,7 @@ use super::format::{hours, money};
 use super::table::Table;
 use super::{Format, json};
 use crate::analysis::SolveReport;
+use crate::analysis::document::Unit;
 use crate::analysis::force::{ForceEffect, ForcedAllocation};
 use crate::analysis::infeasibility::Diagnosis;
 use crate::model::{AppliedScenario, Instance};
@@ -38,7 +39,7 @@ pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatI
                 extras.push(("forces", to_value(forces)));
             }
             if let Some(diagnosis) = what_if.diagnosis {
-                extras.push(("diagnosis", to_value(diagnosis)));
+                extras.push(("diagnosis", super::diagnosis::to_json(diagnosis)));
             }
             json::render_with(instance, report, extras)
         }
@@ -139,20 +140,20 @@ fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
 
 fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
     let _ = writeln!(out, "\nWhy no plan exists");
-    for sentence in &diagnosis.summary {
+    for sentence in super::diagnosis::summary(diagnosis) {
         let _ = writeln!(out, "  - {sentence}");
     }
     let _ =
         writeln!(out, "\nConflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)");
     let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]);
     for member in &diagnosis.conflict {
-        let limit = if member.unit == "share" { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
-        table.row(vec![member.id.clone(), member.sense.symbol().to_string(), limit, member.meaning.clone()]);
+        let limit = if member.unit == Unit::Share { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
+        table.row(vec![member.id.clone(), member.sense.symbol().to_string(), limit, super::diagnosis::meaning(member)]);
     }
     table.render(out);
     let _ = writeln!(out, "\nLeast change that makes a plan possible (weighted; see docs/scenarios.md)");
     for relaxation in &diagnosis.relaxation {
-        let _ = writeln!(out, "  - {} [{}]", capitalised(&relaxation.action), relaxation.id);
+        let _ = writeln!(out, "  - {} [{}]", capitalised(&super::diagnosis::action(relaxation)), relaxation.id);
     }
     match diagnosis.relaxed_objective {
         Some(objective) => {
