@@ -32,6 +32,11 @@ pub struct Plan {
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<super::ranging::Sensitivity>,
+    /// The ranges of the capacity limits alone, for the opening screen of the text report
+    /// (what one more hour is worth, for how many hours); filled by `solve` for models it can
+    /// range quickly ([`super::ranging::capacity_ranges`]), empty otherwise.
+    #[serde(skip)]
+    pub capacity_ranges: Vec<super::ranging::ConstraintRange>,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
@@ -571,6 +576,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         portfolio,
         share_padding,
         sensitivity: None,
+        capacity_ranges: Vec::new(),
         lp: LpSolutionValues {
             exact_lp: None,
             values: values.to_vec(),

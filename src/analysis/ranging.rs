@@ -616,6 +616,26 @@ pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, 
     Ok(Sensitivity { constraints, allocations })
 }
 
+/// The ranges of the capacity limits alone: what one more hour of each resource is worth and
+/// for how many hours, at a few re-solves per resource.
+pub fn capacity_ranges(instance: &Instance, formulation: &Formulation, plan: &Plan, backend: Backend) -> Result<Vec<ConstraintRange>, SolveError> {
+    let exact;
+    let formulation = match &plan.lp.exact_lp {
+        Some(lp) => {
+            exact = Formulation { lp: lp.clone(), ..formulation.clone() };
+            &exact
+        }
+        None => formulation,
+    };
+    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
+    named_rows
+        .zip(&plan.constraints)
+        .filter(|(row, _)| matches!(formulation.kinds[*row], ConstraintKind::Capacity { .. }))
+        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend))
+        .collect()
+}
+
 /// Solves an instance and, for an optimal plan, adds its sensitivity report.
 pub fn solve_with_sensitivity(instance: &Instance, backend: Backend) -> Result<super::SolveReport, SolveError> {
     let formulation = crate::formulation::formulate(instance);

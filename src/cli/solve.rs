@@ -52,9 +52,25 @@ pub struct SolveArgs {
     /// allocation's value per hour, one-sided values at kinks (costs extra solves).
     #[arg(long)]
     pub sensitivity: bool,
+    /// How much of the text report to print: `summary` is the opening screen (status,
+    /// contribution, what an hour is worth, biggest moves, costliest limits, largest gaps);
+    /// `full` adds every table.
+    #[arg(long, value_enum, default_value_t = report::Detail::Full)]
+    pub detail: report::Detail,
     /// No progress display on standard error.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The text layout: 100 columns, or the terminal's width when standard output is a terminal
+/// and the report is not written to a file.
+pub(super) fn text_options(detail: report::Detail, to_file: bool) -> report::TextOptions {
+    let width = if !to_file && std::io::stdout().is_terminal() {
+        console::Term::stdout().size_checked().map_or(report::DEFAULT_WIDTH, |(_, columns)| usize::from(columns).max(60))
+    } else {
+        report::DEFAULT_WIDTH
+    };
+    report::TextOptions { width, detail }
 }
 
 /// The output formats of `capplan solve`: the report formats, and the Excel workbook.
@@ -162,12 +178,27 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
         }
     }
+    // The opening screen says for how many hours each resource's price holds: the capacity
+    // ranges, a few re-solves per resource, for models the simplex solves quickly.
+    if !args.sensitivity
+        && args.format == SolveFormat::Text
+        && formulation.lp.variables.len() <= crate::solve::SIMPLEX_MAX_VARIABLES
+        && let Some(plan) = solved.report.plan.as_mut()
+        && solved.forces.is_none()
+    {
+        progress.stage("ranging the capacities");
+        match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend) {
+            Ok(ranges) => plan.capacity_ranges = ranges,
+            Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
+        }
+    }
     progress.stage("writing the report");
     let report = &solved.report;
     let written = match (partner, args.format.text()) {
         (None, Some(format)) => {
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
-            let text = report::render_what_if(&instance, report, &what_if, format);
+            let options = text_options(args.detail, args.output.is_some());
+            let text = report::render_what_if(&instance, report, &what_if, format, &options);
             progress.finish();
             emit(args.output.as_deref(), &text)
         }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::format::{hours, money, percent};
-use super::table::Table;
+use super::table::{Table, paragraph, short_id, short_name};
 use crate::analysis::ranging::{ConstraintRange, OneSided, Sensitivity};
 
 /// Prices closer than this (currency) read as the same in planner words.
@@ -27,7 +27,7 @@ fn unlimited_or_money(value: Option<f64>) -> String {
     value.map_or_else(|| "unlimited".to_string(), money)
 }
 
-pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
+pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width: usize) {
     let _ = writeln!(out, "\nSensitivity report (every range from re-solves of the plan's LP; see docs/sensitivity.md)");
 
     let _ = writeln!(out, "\nAllocations: value per hour over which the plan stays optimal ({currency} per hour)");
@@ -39,11 +39,12 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
         ("value/hour", true),
         ("allowable increase", true),
         ("allowable decrease", true),
-    ]);
+    ])
+    .keys(2);
     for allocation in &sensitivity.allocations {
         table.row(vec![
-            allocation.customer.clone(),
-            allocation.resource.clone(),
+            short_name(&allocation.customer),
+            short_name(&allocation.resource),
             hours(allocation.hours),
             money(allocation.reduced_cost),
             money(allocation.marginal_value),
@@ -51,7 +52,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
             unlimited_or_money(allocation.allowable_decrease),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
 
     let _ = writeln!(out, "\nConstraints: limit over which the shadow price holds ({currency} per hour or per percentage point)");
     let mut table = Table::new(&[
@@ -67,7 +68,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
     for range in &sensitivity.constraints {
         let ranged = |text: String| if range.ranged { text } else { "n/a".to_string() };
         table.row(vec![
-            format!("{} {}", range.id, range.sense.symbol()),
+            format!("{} {}", short_id(&range.id), range.sense.symbol()),
             amount(range, range.actual),
             money(range.shadow_price),
             amount(range, range.limit),
@@ -77,15 +78,15 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
             ranged(side_value(&range.last_unit)),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
     let unranged: Vec<&str> = sensitivity.constraints.iter().filter(|range| !range.ranged).map(|range| range.id.as_str()).collect();
     if !unranged.is_empty() {
-        let _ = writeln!(
-            out,
-            "  n/a: {}: {}.",
+        let text = format!(
+            "n/a: {}: {}.",
             unranged.join(", "),
             sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range")
         );
+        paragraph(out, "  ", &text, width);
     }
 
     let _ = writeln!(out, "\nWhat one unit more or less is worth");
@@ -96,7 +97,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
         let matters = range.kink || next.abs() >= PRICE_THRESHOLD || last.abs() >= PRICE_THRESHOLD;
         if matters {
             any = true;
-            let _ = writeln!(out, "  - {}", words(range, currency));
+            paragraph(out, "  - ", &words(range, currency), width);
         }
     }
     if !any {

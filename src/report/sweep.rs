@@ -36,14 +36,14 @@ pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
     let mut out = String::new();
     let _ = writeln!(out, "capplan sweep: {} ({}, {}, {currency})", instance.plan.name, instance.plan.period, sweep.constraint);
-    let _ = writeln!(
-        out,
+    let text = format!(
         "Limit {} {} swept from {} to {}; the objective is exact between the points below (straight lines).",
         sweep.constraint,
         sweep.sense.symbol(),
         limit_text(sweep, sweep.from),
         limit_text(sweep, sweep.to)
     );
+    super::table::hanging(&mut out, &text, super::text::DEFAULT_WIDTH);
     match sweep.current_objective {
         Some(objective) => {
             let _ = writeln!(out, "Current limit: {}, objective {} {currency}", limit_text(sweep, sweep.current_limit), money(objective));
@@ -63,7 +63,7 @@ pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     for point in &sweep.points {
         table.row(vec![limit_text(sweep, point.limit), money(point.objective)]);
     }
-    table.render(&mut out);
+    table.render_within(&mut out, super::text::DEFAULT_WIDTH);
     let _ = writeln!(out, "\nSegments");
     let mut table = Table::new(&[
         ("from", true),
@@ -81,7 +81,7 @@ pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
             money(segment.marginal_value),
         ]);
     }
-    table.render(&mut out);
+    table.render_within(&mut out, super::text::DEFAULT_WIDTH);
     out
 }
 

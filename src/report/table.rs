@@ -83,6 +83,17 @@ pub fn paragraph(out: &mut String, first: &str, text: &str, width: usize) {
     }
 }
 
+/// Writes `text` within `width` characters, its continuation lines indented by two spaces.
+pub fn hanging(out: &mut String, text: &str, width: usize) {
+    for (index, line) in wrap(text, width.saturating_sub(2)).into_iter().enumerate() {
+        if index > 0 {
+            out.push_str("  ");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
 pub struct Table {
     headers: Vec<String>,
     right_aligned: Vec<bool>,
