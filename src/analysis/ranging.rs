@@ -618,7 +618,12 @@ pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, 
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and
 /// for how many hours, at a few re-solves per resource.
-pub fn capacity_ranges(instance: &Instance, formulation: &Formulation, plan: &Plan, backend: Backend) -> Result<Vec<ConstraintRange>, SolveError> {
+pub fn capacity_ranges(
+    instance: &Instance,
+    formulation: &Formulation,
+    plan: &Plan,
+    backend: Backend,
+) -> Result<Vec<ConstraintRange>, SolveError> {
     let exact;
     let formulation = match &plan.lp.exact_lp {
         Some(lp) => {

@@ -7,6 +7,7 @@ mod format;
 mod json;
 mod partner;
 mod sensitivity;
+pub mod svg;
 pub mod sweep;
 pub mod table;
 mod text;

@@ -81,11 +81,8 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width
     table.render_within(out, width);
     let unranged: Vec<&str> = sensitivity.constraints.iter().filter(|range| !range.ranged).map(|range| range.id.as_str()).collect();
     if !unranged.is_empty() {
-        let text = format!(
-            "n/a: {}: {}.",
-            unranged.join(", "),
-            sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range")
-        );
+        let text =
+            format!("n/a: {}: {}.", unranged.join(", "), sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range"));
         paragraph(out, "  ", &text, width);
     }
 

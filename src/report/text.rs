@@ -223,8 +223,7 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
         let _ = writeln!(out, "\nLimits and promises that cost: none holds the plan back");
     } else {
         let _ = writeln!(out, "\nLimits and promises that cost most ({currency}; total from an exact re-solve)");
-        let mut table =
-            Table::new(&[("limit", false), ("per hour", true), ("total", true), ("reading", false)]).wrapping(3);
+        let mut table = Table::new(&[("limit", false), ("per hour", true), ("total", true), ("reading", false)]).wrapping(3);
         for constraint in costly.iter().take(SUMMARY_ROWS) {
             let (total, reading) = match constraint.exact_cost {
                 Some(cost) if constraint.family == "expectation" && shortfall(constraint) => {
@@ -249,7 +248,9 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
     }
 
     let mut gaps: Vec<_> = plan.expectations.iter().filter(|gap| gap.shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
-    gaps.sort_by(|a, b| b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource))));
+    gaps.sort_by(|a, b| {
+        b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
+    });
     if plan.expectations.is_empty() {
     } else if gaps.is_empty() {
         let _ = writeln!(out, "\nExpectation gaps: none, every expectation is met");
@@ -774,10 +775,7 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             None => paragraph(
                 out,
                 "  - ",
-                &format!(
-                    "The {} policy's cost cannot be stated: without its limits the plan would be unbounded.",
-                    category.category
-                ),
+                &format!("The {} policy's cost cannot be stated: without its limits the plan would be unbounded.", category.category),
                 width,
             ),
         }

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::format::{hours, money};
 use super::table::Table;
-use super::text::TextOptions;
 use super::table::{paragraph, short_id, short_name};
+use super::text::TextOptions;
 use super::{Format, json};
 use crate::analysis::SolveReport;
 use crate::analysis::document::Unit;
@@ -30,13 +30,7 @@ pub struct WhatIf<'a> {
 
 /// The solve report in `format`, with the what-if parts; `options` lay out the text report. CSV
 /// is the plan table alone.
-pub fn render_what_if(
-    instance: &Instance,
-    report: &SolveReport,
-    what_if: &WhatIf<'_>,
-    format: Format,
-    options: &TextOptions,
-) -> String {
+pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
     match format {
         Format::Text => text(instance, report, what_if, options),
         Format::Json => {
