@@ -219,3 +219,36 @@ fn issue12_sweep_svg_labels_every_piece_that_fits_and_no_line_crosses_a_label() 
         }
     }
 }
+
+/// The partner view rounds once: planned 96.96 h against current 120.04 h is 97.0 h, 120.0 h
+/// and a change of -23.0 in text, JSON and CSV alike (it was -23.1: the change of the unrounded
+/// figures, next to rounded ones).
+#[test]
+fn issue12_partner_view_rounds_once() {
+    let dir = std::env::temp_dir().join(format!("capplan-partner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("partner.toml");
+    std::fs::write(
+        &path,
+        "[plan]\nname = \"partner\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n\n[[resources]]\nid = \"service\"\ncapacity_hours = 200\n\n\
+         [[customers]]\nid = \"a\"\ncurrent_hours = { service = 120.04 }\ncap_hours = { service = 96.96 }\n\
+         expectations.service = { hours = 100.04, kind = \"soft\", penalty_per_hour = 1 }\n\
+         response.service = { value_per_hour = 50 }\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let partner = ["solve", path, "--audience", "partner", "--customer", "a"];
+    let (code, text) = capplan(&partner);
+    assert_eq!(code, Some(0), "{text}");
+    let row = text.lines().find(|line| line.trim_start().starts_with("service")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1..5], ["120.0", "97.0", "-23.0", "100.0"], "{row}");
+    assert_eq!(cells[5], "-3.0", "{row}");
+    let (_, json) = capplan(&[&partner[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let resource = &json["resources"][0];
+    assert_eq!((resource["planned_hours"].as_f64(), resource["current_hours"].as_f64()), (Some(97.0), Some(120.0)));
+    assert_eq!((resource["change_hours"].as_f64(), resource["difference_hours"].as_f64()), (Some(-23.0), Some(-3.0)));
+    let (_, csv) = capplan(&[&partner[..], &["--format", "csv"]].concat());
+    assert_eq!(csv.lines().nth(1), Some("service,120.0,97.0,-23.0,100.0,"), "{csv}");
+}

@@ -16,9 +16,9 @@ use crate::model::{AppliedScenario, ExpectationKind, Instance};
 pub const DEFAULT_WIDTH: usize = 100;
 
 /// Changes smaller than this many hours are not listed as moves.
-const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+pub(super) const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 /// Shadow prices smaller than this (currency) are treated as zero in planner words.
-const PRICE_THRESHOLD: f64 = 0.005;
+pub(super) const PRICE_THRESHOLD: f64 = 0.005;
 
 /// How much of the report to print (`--detail`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -283,19 +283,19 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
 
 /// The capacity's range: from the sensitivity report, or the ranges `solve` computes for the
 /// opening screen.
-fn capacity_range<'a>(plan: &'a Plan, resource: &str) -> Option<&'a ConstraintRange> {
+pub(super) fn capacity_range<'a>(plan: &'a Plan, resource: &str) -> Option<&'a ConstraintRange> {
     let id = format!("capacity[{resource}]");
     let from_sensitivity = plan.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(|range| range.id == id));
     from_sensitivity.or_else(|| plan.capacity_ranges.iter().find(|range| range.id == id))
 }
 
-fn shortfall(constraint: &ConstraintResult) -> bool {
+pub(super) fn shortfall(constraint: &ConstraintResult) -> bool {
     constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit)
 }
 
 /// Limits other than capacity that hold the plan back: those with an exact total cost first
 /// (largest first), then the others by the size of their shadow price.
-fn costliest_limits(plan: &Plan) -> Vec<&ConstraintResult> {
+pub(super) fn costliest_limits(plan: &Plan) -> Vec<&ConstraintResult> {
     let mut with_total: Vec<&ConstraintResult> =
         plan.constraints.iter().filter(|c| c.exact_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)).collect();
     with_total.sort_by(|a, b| b.exact_cost.unwrap_or(0.0).total_cmp(&a.exact_cost.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id)));
