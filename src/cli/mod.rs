@@ -17,6 +17,7 @@ mod models;
 mod progress;
 mod solve;
 mod sweep;
+mod values;
 
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
 
