@@ -26,7 +26,7 @@ pub struct HtmlExtras<'a> {
 
 const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
-  max-width: 1100px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
+  max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
 h1 { font-size: 1.5em; margin-bottom: 0.1em; }
 h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
 h3 { font-size: 1.02em; margin: 1.1em 0 0.4em; }
@@ -39,9 +39,9 @@ h3 { font-size: 1.02em; margin: 1.1em 0 0.4em; }
 .status-optimal { color: #1a7f37; }
 .status-other { color: #c0392b; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 8px 24px; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.9em; }
-th, td { padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; white-space: nowrap; }
-td.wrap { white-space: normal; min-width: 16em; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 10em; }
 th { background: #f3f5f7; position: sticky; top: 0; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.sortable th { cursor: pointer; }
@@ -469,7 +469,7 @@ fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
         .customers
         .iter()
         .map(|c| {
-            let mut row = vec![text(c.customer.clone()), text(c.name.clone())];
+            let mut row = vec![text(c.customer.clone()), prose(c.name.clone())];
             if !instance.segments.is_empty() {
                 row.push(text(c.segment.clone().unwrap_or_default()));
             }

@@ -21,7 +21,7 @@ pub(super) const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 pub(super) const PRICE_THRESHOLD: f64 = 0.005;
 
 /// How much of the report to print (`--detail`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Detail {
     /// The opening screen only: status, contribution, what an hour is worth, the biggest moves,
     /// the costliest limits and the largest expectation gaps.
