@@ -67,6 +67,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
         Backend::Microlp => SolverChoice::Microlp,
         Backend::Clarabel => SolverChoice::Clarabel,
         Backend::Separable => SolverChoice::Separable,
+        Backend::Engine => SolverChoice::Engine,
         Backend::Highs => SolverChoice::Highs,
     };
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
