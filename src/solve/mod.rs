@@ -138,8 +138,20 @@ pub fn solve_lp_with_duals(lp: &LinearProgram, deadline: Option<Instant>) -> Res
     if trivially_infeasible(lp) {
         return Ok((LpOutcome::Infeasible, None));
     }
+    let started = Instant::now();
     let mut session = session::Session::new(lp);
-    session_outcome(&mut session, deadline)
+    let result = session_outcome(&mut session, deadline);
+    if std::env::var_os("CAPPLAN_ENGINE_TRACE").is_some() {
+        let (rows, columns, kernel) = session.engine_size();
+        eprintln!(
+            "engine: {} x {} -> {rows} x {columns}, kernel {kernel}, {} pivots, {:.3} s",
+            lp.rows.len(),
+            lp.variables.len(),
+            session.iterations(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    result
 }
 
 /// Solves a loaded session and reads its outcome and row duals, checking the point.

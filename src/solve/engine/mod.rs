@@ -119,9 +119,22 @@ impl Engine {
             problem,
         };
         for j in 0..n {
-            engine.x[j] = engine.resting_value(j);
+            engine.x[j] = engine.preferred_value(j);
         }
         engine
+    }
+
+    /// Where a structural starts: at the bound its cost prefers when that bound is finite (so
+    /// that the slack basis is as dual feasible as it can be), else where it rests.
+    fn preferred_value(&self, j: usize) -> f64 {
+        let (lower, upper, cost) = (self.problem.lower[j], self.problem.upper[j], self.problem.cost[j]);
+        if cost < 0.0 && upper.is_finite() {
+            upper
+        } else if cost > 0.0 && lower.is_finite() {
+            lower
+        } else {
+            self.resting_value(j)
+        }
     }
 
     pub fn problem(&self) -> &Problem {
@@ -354,6 +367,27 @@ impl Engine {
     pub fn solve(&mut self, deadline: Option<Instant>) -> EngineStatus {
         self.iterations = 0;
         self.ensure_factor();
+        if self.total_iterations == 0 && self.iterations == 0 && self.primal_infeasible() {
+            // First solve: the columns whose cost pulls towards an infinite bound get an
+            // artificial one, so that the slack basis is dual feasible and the dual simplex
+            // (bound flips and all) does most of the work; the primal finishes without them.
+            let artificial = self.artificial_bounds();
+            let status = self.dual_simplex(deadline);
+            for &(j, lower, upper) in &artificial {
+                self.problem.lower[j] = lower;
+                self.problem.upper[j] = upper;
+            }
+            if status == EngineStatus::TimeLimit {
+                self.total_iterations += self.iterations;
+                return status;
+            }
+            if status == EngineStatus::IterationLimit {
+                self.refactor();
+            }
+            let status = self.primal_simplex(deadline);
+            self.total_iterations += self.iterations;
+            return status;
+        }
         if self.primal_infeasible() {
             let y = self.row_duals();
             if self.dual_feasible(&y) {
@@ -368,6 +402,36 @@ impl Engine {
         let status = self.primal_simplex(deadline);
         self.total_iterations += self.iterations;
         status
+    }
+
+    /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
+    /// infinite bound and moves it there; returns the bounds to restore.
+    fn artificial_bounds(&mut self) -> Vec<(usize, f64, f64)> {
+        let n = self.structurals();
+        let size = self.problem.lower.iter().chain(&self.problem.upper).filter(|b| b.is_finite()).fold(1.0f64, |m, b| m.max(b.abs()));
+        let big = 1e3 * size;
+        let mut changed = Vec::new();
+        for j in 0..n {
+            if self.is_basic(j) {
+                continue;
+            }
+            let (lower, upper, cost) = (self.problem.lower[j], self.problem.upper[j], self.problem.cost[j]);
+            if cost < 0.0 && upper == f64::INFINITY {
+                changed.push((j, lower, upper));
+                self.problem.upper[j] = big.max(lower + big);
+                self.x[j] = self.problem.upper[j];
+            } else if cost > 0.0 && lower == f64::NEG_INFINITY {
+                changed.push((j, lower, upper));
+                self.problem.lower[j] = (-big).min(upper - big);
+                self.x[j] = self.problem.lower[j];
+            } else if cost == 0.0 && lower == f64::NEG_INFINITY && upper == f64::INFINITY {
+                // A free column without cost is dual feasible where it is (d = 0).
+            }
+        }
+        if !changed.is_empty() {
+            self.recompute_basics();
+        }
+        changed
     }
 
     fn out_of_time(&self, deadline: Option<Instant>) -> bool {
@@ -515,7 +579,11 @@ impl Engine {
                     leaving_pivot = rate.abs();
                 }
             }
-            let span = self.problem.upper[entering] - self.problem.lower[entering];
+            let span = if direction > 0.0 {
+                self.problem.upper[entering] - self.x[entering]
+            } else {
+                self.x[entering] - self.problem.lower[entering]
+            };
             if span.is_finite() && span <= step {
                 // The entering variable reaches its other bound first: a bound flip.
                 for p in 0..m {
@@ -634,18 +702,62 @@ impl Engine {
             if candidates.is_empty() {
                 return EngineStatus::Infeasible;
             }
-            // Harris: the largest ratio any candidate allows with its tolerance, then the
-            // largest pivot among those within it.
-            let relaxed = candidates
-                .iter()
-                .map(|&(j, d, size)| (d.abs() + DUAL_TOLERANCE * (1.0 + size)) / alpha[j].abs())
-                .fold(f64::INFINITY, f64::min);
+            // Bound-flipping ratio test: walk the breakpoints d_j / |alpha_j| in order; a boxed
+            // candidate whose whole span still leaves the row infeasible flips to its other
+            // bound, the first one that would overshoot (or has no other bound) enters.
+            candidates.sort_by(|a, b| {
+                let ratio = |&(j, d, _): &(usize, f64, f64)| d.abs() / alpha[j].abs();
+                ratio(a).total_cmp(&ratio(b))
+            });
+            let mut remaining = (target - self.x[leaving_variable]).abs();
+            let mut flips = Vec::new();
             let mut entering = usize::MAX;
-            let mut entering_pivot = 0.0;
-            for &(j, d, _) in &candidates {
-                if d.abs() / alpha[j].abs() <= relaxed && alpha[j].abs() > entering_pivot {
-                    entering = j;
-                    entering_pivot = alpha[j].abs();
+            for (index, &(j, d, size)) in candidates.iter().enumerate() {
+                let span = self.problem.upper[j] - self.problem.lower[j];
+                let reduction = alpha[j].abs() * span;
+                if span.is_finite() && reduction < remaining {
+                    remaining -= reduction;
+                    flips.push(j);
+                    continue;
+                }
+                // Among near ties at this breakpoint, the largest pivot.
+                let ratio = d.abs() / alpha[j].abs();
+                let tie = ratio + DUAL_TOLERANCE * (1.0 + size) / alpha[j].abs();
+                entering = j;
+                let mut best_pivot = alpha[j].abs();
+                for &(k, dk, _) in &candidates[index + 1..] {
+                    if dk.abs() / alpha[k].abs() > tie {
+                        break;
+                    }
+                    if alpha[k].abs() > 2.0 * best_pivot {
+                        entering = k;
+                        best_pivot = alpha[k].abs();
+                    }
+                }
+                break;
+            }
+            if entering == usize::MAX {
+                // Every candidate flipped and the row is still out of its bounds.
+                return EngineStatus::Infeasible;
+            }
+            if !flips.is_empty() {
+                let mut moved = vec![0.0; m];
+                for &j in &flips {
+                    let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
+                    let delta = to - self.x[j];
+                    self.x[j] = to;
+                    if j < n {
+                        for &(i, a) in &self.problem.columns[j] {
+                            moved[i] += a * delta;
+                        }
+                    } else {
+                        moved[j - n] -= delta;
+                    }
+                }
+                self.ftran(&mut moved);
+                for p in 0..m {
+                    let j = self.basic[p];
+                    self.x[j] -= moved[p];
                 }
             }
             let mut column = vec![0.0; m];
