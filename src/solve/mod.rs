@@ -164,7 +164,11 @@ pub fn session_outcome(session: &mut session::Session, deadline: Option<Instant>
         SessionStatus::TimeLimit => (LpOutcome::TimeLimit, None),
         SessionStatus::Optimal => {
             let values = session.values();
-            check_point(session.program(), &values, Backend::Engine)?;
+            if session.has_relaxed_rows() {
+                check_point(&session.active_program(), &values, Backend::Engine)?;
+            } else {
+                check_point(session.program(), &values, Backend::Engine)?;
+            }
             let objective = session.program().objective_value(&values);
             (LpOutcome::Optimal { values, objective }, Some(session.row_duals()))
         }

@@ -197,8 +197,10 @@ impl Engine {
             lower
         } else if upper.is_finite() && x > upper {
             upper
-        } else if !lower.is_finite() && !upper.is_finite() {
-            0.0
+        } else if x >= lower && x <= upper {
+            // Still within its bounds (a relaxed row's logical): it stays, off its bounds, and
+            // the primal simplex prices it in both directions.
+            x
         } else if x.is_finite() && x >= lower && x <= upper && (x == lower || x == upper) {
             x
         } else {
@@ -377,6 +379,9 @@ impl Engine {
                 self.problem.lower[j] = lower;
                 self.problem.upper[j] = upper;
             }
+            if !artificial.is_empty() {
+                self.refactor();
+            }
             if status == EngineStatus::TimeLimit {
                 self.total_iterations += self.iterations;
                 return status;
@@ -513,6 +518,18 @@ impl Engine {
                 }
             }
             if entering == usize::MAX {
+                // Before an answer, the basic values are recomputed from the nonbasic ones with a
+                // fresh factor, so that no drift of the updates is reported; if that shows an
+                // infeasibility the iterations go on.
+                if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) {
+                    self.refactor();
+                    if self.primal_infeasible() != phase_one {
+                        continue;
+                    }
+                    if !phase_one {
+                        continue;
+                    }
+                }
                 return if phase_one { EngineStatus::Infeasible } else { EngineStatus::Optimal };
             }
 

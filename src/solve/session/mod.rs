@@ -411,6 +411,41 @@ impl Session {
         }
     }
 
+    /// Brings the session to `lp`, a program with the same rows and variables in the same order
+    /// that differs only in bounds, objective coefficients and right-hand sides: each difference
+    /// becomes one change, so the basis is kept for what did not move.
+    pub fn update_to(&mut self, lp: &LinearProgram) {
+        debug_assert_eq!(lp.rows.len(), self.lp.rows.len());
+        debug_assert_eq!(lp.variables.len(), self.lp.variables.len());
+        for (j, variable) in lp.variables.iter().enumerate() {
+            let current = &self.lp.variables[j];
+            if current.lower != variable.lower || current.upper != variable.upper {
+                self.set_bounds(j, variable.lower, variable.upper);
+            }
+            if self.lp.variables[j].objective != variable.objective {
+                self.set_objective(j, variable.objective);
+            }
+        }
+        for (i, row) in lp.rows.iter().enumerate() {
+            if self.lp.rows[i].rhs != row.rhs {
+                self.set_rhs(i, row.rhs);
+            }
+        }
+    }
+
+    /// The program as it stands, without the rows relaxed away: what the engine's point must
+    /// satisfy.
+    pub fn active_program(&self) -> LinearProgram {
+        let mut lp = self.lp.clone();
+        lp.rows = self.lp.rows.iter().zip(&self.relaxed).filter(|(_, relaxed)| !**relaxed).map(|(row, _)| row.clone()).collect();
+        lp
+    }
+
+    /// Whether some row is relaxed away.
+    pub fn has_relaxed_rows(&self) -> bool {
+        self.relaxed.iter().any(|&relaxed| relaxed)
+    }
+
     /// Status of the last solve, if any since the last change that reloaded the program.
     pub fn status(&self) -> Option<SessionStatus> {
         self.status
