@@ -115,7 +115,7 @@ pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Resu
     let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
     let mut report = analysis::solve_chosen(instance, &formulation, &choice, None)?;
     if let Some(plan) = report.plan.as_mut() {
-        plan.sensitivity = Some(analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend)?);
+        plan.sensitivity = analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend, None)?;
     }
     Ok(report)
 }

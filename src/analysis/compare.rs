@@ -41,6 +41,9 @@ pub struct ComparedPlan {
     pub expectations: Vec<ComparedGap>,
     /// Why the plan is infeasible; present exactly when the status is infeasible.
     pub diagnosis: Option<Diagnosis>,
+    /// The analyses of this plan `--time-limit` stopped before they finished (its diagnosis, its
+    /// promise prices); empty when none was.
+    pub cut_short: Vec<super::CutShort>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +141,7 @@ fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {
                 .collect()
         }),
         diagnosis: input.diagnosis.cloned(),
+        cut_short: input.report.cut_short.clone(),
         expectations: plan.map_or_else(Vec::new, |p| {
             p.expectations
                 .iter()
@@ -200,13 +204,15 @@ fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario
 }
 
 /// The exit code of a comparison: 3 if any plan is infeasible, else 4 if any is unbounded,
-/// else 0.
+/// else 5 if `--time-limit` stopped any plan's solve, else 0.
 pub fn comparison_exit_code(comparison: &Comparison) -> i32 {
     let statuses: Vec<Status> = comparison.plans.iter().map(|plan| plan.status).collect();
     if statuses.contains(&Status::Infeasible) {
         Status::Infeasible.exit_code()
     } else if statuses.contains(&Status::Unbounded) {
         Status::Unbounded.exit_code()
+    } else if statuses.contains(&Status::TimeLimit) {
+        Status::TimeLimit.exit_code()
     } else {
         Status::Optimal.exit_code()
     }

@@ -4,14 +4,14 @@
 
 use serde::Serialize;
 
-use super::infeasibility::{Diagnosis, diagnose};
-use super::{SolveReport, Status, solve_formulation};
+use super::infeasibility::{Diagnosis, diagnose_until};
+use super::{CutShort, SolveReport, Status, solve_chosen};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
 use std::time::Instant;
 
-use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_lp};
+use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_lp_until};
 
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
@@ -76,14 +76,28 @@ pub struct ForcedSolve {
 
 /// Solves `instance` with `forces` and, when that has an optimal plan, without them.
 pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> Result<ForcedSolve, SolveError> {
+    solve_forced_until(instance, forces, &Choice::requested(backend), None)
+}
+
+/// As [`solve_forced`], stopping at `deadline`: the forced solve is the plan (status
+/// `time_limit` when it runs out); the unforced solve and the one-hour steps are the effect,
+/// which the deadline cuts short ([`CutShort::Forces`]) without touching the plan.
+pub fn solve_forced_until(
+    instance: &Instance,
+    forces: &[Force],
+    choice: &Choice,
+    deadline: Option<Instant>,
+) -> Result<ForcedSolve, SolveError> {
+    let backend = choice.backend;
     let unforced_formulation = formulate(instance);
     let mut formulation = unforced_formulation.clone();
     add_forces(&mut formulation, instance, forces);
-    let report = solve_formulation(instance, &formulation, backend)?;
+    let mut report = solve_chosen(instance, &formulation, choice, deadline)?;
     let Some(forced_plan) = &report.plan else {
         return Ok(ForcedSolve { report, formulation, effect: None });
     };
-    let unforced = solve_formulation(instance, &unforced_formulation, backend)?;
+    let unforced = solve_chosen(instance, &unforced_formulation, choice, deadline)?;
+    let mut stopped = unforced.status == Status::TimeLimit;
     let effect = match (&unforced.status, &unforced.plan) {
         (Status::Optimal, Some(unforced_plan)) => {
             let forced_allocations = forces
@@ -93,11 +107,15 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
                     let id = kind.id(instance);
                     let shadow_price = forced_plan.constraints.iter().find(|c| c.id == id).map_or(0.0, |c| c.shadow_price);
                     let row = formulation.row_of(kind).expect("every force has its row");
-                    let step = |delta: f64| -> Result<Option<f64>, SolveError> {
+                    let mut step = |delta: f64| -> Result<Option<f64>, SolveError> {
                         let mut lp = formulation.lp.clone();
                         lp.rows[row].rhs += delta;
-                        Ok(match solve_lp(&lp, backend)? {
+                        Ok(match solve_lp_until(&lp, backend, deadline)? {
                             LpOutcome::Optimal { objective, .. } => Some(objective - forced_plan.objective),
+                            LpOutcome::TimeLimit => {
+                                stopped = true;
+                                None
+                            }
                             _ => None,
                         })
                     };
@@ -144,6 +162,9 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
         }
         _ => None,
     };
+    if stopped {
+        report.note_cut_short(CutShort::Forces);
+    }
     Ok(ForcedSolve { report, formulation, effect })
 }
 
@@ -176,19 +197,25 @@ pub fn solve_what_if(
             solver_reason: choice.reason.clone(),
             plan: None,
             warnings: crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect(),
+            cut_short: Vec::new(),
         };
         return Ok(WhatIfSolve { report, forces: None, diagnosis: Some(diagnosis) });
     }
     let (report, forced_formulation, effect) = if forces.is_empty() {
         (super::solve_chosen(instance, formulation, choice, deadline)?, None, None)
     } else {
-        // Forced re-solves are several solves; the time limit covers the plain solve only.
-        let mut forced = solve_forced(instance, forces, backend)?;
-        forced.report.solver_reason = choice.reason.clone();
+        let forced = solve_forced_until(instance, forces, choice, deadline)?;
         (forced.report, Some(forced.formulation), forced.effect)
     };
+    let mut report = report;
     let diagnosis = match report.status {
-        Status::Infeasible => Some(diagnose(instance, forced_formulation.as_ref().unwrap_or(formulation), backend)?),
+        Status::Infeasible => {
+            let diagnosis = diagnose_until(instance, forced_formulation.as_ref().unwrap_or(formulation), backend, deadline)?;
+            if !diagnosis.is_complete() {
+                report.note_cut_short(CutShort::Diagnosis);
+            }
+            Some(diagnosis)
+        }
         _ => None,
     };
     Ok(WhatIfSolve { report, forces: effect, diagnosis })

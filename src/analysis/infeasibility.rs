@@ -12,13 +12,21 @@
 //!   an equality), measured in the row's own unit, and the weighted sum of violations is
 //!   minimised; see [`weight_per_unit`]. The violations say which floors or expectations to
 //!   lower, which caps to raise, or which capacity to add, and by how much.
+//!
+//! `--time-limit` bounds the diagnosis too: the deadline is passed into every re-solve
+//! (capplan's engine stops at a pivot; microlp and clarabel are checked between solves). A
+//! diagnosis stopped by it says so ([`Diagnosis::conflict_complete`],
+//! [`Diagnosis::relaxation_complete`]) and keeps what it found: each constraint the filter had
+//! already shown to be needed is certainly part of a minimal conflict.
+
+use std::time::Instant;
 
 use serde::Serialize;
 
 use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
 
 /// Why no plan exists, and what would make one possible.
 #[derive(Debug, Clone, Serialize)]
@@ -34,8 +42,25 @@ pub struct Diagnosis {
     /// The weighted sum of the changes (the elastic LP's optimum).
     pub relaxation_cost: f64,
     /// The optimal contribution of the instance with the relaxed limits (currency); `None` if
-    /// that re-solve did not give an optimal plan.
+    /// that re-solve did not give an optimal plan (or `--time-limit` stopped it).
     pub relaxed_objective: Option<f64>,
+    /// Whether `conflict` is a whole minimal set. `false` when `--time-limit` stopped the
+    /// search: `conflict` then holds the members found so far (each certainly belongs to a
+    /// minimal conflict) and `unchecked_constraints` counts the candidates not yet tested.
+    pub conflict_complete: bool,
+    /// Candidate constraints the search had not tested when `--time-limit` stopped it; 0 when
+    /// the conflict is complete.
+    pub unchecked_constraints: usize,
+    /// Whether the least relaxation was found. `false` when `--time-limit` stopped it first:
+    /// `relaxation` is then empty and `relaxation_cost` 0.
+    pub relaxation_complete: bool,
+}
+
+impl Diagnosis {
+    /// Whether `--time-limit` stopped any part of the diagnosis.
+    pub fn is_complete(&self) -> bool {
+        self.conflict_complete && self.relaxation_complete
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,30 +136,67 @@ fn feasibility_program(lp: &LinearProgram, keep: &[bool]) -> LinearProgram {
     program
 }
 
-fn is_feasible(lp: &LinearProgram, keep: &[bool], backend: Backend) -> Result<bool, SolveError> {
-    Ok(!matches!(solve_lp(&feasibility_program(lp, keep), backend)?, LpOutcome::Infeasible))
+/// Whether the rows kept leave a plan; `None` when `deadline` came first.
+fn is_feasible(lp: &LinearProgram, keep: &[bool], backend: Backend, deadline: Option<Instant>) -> Result<Option<bool>, SolveError> {
+    Ok(match solve_lp_until(&feasibility_program(lp, keep), backend, deadline)? {
+        LpOutcome::TimeLimit => None,
+        outcome => Some(outcome != LpOutcome::Infeasible),
+    })
+}
+
+/// What the deletion filter found by the time it ended.
+struct Filtered {
+    /// Row indices: an irreducible infeasible subset when `unchecked` is 0, otherwise the
+    /// members shown to be needed so far.
+    rows: Vec<usize>,
+    /// Candidates the filter had not tested when the deadline came.
+    unchecked: usize,
 }
 
 /// The deletion filter: row indices of an irreducible infeasible subset of the candidates.
 pub fn conflict_rows(formulation: &Formulation, backend: Backend) -> Result<Vec<usize>, SolveError> {
     let lp = &formulation.lp;
-    let mut keep = vec![true; lp.rows.len()];
-    if is_feasible(lp, &keep, backend)? {
+    if is_feasible(lp, &vec![true; lp.rows.len()], backend, None)? == Some(true) {
         return Err(SolveError("infeasibility diagnosis asked for a model that has a plan".to_string()));
     }
-    for row in candidate_rows(formulation) {
+    Ok(deletion_filter(formulation, backend, None)?.rows)
+}
+
+/// The deletion filter on a formulation known to be infeasible, stopping at `deadline`.
+/// Invariant: the rows kept are infeasible. A row put back is needed by every infeasible subset
+/// of them, so it is in the final conflict whenever the filter stops.
+fn deletion_filter(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<Filtered, SolveError> {
+    let lp = &formulation.lp;
+    let mut keep = vec![true; lp.rows.len()];
+    let candidates = candidate_rows(formulation);
+    let mut needed = Vec::new();
+    for (tested, &row) in candidates.iter().enumerate() {
         keep[row] = false;
-        if is_feasible(lp, &keep, backend)? {
-            keep[row] = true;
+        match is_feasible(lp, &keep, backend, deadline)? {
+            Some(true) => {
+                keep[row] = true;
+                needed.push(row);
+            }
+            Some(false) => {}
+            None => return Ok(Filtered { rows: needed, unchecked: candidates.len() - tested }),
         }
     }
-    Ok(candidate_rows(formulation).into_iter().filter(|&row| keep[row]).collect())
+    Ok(Filtered { rows: needed, unchecked: 0 })
 }
 
 /// The elastic LP: every candidate row may be violated at a weighted price. Returns the
 /// violation of each row (positive: the limit must rise; negative: it must fall) and the
 /// weighted total.
 pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(Vec<f64>, f64), SolveError> {
+    least_relaxation_until(formulation, backend, None)?.ok_or_else(|| SolveError("no deadline, yet the elastic LP timed out".to_string()))
+}
+
+/// As [`least_relaxation`]; `None` when `deadline` came first.
+pub fn least_relaxation_until(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<Option<(Vec<f64>, f64)>, SolveError> {
     let mut elastic = feasibility_program(&formulation.lp, &vec![true; formulation.lp.rows.len()]);
     // (row, variable, direction): direction +1 raises the row's limit, -1 lowers it.
     let mut violations: Vec<(usize, usize, f64)> = Vec::new();
@@ -154,8 +216,9 @@ pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(
             violations.push((row, variable, direction));
         }
     }
-    let values = match solve_lp(&elastic, backend)? {
+    let values = match solve_lp_until(&elastic, backend, deadline)? {
         LpOutcome::Optimal { values, .. } => values,
+        LpOutcome::TimeLimit => return Ok(None),
         other => return Err(SolveError(format!("the elastic LP of an infeasible plan came back {other:?}; this is numerical trouble"))),
     };
     // An interior-point solution spreads tiny violations over many rows; a violation whose share
@@ -172,7 +235,7 @@ pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(
             cost += weighted(row, variable);
         }
     }
-    Ok((change, cost))
+    Ok(Some((change, cost)))
 }
 
 /// The LP with each row's limit moved by `change` (as returned by [`least_relaxation`]).
@@ -186,19 +249,62 @@ pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
 
 /// Diagnoses an infeasible formulation of `instance`.
 pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<Diagnosis, SolveError> {
+    diagnose_until(instance, formulation, backend, None)
+}
+
+/// As [`diagnose`], stopping at `deadline` with what was found by then (see
+/// [`Diagnosis::conflict_complete`] and [`Diagnosis::relaxation_complete`]).
+pub fn diagnose_until(
+    instance: &Instance,
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<Diagnosis, SolveError> {
+    let candidates = candidate_rows(formulation).len();
+    let cut_short = |conflict: Vec<ConflictMember>, findings: Vec<Finding>, unchecked: usize| Diagnosis {
+        conflict,
+        findings,
+        relaxation: Vec::new(),
+        relaxation_cost: 0.0,
+        relaxed_objective: None,
+        conflict_complete: unchecked == 0,
+        unchecked_constraints: unchecked,
+        relaxation_complete: false,
+    };
     // The LP relaxation has a plan, the exact model (values from the curves, curve_order.rs)
     // has none: only the value shares can be at fault, and they are what the planner is told.
-    if is_feasible(&formulation.lp, &vec![true; formulation.lp.rows.len()], backend)? {
-        let rows: Vec<usize> = (0..formulation.kinds.len()).filter(|&row| is_value_share(formulation.kinds[row])).collect();
-        let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
-        let findings = vec![Finding::ValueSharesOnCurves];
-        return Ok(Diagnosis { conflict, findings, relaxation: Vec::new(), relaxation_cost: 0.0, relaxed_objective: None });
+    match is_feasible(&formulation.lp, &vec![true; formulation.lp.rows.len()], backend, deadline)? {
+        None => return Ok(cut_short(Vec::new(), Vec::new(), candidates)),
+        Some(true) => {
+            let rows: Vec<usize> = (0..formulation.kinds.len()).filter(|&row| is_value_share(formulation.kinds[row])).collect();
+            let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
+            let findings = vec![Finding::ValueSharesOnCurves];
+            return Ok(Diagnosis {
+                conflict,
+                findings,
+                relaxation: Vec::new(),
+                relaxation_cost: 0.0,
+                relaxed_objective: None,
+                conflict_complete: true,
+                unchecked_constraints: 0,
+                relaxation_complete: true,
+            });
+        }
+        Some(false) => {}
     }
-    let conflict_rows = conflict_rows(formulation, backend)?;
-    let conflict: Vec<ConflictMember> = conflict_rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
-    let findings = summarise(instance, formulation, &conflict_rows);
+    let filtered = deletion_filter(formulation, backend, deadline)?;
+    let conflict: Vec<ConflictMember> = filtered.rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
+    if filtered.unchecked > 0 {
+        // Part of a conflict: a clash per resource would add up only some of the demands, so
+        // each member found is its own finding.
+        let findings = (0..conflict.len()).map(Finding::Member).collect();
+        return Ok(cut_short(conflict, findings, filtered.unchecked));
+    }
+    let findings = summarise(instance, formulation, &filtered.rows);
 
-    let (change, relaxation_cost) = least_relaxation(formulation, backend)?;
+    let Some((change, relaxation_cost)) = least_relaxation_until(formulation, backend, deadline)? else {
+        return Ok(cut_short(conflict, findings, 0));
+    };
     let relaxation = (0..formulation.lp.rows.len())
         .filter(|&row| change[row] != 0.0)
         .map(|row| {
@@ -218,11 +324,21 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
             }
         })
         .collect();
-    let relaxed_objective = match solve_lp(&relaxed_program(&formulation.lp, &change), backend)? {
+    // The relaxed plan's worth is a courtesy: stopped by the deadline, it is just not given.
+    let relaxed_objective = match solve_lp_until(&relaxed_program(&formulation.lp, &change), backend, deadline)? {
         LpOutcome::Optimal { objective, .. } => Some(objective),
         _ => None,
     };
-    Ok(Diagnosis { conflict, findings, relaxation, relaxation_cost, relaxed_objective })
+    Ok(Diagnosis {
+        conflict,
+        findings,
+        relaxation,
+        relaxation_cost,
+        relaxed_objective,
+        conflict_complete: true,
+        unchecked_constraints: 0,
+        relaxation_complete: true,
+    })
 }
 
 /// The diagnosis of a force above every hour the resource can supply (capacity plus every
@@ -262,7 +378,16 @@ pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulatio
         .into_iter()
         .collect();
     let relaxation_cost = relaxation.iter().map(|r| r.change * r.weight_per_unit).sum();
-    Diagnosis { conflict, findings, relaxation, relaxation_cost, relaxed_objective: None }
+    Diagnosis {
+        conflict,
+        findings,
+        relaxation,
+        relaxation_cost,
+        relaxed_objective: None,
+        conflict_complete: true,
+        unchecked_constraints: 0,
+        relaxation_complete: true,
+    }
 }
 
 fn is_value_share(kind: ConstraintKind) -> bool {

@@ -60,6 +60,62 @@ impl Status {
     }
 }
 
+/// An analysis that `--time-limit` stopped before it finished. The plan and its shadow prices
+/// are unaffected: a plan proven optimal stays optimal; what is missing is said in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutShort {
+    /// The exact cost of floors and expectations (`exact_cost`): the ones not yet re-solved are
+    /// missing.
+    PromisePrices,
+    /// The exact cost of each category's policy (`policy_cost`): the ones not yet re-solved are
+    /// missing.
+    PolicyPrices,
+    /// What the forces cost and who gives up hours (the unforced plan or the one-hour steps).
+    Forces,
+    /// The sensitivity report of `--sensitivity`: left out.
+    Sensitivity,
+    /// How far each resource's price holds, on the opening screen of the text report.
+    CapacityRanges,
+    /// The value curve of each capacity in the HTML report.
+    ValueCurves,
+    /// The infeasibility diagnosis: the conflict found so far, and the repair if it was found.
+    Diagnosis,
+}
+
+impl CutShort {
+    /// The name in JSON's `cut_short` list.
+    pub fn name(self) -> &'static str {
+        match self {
+            CutShort::PromisePrices => "promise_prices",
+            CutShort::PolicyPrices => "policy_prices",
+            CutShort::Forces => "forces",
+            CutShort::Sensitivity => "sensitivity",
+            CutShort::CapacityRanges => "capacity_ranges",
+            CutShort::ValueCurves => "value_curves",
+            CutShort::Diagnosis => "diagnosis",
+        }
+    }
+
+    /// What is missing, in planner words, for the text report.
+    pub fn words(self) -> &'static str {
+        match self {
+            CutShort::PromisePrices => "the exact cost of some floors and expectations is missing",
+            CutShort::PolicyPrices => "the exact cost of some category policies is missing",
+            CutShort::Forces => "what the forces cost is missing",
+            CutShort::Sensitivity => "the sensitivity report is left out",
+            CutShort::CapacityRanges => "how far each resource's price holds is left out",
+            CutShort::ValueCurves => "the value curves of the capacities are left out",
+            CutShort::Diagnosis => "the infeasibility diagnosis is incomplete",
+        }
+    }
+}
+
+/// Whether `deadline` has passed.
+pub fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
@@ -71,6 +127,18 @@ pub struct SolveReport {
     pub plan: Option<Plan>,
     /// Reasons to doubt the numbers (badly scaled data), in planner words; empty when none.
     pub warnings: Vec<String>,
+    /// The analyses `--time-limit` stopped before they finished, in [`CutShort`] order; empty
+    /// when none was.
+    pub cut_short: Vec<CutShort>,
+}
+
+impl SolveReport {
+    /// Records that `--time-limit` stopped `analysis` (once, in order).
+    pub fn note_cut_short(&mut self, analysis: CutShort) {
+        if let Err(at) = self.cut_short.binary_search(&analysis) {
+            self.cut_short.insert(at, analysis);
+        }
+    }
 }
 
 /// Formulates, solves and analyses an instance.
@@ -100,6 +168,7 @@ pub fn solve_chosen(
         solver_reason: choice.reason.clone(),
         plan,
         warnings: warnings.clone(),
+        cut_short: Vec::new(),
     };
     // Exact curves: the LP's pieces in curve order, by branching where value shares pull them
     // out of it (curve_order.rs). Prices are those of the branch where the optimum lies.
@@ -123,21 +192,30 @@ pub fn solve_chosen(
             if ordered.branches > 0 {
                 plan.lp.exact_lp = Some(exact.lp.clone());
             }
-            price_policies(&mut plan, formulation, backend)?;
-            plan::price_promises(&mut plan, formulation, backend)?;
+            // The plan is proven optimal: what the deadline stops from here on is an analysis
+            // the report says is missing, never the plan.
+            let policies_whole = price_policies(&mut plan, formulation, backend, deadline)?;
+            let promises_whole = plan::price_promises(&mut plan, formulation, backend, deadline)?;
             let padding = plan.padding_warning(&instance.plan.currency);
             let mut solved = report(Status::Optimal, Some(plan));
             solved.warnings.extend(padding);
+            if !policies_whole {
+                solved.note_cut_short(CutShort::PolicyPrices);
+            }
+            if !promises_whole {
+                solved.note_cut_short(CutShort::PromisePrices);
+            }
             Ok(solved)
         }
     }
 }
 
 /// The exact cost of each category's policy: the optimum without the constraints the policy set
-/// minus the optimum with them, by one re-solve per category that set any.
-fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) -> Result<(), SolveError> {
+/// minus the optimum with them, by one re-solve per category that set any. `false` when
+/// `deadline` stopped it: the categories not priced by then keep no cost.
+fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<bool, SolveError> {
     let Some(portfolio) = plan.portfolio.as_mut() else {
-        return Ok(());
+        return Ok(true);
     };
     // capplan's engine prices every policy warm on one session: its rows are relaxed, the model
     // re-solved from the plan's basis, and the rows put back.
@@ -145,6 +223,10 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
     for category in &mut portfolio.categories {
         if category.policy_constraints.is_empty() {
             continue;
+        }
+        // microlp and clarabel cannot be interrupted: the deadline is checked between solves.
+        if past(deadline) {
+            return Ok(false);
         }
         // The same model without the category's rows, so that every backend (the separable one
         // included) can solve it.
@@ -163,12 +245,15 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
                 let rows: Vec<usize> =
                     (0..formulation.lp.rows.len()).filter(|&i| dropped.contains(formulation.lp.rows[i].name.as_str())).collect();
                 rows.iter().for_each(|&i| session.relax_row(i, true));
-                let outcome = crate::solve::session_outcome(session, None)?.0;
+                let outcome = crate::solve::session_outcome(session, deadline)?.0;
                 rows.iter().for_each(|&i| session.relax_row(i, false));
                 outcome
             }
-            None => crate::solve::solve_formulation_lp(&relaxed, backend, None)?.0,
+            None => crate::solve::solve_formulation_lp(&relaxed, backend, deadline)?.0,
         };
+        if outcome == LpOutcome::TimeLimit {
+            return Ok(false);
+        }
         category.policy_cost = match outcome {
             LpOutcome::Optimal { objective, .. } => Some(objective - plan.objective),
             // Dropping limits cannot make a feasible plan infeasible; it can make it unbounded
@@ -177,5 +262,5 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
             _ => None,
         };
     }
-    Ok(())
+    Ok(true)
 }

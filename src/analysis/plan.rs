@@ -212,7 +212,8 @@ pub struct CategoryResult {
     /// those limits never exceeds it (currency).
     pub floor_valuation: f64,
     /// Objective without the policy's constraints minus objective with them: what the policy
-    /// costs this period. `None` when the plan without them was not solved (no policy rows).
+    /// costs this period. `None` when the plan without them was not solved (no policy rows, or
+    /// `--time-limit` stopped the pricing first: [`super::CutShort::PolicyPrices`]).
     pub policy_cost: Option<f64>,
 }
 
@@ -338,7 +339,8 @@ pub struct ConstraintResult {
     /// gain). A soft expectation: the optimum as planned minus the optimum with the expectation
     /// met in full (what meeting it would cost; 0 when the plan meets it). 0 for a limit that
     /// does not bind. `None` for other limits, when meeting a soft expectation is impossible,
-    /// when dropping a limit leaves the plan unbounded, or beyond [`MAX_EXACT_COST_SOLVES`].
+    /// when dropping a limit leaves the plan unbounded, beyond [`MAX_EXACT_COST_SOLVES`], or when
+    /// `--time-limit` stopped the pricing first ([`super::CutShort::PromisePrices`]).
     pub exact_cost: Option<f64>,
 }
 
@@ -670,7 +672,15 @@ fn constraint_result(
 
 /// Fills [`ConstraintResult::exact_cost`] for every floor and expectation, by exact re-solves
 /// (response curves in order, as the plan itself) of the formulation the plan was solved from.
-pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate::solve::Backend) -> Result<(), crate::solve::SolveError> {
+///
+/// `false` when `deadline` stopped it: the floors and expectations not priced by then keep
+/// `exact_cost` `None`.
+pub fn price_promises(
+    plan: &mut Plan,
+    formulation: &Formulation,
+    backend: crate::solve::Backend,
+    deadline: Option<std::time::Instant>,
+) -> Result<bool, crate::solve::SolveError> {
     use crate::solve::LpOutcome;
     let optimum = plan.objective;
     let rows: Vec<(usize, usize)> = formulation
@@ -703,6 +713,10 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
         if solves == exact_cost_budget(formulation.lp.variables.len()) {
             continue;
         }
+        // microlp and clarabel cannot be interrupted: the deadline is checked between solves.
+        if super::past(deadline) {
+            return Ok(false);
+        }
         solves += 1;
         let mut changed = formulation.clone();
         match soft_shortfall {
@@ -726,15 +740,18 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
                     Some(shortfall) => session.set_bounds(shortfall, 0.0, 0.0),
                     None => session.relax_row(row, true),
                 }
-                let outcome = crate::analysis::curve_order::resolve_warm(session, &changed, None)?;
+                let outcome = crate::analysis::curve_order::resolve_warm(session, &changed, deadline)?;
                 match soft_shortfall {
                     Some(shortfall) => session.set_bounds(shortfall, 0.0, f64::INFINITY),
                     None => session.relax_row(row, false),
                 }
                 outcome
             }
-            None => crate::analysis::curve_order::solve_in_curve_order(&changed, backend, None)?.outcome,
+            None => crate::analysis::curve_order::solve_in_curve_order(&changed, backend, deadline)?.outcome,
         };
+        if outcome == LpOutcome::TimeLimit {
+            return Ok(false);
+        }
         let other = match outcome {
             LpOutcome::Optimal { objective, .. } => Some(objective),
             _ => None,
@@ -745,7 +762,7 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
             tidy(if cost.abs() <= 1e-9 * optimum.abs().max(1.0) { 0.0 } else { cost.max(0.0) })
         });
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Allocations given loss-making hours while a value share of the plan's own total binds.

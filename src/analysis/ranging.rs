@@ -588,8 +588,16 @@ fn range_allocation(
     })
 }
 
-/// The full sensitivity report of an optimal plan.
-pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, backend: Backend) -> Result<Sensitivity, SolveError> {
+/// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
+/// limit and allocation was ranged (a half-ranged report is not given). The deadline is checked
+/// before each limit and each allocation: the re-solves of one run to their end.
+pub fn sensitivity(
+    instance: &Instance,
+    formulation: &Formulation,
+    plan: &Plan,
+    backend: Backend,
+    deadline: Option<std::time::Instant>,
+) -> Result<Option<Sensitivity>, SolveError> {
     // A plan found by branching (exact curves under value shares, curve_order.rs) is ranged on
     // the LP of its branch, the exact model around it.
     let exact;
@@ -603,17 +611,23 @@ pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, 
     // Ranging re-solves modified programs: the separable backend hands them on.
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
-    let constraints = named_rows
-        .zip(&plan.constraints)
-        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut constraints = Vec::with_capacity(plan.constraints.len());
+    for (row, result) in named_rows.zip(&plan.constraints) {
+        if super::past(deadline) {
+            return Ok(None);
+        }
+        constraints.push(range_constraint(instance, formulation, plan, row, result, backend)?);
+    }
     let mut allocations = Vec::with_capacity(plan.allocations.len());
     let pairs = (0..instance.customers.len()).flat_map(|c| (0..instance.resources.len()).map(move |r| (c, r)));
     for ((c, r), allocation) in pairs.zip(&plan.allocations) {
+        if super::past(deadline) {
+            return Ok(None);
+        }
         let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
         allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend)?);
     }
-    Ok(Sensitivity { constraints, allocations })
+    Ok(Some(Sensitivity { constraints, allocations }))
 }
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and
@@ -648,7 +662,7 @@ pub fn solve_with_sensitivity(instance: &Instance, backend: Backend) -> Result<s
     if report.status == Status::Optimal
         && let Some(plan) = report.plan.as_mut()
     {
-        plan.sensitivity = Some(sensitivity(instance, &formulation, plan, backend)?);
+        plan.sensitivity = sensitivity(instance, &formulation, plan, backend, None)?;
     }
     Ok(report)
 }

@@ -1,6 +1,7 @@
 //! `capplan compare`: solve the base instance and each scenario, and report them side by side.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
 use crate::analysis::Status;
@@ -28,6 +29,12 @@ pub struct CompareArgs {
     /// header's "Solver" is true of all of them).
     #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
     pub solver: SolverChoice,
+    /// Stop after this many seconds for all the plans together: a plan not yet proven optimal
+    /// gets status time_limit (exit code 5 unless a plan is infeasible or unbounded); an analysis
+    /// not yet finished (the diagnosis of an infeasible plan, promise prices) is cut short and
+    /// the report says so.
+    #[arg(long, value_name = "SECONDS", value_parser = super::solve::parse_time_limit)]
+    pub time_limit: Option<Duration>,
 }
 
 pub(super) fn run(args: &CompareArgs) -> i32 {
@@ -71,6 +78,8 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
         SolverChoice::Separable => Backend::Separable,
         SolverChoice::Highs => Backend::Highs,
     };
+    // The deadline counts from here, as in `solve`: reading the files is not part of the solves.
+    let deadline = args.time_limit.map(|limit| Instant::now() + limit);
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
         let formulation = formulate(instance);
@@ -81,7 +90,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
                 return EXIT_INPUT;
             }
         };
-        match solve_what_if(instance, &formulation, &[], &choice, None) {
+        match solve_what_if(instance, &formulation, &[], &choice, deadline) {
             Ok(result) => solved.push(result),
             Err(error) => {
                 eprintln!("error: internal: {error}");

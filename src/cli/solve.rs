@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, emit_bytes, print_failure};
 use crate::analysis::force::solve_what_if;
-use crate::analysis::ranging;
+use crate::analysis::{CutShort, ranging};
 use crate::formulation::force::Force;
 use crate::formulation::formulate;
 use crate::model::{Instance, apply_scenario_file};
@@ -30,8 +30,9 @@ pub struct SolveArgs {
     /// Solver backend; `auto` picks by the model's structure and size and the report says why.
     #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
     pub solver: SolverChoice,
-    /// Stop the solve after this many seconds; the report then says no plan was proven optimal
-    /// (status time_limit, exit code 5).
+    /// Stop after this many seconds: a plan not yet proven optimal gives status time_limit (exit
+    /// code 5); an analysis not yet finished (sensitivity, promise prices, the diagnosis of an
+    /// infeasible plan, ...) is cut short and the report says so.
     #[arg(long, value_name = "SECONDS", value_parser = parse_time_limit)]
     pub time_limit: Option<Duration>,
     /// Apply this scenario file (TOML, see docs/scenarios.md) to the instance before solving.
@@ -107,13 +108,19 @@ fn capacity_curves(
     instance: &Instance,
     formulation: &crate::formulation::Formulation,
     backend: crate::solve::Backend,
-) -> Vec<(String, Result<crate::analysis::sweep::Sweep, String>)> {
+    deadline: Option<Instant>,
+) -> Option<Vec<(String, Result<crate::analysis::sweep::Sweep, String>)>> {
     use crate::analysis::sweep::{SweepError, SweepTarget, sweep};
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    // A sweep cannot be interrupted: the deadline is checked before each resource's, and the
+    // curves are left out when it passes (the HTML report says so).
     instance
         .resources
         .iter()
         .map(|resource| {
+            if crate::analysis::past(deadline) {
+                return None;
+            }
             let capacity = resource.capacity_hours;
             let (from, to) = if capacity > 0.0 { (capacity * 0.5, capacity * 1.5) } else { (0.0, 10.0) };
             let curve = sweep(instance, SweepTarget::Capacity(&resource.id), from, to, backend).map_err(|error| match error {
@@ -121,12 +128,12 @@ fn capacity_curves(
                 SweepError::Input(message) => message,
                 SweepError::Solve(error) => error.to_string(),
             });
-            (resource.id.clone(), curve)
+            Some((resource.id.clone(), curve))
         })
         .collect()
 }
 
-fn parse_time_limit(text: &str) -> Result<Duration, String> {
+pub(super) fn parse_time_limit(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text.parse().map_err(|_| format!("expected a number of seconds, found {text:?}"))?;
     if !(seconds > 0.0 && seconds.is_finite()) {
         return Err(format!("expected a number of seconds > 0, found {text}"));
@@ -201,8 +208,9 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         && let Some(plan) = solved.report.plan.as_mut()
     {
         progress.stage("ranging every limit and allocation");
-        match ranging::sensitivity(&instance, &formulation, plan, choice.backend) {
-            Ok(sensitivity) => plan.sensitivity = Some(sensitivity),
+        match ranging::sensitivity(&instance, &formulation, plan, choice.backend, deadline) {
+            Ok(Some(sensitivity)) => plan.sensitivity = Some(sensitivity),
+            Ok(None) => solved.report.note_cut_short(CutShort::Sensitivity),
             Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
         }
     }
@@ -214,10 +222,22 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         && let Some(plan) = solved.report.plan.as_mut()
         && solved.forces.is_none()
     {
-        progress.stage("ranging the capacities");
-        match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend) {
-            Ok(ranges) => plan.capacity_ranges = ranges,
-            Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
+        if crate::analysis::past(deadline) {
+            solved.report.note_cut_short(CutShort::CapacityRanges);
+        } else {
+            progress.stage("ranging the capacities");
+            match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend) {
+                Ok(ranges) => plan.capacity_ranges = ranges,
+                Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
+            }
+        }
+    }
+    let mut value_curves = Vec::new();
+    if args.format == SolveFormat::Html && partner.is_none() && solved.report.plan.is_some() && forces.is_empty() {
+        progress.stage("drawing the value curve of each capacity");
+        match capacity_curves(&instance, &formulation, choice.backend, deadline) {
+            Some(curves) => value_curves = curves,
+            None => solved.report.note_cut_short(CutShort::ValueCurves),
         }
     }
     progress.stage("writing the report");
@@ -237,13 +257,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             emit(args.output.as_deref(), &text)
         }
         (_, None) if args.format == SolveFormat::Html => {
-            progress.stage("drawing the value curve of each capacity");
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
-            let value_curves = if report.plan.is_some() && forces.is_empty() {
-                capacity_curves(&instance, &formulation, choice.backend)
-            } else {
-                Vec::new()
-            };
             let page = report::html::render(&instance, report, &report::html::HtmlExtras { what_if, value_curves });
             progress.finish();
             emit(args.output.as_deref(), &page)

@@ -45,6 +45,11 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
             super::table::paragraph(&mut out, "  - ", &format!("{} ({}){description}", scenario.name, scenario.file), WIDTH);
         }
     }
+    for plan in comparison.plans.iter().filter(|plan| !plan.cut_short.is_empty()) {
+        let missing: Vec<&str> = plan.cut_short.iter().map(|analysis| analysis.words()).collect();
+        let text = format!("{}: --time-limit ran out before {}: {}.", plan.label, "every analysis finished", missing.join("; "));
+        super::table::paragraph(&mut out, "Cut short: ", &text, WIDTH);
+    }
 
     let labels: Vec<&str> = comparison.plans.iter().map(|plan| plan.label.as_str()).collect();
     let columns = |first: &'static str| -> Vec<(&str, bool)> {
@@ -117,6 +122,9 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     for plan in comparison.plans.iter().filter(|plan| plan.diagnosis.is_some()) {
         let diagnosis = plan.diagnosis.as_ref().expect("filtered");
         let _ = writeln!(out, "\nWhy {} has no plan (details: capplan solve with this scenario)", plan.label);
+        if let Some(incomplete) = super::diagnosis::incomplete_words(diagnosis) {
+            super::table::paragraph(&mut out, "  ", &incomplete, WIDTH);
+        }
         for sentence in super::diagnosis::summary(diagnosis) {
             super::table::paragraph(&mut out, "  - ", &sentence, WIDTH);
         }

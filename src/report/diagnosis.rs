@@ -48,7 +48,31 @@ pub fn to_json(diagnosis: &Diagnosis) -> Value {
         "relaxation": relaxation,
         "relaxation_cost": diagnosis.relaxation_cost,
         "relaxed_objective": diagnosis.relaxed_objective,
+        "conflict_complete": diagnosis.conflict_complete,
+        "unchecked_constraints": diagnosis.unchecked_constraints,
+        "relaxation_complete": diagnosis.relaxation_complete,
     })
+}
+
+/// What `--time-limit` left out of a diagnosis, in planner words; `None` for a complete one.
+pub fn incomplete_words(diagnosis: &Diagnosis) -> Option<String> {
+    if diagnosis.is_complete() {
+        return None;
+    }
+    let conflict = match (diagnosis.conflict_complete, diagnosis.conflict.len()) {
+        (true, _) => "the conflict below is complete, but the least change was not found".to_string(),
+        (false, 0) => format!(
+            "no conflicting constraint was confirmed ({} not yet checked) and the least change was not found",
+            diagnosis.unchecked_constraints
+        ),
+        (false, found) => format!(
+            "the {found} conflicting constraint{} below belong to a minimal conflict, {} more were not yet \
+             checked, and the least change was not found",
+            if found == 1 { "" } else { "s" },
+            diagnosis.unchecked_constraints
+        ),
+    };
+    Some(format!("The diagnosis is incomplete (--time-limit ran out): {conflict}."))
 }
 
 /// The conflict in planner words: one sentence per resource clash, then one for each member no

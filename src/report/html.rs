@@ -161,6 +161,9 @@ pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>
     for warning in &report.warnings {
         let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(warning));
     }
+    if let Some(sentence) = super::cut_short_sentence(report) {
+        let _ = writeln!(out, r#"<p class="warning">Cut short: {}</p>"#, escape(&sentence));
+    }
     match (&report.plan, report.status) {
         (Some(plan), Status::Optimal) => optimal(&mut out, instance, plan, extras, currency),
         _ => not_optimal(&mut out, report, extras, currency),

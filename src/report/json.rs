@@ -18,6 +18,8 @@ struct JsonReport<'a> {
     result: Option<&'a Plan>,
     /// Reasons to doubt the numbers; empty when there are none.
     warnings: &'a [String],
+    /// The analyses `--time-limit` stopped before they finished; empty when none was.
+    cut_short: &'a [crate::analysis::CutShort],
 }
 
 #[derive(Serialize)]
@@ -46,6 +48,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, extras: Vec<(&str,
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
         warnings: &report.warnings,
+        cut_short: &report.cut_short,
     };
     let mut value = serde_json::to_value(&document).expect("report types serialise to JSON");
     if let serde_json::Value::Object(map) = &mut value {

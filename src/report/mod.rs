@@ -46,6 +46,17 @@ pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> Stri
     }
 }
 
+/// What `--time-limit` cut short, in one sentence for the text and HTML reports; `None` when it
+/// cut nothing short.
+pub fn cut_short_sentence(report: &SolveReport) -> Option<String> {
+    if report.cut_short.is_empty() {
+        return None;
+    }
+    let missing: Vec<&str> = report.cut_short.iter().map(|analysis| analysis.words()).collect();
+    let plan = if report.status == crate::analysis::Status::Optimal { " The plan and its shadow prices are proven optimal." } else { "" };
+    Some(format!("--time-limit ran out before every analysis finished: {}.{plan} Allow more time for the rest.", missing.join("; ")))
+}
+
 /// Who a report is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {

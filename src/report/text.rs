@@ -68,6 +68,9 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
     for warning in &report.warnings {
         paragraph(&mut out, "Warning: ", warning, width);
     }
+    if let Some(sentence) = super::cut_short_sentence(report) {
+        paragraph(&mut out, "Cut short: ", &sentence, width);
+    }
     let status_text = match report.status {
         Status::Optimal => None,
         Status::TimeLimit => Some((

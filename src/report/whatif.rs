@@ -132,22 +132,22 @@ fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str, width:
 
 fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str, width: usize) {
     let _ = writeln!(out, "\nWhy no plan exists");
+    if let Some(incomplete) = super::diagnosis::incomplete_words(diagnosis) {
+        paragraph(out, "  ", &incomplete, width);
+    }
     for sentence in super::diagnosis::summary(diagnosis) {
         paragraph(out, "  - ", &sentence, width);
     }
-    out.push('\n');
-    super::table::hanging(
-        out,
-        "Conflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)",
-        width,
-    );
-    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]).wrapping(3);
-    for member in &diagnosis.conflict {
-        let limit = if member.unit == Unit::Share { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
-        table.row(vec![short_id(&member.id), member.sense.symbol().to_string(), limit, super::diagnosis::meaning(member)]);
+    // A search stopped before it confirmed any member has no table to show; the sentence
+    // above says so.
+    if !diagnosis.conflict.is_empty() || diagnosis.conflict_complete {
+        conflict_table(out, diagnosis, width);
     }
-    table.render_within(out, width);
     let _ = writeln!(out, "\nLeast change that makes a plan possible (weighted; see docs/scenarios.md)");
+    if !diagnosis.relaxation_complete {
+        paragraph(out, "  ", "Not found: --time-limit ran out first.", width);
+        return;
+    }
     for relaxation in &diagnosis.relaxation {
         let text = format!("{} [{}]", capitalised(&super::diagnosis::action(relaxation)), relaxation.id);
         paragraph(out, "  - ", &text, width);
@@ -162,6 +162,23 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str, wi
             paragraph(out, "  ", "With these changes a plan exists; its best contribution was not computed.", width);
         }
     }
+}
+
+/// The conflicting constraints, whole or as found so far.
+fn conflict_table(out: &mut String, diagnosis: &Diagnosis, width: usize) {
+    out.push('\n');
+    let heading = if diagnosis.conflict_complete {
+        "Conflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)"
+    } else {
+        "Conflicting constraints found so far (partial: each belongs to a minimal set that cannot hold together)"
+    };
+    super::table::hanging(out, heading, width);
+    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]).wrapping(3);
+    for member in &diagnosis.conflict {
+        let limit = if member.unit == Unit::Share { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
+        table.row(vec![short_id(&member.id), member.sense.symbol().to_string(), limit, super::diagnosis::meaning(member)]);
+    }
+    table.render_within(out, width);
 }
 
 /// The measured one-sided values in planner words: one forced hour more, one less.
