@@ -65,10 +65,14 @@ pub fn incomplete_words(diagnosis: &Diagnosis) -> Option<String> {
             "no conflicting constraint was confirmed ({} not yet checked) and the least change was not found",
             diagnosis.unchecked_constraints
         ),
+        (false, 1) => format!(
+            "the conflicting constraint below belongs to a minimal conflict, {} more were not yet checked, \
+             and the least change was not found",
+            diagnosis.unchecked_constraints
+        ),
         (false, found) => format!(
-            "the {found} conflicting constraint{} below belong to a minimal conflict, {} more were not yet \
+            "the {found} conflicting constraints below belong to a minimal conflict, {} more were not yet \
              checked, and the least change was not found",
-            if found == 1 { "" } else { "s" },
             diagnosis.unchecked_constraints
         ),
     };
