@@ -149,3 +149,24 @@ fn issue9_compare_takes_a_time_limit_and_says_what_it_cut_short() {
     assert!(flat(&text).contains("The diagnosis is incomplete"), "{text}");
     assert!(text.lines().all(|line| line.chars().count() <= 100), "{text}");
 }
+
+#[test]
+fn issue9_force_effects_past_the_deadline_are_left_out_not_misread() {
+    // The forced plan (separable: solved whatever the deadline) is the report; the one-hour steps
+    // after it find the deadline past, and a step not solved must not read "no feasible plan".
+    let args = ["solve", "instances/tiny.toml", "--solver", "separable", "--force", "beta/engineering=35", "--time-limit", "1e-9"];
+    let output = capplan(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["status"], "optimal");
+    assert!(report.get("forces").is_none(), "{report}");
+    let cut_short: Vec<&str> = report["cut_short"].as_array().unwrap().iter().map(|name| name.as_str().unwrap()).collect();
+    assert!(cut_short.contains(&"forces"), "{cut_short:?}");
+    let text = stdout(&capplan(&args));
+    assert!(flat(&text).contains("what the forces cost is missing"), "{text}");
+    assert!(!text.contains("leaves no feasible plan"), "{text}");
+    // Without the limit the effect is there.
+    let whole =
+        json(&capplan(&["solve", "instances/tiny.toml", "--solver", "separable", "--force", "beta/engineering=35", "--format", "json"]));
+    assert!(whole["forces"].is_object() && whole["cut_short"] == serde_json::json!([]));
+}

@@ -162,6 +162,9 @@ pub fn solve_forced_until(
         }
         _ => None,
     };
+    // A step the deadline stopped is no measurement: `None` would read "no feasible plan", so
+    // the effect is left out whole and the report says it was cut short.
+    let effect = if stopped { None } else { effect };
     if stopped {
         report.note_cut_short(CutShort::Forces);
     }
