@@ -125,10 +125,17 @@ fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, 
         sheet.write_string(row, column, label)?;
         number(sheet, row, column + 1, *value, &formats.money)?;
     }
-    for (index, warning) in report.warnings.iter().enumerate() {
-        sheet.write_string(4 + index as u32, 0, format!("Warning: {warning}"))?;
+    // Warnings, then what --time-limit cut short, one line each above the plan table.
+    let notes: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|warning| format!("Warning: {warning}"))
+        .chain(super::cut_short_sentence(report).map(|sentence| format!("Cut short: {sentence}")))
+        .collect();
+    for (index, note) in notes.iter().enumerate() {
+        sheet.write_string(4 + index as u32, 0, note)?;
     }
-    let header_row = 5 + report.warnings.len() as u32;
+    let header_row = 5 + notes.len() as u32;
     headers(
         sheet,
         header_row,
