@@ -170,3 +170,15 @@ fn issue9_force_effects_past_the_deadline_are_left_out_not_misread() {
         json(&capplan(&["solve", "instances/tiny.toml", "--solver", "separable", "--force", "beta/engineering=35", "--format", "json"]));
     assert!(whole["forces"].is_object() && whole["cut_short"] == serde_json::json!([]));
 }
+
+#[test]
+fn issue9_compare_whose_solves_run_out_exits_five() {
+    // capplan's engine checks the deadline before its first pivot: a nanosecond has passed.
+    let args = ["compare", "instances/tiny.toml", "tests/data/tiny-more-service.toml", "--time-limit", "1e-9", "--format", "json"];
+    let output = capplan(&args);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    let report = json(&output);
+    let plans = report["comparison"]["plans"].as_array().unwrap();
+    assert!(plans.iter().all(|plan| plan["status"] == "time_limit" && plan["objective"].is_null()), "{plans:?}");
+    assert!(stderr(&output).contains("capplan: base: status time_limit: no optimal plan"));
+}
