@@ -108,6 +108,12 @@ enum Command {
     Export(export::ExportArgs),
 }
 
+/// Parses a command line (`args` without the program name) as `capplan` would, every value
+/// parser included, without running it: `Err` is the usage message. For the fuzzer and tests.
+pub fn check_arguments(args: &[String]) -> Result<(), String> {
+    Cli::try_parse_from(std::iter::once("capplan".to_string()).chain(args.iter().cloned())).map(drop).map_err(|error| error.to_string())
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {

@@ -124,6 +124,21 @@ pub fn read_customer_tables(raw: &mut RawInstance, source: &SourceFile) -> Resul
     Ok(())
 }
 
+/// Reads an instance whose customers CSV is given as text rather than named by `customers_csv`
+/// (for the fuzzer and tests): the CSV's customers are appended to the instance's and the whole
+/// is validated, with the CSV's problems located as `csv_path:ROW:COLUMN`.
+pub fn instance_with_csv_text(instance_path: &str, instance_text: &str, csv_path: &str, csv_text: &str) -> Result<Instance, InputErrors> {
+    let source = SourceFile::new(instance_path, instance_text);
+    let mut raw = super::parse_raw(&source)?;
+    super::limits::check_text_size(&SourceFile::new(csv_path, csv_text), FileKind::CustomersCsv)
+        .map_err(|problem| InputErrors(vec![problem]))?;
+    source.attach_table(csv_path.to_string());
+    let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let customers = parse(csv_path, csv_text, raw.customers.len())?;
+    raw.customers.extend(customers);
+    crate::model::validate(&raw, &source)
+}
+
 /// The rows of a workbook's customers sheet (the sheet named `Customers`, else the first), as
 /// text cells with their 1-based row numbers; empty rows are left out. A number is written in
 /// the shortest form that reads back as the same value.

@@ -7,7 +7,7 @@ mod validate;
 
 pub use crate::input::ExpectationKind;
 pub use scenario::{AppliedScenario, apply_scenario, apply_scenario_file};
-pub use validate::validate;
+pub use validate::{MIN_NONZERO_MAGNITUDE, is_too_small_to_compute_with, validate};
 
 use crate::diagnostic::{InputErrors, SourceFile};
 
