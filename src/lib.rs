@@ -11,7 +11,7 @@
 //! 1. [`input`]: TOML text -> raw structures that remember where every value was written.
 //! 2. [`model`]: validation -> [`model::Instance`], the only type the later stages accept.
 //! 3. [`formulation`]: the LP, every row named (`capacity[engineering]`, `floor[m1/service]`).
-//! 4. [`solve`]: one adapter per backend (separable, microlp, clarabel, optional HiGHS), the
+//! 4. [`solve`](mod@solve): one adapter per backend (separable, microlp, clarabel, optional HiGHS), the
 //!    `--solver auto` choice, time limits; statuses as data.
 //! 5. [`analysis`]: duals computed by capplan itself, then the plan in planner terms.
 //! 6. [`report`]: text, JSON and CSV printers.
@@ -20,7 +20,7 @@
 //! [`formulation::export`] writes the LP in the LP and MPS file formats.
 //!
 //! The entry points a pipeline needs are at the crate root: [`read_instance`] or
-//! [`parse_instance`], then [`solve`] with a [`SolverChoice`] ([`SolverChoice::Auto`] picks as
+//! [`parse_instance`], then [`solve`](fn@solve) with a [`SolverChoice`] ([`SolverChoice::Auto`] picks as
 //! `capplan solve` does), and [`to_json`] for the documented JSON report. They fail with one
 //! [`Error`] type whose input problems carry their file, line, column and field.
 //!
@@ -91,7 +91,7 @@ pub fn solve(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, E
     Ok(analysis::solve_chosen(instance, &formulation, &choice, None)?)
 }
 
-/// As [`solve`], with the sensitivity report (allowable increases and decreases, one-sided
+/// As [`solve`](fn@solve), with the sensitivity report (allowable increases and decreases, one-sided
 /// values; docs/sensitivity.md) in `plan.sensitivity` when the plan is optimal.
 ///
 /// ```

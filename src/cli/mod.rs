@@ -183,7 +183,7 @@ pub(crate) fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> Result<(), i32>
 ///
 /// The temporary file is created by the `tempfile` crate with a random name and `O_EXCL`, so no
 /// one can plant a symbolic link under its name in advance; it is removed when a step fails, and
-/// on SIGINT, SIGTERM or SIGHUP while it exists ([`remove_pending_on_signal`]). Refused before
+/// on SIGINT, SIGTERM or SIGHUP while it exists (see `remove_pending_on_signal`). Refused before
 /// anything is written: a target that exists and is not a regular file (`/dev/null`, a
 /// directory, a pipe; it would be replaced by a regular file), and any file this run has read
 /// (the instance, a scenario, a model file, the customers CSV or workbook).

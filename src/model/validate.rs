@@ -208,7 +208,7 @@ impl<'a> Validator<'a> {
                         customer.responses.iter().zip(&customer.current_hours).map(|(curve, &hours)| curve.value_at(hours))
                     })
                     .sum::<f64>();
-                if !(total > 0.0) {
+                if total.is_nan() || total <= 0.0 {
                     self.error(
                         base.span(),
                         field,
@@ -483,7 +483,7 @@ impl<'a> Validator<'a> {
             {
                 let reach = hours_within_reach(&resources[resource]);
                 let largest = largest_value_within(&curve, reach);
-                if !(largest <= MAX_MONEY_AMOUNT) {
+                if largest.is_nan() || largest > MAX_MONEY_AMOUNT {
                     self.error(
                         response.span(),
                         response_field,
