@@ -30,7 +30,7 @@ fn run(path: &str) -> Result<i32, capplan::Error> {
     let instance = capplan::read_instance(path)?;
     let report = capplan::solve(&instance, capplan::SolverChoice::Auto)?;
     let Some(plan) = &report.plan else {
-        println!("{}", json!({ "plan": instance.plan.name, "status": report.status.name() }));
+        println!("{}", json!({ "plan": instance.plan().name(), "status": report.status.name() }));
         return Ok(report.status.exit_code());
     };
     let shadow_prices: BTreeMap<&str, f64> =
@@ -41,9 +41,9 @@ fn run(path: &str) -> Result<i32, capplan::Error> {
     }
     let binding: Vec<&str> = plan.constraints.iter().filter(|c| c.binding).map(|c| c.id.as_str()).collect();
     let document = json!({
-        "plan": instance.plan.name,
-        "period": instance.plan.period,
-        "currency": instance.plan.currency,
+        "plan": instance.plan().name(),
+        "period": instance.plan().period(),
+        "currency": instance.plan().currency(),
         "status": report.status.name(),
         "solver": report.backend.to_string(),
         "contribution": plan.totals.contribution,

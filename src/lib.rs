@@ -6,23 +6,21 @@
 //! shadow price of every named constraint, so a planner sees which limits bind and what an hour,
 //! a commitment or a cap is worth.
 //!
-//! The pipeline, one module per stage:
-//!
-//! 1. [`input`]: TOML text -> raw structures that remember where every value was written.
-//! 2. [`model`]: validation -> [`model::Instance`], the only type the later stages accept.
-//! 3. [`formulation`]: the LP, every row named (`capacity[engineering]`, `floor[m1/service]`).
-//! 4. [`solve`](mod@solve): one adapter per backend (separable, microlp, clarabel, optional HiGHS), the
-//!    `--solver auto` choice, time limits; statuses as data.
-//! 5. [`analysis`]: duals computed by capplan itself, then the plan in planner terms.
-//! 6. [`report`]: text, JSON and CSV printers.
-//!
-//! Beside the pipeline: [`generate`] writes synthetic instances, and
-//! [`formulation::export`] writes the LP in the LP and MPS file formats.
-//!
 //! The entry points a pipeline needs are at the crate root: [`read_instance`] or
-//! [`parse_instance`], then [`solve`](fn@solve) with a [`SolverChoice`] ([`SolverChoice::Auto`] picks as
-//! `capplan solve` does), and [`to_json`] for the documented JSON report. They fail with one
+//! [`parse_instance`] (or [`read_scenario`] for a what-if), then [`solve`](fn@solve) with a
+//! [`SolverChoice`] ([`SolverChoice::Auto`] picks as `capplan solve` does) or
+//! [`solve_with_sensitivity`], and [`to_json`] for the documented JSON report, or [`report::render`]
+//! for text and CSV; [`export_lp`] writes the model for another solver. They fail with one
 //! [`Error`] type whose input problems carry their file, line, column and field.
+//!
+//! What they work on: [`model`] is the validated instance (read through accessors: an
+//! [`Instance`] only comes out of validation, so every number in it has been checked);
+//! [`analysis`] holds what a solve finds (the plan, shadow prices, sensitivity, what-ifs);
+//! [`report`] prints it. Inside, the pipeline runs one stage per module: the TOML reader keeps
+//! where every value was written, validation builds the [`Instance`], the formulation names
+//! every row of the LP (`capacity[engineering]`, `floor[m1/service]`), one adapter per solver
+//! backend solves it, and analysis turns the solution into planner terms. Those stages are
+//! capplan's own machinery and not part of this API.
 //!
 //! ```
 //! let instance = capplan::parse_instance("example.toml", r#"
@@ -53,21 +51,32 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod analysis;
-pub mod cli;
-pub mod diagnostic;
 pub mod error;
-pub mod formulation;
-pub mod generate;
-pub mod input;
 pub mod model;
 pub mod report;
+
+// capplan's own machinery: the command line, the reader, the LP, the solvers, the generator.
+// Public only so that the `capplan` binary, the tests, the benchmarks and the fuzz targets can
+// reach them; not part of the library's API, and hidden from its documentation.
+#[doc(hidden)]
+pub mod cli;
+#[doc(hidden)]
+pub mod diagnostic;
+#[doc(hidden)]
+pub mod formulation;
+#[doc(hidden)]
+pub mod generate;
+#[doc(hidden)]
+pub mod input;
+#[doc(hidden)]
 pub mod solve;
 
 pub use analysis::SolveReport;
 pub use diagnostic::Diagnostic;
 pub use error::Error;
-pub use model::Instance;
-pub use solve::SolverChoice;
+pub use formulation::export::ExportFormat;
+pub use model::{AppliedScenario, Instance};
+pub use solve::{Backend, SolverChoice};
 
 /// Reads and validates an instance file; the path `-` reads standard input. The customers CSV
 /// and the portfolio model file an instance names are read too, relative to the instance file.
@@ -109,6 +118,34 @@ pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Resu
         plan.sensitivity = Some(analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend)?);
     }
     Ok(report)
+}
+
+/// Reads an instance file and applies a scenario file to it (docs/scenarios.md): the what-if
+/// instance, validated like any other, and what the scenario is called.
+///
+/// ```
+/// let (instance, scenario) = capplan::read_scenario(
+///     "instances/dsp.toml",
+///     "instances/scenarios/hire-engineer.toml",
+/// )?;
+/// let base = capplan::read_instance("instances/dsp.toml")?;
+/// assert!(instance.resources()[2].capacity_hours() > base.resources()[2].capacity_hours());
+/// assert!(!scenario.name.is_empty());
+/// # Ok::<(), capplan::Error>(())
+/// ```
+pub fn read_scenario(
+    instance: impl AsRef<std::path::Path>,
+    scenario: impl AsRef<std::path::Path>,
+) -> Result<(Instance, AppliedScenario), Error> {
+    Ok(model::apply_scenario_file(instance.as_ref(), scenario.as_ref())?)
+}
+
+/// The instance's linear program as a CPLEX LP or free MPS file, exactly as `capplan export`
+/// writes it: rows named as in the reports, readable by HiGHS, GLPK and Clp (docs/cli.md).
+pub fn export_lp(instance: &Instance, format: ExportFormat) -> String {
+    let formulation = formulation::formulate(instance);
+    let title = format!("capplan: {} ({})", instance.plan().name(), instance.plan().period());
+    formulation::export::export(&formulation.lp, format, &title)
 }
 
 /// The JSON report of a solve, exactly as `capplan solve --format json` prints it

@@ -194,7 +194,7 @@ fn capplan<I: AsRef<OsStr>>(args: impl IntoIterator<Item = I>) -> (i32, String, 
 #[test]
 fn valid_instance_is_accepted() {
     let instance = Instance::from_toml_str(FILE, VALID).unwrap_or_else(|errors| panic!("{errors}"));
-    assert_eq!((instance.resources.len(), instance.segments.len(), instance.customers.len()), (2, 1, 2));
+    assert_eq!((instance.resources().len(), instance.segments().len(), instance.customers().len()), (2, 1, 2));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,14 +55,14 @@ fn customers_csv_round_trip_gives_the_same_plan() {
     for name in ["dsp", "tiers", "three-groups", "dsp-krapfel"] {
         let (original, split) = split_into_csv(name);
         let reread = Instance::from_file(&split).unwrap_or_else(|errors| panic!("{name}: {errors}"));
-        assert_eq!(reread.customers.len(), original.customers.len(), "{name}");
-        for (a, b) in original.customers.iter().zip(&reread.customers) {
-            assert_eq!((&a.id, &a.name, a.segment, a.category), (&b.id, &b.name, b.segment, b.category), "{name}");
+        assert_eq!(reread.customers().len(), original.customers().len(), "{name}");
+        for (a, b) in original.customers().iter().zip(reread.customers()) {
+            assert_eq!((&a.id(), &a.name(), a.segment(), a.category()), (&b.id(), &b.name(), b.segment(), b.category()), "{name}");
             assert_eq!(
-                (&a.floor_hours, &a.cap_hours, &a.expectations, &a.max_change_hours),
-                (&b.floor_hours, &b.cap_hours, &b.expectations, &b.max_change_hours),
+                (&a.floor_hours(), &a.cap_hours(), &a.expectations(), &a.max_change_hours()),
+                (&b.floor_hours(), &b.cap_hours(), &b.expectations(), &b.max_change_hours()),
                 "{name} {}",
-                a.id
+                a.id()
             );
         }
         let expected = solve(&original, Backend::Microlp).unwrap().plan.unwrap();
@@ -121,13 +121,13 @@ fn csv_customers_are_read_with_every_column_kind() {
     assert_eq!(code, Some(0), "{stderr}");
     let directory = scratch("kinds");
     let instance = Instance::from_file(&directory.join("instance.toml")).unwrap();
-    let alpha = &instance.customers[0];
-    assert_eq!(alpha.name, "Alpha, Inc.");
-    assert_eq!((alpha.floor_hours[0], alpha.cap_hours[0], alpha.max_change_hours[0]), (Some(10.0), Some(80.0), Some(20.0)));
-    assert_eq!(alpha.responses[0].value_at(50.0), 4000.0);
-    assert_eq!(alpha.responses[0].value_at(100.0), 6000.0);
-    assert_eq!(alpha.expectations[0].map(|e| (e.hours, e.penalty_per_hour)), Some((30.0, 5.0)));
-    assert_eq!(instance.customers[1].id, "b");
+    let alpha = &instance.customers()[0];
+    assert_eq!(alpha.name(), "Alpha, Inc.");
+    assert_eq!((alpha.floor_hours()[0], alpha.cap_hours()[0], alpha.max_change_hours()[0]), (Some(10.0), Some(80.0), Some(20.0)));
+    assert_eq!(alpha.responses()[0].value_at(50.0), 4000.0);
+    assert_eq!(alpha.responses()[0].value_at(100.0), 6000.0);
+    assert_eq!(alpha.expectations()[0].map(|e| (e.hours(), e.penalty_per_hour())), Some((30.0, 5.0)));
+    assert_eq!(instance.customers()[1].id(), "b");
 }
 
 /// A cell that is not a number: file, row, column, the column's field, what is expected.
@@ -270,7 +270,7 @@ fn customers_xlsx_round_trip_gives_the_same_plan() {
         let workbook_instance = directory.join("workbook.toml");
         std::fs::write(&workbook_instance, text).unwrap();
         let reread = Instance::from_file(&workbook_instance).unwrap_or_else(|errors| panic!("{name}: {errors}"));
-        assert_eq!(reread.customers.len(), original.customers.len());
+        assert_eq!(reread.customers().len(), original.customers().len());
         let expected = solve(&original, Backend::Microlp).unwrap().plan.unwrap();
         let found = solve(&reread, Backend::Microlp).unwrap().plan.unwrap();
         assert!((found.objective - expected.objective).abs() <= 1e-6 * (1.0 + expected.objective.abs()), "{name}");
@@ -335,13 +335,17 @@ response.e = { points = [[0, -50], [0.1, -20], [7.3, 1.7]] }
     let without_customers = text.split("[[customers]]").next().unwrap();
     std::fs::write(directory.join("curves.toml"), format!("customers_csv = \"customers.csv\"\n{without_customers}")).unwrap();
     let reread = Instance::from_file(&directory.join("curves.toml")).unwrap_or_else(|errors| panic!("{errors}"));
-    for (a, b) in original.customers.iter().zip(&reread.customers) {
+    for (a, b) in original.customers().iter().zip(reread.customers()) {
         for r in 0..2 {
             for hours in [0.0, 0.05, 5.0, 10.0, 25.0, 40.0, 45.0, 50.0, 80.0, 400.0] {
-                let (expected, found) = (a.responses[r].value_at(hours), b.responses[r].value_at(hours));
-                assert!((expected - found).abs() <= 1e-9 * (1.0 + expected.abs()), "{} r{r} at {hours}: {expected} vs {found}", a.id);
-                let (expected, found) = (a.responses[r].marginal_value_at(hours), b.responses[r].marginal_value_at(hours));
-                assert!((expected - found).abs() <= 1e-9 * (1.0 + expected.abs()), "{} r{r} slope at {hours}: {expected} vs {found}", a.id);
+                let (expected, found) = (a.responses()[r].value_at(hours), b.responses()[r].value_at(hours));
+                assert!((expected - found).abs() <= 1e-9 * (1.0 + expected.abs()), "{} r{r} at {hours}: {expected} vs {found}", a.id());
+                let (expected, found) = (a.responses()[r].marginal_value_at(hours), b.responses()[r].marginal_value_at(hours));
+                assert!(
+                    (expected - found).abs() <= 1e-9 * (1.0 + expected.abs()),
+                    "{} r{r} slope at {hours}: {expected} vs {found}",
+                    a.id()
+                );
             }
         }
     }

@@ -370,7 +370,7 @@ fn issue11_model_and_customers_csv_text_entry_points_locate_their_problems() {
     assert!(errors.to_string().contains("c.csv:2:2"), "{errors}");
     let csv = "id,current_hours.engineering\ngamma,10\n";
     let instance = capplan::input::customers_csv::instance_with_csv_text("tiny.toml", &tiny, "c.csv", csv).unwrap();
-    assert_eq!(instance.customers.len(), 3);
+    assert_eq!(instance.customers().len(), 3);
     assert!(capplan::cli::check_arguments(&["solve".into(), "x.toml".into(), "--time-limit".into(), "1e300".into()]).is_err());
     assert!(capplan::cli::check_arguments(&["solve".into(), "x.toml".into(), "--time-limit".into(), "2".into()]).is_ok());
 }

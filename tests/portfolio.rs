@@ -19,8 +19,8 @@ fn example(name: &str) -> Instance {
 }
 
 fn category_of<'a>(instance: &'a Instance, customer: &str) -> &'a str {
-    let customer = &instance.customers[instance.customer_index(customer).unwrap()];
-    &instance.portfolio.as_ref().unwrap().categories[customer.category.unwrap()].id
+    let customer = &instance.customers()[instance.customer_index(customer).unwrap()];
+    &instance.portfolio().as_ref().unwrap().categories[customer.category().unwrap()].id
 }
 
 fn optimal(instance: &Instance) -> Plan {
@@ -80,8 +80,8 @@ fn krapfel_classifies_the_dsp_customers_and_sets_policy_constraints() {
     let own = constraint(&plan, "floor[t01/service]");
     assert_eq!((own.source, own.limit), (Source::Instance, 12.0));
     // m1's expectation states no kind: the partner policy makes it hard.
-    let m1 = &instance.customers[instance.customer_index("m1").unwrap()];
-    assert_eq!(m1.expectations[2].unwrap().kind, ExpectationKind::Hard);
+    let m1 = &instance.customers()[instance.customer_index("m1").unwrap()];
+    assert_eq!(m1.expectations()[2].unwrap().kind(), ExpectationKind::Hard);
     assert_eq!(constraint(&plan, "expectation[m1/engineering]").source, Source::Policy);
     // m2 states soft itself: the instance wins over the partner default.
     assert_eq!(constraint(&plan, "expectation[m2/engineering]").source, Source::Instance);
@@ -357,7 +357,8 @@ fn outcome_labels_follow_the_documented_rule() {
 #[test]
 fn partner_view_contains_nothing_internal() {
     let instance = example("dsp-krapfel.toml");
-    let others: Vec<String> = instance.customers.iter().filter(|c| c.id != "m2").flat_map(|c| [c.id.clone(), c.name.clone()]).collect();
+    let others: Vec<String> =
+        instance.customers().iter().filter(|c| c.id() != "m2").flat_map(|c| [c.id().to_string(), c.name().to_string()]).collect();
     for format in ["text", "json", "csv"] {
         let output = Command::new(env!("CARGO_BIN_EXE_capplan"))
             .args(["solve", "instances/dsp-krapfel.toml", "--audience", "partner", "--customer", "m2", "--format", format])

@@ -288,8 +288,7 @@ fn sweep_rejects_what_it_cannot_sweep() {
 }
 
 fn objective_with_capacity(instance: &Instance, resource: usize, capacity: f64) -> Option<f64> {
-    let mut edited = instance.clone();
-    edited.resources[resource].capacity_hours = capacity;
+    let edited = instance.with_capacity_hours(resource, capacity).expect("a valid capacity");
     solve(&edited, Backend::Microlp).unwrap().plan.map(|plan| plan.objective)
 }
 
@@ -300,7 +299,7 @@ fn objective_with_capacity(instance: &Instance, resource: usize, capacity: f64) 
 fn three_groups_engineering_sweep_matches_independent_resolves() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/three-groups.toml")).unwrap();
     let instance = Instance::from_toml_str("three-groups.toml", &text).unwrap();
-    let r = instance.resources.iter().position(|resource| resource.id == "engineering").unwrap();
+    let r = instance.resources().iter().position(|resource| resource.id() == "engineering").unwrap();
     let result = sweep(&instance, SweepTarget::Capacity("engineering"), 1500.0, 3000.0, Backend::Microlp).unwrap();
     assert!(result.segments.len() >= 3, "expected a curve with bends: {:?}", result.segments);
     let scale = 1e-7 * result.points.iter().map(|p| p.objective.abs()).fold(1.0, f64::max);

@@ -83,9 +83,9 @@ fn zero_weight_reports_the_value_the_hours_return() {
     for backend in [Backend::Microlp, Backend::Clarabel] {
         let plan = solve(&instance, backend).unwrap().plan.unwrap();
         let b = &plan.customers[1];
-        let curve_value = instance.customers[1].responses[0].value_at(b.hours[0]);
+        let curve_value = instance.customers()[1].responses()[0].value_at(b.hours[0]);
         assert_relative_eq!(b.value, curve_value, epsilon = 1e-6);
-        let total: f64 = instance.customers.iter().zip(&plan.customers).map(|(c, p)| c.responses[0].value_at(p.hours[0])).sum();
+        let total: f64 = instance.customers().iter().zip(&plan.customers).map(|(c, p)| c.responses()[0].value_at(p.hours[0])).sum();
         assert_relative_eq!(plan.totals.value, total, epsilon = 1e-6);
         assert_relative_eq!(plan.totals.priority_adjustment, -b.value, epsilon = 1e-6);
         assert_relative_eq!(plan.totals.contribution + plan.totals.priority_adjustment, plan.objective, epsilon = 1e-6);
@@ -154,7 +154,7 @@ fn a_value_cap_is_not_met_by_filling_a_flat_piece_first() {
         let plan = plan_of(body, backend);
         let a = allocation(&plan, "a", "eng");
         assert_relative_eq!(a.hours, hours_a, epsilon = 1e-5);
-        assert_relative_eq!(a.value, instance.customers[0].responses[0].value_at(a.hours), epsilon = 1e-6);
+        assert_relative_eq!(a.value, instance.customers()[0].responses()[0].value_at(a.hours), epsilon = 1e-6);
         assert_relative_eq!(plan.objective, 1080.0 * hours_a - 38000.0, epsilon = 1e-4);
         let share = constraint(&plan, "share_cap[value/a]");
         assert!(share.binding && share.actual <= 0.3 + 1e-9, "{share:?}");

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_INPUT, EXIT_OK, emit, load};
-use crate::formulation::export::{ExportFormat, export};
-use crate::formulation::formulate;
+use crate::formulation::export::ExportFormat;
 use crate::input::customers_csv::write_customers_csv;
 
 /// What `capplan export` writes.
@@ -50,8 +49,6 @@ pub(super) fn run(args: &ExportArgs) -> i32 {
             return emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK);
         }
     };
-    let formulation = formulate(&instance);
-    let title = format!("capplan: {} ({})", instance.plan.name, instance.plan.period);
-    let text = export(&formulation.lp, lp_format, &title);
+    let text = crate::export_lp(&instance, lp_format);
     emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }

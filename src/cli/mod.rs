@@ -28,6 +28,7 @@ mod models;
 mod progress;
 mod solve;
 mod sweep;
+mod values;
 
 use crate::formulation::Formulation;
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};

@@ -18,7 +18,7 @@ use std::fmt::Write;
 use super::{LinearProgram, Sense};
 
 /// The LP file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     /// CPLEX LP: readable, one row per line (wrapped).
     Lp,

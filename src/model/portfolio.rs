@@ -24,63 +24,92 @@ pub const BUILT_IN_MODELS: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Clone, PartialEq)]
+/// A validated portfolio model: dimensions customers are scored on, derived indices, and
+/// categories with the rules that assign them and the policy each prescribes.
 pub struct PortfolioModel {
+    /// The id an instance names it by (`krapfel`).
     pub id: String,
+    /// The display name.
     pub name: String,
+    /// What the model classifies by, in a sentence or two.
     pub description: String,
+    /// The research the model comes from, if the file cites it.
     pub source: Option<String>,
     /// Where the model came from: `built-in` or the file path.
     pub origin: String,
+    /// The scored dimensions, in the order a customer's `scores` list them.
     pub dimensions: Vec<Dimension>,
+    /// Scores derived from the dimensions.
     pub indices: Vec<Index>,
+    /// The categories, each with its rules and policy.
     pub categories: Vec<Category>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A dimension customers are scored on, with its scale.
 pub struct Dimension {
+    /// The dimension's id, as rules and reports name it.
     pub id: String,
+    /// What a high score means.
     pub description: String,
+    /// The lowest score on the scale.
     pub min: f64,
+    /// The highest score on the scale.
     pub max: f64,
 }
 
 /// A derived score: the weighted mean of dimensions, reversed ones read as `min + max - score`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Index {
+    /// The index's id, as rules and reports name it.
     pub id: String,
+    /// What the index measures.
     pub description: String,
     /// (dimension, weight, reversed)
     pub terms: Vec<(usize, f64, bool)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A score a rule tests: a dimension or a derived index, by position.
 pub enum ScoreRef {
+    /// The dimension at this index of [`PortfolioModel::dimensions`].
     Dimension(usize),
+    /// The index at this position of [`PortfolioModel::indices`].
     Index(usize),
 }
 
 /// `at_least <= score < below`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// The score tested.
     pub score: ScoreRef,
+    /// Inclusive lower threshold, if any.
     pub at_least: Option<f64>,
+    /// Exclusive upper threshold, if any.
     pub below: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A category of customers: the rules that put a customer in it and its policy.
 pub struct Category {
+    /// The category's id, as reports name it.
     pub id: String,
+    /// What the category stands for and how to treat its customers.
     pub description: String,
     /// Alternatives (any), each a conjunction of conditions (all).
     pub rules: Vec<Vec<Condition>>,
+    /// The limits the category gives its customers.
     pub policy: Policy,
 }
 
 /// A policy limit on one resource, with its position in the model file for messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyEntry {
+    /// The resource id the entry is for.
     pub resource: String,
+    /// The value: hours, a share or a fraction, as the field says.
     pub value: f64,
+    /// Byte range of the entry in the model file.
     pub span: Range<usize>,
 }
 
@@ -88,18 +117,28 @@ pub struct PolicyEntry {
 /// is used (a model does not know the instance's resources).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Policy {
+    /// Minimum hours per resource.
     pub floor_hours: Vec<PolicyEntry>,
+    /// Maximum hours per resource.
     pub cap_hours: Vec<PolicyEntry>,
+    /// Minimum hours as a share of the resource's capacity.
     pub floor_share: Vec<PolicyEntry>,
+    /// Maximum hours as a share of the resource's capacity.
     pub cap_share: Vec<PolicyEntry>,
+    /// Whether the customers' expectations are hard or soft.
     pub expectations: Option<ExpectationKind>,
+    /// Penalty per hour short of a soft expectation.
     pub soft_penalty_per_hour: Option<f64>,
+    /// Weight of the customers' value in the objective.
     pub priority_weight: Option<f64>,
+    /// How many hours the plan may move from the current hours.
     pub max_change_hours: Vec<PolicyEntry>,
+    /// How far the plan may move, as a fraction of the current hours.
     pub max_change_fraction: Vec<PolicyEntry>,
 }
 
 impl Policy {
+    /// Whether the policy prescribes nothing.
     pub fn is_empty(&self) -> bool {
         *self == Policy::default()
     }
@@ -140,7 +179,9 @@ impl Policy {
 /// A loaded model and the source file it was read from (for messages about its policies).
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
+    /// The validated model.
     pub model: PortfolioModel,
+    /// The file it was read from.
     pub source: SourceFile,
 }
 
@@ -408,6 +449,7 @@ impl PortfolioModel {
         }
     }
 
+    /// The id of a dimension or index.
     pub fn score_id(&self, score: ScoreRef) -> &str {
         match score {
             ScoreRef::Dimension(d) => &self.dimensions[d].id,
@@ -450,6 +492,7 @@ impl PortfolioModel {
             .join(" and ")
     }
 
+    /// The position of the category with this id.
     pub fn category_index(&self, id: &str) -> Option<usize> {
         self.categories.iter().position(|category| category.id == id)
     }

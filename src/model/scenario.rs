@@ -20,7 +20,9 @@ use crate::input::{
 /// Which scenario produced a patched instance; shown in every report of it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AppliedScenario {
+    /// The scenario's name (`[scenario] name`).
     pub name: String,
+    /// Its description, if the file gives one.
     pub description: Option<String>,
     /// The scenario file as given on the command line.
     pub file: String,

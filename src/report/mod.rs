@@ -22,7 +22,7 @@ use crate::analysis::SolveReport;
 use crate::model::Instance;
 
 /// Output formats of `capplan solve`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned tables and shadow prices in planner words.
     Text,
@@ -43,7 +43,7 @@ pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> Stri
 }
 
 /// Who a report is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     /// The planner: everything.
     Internal,

@@ -18,7 +18,7 @@ use crate::formulation::Formulation;
 pub const SIMPLEX_MAX_VARIABLES: usize = 3_000;
 
 /// The `--solver` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SolverChoice {
     /// Pick by the model's structure and size (see docs/cli.md).
     Auto,

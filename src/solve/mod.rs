@@ -22,7 +22,7 @@ use crate::formulation::{Formulation, LinearProgram, Sense};
 
 /// A solver backend. microlp, clarabel and separable are pure Rust and always built; HiGHS only
 /// with the cargo feature `highs`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// Simplex (microlp): vertex solutions.

@@ -27,7 +27,7 @@ fn lp_scale(lp: &LinearProgram) -> f64 {
 pub fn solve_optimal(instance: &Instance, backend: Backend) -> (Formulation, Plan) {
     let formulation = capplan::formulation::formulate(instance);
     let report = solve_formulation(instance, &formulation, backend).expect("solve succeeds");
-    assert_eq!(report.status, Status::Optimal, "instance {} is not optimal", instance.plan.name);
+    assert_eq!(report.status, Status::Optimal, "instance {} is not optimal", instance.plan().name());
     (formulation, report.plan.expect("optimal has a plan"))
 }
 

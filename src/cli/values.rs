@@ -1,0 +1,73 @@
+//! How the library's enums are spelled on the command line.
+//!
+//! The library types ([`Backend`], [`SolverChoice`], [`Format`], [`Audience`]) know nothing of
+//! argument parsing; the command line gives each its values and help lines here, so that a
+//! library user does not inherit clap's traits on capplan's public types.
+
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
+
+use crate::report::{Audience, Format};
+use crate::solve::{Backend, SolverChoice};
+
+impl ValueEnum for Backend {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Backend::Microlp, Backend::Clarabel, Backend::Separable, Backend::Highs]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Backend::Microlp => "Simplex (microlp): vertex solutions",
+            Backend::Clarabel => "Interior point (clarabel): faster on large models; solutions are not vertices",
+            Backend::Separable => "capplan's exact solver for models coupled only by capacities",
+            Backend::Highs => "HiGHS (C++), only in builds with the cargo feature `highs`",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl ValueEnum for SolverChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[SolverChoice::Auto, SolverChoice::Microlp, SolverChoice::Clarabel, SolverChoice::Separable, SolverChoice::Highs]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            SolverChoice::Auto => ("auto", "Pick by the model's structure and size (see docs/cli.md)"),
+            SolverChoice::Microlp => ("microlp", "Simplex (pure Rust): exact vertex solutions; slow on large models"),
+            SolverChoice::Clarabel => ("clarabel", "Interior point (pure Rust): fast on large models; solutions are not vertices"),
+            SolverChoice::Separable => ("separable", "capplan's exact solver for models coupled only by capacities"),
+            SolverChoice::Highs => ("highs", "HiGHS (C++), in builds with the cargo feature `highs`"),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Text, Format::Json, Format::Csv]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            Format::Text => ("text", "Aligned tables and shadow prices in planner words"),
+            Format::Json => ("json", "The full result, documented in docs/json-output.md"),
+            Format::Csv => ("csv", "The plan table, one row per customer and resource"),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for Audience {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Audience::Internal, Audience::Partner]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            Audience::Internal => ("internal", "The planner: everything"),
+            Audience::Partner => ("partner", "One customer: its own hours and expectations, nothing internal"),
+        };
+        Some(PossibleValue::new(name).help(help))
+    }
+}
