@@ -205,6 +205,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let file_name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
     let prefix = format!(".{}.", file_name.to_string_lossy());
     remove_pending_on_signal();
+    // Created and registered under the lock, so that a signal between the two cannot miss it.
+    let mut registering = pending();
     let mut temporary = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(".capplan.tmp")
@@ -213,7 +215,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(directory)?;
     let temporary_path = temporary.path().to_path_buf();
-    pending().push(temporary_path.clone());
+    registering.push(temporary_path.clone());
+    drop(registering);
     let written = temporary.write_all(bytes).and_then(|()| temporary.as_file().sync_all());
     // The rename happens under the lock, so that the signal handler either removes the
     // temporary file before it is renamed or finds it renamed.
