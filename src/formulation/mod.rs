@@ -205,7 +205,7 @@ impl Formulation {
 
 /// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties. Hour costs
 /// price every allocated hour at the resource's own rate; an expansion hour adds what it costs
-/// beyond that ([`crate::model::Resource::expansion_extra_cost_per_hour`]).
+/// beyond that (`Resource::expansion_extra_cost_per_hour`).
 pub fn formulate(instance: &Instance) -> Formulation {
     let mut lp = LinearProgram::default();
     let mut kinds = Vec::new();
