@@ -188,6 +188,12 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     if let Err(code) = written {
         return code;
     }
+    if args.format == SolveFormat::Csv {
+        // The CSV is the plan table alone; its warnings go where a pipeline's reader sees them.
+        for warning in &report.warnings {
+            eprintln!("capplan: warning: {warning}");
+        }
+    }
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != SolveFormat::Text) {
         // Pipelines reading JSON or CSV still learn the status on stderr.

@@ -454,7 +454,7 @@ struct PartialExpectation {
 }
 
 fn empty_response() -> RawResponse {
-    RawResponse { value_per_hour: None, max_hours: None, points: None }
+    RawResponse { value_per_hour: None, max_hours: None, points: None, envelope: None }
 }
 
 fn header_name(column: &Column) -> String {

@@ -119,6 +119,9 @@ pub struct RawResponse {
     /// Each point should be `[hours, value]`; the pair length is checked in validation so that a
     /// third number is refused rather than dropped.
     pub points: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
+    /// `true`: judged points that are not concave (an S-shaped curve) are planned with their
+    /// concave envelope, and the reports say how much that overstates the value.
+    pub envelope: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

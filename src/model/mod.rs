@@ -152,6 +152,10 @@ pub struct Customer {
     pub(crate) max_change_hours: Vec<Option<f64>>,
     /// Multiplies the customer's response value in the objective (1 = neutral).
     pub(crate) priority_weight: f64,
+    /// Per resource index: the judged curve when `envelope = true` replaced S-shaped judged
+    /// points by their concave envelope (`responses` then holds the envelope); `None` when the
+    /// curve planned with is the one the planner gave.
+    pub(crate) judged_responses: Vec<Option<ResponseCurve>>,
     pub(crate) sources: LimitSources,
 }
 
@@ -168,7 +172,9 @@ pub struct Expectation {
 /// expectation. Interior-point backends land within about 1e-7 of a vertex; simplex exactly on it.
 pub const BREAKPOINT_TOLERANCE: f64 = 1e-6;
 
-/// A concave piecewise-linear response: value as a function of hours.
+/// A piecewise-linear response: value as a function of hours. Every curve the model plans with
+/// is concave; a judged S-shaped curve kept beside its envelope ([`Customer::judged_responses`])
+/// is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseCurve {
     /// Value with no hours at all (currency).
@@ -478,6 +484,11 @@ impl Customer {
     /// Multiplies the customer's response value in the objective (1 = neutral).
     pub fn priority_weight(&self) -> f64 {
         self.priority_weight
+    }
+    /// Per resource index: the judged (S-shaped) curve the response's concave envelope replaced
+    /// (`envelope = true`), or `None` when the curve planned with is the one given.
+    pub fn judged_responses(&self) -> &[Option<ResponseCurve>] {
+        &self.judged_responses
     }
     /// Where each effective limit came from (the instance or the category's policy).
     pub fn sources(&self) -> &LimitSources {

@@ -20,7 +20,7 @@ pub fn render(instance: &Instance, report: &SolveReport) -> String {
     let _ = writeln!(out, "Solver: {}", report.backend);
     let _ = writeln!(out, "Why this solver: {}", report.solver_reason);
     for warning in &report.warnings {
-        let _ = writeln!(out, "Warning: {warning}");
+        out.push_str(&wrap_words(&format!("Warning: {warning}"), "  "));
     }
     match report.status {
         Status::Optimal => {}
@@ -570,4 +570,29 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
 /// `3 limits`, `1 limit`.
 pub fn plural(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}
+
+/// `text` broken at spaces into lines of at most 100 columns, continuation lines indented, each
+/// line ended: the text report stays readable in a terminal. A word longer than a line stays
+/// whole.
+pub(crate) fn wrap_words(text: &str, indent: &str) -> String {
+    const WIDTH: usize = 100;
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() { word.chars().count() } else { line.chars().count() + 1 + word.chars().count() };
+        if candidate > WIDTH && !line.trim().is_empty() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = format!("{indent}{word}");
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
 }
