@@ -507,7 +507,10 @@ fn action_words(instance: &Instance, kind: ConstraintKind, row: &LpRow, change: 
         ConstraintKind::SegmentMaxShare { segment: s, base } => {
             format!("let segment {} exceed its maximum share of {} by {}", segment(s), base_words(instance, base), amount(base, change))
         }
-        ConstraintKind::Response { .. } | ConstraintKind::TotalValue => row.name.clone(),
+        ConstraintKind::CvarFloor => {
+            format!("lower the CVaR floor by {} ({} to {})", money(change.abs()), money(row.rhs), money(row.rhs + change))
+        }
+        ConstraintKind::Response { .. } | ConstraintKind::TotalValue | ConstraintKind::CvarShortfall { .. } => row.name.clone(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod curve_order;
 pub mod duals;
 pub mod force;
+pub mod frontier;
 pub mod infeasibility;
 pub mod parametric;
 mod plan;

@@ -394,7 +394,7 @@ pub struct ConstraintResult {
     /// Change of the optimal objective per +1 unit of `limit` (currency per hour; for shares,
     /// currency per percentage point).
     pub shadow_price: f64,
-    /// "hour" or "percentage point".
+    /// "hour", "percentage point" or (the CVaR floor) "currency".
     pub unit: &'static str,
     /// `policy` when the customer's portfolio category set this limit (or, for an expectation,
     /// its kind), `instance` otherwise.
@@ -682,6 +682,8 @@ fn constraint_result(
         _ => activity,
     };
     let (limit, actual, shadow_price, unit) = match share {
+        // The CVaR floor is money: one more currency unit of floor.
+        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, activity, dual, "currency"),
         None => (lp_row.rhs, activity, dual, "hour"),
         Some((base, share)) => {
             let base_amount = match base {

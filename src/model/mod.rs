@@ -2,6 +2,7 @@
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
 pub mod portfolio;
+mod risk;
 mod scenario;
 mod validate;
 
@@ -9,6 +10,7 @@ mod validate;
 mod tests;
 
 pub use crate::input::ExpectationKind;
+pub use risk::{Risk, RiskScenario};
 pub use scenario::{AppliedScenario, apply_scenario, apply_scenario_file};
 pub use validate::validate;
 
@@ -25,6 +27,8 @@ pub struct Instance {
     pub(crate) portfolio: Option<portfolio::PortfolioModel>,
     /// What every value share (customer or segment) is a share of.
     pub(crate) value_share_base: ValueShareBase,
+    /// Revenue scenarios and the CVaR floor (`[risk]`), if the instance has them.
+    pub(crate) risk: Option<Risk>,
 }
 
 /// What a value share is measured against (`[diversification] value_share_base`).
@@ -341,6 +345,15 @@ impl Instance {
     /// What every value share (customer or segment) is a share of.
     pub fn value_share_base(&self) -> ValueShareBase {
         self.value_share_base
+    }
+    /// Revenue scenarios and the CVaR floor, if the instance has `[risk]`.
+    pub fn risk(&self) -> Option<&Risk> {
+        self.risk.as_ref()
+    }
+    /// A copy with the CVaR floor set to `floor` (or removed); `None` without `[risk]`.
+    pub fn with_min_cvar(&self, floor: Option<f64>) -> Option<Instance> {
+        let risk = self.risk.as_ref()?.with_min_cvar(floor);
+        Some(Instance { risk: Some(risk), ..self.clone() })
     }
 }
 

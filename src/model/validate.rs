@@ -183,10 +183,12 @@ impl<'a> Validator<'a> {
             default_shares: &default_shares,
             model: portfolio.as_ref(),
         };
-        let customers: Vec<Customer> = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
+        let mut customers: Vec<Customer> = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
+        // Before the value share base: with revenue scenarios the status quo's value is expected.
+        let risk = raw.risk.as_ref().and_then(|risk| self.risk(risk, &mut customers, &segments));
 
         let value_share_base = self.value_share_base(raw, &customers);
-        Instance { plan: header, resources, segments, customers, portfolio, value_share_base }
+        Instance { plan: header, resources, segments, customers, portfolio, value_share_base, risk }
     }
 
     /// `[diversification] value_share_base`: the plan's own total (default), the status quo's

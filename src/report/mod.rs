@@ -3,6 +3,7 @@
 mod compare;
 mod csv;
 mod format;
+pub mod frontier;
 mod json;
 mod partner;
 mod sensitivity;

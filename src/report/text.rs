@@ -208,11 +208,19 @@ fn segments_section(out: &mut String, instance: &Instance, plan: &Plan) {
 }
 
 fn limit_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit == "hour" { format!("{} h", hours(constraint.limit)) } else { percent(constraint.limit) }
+    match constraint.unit {
+        "hour" => format!("{} h", hours(constraint.limit)),
+        "currency" => money(constraint.limit),
+        _ => percent(constraint.limit),
+    }
 }
 
 fn actual_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit == "hour" { format!("{} h", hours(constraint.actual)) } else { percent(constraint.actual) }
+    match constraint.unit {
+        "hour" => format!("{} h", hours(constraint.actual)),
+        "currency" => money(constraint.actual),
+        _ => percent(constraint.actual),
+    }
 }
 
 fn binding_section(out: &mut String, plan: &Plan) {
@@ -350,6 +358,10 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
         "force" => format!(
             "Forcing {subject} to {} {object} hours holds it below what pays: each further forced hour would gain {price} {currency} at the margin.",
             hours(constraint.limit)
+        ),
+        "cvar_floor" => format!(
+            "The CVaR floor of {} {currency} binds: raising it by 1 {currency} costs {price} {currency} of expected contribution.",
+            money(constraint.limit)
         ),
         _ => format!("{}: {} {currency} per {}.", constraint.id, money(constraint.shadow_price), constraint.unit),
     }
