@@ -137,3 +137,13 @@ fn issue14_risk_scenarios_are_validated_with_their_location() {
     let confidence = two_scenarios(None).replace("confidence = 0.5", "confidence = 1");
     assert!(parse_instance("risk.toml", &confidence).unwrap_err().to_string().contains("confidence"));
 }
+
+#[test]
+fn issue14_sensitivity_with_a_cvar_floor_is_refused_not_an_internal_error() {
+    let dir = support::cli::scratch("risk-sensitivity");
+    let path = dir.join("floor.toml");
+    std::fs::write(&path, two_scenarios(Some(60.0))).unwrap();
+    let output = capplan(&["solve", &path.display().to_string(), "--sensitivity"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("CVaR floor"), "{}", stderr(&output));
+}
