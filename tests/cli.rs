@@ -244,16 +244,14 @@ fn failing_write_leaves_the_previous_file_intact() {
     assert_eq!(leftovers, vec![std::ffi::OsString::from("plan.txt")]);
 }
 
-/// The same through the library: when the temporary file cannot even be created (a directory
-/// stands in its place), `write_atomically` fails and the previous file is untouched.
+/// The same through the library: when the temporary file cannot even be created (the directory
+/// does not exist), `write_atomically` fails and leaves nothing behind.
 #[test]
-fn write_atomically_failure_keeps_the_previous_file() {
+fn write_atomically_failure_leaves_nothing_behind() {
     let dir = scratch("atomic-library");
-    let target = dir.join("plan.json");
-    std::fs::write(&target, "previous").unwrap();
-    std::fs::create_dir(dir.join(format!(".plan.json.capplan-{}.tmp", std::process::id()))).unwrap();
+    let target = dir.join("missing-directory").join("plan.json");
     assert!(capplan::cli::write_atomically(&target, b"new report").is_err());
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+    assert!(!dir.join("missing-directory").exists());
 }
 
 /// Both backends, every format, two runs each: byte-identical output for identical input.

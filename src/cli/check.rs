@@ -9,13 +9,16 @@ pub(super) fn run(path: &Path) -> i32 {
         Ok(instance) => {
             let count = crate::report::plural;
             let name = if path.as_os_str() == "-" { crate::model::STDIN_NAME.to_string() } else { path.display().to_string() };
-            println!(
-                "{name}: valid: {}, {}, {}",
+            let summary = format!(
+                "{name}: valid: {}, {}, {}\n",
                 count(instance.resources.len(), "resource"),
                 count(instance.segments.len(), "segment"),
                 count(instance.customers.len(), "customer")
             );
-            EXIT_OK
+            match super::emit(None, &summary) {
+                Ok(()) => EXIT_OK,
+                Err(code) => code,
+            }
         }
         Err(code) => code,
     }

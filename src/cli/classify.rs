@@ -87,6 +87,8 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
             out
         }
     };
-    print!("{text}");
-    EXIT_OK
+    match super::emit(None, &text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
 }

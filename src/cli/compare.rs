@@ -8,7 +8,7 @@ use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
 use crate::analysis::force::solve_what_if;
 use crate::formulation::formulate;
 use crate::report::{Format, render_comparison};
-use crate::solve::{Backend, SolverChoice, choose};
+use crate::solve::Backend;
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
@@ -63,16 +63,10 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
     }
     // One backend for every column, so that the header's "Solver" is true of all of them; a
     // backend this build lacks, or the separable one on a model it cannot solve, is a usage error.
-    let requested = match args.solver {
-        Backend::Microlp => SolverChoice::Microlp,
-        Backend::Clarabel => SolverChoice::Clarabel,
-        Backend::Separable => SolverChoice::Separable,
-        Backend::Highs => SolverChoice::Highs,
-    };
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
         let formulation = formulate(instance);
-        let choice = match choose(requested, &formulation) {
+        let choice = match super::fixed_backend(args.solver, &formulation) {
             Ok(choice) => choice,
             Err(message) => {
                 eprintln!("error: {message}");

@@ -8,6 +8,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+/// `eprintln!` for the command line's messages: standard error may be closed or full
+/// (`2>&-`, `2>/dev/full`), and the standard macro panics then. A message that cannot be shown
+/// is dropped; the exit code still says what happened. Defined before the command modules so
+/// that theirs is this one.
+macro_rules! eprintln {
+    ($($argument:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($argument)*);
+    }};
+}
+
 mod check;
 mod classify;
 mod compare;
@@ -20,7 +31,9 @@ mod solve;
 mod sweep;
 mod values;
 
+use crate::formulation::Formulation;
 use crate::model::{AppliedScenario, Instance, apply_scenario_file};
+use crate::solve::{Backend, Choice, SolverChoice, choose};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INTERNAL: i32 = 1;
@@ -108,8 +121,11 @@ pub fn run() -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { EXIT_INPUT } else { EXIT_OK };
-            let _ = error.print();
-            return code;
+            // `--help > /dev/full` must not claim success.
+            return match error.print() {
+                Ok(()) => code,
+                Err(_) => EXIT_INPUT,
+            };
         }
     };
     match cli.command {
@@ -164,22 +180,109 @@ pub(crate) fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> Result<(), i32>
     })
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
-/// failure never leaves a half-written report where a previous one was.
+/// Writes `bytes` to `path` atomically: to a temporary file beside it, then renamed over it, so
+/// that a failure never leaves a half-written report where a previous one was.
+///
+/// The temporary file is created by the `tempfile` crate with a random name and `O_EXCL`, so no
+/// one can plant a symbolic link under its name in advance; it is removed when a step fails, and
+/// on SIGINT, SIGTERM or SIGHUP while it exists ([`remove_pending_on_signal`]). Refused before
+/// anything is written: a target that exists and is not a regular file (`/dev/null`, a
+/// directory, a pipe; it would be replaced by a regular file), and any file this run has read
+/// (the instance, a scenario, a model file, the customers CSV or workbook).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let refuse = |why: &str| Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, why.to_string()));
+    if let Ok(existing) = std::fs::metadata(path) {
+        if !existing.is_file() {
+            return refuse("it exists and is not a regular file (a device, a directory or a pipe); give the path of a file");
+        }
+        if crate::input::was_read(&existing) {
+            return refuse(
+                "capplan reads this file in this run (the instance, a scenario, a model file or the customers table); give another path",
+            );
+        }
+    }
     let directory = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
-    let temporary = directory.join(format!(".{}.capplan-{}.tmp", file_name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
+    let prefix = format!(".{}.", file_name.to_string_lossy());
+    remove_pending_on_signal();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".capplan.tmp")
+        // The mode new files get (0666 less the umask), not tempfile's private 0600: the report
+        // is meant to be read like any file the user writes.
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(directory)?;
+    let temporary_path = temporary.path().to_path_buf();
+    pending().push(temporary_path.clone());
+    let written = temporary.write_all(bytes).and_then(|()| temporary.as_file().sync_all());
+    // The rename happens under the lock, so that the signal handler either removes the
+    // temporary file before it is renamed or finds it renamed.
+    let mut pending = pending();
+    let result = written.and_then(|()| temporary.persist(path).map(drop).map_err(|error| error.error));
+    pending.retain(|pending_path| pending_path != &temporary_path);
     result
+}
+
+/// Temporary files being written by [`write_atomically`].
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// From the first write on, SIGINT, SIGTERM and SIGHUP remove the temporary files being written
+/// and end the process with 128 + the signal's number (the shell's convention), instead of
+/// leaving a half-written `.FILE.*.capplan.tmp` beside the target. `signal-hook` runs the
+/// handling on a thread of its own, so the cleanup is ordinary code rather than a signal handler
+/// restricted to async-signal-safe calls.
+fn remove_pending_on_signal() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let pending = pending();
+                for path in pending.iter() {
+                    let _ = std::fs::remove_file(path);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+/// The longest `--time-limit` taken, in seconds (about 31 years): longer is surely a typo, and
+/// far longer could not be represented as a duration at all.
+pub const MAX_TIME_LIMIT_SECONDS: f64 = 1e9;
+
+/// A time limit of `seconds` (already known to be a finite number > 0), as given in `text`.
+pub(crate) fn time_limit_from_seconds(seconds: f64, text: &str) -> Result<std::time::Duration, String> {
+    if seconds > MAX_TIME_LIMIT_SECONDS {
+        return Err(format!("expected at most {MAX_TIME_LIMIT_SECONDS:e} seconds, found {text}"));
+    }
+    // Within the bound above the conversion cannot fail; the message is for completeness.
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|_| format!("expected a number of seconds > 0, found {text}"))
+}
+
+/// Resolves `--solver` for a command without an `auto` choice (compare, sweep): a backend this
+/// build lacks, or the separable one on a model it cannot solve, is a usage error whose advice
+/// names only backends the command takes.
+pub(crate) fn fixed_backend(backend: Backend, formulation: &Formulation) -> Result<Choice, String> {
+    if backend == Backend::Separable
+        && let Err(why) = crate::solve::separable::applicability(formulation)
+    {
+        return Err(format!("--solver separable does not apply to this instance: {why}; use --solver microlp or clarabel"));
+    }
+    let requested = match backend {
+        Backend::Microlp => SolverChoice::Microlp,
+        Backend::Clarabel => SolverChoice::Clarabel,
+        Backend::Separable => SolverChoice::Separable,
+        Backend::Highs => SolverChoice::Highs,
+    };
+    choose(requested, formulation)
 }
 
 /// Why a run failed, as printed on standard error.

@@ -2,7 +2,7 @@
 //! dimensions, categories and policies.
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{EXIT_INPUT, EXIT_OK};
 use crate::model::portfolio::{self, Policy, PortfolioModel, format_score};
@@ -11,9 +11,12 @@ use crate::report::hours;
 pub(super) fn run(files: &[PathBuf]) -> i32 {
     let mut models = portfolio::built_in_models();
     for file in files {
-        let base = file.parent().map(PathBuf::from).unwrap_or_default();
-        let name = file.file_name().map(PathBuf::from).unwrap_or_default();
-        match portfolio::load_model(&name.display().to_string(), &base) {
+        // Every argument is a file: a bare name that could be a built-in id is made a path.
+        let mut reference = file.display().to_string();
+        if !reference.contains('/') && !reference.ends_with(".toml") {
+            reference = format!("./{reference}");
+        }
+        match portfolio::load_model(&reference, Path::new("")) {
             Ok(loaded) => models.push(loaded.model),
             Err(portfolio::ModelLookupError::Invalid(errors)) => {
                 eprintln!("{errors}");
@@ -29,8 +32,10 @@ pub(super) fn run(files: &[PathBuf]) -> i32 {
     for model in &models {
         describe(&mut out, model);
     }
-    print!("{out}");
-    EXIT_OK
+    match super::emit(None, &out) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
 }
 
 fn describe(out: &mut String, model: &PortfolioModel) {

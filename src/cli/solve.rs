@@ -87,7 +87,7 @@ fn parse_time_limit(text: &str) -> Result<Duration, String> {
     if !(seconds > 0.0 && seconds.is_finite()) {
         return Err(format!("expected a number of seconds > 0, found {text}"));
     }
-    Duration::try_from_secs_f64(seconds).map_err(|error| format!("{text} seconds: {error}"))
+    super::time_limit_from_seconds(seconds, text)
 }
 
 pub(super) fn run(args: &SolveArgs) -> i32 {

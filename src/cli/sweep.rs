@@ -46,6 +46,14 @@ pub(super) fn run(args: &SweepArgs) -> i32 {
         Ok(instance) => instance,
         Err(code) => return code,
     };
+    // A backend this build lacks (or separable where it does not apply) is a usage error, found
+    // before any solve; microlp and clarabel always apply.
+    if !matches!(args.solver, Backend::Microlp | Backend::Clarabel)
+        && let Err(message) = super::fixed_backend(args.solver, &crate::formulation::formulate(&instance))
+    {
+        eprintln!("error: {message}");
+        return EXIT_INPUT;
+    }
     let target = match (&args.resource, &args.constraint) {
         (Some(resource), _) => SweepTarget::Capacity(resource),
         (None, Some(constraint)) => SweepTarget::Constraint(constraint),

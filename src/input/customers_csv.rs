@@ -8,19 +8,18 @@
 //! The columns are documented in docs/instance-format.md ("Customers from a CSV file").
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::limits::{MAX_CUSTOMERS, MAX_POINTS, MAX_TEXT_CHARS};
+use super::limits::{FileKind, MAX_CUSTOMERS, MAX_POINTS, MAX_TEXT_CHARS};
 use super::{ExpectationKind, RawCustomer, RawExpectation, RawInstance, RawResponse, RawTable};
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 use crate::model::{Instance, ResponseCurve, ShareBase};
 
-/// Largest customers CSV read, in bytes (64 MiB, as for an instance file). The reader of this
-/// file checks its own limits; the instance's limits module does not know about it.
-pub const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest customers CSV or workbook read, in bytes: the limit of every file capplan reads
+/// ([`super::limits::MAX_FILE_BYTES`]).
+pub const MAX_CSV_BYTES: u64 = super::limits::MAX_FILE_BYTES;
 /// Most columns in a customers CSV (a 100-resource instance needs about 1,300).
 pub const MAX_COLUMNS: usize = 10_000;
 
@@ -134,6 +133,7 @@ fn read_workbook(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
     if size > MAX_CSV_BYTES {
         return Err(format!("the customers workbook {} is larger than the limit of {MAX_CSV_BYTES} bytes (64 MiB)", path.display()));
     }
+    check_unzipped_size(path)?;
     let mut workbook: calamine::Xlsx<_> =
         calamine::open_workbook(path).map_err(|error| format!("cannot read the customers workbook {}: {error}", path.display()))?;
     let names = workbook.sheet_names();
@@ -171,22 +171,51 @@ fn read_workbook(path: &Path) -> Result<Vec<(usize, Vec<String>)>, String> {
     Ok(rows)
 }
 
+/// Largest unzipped size of a customers workbook, the sum of its parts' sizes as its zip
+/// directory states them (256 MiB; a sheet of 200,000 customers unzips to about 150 MB). A
+/// small workbook can unzip to gigabytes; this refuses one before calamine decompresses it.
+pub const MAX_WORKBOOK_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
+/// Most parts in a customers workbook's zip archive (a workbook has about a dozen).
+pub const MAX_WORKBOOK_PARTS: usize = 10_000;
+
+fn check_unzipped_size(path: &Path) -> Result<(), String> {
+    let cannot = |error: &dyn std::fmt::Display| format!("cannot read the customers workbook {}: {error}", path.display());
+    let file = std::fs::File::open(path).map_err(|error| cannot(&error))?;
+    if let Ok(metadata) = file.metadata() {
+        super::remember_file_read(&metadata);
+    }
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|error| cannot(&error))?;
+    if archive.len() > MAX_WORKBOOK_PARTS {
+        return Err(format!(
+            "the customers workbook {} holds {} parts, more than the limit of {MAX_WORKBOOK_PARTS}",
+            path.display(),
+            archive.len()
+        ));
+    }
+    let mut unzipped: u64 = 0;
+    for index in 0..archive.len() {
+        let part = archive.by_index_raw(index).map_err(|error| cannot(&error))?;
+        unzipped = unzipped.saturating_add(part.size());
+    }
+    if unzipped > MAX_WORKBOOK_UNZIPPED_BYTES {
+        return Err(format!(
+            "the customers workbook {} unzips to {unzipped} bytes, more than the limit of {MAX_WORKBOOK_UNZIPPED_BYTES} bytes (256 MiB)",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
 fn resolve(instance_path: &str, reference: &str) -> PathBuf {
     let instance_dir = Path::new(instance_path).parent().unwrap_or(Path::new(""));
     instance_dir.join(reference)
 }
 
 fn read_bounded(path: &Path) -> Result<String, String> {
-    let cannot = |error: std::io::Error| format!("cannot read the customers CSV {}: {error}", path.display());
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CSV_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > MAX_CSV_BYTES {
-        return Err(format!("the customers CSV {} is larger than the limit of {MAX_CSV_BYTES} bytes (64 MiB)", path.display()));
-    }
-    let text = String::from_utf8(bytes).map_err(|error| {
-        format!("the customers CSV {} is not UTF-8 text (invalid byte at offset {})", path.display(), error.utf8_error().valid_up_to())
-    })?;
+    let text = super::limits::read_bounded(path, FileKind::CustomersCsv).map_err(|message| format!("{}: {message}", path.display()))?;
+    // The same value count as the TOML files, before the CSV reader builds records.
+    super::limits::check_text_size(&SourceFile::new(path.display().to_string(), text.as_str()), FileKind::CustomersCsv)
+        .map_err(|problem| format!("{}: {}", path.display(), problem.message))?;
     // Spreadsheet programs often write a byte-order mark.
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }

@@ -40,40 +40,77 @@ pub const MAX_VALUES: usize = 10_000_000;
 /// overflow); an instance needs at most 4.
 pub const MAX_NESTING_DEPTH: usize = 80;
 
-/// Reads an instance file, refusing one larger than [`MAX_FILE_BYTES`]. The read itself is
-/// bounded too, because a device or a growing file can report a small or no size.
-pub fn read_bounded(path: &std::path::Path) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|error| format!("cannot read the instance file: {error}"))?;
-    read_bounded_from(file)
+/// The kinds of file capplan reads. Every one goes through [`read_bounded`]: the same size
+/// limit and the same value count, with messages naming the kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Instance,
+    Scenario,
+    Model,
+    CustomersCsv,
+}
+
+impl FileKind {
+    /// The file's name in messages: "the instance file", "the customers CSV", ...
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Instance => "instance file",
+            FileKind::Scenario => "scenario file",
+            FileKind::Model => "portfolio model file",
+            FileKind::CustomersCsv => "customers CSV",
+        }
+    }
+
+    fn with_article(self) -> &'static str {
+        match self {
+            FileKind::Instance => "an instance",
+            FileKind::Scenario => "a scenario",
+            FileKind::Model => "a portfolio model",
+            FileKind::CustomersCsv => "a customers CSV",
+        }
+    }
+}
+
+/// Reads a file of `kind`, refusing one larger than [`MAX_FILE_BYTES`]. The read itself is
+/// bounded too, because a device (`/dev/zero`) or a growing file can report a small or no size.
+/// The file is remembered as read ([`crate::input::files_read`]), so that no report is written
+/// over it.
+pub fn read_bounded(path: &std::path::Path, kind: FileKind) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read the {}: {error}", kind.noun()))?;
+    if let Ok(metadata) = file.metadata() {
+        super::remember_file_read(&metadata);
+    }
+    read_bounded_from(file, kind)
 }
 
 /// As [`read_bounded`], from any reader (standard input for the instance path `-`).
-pub fn read_bounded_from(file: impl Read) -> Result<String, String> {
+pub fn read_bounded_from(file: impl Read, kind: FileKind) -> Result<String, String> {
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the instance file: {error}"))?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|error| format!("cannot read the {}: {error}", kind.noun()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large_message());
+        return Err(too_large_message(kind));
     }
     String::from_utf8(bytes).map_err(|error| {
-        format!("cannot read the instance file: it is not UTF-8 text (invalid byte at offset {})", error.utf8_error().valid_up_to())
+        format!("cannot read the {}: it is not UTF-8 text (invalid byte at offset {})", kind.noun(), error.utf8_error().valid_up_to())
     })
 }
 
-fn too_large_message() -> String {
-    format!("the file is larger than the limit of {MAX_FILE_BYTES} bytes (64 MiB) for an instance")
+fn too_large_message(kind: FileKind) -> String {
+    format!("the file is larger than the limit of {MAX_FILE_BYTES} bytes (64 MiB) for {}", kind.with_article())
 }
 
 /// Refuses text longer than [`MAX_FILE_BYTES`] or with more than [`MAX_VALUES`] values, before
-/// the TOML reader spends memory on it.
-pub fn check_text_size(source: &SourceFile) -> Result<(), Diagnostic> {
+/// the TOML (or CSV) reader spends memory on it.
+pub fn check_text_size(source: &SourceFile, kind: FileKind) -> Result<(), Diagnostic> {
     let file_level = |message: String| Diagnostic { file: source.path.clone(), line: 0, column: 0, field: String::new(), message };
     if source.text.len() as u64 > MAX_FILE_BYTES {
-        return Err(file_level(too_large_message()));
+        return Err(file_level(too_large_message(kind)));
     }
     let separators = source.text.bytes().filter(|&byte| byte == b'=' || byte == b',').count();
     if separators > MAX_VALUES {
         return Err(file_level(format!(
-            "the file holds about {separators} values (counted as `=` and `,`), more than the limit of {MAX_VALUES} for an instance"
+            "the file holds about {separators} values (counted as `=` and `,`), more than the limit of {MAX_VALUES} for {}",
+            kind.with_article()
         )));
     }
     Ok(())
@@ -85,6 +122,22 @@ pub fn nesting_message(message: &str) -> Option<String> {
     (message.contains("recursion limit") || message.contains("max recursion depth")).then(|| {
         format!("tables, arrays or dotted keys nested deeper than the limit of {MAX_NESTING_DEPTH} levels; an instance needs at most 4")
     })
+}
+
+/// The start of the first line whose key (a `key.key = ...` line or a `[table.header]`) has more
+/// parts than [`MAX_NESTING_DEPTH`]: where the reader's depth guard stopped on a dotted key, which
+/// it reports without a position. Dots inside quoted key parts are counted too; this only
+/// locates a message.
+pub fn deep_dotted_key(text: &str) -> Option<usize> {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let key = if line.trim_start().starts_with('[') { line } else { line.split('=').next().unwrap_or("") };
+        if key.bytes().filter(|&byte| byte == b'.').count() >= MAX_NESTING_DEPTH {
+            return Some(line_start);
+        }
+        line_start += line.len();
+    }
+    None
 }
 
 /// Checks counts and string lengths of a parsed instance; returns every limit exceeded.

@@ -15,9 +15,28 @@ pub use scenario::*;
 
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 
+/// Files read by this process, by device and inode: `--output` refuses to replace any of them
+/// (a report written over the instance it came from would lose the instance).
+static FILES_READ: std::sync::Mutex<Vec<(u64, u64)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_file_read(metadata: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let mut files = FILES_READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !files.contains(&(metadata.dev(), metadata.ino())) {
+        files.push((metadata.dev(), metadata.ino()));
+    }
+}
+
+/// Whether this process has read the file `metadata` describes (through [`limits::read_bounded`]
+/// or the customers workbook reader).
+pub fn was_read(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    FILES_READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(&(metadata.dev(), metadata.ino()))
+}
+
 /// Parses a portfolio model file.
 pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
-    limits::check_text_size(source).map_err(|problem| InputErrors(vec![problem]))?;
+    limits::check_text_size(source, limits::FileKind::Model).map_err(|problem| InputErrors(vec![problem]))?;
     toml::from_str::<RawModelFile>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))
 }
 
@@ -26,7 +45,7 @@ pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
 /// Size limits ([`limits`]) are checked here too, before validation starts. Customers from the
 /// CSV file the instance names (`customers_csv`) are read here and appended to the TOML ones.
 pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
-    limits::check_text_size(source).map_err(|problem| InputErrors(vec![problem]))?;
+    limits::check_text_size(source, limits::FileKind::Instance).map_err(|problem| InputErrors(vec![problem]))?;
     let raw = toml::from_str::<RawInstance>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))?;
     let problems = limits::check_counts(&raw, source);
     if !problems.is_empty() {
@@ -47,6 +66,9 @@ pub fn toml_diagnostic(source: &SourceFile, error: &toml::de::Error) -> Diagnost
     let (line, column) = source.line_column(span.start);
     let message = planner_terms(error.message().trim()).replace('\n', " ");
     if let Some(message) = limits::nesting_message(&message) {
+        // The reader gives no position for an over-long dotted key; find its line.
+        let at = error.span().filter(|span| !span.is_empty()).map(|span| span.start).or_else(|| limits::deep_dotted_key(&source.text));
+        let (line, column) = at.map_or((line, column), |at| source.line_column(at));
         return Diagnostic { file: source.path.clone(), line, column, field: String::new(), message };
     }
     // Syntax errors are about the text, not a field; data errors name the field.

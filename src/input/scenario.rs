@@ -190,8 +190,11 @@ impl ScenarioSource {
         let text = &self.combined.text;
         let scenario_start = self.scenario_start;
         // The scenario's own text meets the same size limits as an instance's.
-        super::limits::check_text_size(&SourceFile::new(self.scenario_path.clone(), &text[scenario_start..]))
-            .map_err(|problem| InputErrors(vec![problem]))?;
+        super::limits::check_text_size(
+            &SourceFile::new(self.scenario_path.clone(), &text[scenario_start..]),
+            super::limits::FileKind::Scenario,
+        )
+        .map_err(|problem| InputErrors(vec![problem]))?;
         let mut blanked: Vec<u8> = text.as_bytes()[..scenario_start].iter().map(|&byte| if byte == b'\n' { b'\n' } else { b' ' }).collect();
         blanked.extend_from_slice(&text.as_bytes()[scenario_start..]);
         let blanked = String::from_utf8(blanked).expect("spaces and line breaks replace whole characters");

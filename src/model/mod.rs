@@ -307,9 +307,9 @@ pub fn read_instance_text(path: &std::path::Path) -> Result<(String, String), In
     let from_stdin = path.as_os_str() == "-";
     let display = if from_stdin { STDIN_NAME.to_string() } else { path.display().to_string() };
     let text = if from_stdin {
-        crate::input::limits::read_bounded_from(std::io::stdin().lock())
+        crate::input::limits::read_bounded_from(std::io::stdin().lock(), crate::input::limits::FileKind::Instance)
     } else {
-        crate::input::limits::read_bounded(path)
+        crate::input::limits::read_bounded(path, crate::input::limits::FileKind::Instance)
     };
     let text = text.map_err(|message| {
         InputErrors(vec![crate::diagnostic::Diagnostic { file: display.clone(), line: 0, column: 0, field: String::new(), message }])

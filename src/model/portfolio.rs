@@ -201,9 +201,11 @@ pub fn load_model(reference: &str, base_dir: &Path) -> Result<LoadedModel, Model
     }
     let looks_like_path = reference.contains('/') || reference.contains('\\') || reference.ends_with(".toml");
     let path = base_dir.join(reference);
-    if looks_like_path && path.is_file() {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|error| ModelLookupError::Unknown(format!("cannot read the model file {}: {error}", path.display())))?;
+    // Anything at the path is read (a device or a directory is refused by the reader, with the
+    // reason), so that only a path with nothing there is reported as not found.
+    if looks_like_path && path.exists() {
+        let text = crate::input::limits::read_bounded(&path, crate::input::limits::FileKind::Model)
+            .map_err(|message| ModelLookupError::Unknown(format!("{}: {message}", path.display())))?;
         let display = path.display().to_string();
         return parse_and_validate(SourceFile::new(display.clone(), text), &display).map_err(ModelLookupError::Invalid);
     }

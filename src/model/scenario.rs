@@ -320,18 +320,9 @@ fn list_or_none_str(ids: &[&str]) -> String {
 
 /// Reads an instance file and a scenario file and applies the scenario; see [`apply_scenario`].
 pub fn apply_scenario_file(instance_path: &Path, scenario_path: &Path) -> Result<(Instance, AppliedScenario), InputErrors> {
-    let read = |path: &Path, what: &str| {
-        std::fs::read_to_string(path).map_err(|error| {
-            InputErrors(vec![Diagnostic {
-                file: path.display().to_string(),
-                line: 0,
-                column: 0,
-                field: String::new(),
-                message: format!("cannot read the {what} file: {error}"),
-            }])
-        })
-    };
     let (instance_name, instance_text) = super::read_instance_text(instance_path)?;
-    let scenario_text = read(scenario_path, "scenario")?;
+    let scenario_text = crate::input::limits::read_bounded(scenario_path, crate::input::limits::FileKind::Scenario).map_err(|message| {
+        InputErrors(vec![Diagnostic { file: scenario_path.display().to_string(), line: 0, column: 0, field: String::new(), message }])
+    })?;
     apply_scenario(&instance_name, &instance_text, &scenario_path.display().to_string(), &scenario_text)
 }

@@ -84,6 +84,8 @@ impl<'a> Validator<'a> {
         let number = *value.get_ref();
         let problem = if !number.is_finite() {
             Some(format!("expected a finite number, found {number}"))
+        } else if is_too_small_to_compute_with(number) {
+            Some(too_small_message(number))
         } else {
             match rule {
                 Rule::NonNegative if number < 0.0 => Some(format!("expected a number >= 0, found {number}")),
@@ -809,6 +811,8 @@ impl<'a> Validator<'a> {
             let (hours, value) = *point.get_ref();
             if !hours.is_finite() || !value.is_finite() {
                 self.error(point.span(), format!("{field}[{index}]"), format!("expected finite numbers, found [{hours}, {value}]"));
+            } else if let Some(tiny) = [hours, value].into_iter().find(|&number| is_too_small_to_compute_with(number)) {
+                self.error(point.span(), format!("{field}[{index}]"), too_small_message(tiny));
             } else if hours < 0.0 {
                 self.error(point.span(), format!("{field}[{index}]"), format!("expected hours >= 0, found {hours}"));
             }
@@ -921,6 +925,22 @@ pub(crate) fn concave_envelope(points: &[(f64, f64)], tail_slope: f64) -> Respon
 /// business's numbers, and far enough below the largest floating-point number (1.8e308) that the
 /// solver's sums and products of such amounts stay finite.
 pub const MAX_MONEY_AMOUNT: f64 = 1e150;
+
+/// The smallest magnitude a number other than 0 may have: the smallest normal floating-point
+/// number (2.2e-308). Below it (subnormal numbers) precision is lost and the simplex's own
+/// consistency checks fail; numbers just above it are handled by the solvers' scaling.
+pub const MIN_NONZERO_MAGNITUDE: f64 = f64::MIN_POSITIVE;
+
+/// A number other than 0 too close to 0 for the solvers: a subnormal number.
+pub fn is_too_small_to_compute_with(number: f64) -> bool {
+    number != 0.0 && number.abs() < MIN_NONZERO_MAGNITUDE
+}
+
+fn too_small_message(number: f64) -> String {
+    format!(
+        "expected 0 or a number of magnitude at least {MIN_NONZERO_MAGNITUDE:.1e} (the smallest normal number), found {number:e} (too close to 0 to compute with)"
+    )
+}
 
 /// The most hours one allocation of `resource` can get: its capacity plus every limited
 /// expansion option (unlimited options are left out; they make a plan unbounded, not infinite).
