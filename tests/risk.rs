@@ -147,3 +147,16 @@ fn issue14_sensitivity_with_a_cvar_floor_is_refused_not_an_internal_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("CVaR floor"), "{}", stderr(&output));
 }
+
+#[test]
+fn issue14_an_unreachable_cvar_floor_is_infeasible_and_diagnosed_in_money() {
+    // The best CVaR of the two-scenario case is 100 (all hours to `safe`).
+    let dir = support::cli::scratch("risk-infeasible");
+    let path = dir.join("floor.toml");
+    std::fs::write(&path, two_scenarios(Some(1000.0))).unwrap();
+    let output = capplan(&["solve", &path.display().to_string()]);
+    assert_eq!(output.status.code(), Some(3));
+    let text = stdout(&output);
+    assert!(text.contains("the CVaR of contribution must be at least 1,000.00 EUR"), "{text}");
+    assert!(!text.contains("1,000.0 h"), "{text}");
+}

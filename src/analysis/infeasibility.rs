@@ -45,7 +45,7 @@ pub struct ConflictMember {
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
-    /// "hour" or "share".
+    /// "hour", "share" or (the CVaR floor) "currency".
     pub unit: &'static str,
     /// The limit in planner words.
     pub meaning: String,
@@ -340,9 +340,13 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
                 ConstraintKind::MaxDecrease { customer: c, resource: r } => {
                     format!("{} must keep at least {h} {} hours (change limit)", customer(c), resource(r))
                 }
+                ConstraintKind::CvarFloor => {
+                    format!("the CVaR of contribution must be at least {} {}", money(lp_row.rhs), instance.plan.currency)
+                }
                 _ => lp_row.name.clone(),
             };
-            (lp_row.rhs, "hour", meaning)
+            let unit = if kind == ConstraintKind::CvarFloor { "currency" } else { "hour" };
+            (lp_row.rhs, unit, meaning)
         }
     };
     ConflictMember { id: lp_row.name.clone(), family: kind.family(), sense: lp_row.sense, limit, unit, meaning }

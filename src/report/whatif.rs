@@ -146,7 +146,11 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
         writeln!(out, "\nConflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)");
     let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]);
     for member in &diagnosis.conflict {
-        let limit = if member.unit == "share" { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
+        let limit = match member.unit {
+            "share" => super::format::percent(member.limit),
+            "currency" => super::format::money(member.limit),
+            _ => format!("{} h", hours(member.limit)),
+        };
         table.row(vec![member.id.clone(), member.sense.symbol().to_string(), limit, member.meaning.clone()]);
     }
     table.render(out);

@@ -43,9 +43,13 @@ impl Formats {
         }
     }
 
-    /// The format of a constraint's limit or value: hours or a share.
+    /// The format of a constraint's limit or value: hours, money (the CVaR floor) or a share.
     fn of_unit(&self, unit: &str) -> &Format {
-        if unit == "hour" { &self.hours } else { &self.share }
+        match unit {
+            "hour" => &self.hours,
+            "currency" => &self.money,
+            _ => &self.share,
+        }
     }
 }
 
