@@ -17,8 +17,8 @@ pub struct FrontierArgs {
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(2..=200))]
     pub points: u32,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FrontierFormat::Text)]
+    pub format: FrontierFormat,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -27,8 +27,24 @@ pub struct FrontierArgs {
     pub solver: SolverChoice,
 }
 
+/// The output formats of `capplan frontier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FrontierFormat {
+    /// The table of points and the allocations that move between them.
+    Text,
+    /// Every point with its scenario contributions and allocations (docs/cli.md).
+    Json,
+    /// One row per point: the risk numbers, scenario contributions and hours per allocation.
+    Csv,
+}
+
 pub(super) fn run(args: &FrontierArgs) -> i32 {
-    let json = args.format == Format::Json;
+    let format = match args.format {
+        FrontierFormat::Text => Format::Text,
+        FrontierFormat::Json => Format::Json,
+        FrontierFormat::Csv => Format::Csv,
+    };
+    let json = format == Format::Json;
     let instance = match load(&args.instance, json) {
         Ok(instance) => instance,
         Err(code) => return code,
@@ -45,6 +61,6 @@ pub(super) fn run(args: &FrontierArgs) -> i32 {
             return code;
         }
     };
-    let text = crate::report::frontier::render(&instance, &frontier, args.format);
+    let text = crate::report::frontier::render(&instance, &frontier, format);
     emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }
