@@ -133,3 +133,13 @@ fn issue14_envelope_without_points_is_refused() {
     let error = parse_instance("v.toml", &text).unwrap_err().to_string();
     assert!(error.contains("envelope goes with points"), "{error}");
 }
+
+#[test]
+fn issue14_customers_csv_export_of_an_envelope_is_refused_not_lost() {
+    let dir = scratch("envelope-export");
+    let path = dir.join("s.toml");
+    std::fs::write(&path, s_curve(true)).unwrap();
+    let output = capplan(&["export", &path.display().to_string(), "--format", "customers-csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("envelope = true"), "{}", stderr(&output));
+}

@@ -160,3 +160,12 @@ fn issue14_an_unreachable_cvar_floor_is_infeasible_and_diagnosed_in_money() {
     assert!(text.contains("the CVaR of contribution must be at least 1,000.00 EUR"), "{text}");
     assert!(!text.contains("1,000.0 h"), "{text}");
 }
+
+#[test]
+fn issue14_customers_csv_export_of_expected_values_is_refused() {
+    // The validated curves are expected values; written out they would be multiplied twice.
+    let output = capplan(&["export", "instances/risk.toml", "--format", "customers-csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("[risk]"), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+}
