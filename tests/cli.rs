@@ -22,7 +22,7 @@ fn solve_text_exits_zero_with_planner_words() {
     let text = stdout(&output);
     assert!(text.contains("Status: optimal"));
     assert!(text.contains("One more engineering hour is worth 45.00 EUR."), "{text}");
-    assert!(text.contains("Contribution (objective): 6,950.00 EUR"));
+    assert!(text.contains("Status: optimal. Contribution 6,950.00 EUR"), "{text}");
     assert!(text.contains("floor[beta/service]"));
 }
 

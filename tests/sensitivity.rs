@@ -260,7 +260,7 @@ response.sales = { value_per_hour = 10, max_hours = 100 }
     let id = "segment_min_share[sales/new]";
     for backend in BACKENDS {
         let result = sweep(&instance, SweepTarget::Constraint(id), -0.5, 1.5, backend).unwrap();
-        assert_eq!(result.unit, "percentage point");
+        assert_eq!(result.unit, capplan::analysis::document::Unit::PercentagePoint);
         assert_relative_eq!(result.feasible_to.unwrap(), 1.0, epsilon = EPS);
         assert_breaks(&result, &[(-0.5, 0.0, 0.0), (0.0, 1.0, -40.0)], backend);
         assert_relative_eq!(result.current_objective.unwrap(), 4200.0, epsilon = EPS, max_relative = 1e-6);

@@ -140,7 +140,23 @@ fn infeasible_floors_example_has_its_documented_conflict_and_repair() {
     let diagnosis = assert_minimal_conflict_and_feasible_relaxation(&instance);
     let ids: Vec<&str> = diagnosis.conflict.iter().map(|member| member.id.as_str()).collect();
     assert_eq!(ids, ["capacity[engineering]", "floor[m1/engineering]", "expectation[m2/engineering]", "expectation[m3/engineering]"]);
-    assert_eq!(diagnosis.summary, ["Engineering floors and hard expectations for m1, m2 and m3 need 1,840.0 h; capacity is 1,500.0 h."]);
+    assert_eq!(
+        capplan::report::diagnosis::summary(&diagnosis),
+        ["Engineering floors and hard expectations for m1, m2 and m3 need 1,840.0 h; capacity is 1,500.0 h."]
+    );
+    // The finding is numbers and ids; the sentence above is the report's wording of it.
+    match &diagnosis.findings[..] {
+        [capplan::analysis::document::Finding::ResourceClash { resource, needed_hours, capacity_hours, .. }] => {
+            assert_eq!(resource, "engineering");
+            assert_relative_eq!(*needed_hours, 1840.0, epsilon = 1e-9);
+            assert_relative_eq!(*capacity_hours, 1500.0, epsilon = 1e-9);
+        }
+        other => panic!("expected one resource clash, found {other:?}"),
+    }
+    assert_eq!(
+        capplan::report::diagnosis::action(&diagnosis.relaxation[0]),
+        "lower m1's engineering floor by 340.0 h (from 700.0 h to 360.0 h)"
+    );
     assert_eq!(diagnosis.relaxation.len(), 1);
     assert_eq!(diagnosis.relaxation[0].id, "floor[m1/engineering]");
     assert_relative_eq!(diagnosis.relaxation[0].change, -340.0, epsilon = 1e-6);

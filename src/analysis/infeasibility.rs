@@ -15,9 +15,9 @@
 
 use serde::Serialize;
 
-use crate::formulation::{ConstraintKind, Formulation, LinearProgram, LpRow, Sense};
+use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
+use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
-use crate::report::{hours, money, percent};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// Why no plan exists, and what would make one possible.
@@ -25,9 +25,10 @@ use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 pub struct Diagnosis {
     /// A minimal set of constraints that cannot all hold, in formulation order.
     pub conflict: Vec<ConflictMember>,
-    /// The conflict in planner words, one sentence per resource it is about, then one for each
-    /// member no such sentence covers.
-    pub summary: Vec<String>,
+    /// What the conflict is about: one clash per resource it concerns, then each member no
+    /// such clash covers. The printers word it (JSON: `summary`).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
     /// The least weighted set of limit changes that makes a plan possible.
     pub relaxation: Vec<Relaxation>,
     /// The weighted sum of the changes (the elastic LP's optimum).
@@ -45,10 +46,11 @@ pub struct ConflictMember {
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
-    /// "hour", "share" or (the CVaR floor) "currency".
-    pub unit: &'static str,
-    /// The limit in planner words.
-    pub meaning: String,
+    /// `hour` or `share`.
+    pub unit: Unit,
+    /// What the limit is about (the printers word it; JSON: `meaning`).
+    #[serde(skip)]
+    pub limit_kind: LimitKind,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,12 +65,14 @@ pub struct Relaxation {
     pub relaxed_row_limit: f64,
     /// `relaxed_row_limit - row_limit`: positive raises the limit, negative lowers it.
     pub change: f64,
-    /// "hour" or "currency": the unit of `row_limit` and `change`.
-    pub unit: &'static str,
+    /// `hour` or `currency`: the unit of `row_limit` and `change`.
+    pub unit: Unit,
     /// What one unit of this change costs in the elastic LP.
     pub weight_per_unit: f64,
-    /// The change in planner words.
-    pub action: String,
+    /// The limit to change: with `row_limit` and `relaxed_row_limit`, the repair "change this
+    /// limit from X to Y" (the printers word it; JSON: `action`).
+    #[serde(skip)]
+    pub limit_kind: LimitKind,
 }
 
 /// Weight per unit of violation in the elastic LP, by constraint family. Lowering a service
@@ -187,17 +191,12 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
     if is_feasible(&formulation.lp, &vec![true; formulation.lp.rows.len()], backend)? {
         let rows: Vec<usize> = (0..formulation.kinds.len()).filter(|&row| is_value_share(formulation.kinds[row])).collect();
         let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
-        let summary = vec![
-            "No plan meets the value shares once each customer's value is read from its response curve (the limits on \
-             hours alone leave room for a plan); loosen a value share or the floors and expectations that hold its \
-             customers' hours up."
-                .to_string(),
-        ];
-        return Ok(Diagnosis { conflict, summary, relaxation: Vec::new(), relaxation_cost: 0.0, relaxed_objective: None });
+        let findings = vec![Finding::ValueSharesOnCurves];
+        return Ok(Diagnosis { conflict, findings, relaxation: Vec::new(), relaxation_cost: 0.0, relaxed_objective: None });
     }
     let conflict_rows = conflict_rows(formulation, backend)?;
     let conflict: Vec<ConflictMember> = conflict_rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
-    let summary = summarise(instance, formulation, &conflict_rows, &conflict);
+    let findings = summarise(instance, formulation, &conflict_rows);
 
     let (change, relaxation_cost) = least_relaxation(formulation, backend)?;
     let relaxation = (0..formulation.lp.rows.len())
@@ -205,7 +204,7 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
         .map(|row| {
             let kind = formulation.kinds[row];
             let lp_row = &formulation.lp.rows[row];
-            let unit = if is_value_share(kind) { "currency" } else { "hour" };
+            let unit = if is_value_share(kind) { Unit::Currency } else { Unit::Hour };
             Relaxation {
                 id: lp_row.name.clone(),
                 family: kind.family(),
@@ -215,7 +214,7 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
                 change: change[row],
                 unit,
                 weight_per_unit: weight_per_unit(kind),
-                action: action_words(instance, kind, lp_row, change[row]),
+                limit_kind: LimitKind::of(instance, kind),
             }
         })
         .collect();
@@ -223,7 +222,7 @@ pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend
         LpOutcome::Optimal { objective, .. } => Some(objective),
         _ => None,
     };
-    Ok(Diagnosis { conflict, summary, relaxation, relaxation_cost, relaxed_objective })
+    Ok(Diagnosis { conflict, findings, relaxation, relaxation_cost, relaxed_objective })
 }
 
 /// The diagnosis of a force above every hour the resource can supply (capacity plus every
@@ -240,12 +239,8 @@ pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulatio
         .collect();
     let conflict: Vec<ConflictMember> = rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
     let forced = formulation.lp.rows[force_row].rhs;
-    let summary = vec![format!(
-        "{} hours are forced, and {} can supply at most {} h (capacity and every expansion option together).",
-        hours(forced),
-        instance.resources[resource].id,
-        hours(reach)
-    )];
+    let findings =
+        vec![Finding::ForceBeyondReach { resource: instance.resources[resource].id.clone(), forced_hours: forced, reach_hours: reach }];
     let capacity_row = formulation.row_of(ConstraintKind::Capacity { resource });
     let relaxation: Vec<Relaxation> = capacity_row
         .map(|row| {
@@ -259,15 +254,15 @@ pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulatio
                 row_limit: lp_row.rhs,
                 relaxed_row_limit: lp_row.rhs + change,
                 change,
-                unit: "hour",
+                unit: Unit::Hour,
                 weight_per_unit: weight_per_unit(kind),
-                action: action_words(instance, kind, lp_row, change),
+                limit_kind: LimitKind::of(instance, kind),
             }
         })
         .into_iter()
         .collect();
     let relaxation_cost = relaxation.iter().map(|r| r.change * r.weight_per_unit).sum();
-    Diagnosis { conflict, summary, relaxation, relaxation_cost, relaxed_objective: None }
+    Diagnosis { conflict, findings, relaxation, relaxation_cost, relaxed_objective: None }
 }
 
 fn is_value_share(kind: ConstraintKind) -> bool {
@@ -279,84 +274,29 @@ fn is_value_share(kind: ConstraintKind) -> bool {
     )
 }
 
-/// The share a share row limits, as the planner wrote it.
-fn base_words(instance: &Instance, base: ShareBase) -> String {
-    match base {
-        ShareBase::Resource(r) => format!("the available {} hours", instance.resources[r].id),
-        ShareBase::Value => "the total value".to_string(),
-    }
-}
-
 fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -> ConflictMember {
     let kind = formulation.kinds[row];
     let lp_row = &formulation.lp.rows[row];
-    let customer = |c: usize| instance.customers[c].id.as_str();
-    let resource = |r: usize| instance.resources[r].id.as_str();
-    let segment = |s: usize| instance.segments[s].id.as_str();
-    let h = hours(lp_row.rhs);
-    let (limit, unit, meaning) = match kind.share(instance) {
-        Some((base, share)) => {
-            let meaning = match kind {
-                ConstraintKind::CustomerShare { customer: c, .. } => {
-                    format!("{} may get at most {} of {}", customer(c), percent(share), base_words(instance, base))
-                }
-                ConstraintKind::SegmentMinShare { segment: s, .. } => {
-                    format!("segment {} must get at least {} of {}", segment(s), percent(share), base_words(instance, base))
-                }
-                ConstraintKind::SegmentMaxShare { segment: s, .. } => {
-                    format!("segment {} may get at most {} of {}", segment(s), percent(share), base_words(instance, base))
-                }
-                _ => unreachable!("only share rows have a share"),
-            };
-            (share, "share", meaning)
-        }
-        None => {
-            let meaning = match kind {
-                ConstraintKind::Capacity { resource: r } => format!("{} capacity is {h} h", resource(r)),
-                ConstraintKind::ExpansionLimit { resource: r, option } => {
-                    format!("at most {h} h of {} can be bought for {}", instance.resources[r].expansion[option].id, resource(r))
-                }
-                ConstraintKind::Floor { customer: c, resource: r } => {
-                    format!("{} must get at least {h} {} hours (floor)", customer(c), resource(r))
-                }
-                ConstraintKind::Cap { customer: c, resource: r } => {
-                    format!("{} may get at most {h} {} hours (cap)", customer(c), resource(r))
-                }
-                ConstraintKind::Expectation { customer: c, resource: r } => {
-                    format!("{} expects at least {h} {} hours (hard expectation)", customer(c), resource(r))
-                }
-                ConstraintKind::SegmentMinHours { segment: s, resource: r } => {
-                    format!("segment {} must get at least {h} {} hours", segment(s), resource(r))
-                }
-                ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
-                    format!("segment {} may get at most {h} {} hours", segment(s), resource(r))
-                }
-                ConstraintKind::Force { customer: c, resource: r } => {
-                    format!("{} is forced to exactly {h} {} hours", customer(c), resource(r))
-                }
-                ConstraintKind::MaxIncrease { customer: c, resource: r } => {
-                    format!("{} may rise to at most {h} {} hours (change limit)", customer(c), resource(r))
-                }
-                ConstraintKind::MaxDecrease { customer: c, resource: r } => {
-                    format!("{} must keep at least {h} {} hours (change limit)", customer(c), resource(r))
-                }
-                ConstraintKind::CvarFloor => {
-                    format!("the CVaR of contribution must be at least {} {}", money(lp_row.rhs), instance.plan.currency)
-                }
-                _ => lp_row.name.clone(),
-            };
-            let unit = if kind == ConstraintKind::CvarFloor { "currency" } else { "hour" };
-            (lp_row.rhs, unit, meaning)
-        }
+    let (limit, unit) = match kind.share(instance) {
+        Some((_, share)) => (share, Unit::Share),
+        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, Unit::Currency),
+        None => (lp_row.rhs, Unit::Hour),
     };
-    ConflictMember { id: lp_row.name.clone(), family: kind.family(), sense: lp_row.sense, limit, unit, meaning }
+    ConflictMember {
+        id: lp_row.name.clone(),
+        family: kind.family(),
+        sense: lp_row.sense,
+        limit,
+        unit,
+        limit_kind: LimitKind::of(instance, kind),
+    }
 }
 
-/// The classic clash, said the way a planner would: the hours some limits require of a resource
-/// against the hours it has. Members that no such sentence covers get their own sentence.
-fn summarise(instance: &Instance, formulation: &Formulation, rows: &[usize], members: &[ConflictMember]) -> Vec<String> {
+/// The classic clash, as a planner sees it: the hours some limits require of a resource against
+/// the hours it has. Members that no such clash covers are findings of their own.
+fn summarise(instance: &Instance, formulation: &Formulation, rows: &[usize]) -> Vec<Finding> {
     let mut covered = vec![false; rows.len()];
-    let mut sentences = Vec::new();
+    let mut findings = Vec::new();
     for r in 0..instance.resources.len() {
         let Some(capacity_at) = rows.iter().position(|&row| formulation.kinds[row] == ConstraintKind::Capacity { resource: r }) else {
             continue;
@@ -394,21 +334,27 @@ fn summarise(instance: &Instance, formulation: &Formulation, rows: &[usize], mem
         }
         need += (0..instance.customers.len()).filter(|&c| instance.customers[c].segment.is_none()).map(|c| allocation_need[c]).sum::<f64>();
 
-        let mut families: Vec<&str> = Vec::new();
-        let mut owners: Vec<String> = Vec::new();
+        let mut demands: Vec<DemandKind> = Vec::new();
+        let mut owners: Vec<Owner> = Vec::new();
         for &at in &demanding {
-            let (family, owner) = match formulation.kinds[rows[at]] {
-                ConstraintKind::Floor { customer, .. } => ("floors", instance.customers[customer].id.clone()),
-                ConstraintKind::Expectation { customer, .. } => ("hard expectations", instance.customers[customer].id.clone()),
-                ConstraintKind::Force { customer, .. } => ("forced hours", instance.customers[customer].id.clone()),
-                ConstraintKind::MaxDecrease { customer, .. } => ("change limits", instance.customers[customer].id.clone()),
+            let (demand, owner) = match formulation.kinds[rows[at]] {
+                ConstraintKind::Floor { customer, .. } => (DemandKind::Floors, Owner::Customer(instance.customers[customer].id.clone())),
+                ConstraintKind::Expectation { customer, .. } => {
+                    (DemandKind::HardExpectations, Owner::Customer(instance.customers[customer].id.clone()))
+                }
+                ConstraintKind::Force { customer, .. } => {
+                    (DemandKind::ForcedHours, Owner::Customer(instance.customers[customer].id.clone()))
+                }
+                ConstraintKind::MaxDecrease { customer, .. } => {
+                    (DemandKind::ChangeLimits, Owner::Customer(instance.customers[customer].id.clone()))
+                }
                 ConstraintKind::SegmentMinHours { segment, .. } => {
-                    ("segment minimums", format!("segment {}", instance.segments[segment].id))
+                    (DemandKind::SegmentMinimums, Owner::Segment(instance.segments[segment].id.clone()))
                 }
                 _ => unreachable!("only lower limits are demanding"),
             };
-            if !families.contains(&family) {
-                families.push(family);
+            if !demands.contains(&demand) {
+                demands.push(demand);
             }
             if !owners.contains(&owner) {
                 owners.push(owner);
@@ -416,111 +362,28 @@ fn summarise(instance: &Instance, formulation: &Formulation, rows: &[usize], mem
             covered[at] = true;
         }
         covered[capacity_at] = true;
-        let mut supply = format!("capacity is {} h", hours(instance.resources[r].capacity_hours));
+        let mut expansions = Vec::new();
         for (at, &row) in rows.iter().enumerate() {
             if let ConstraintKind::ExpansionLimit { resource, option } = formulation.kinds[row]
                 && resource == r
             {
-                supply.push_str(&format!(
-                    " plus at most {} h of {}",
-                    hours(formulation.lp.rows[row].rhs),
-                    instance.resources[r].expansion[option].id
-                ));
+                expansions.push((instance.resources[r].expansion[option].id.clone(), formulation.lp.rows[row].rhs));
                 covered[at] = true;
             }
         }
-        sentences.push(format!(
-            "{} {} for {} need {} h; {supply}.",
-            capitalised(&instance.resources[r].id),
-            join_words(&families),
-            join_words(&owners.iter().map(String::as_str).collect::<Vec<_>>()),
-            hours(need)
-        ));
+        findings.push(Finding::ResourceClash {
+            resource: instance.resources[r].id.clone(),
+            demands,
+            owners,
+            needed_hours: need,
+            capacity_hours: instance.resources[r].capacity_hours,
+            expansions,
+        });
     }
-    for (at, member) in members.iter().enumerate() {
-        if !covered[at] {
-            sentences.push(format!("{}: {}.", member.id, member.meaning));
+    for (at, done) in covered.iter().enumerate() {
+        if !done {
+            findings.push(Finding::Member(at));
         }
     }
-    sentences
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_words(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn action_words(instance: &Instance, kind: ConstraintKind, row: &LpRow, change: f64) -> String {
-    let by = hours(change.abs());
-    let from_to = format!("from {} h to {} h", hours(row.rhs), hours(row.rhs + change));
-    let customer = |c: usize| instance.customers[c].id.as_str();
-    let resource = |r: usize| instance.resources[r].id.as_str();
-    let segment = |s: usize| instance.segments[s].id.as_str();
-    match kind {
-        ConstraintKind::Capacity { resource: r } => format!("add {by} h of {} capacity ({from_to})", resource(r)),
-        ConstraintKind::ExpansionLimit { resource: r, option } => {
-            format!("allow {by} h more of {} for {} ({from_to})", instance.resources[r].expansion[option].id, resource(r))
-        }
-        ConstraintKind::Floor { customer: c, resource: r } => {
-            format!("lower {}'s {} floor by {by} h ({from_to})", customer(c), resource(r))
-        }
-        ConstraintKind::Cap { customer: c, resource: r } => format!("raise {}'s {} cap by {by} h ({from_to})", customer(c), resource(r)),
-        ConstraintKind::Expectation { customer: c, resource: r } => {
-            format!("lower {}'s hard {} expectation by {by} h ({from_to})", customer(c), resource(r))
-        }
-        ConstraintKind::Force { customer: c, resource: r } => {
-            format!(
-                "{} the hours forced on {} for {} by {by} h ({from_to})",
-                if change > 0.0 { "raise" } else { "lower" },
-                customer(c),
-                resource(r)
-            )
-        }
-        ConstraintKind::SegmentMinHours { segment: s, resource: r } => {
-            format!("lower segment {}'s minimum of {} hours by {by} h ({from_to})", segment(s), resource(r))
-        }
-        ConstraintKind::MaxIncrease { customer: c, resource: r } => {
-            format!("let {}'s {} hours rise {by} h beyond its change limit ({from_to})", customer(c), resource(r))
-        }
-        ConstraintKind::MaxDecrease { customer: c, resource: r } => {
-            format!("let {}'s {} hours fall {by} h below its change limit ({from_to})", customer(c), resource(r))
-        }
-        ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
-            format!("raise segment {}'s maximum of {} hours by {by} h ({from_to})", segment(s), resource(r))
-        }
-        ConstraintKind::CustomerShare { customer: c, base } => {
-            format!("let {} exceed its share cap of {} by {}", customer(c), base_words(instance, base), amount(base, change))
-        }
-        ConstraintKind::SegmentMinShare { segment: s, base } => {
-            format!(
-                "let segment {} fall short of its minimum share of {} by {}",
-                segment(s),
-                base_words(instance, base),
-                amount(base, change)
-            )
-        }
-        ConstraintKind::SegmentMaxShare { segment: s, base } => {
-            format!("let segment {} exceed its maximum share of {} by {}", segment(s), base_words(instance, base), amount(base, change))
-        }
-        ConstraintKind::CvarFloor => {
-            format!("lower the CVaR floor by {} ({} to {})", money(change.abs()), money(row.rhs), money(row.rhs + change))
-        }
-        ConstraintKind::Response { .. } | ConstraintKind::TotalValue | ConstraintKind::CvarShortfall { .. } => row.name.clone(),
-    }
-}
-
-fn amount(base: ShareBase, change: f64) -> String {
-    match base {
-        ShareBase::Resource(_) => format!("{} h", hours(change.abs())),
-        ShareBase::Value => money(change.abs()),
-    }
+    findings
 }

@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod curve_order;
+pub mod document;
 pub mod duals;
 pub mod force;
 pub mod frontier;

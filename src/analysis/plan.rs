@@ -37,6 +37,11 @@ pub struct Plan {
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<super::ranging::Sensitivity>,
+    /// The ranges of the capacity limits alone, for the opening screen of the text report
+    /// (what one more hour is worth, for how many hours); filled by `solve` for models it can
+    /// range quickly ([`super::ranging::capacity_ranges`]), empty otherwise.
+    #[serde(skip)]
+    pub capacity_ranges: Vec<super::ranging::ConstraintRange>,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
@@ -394,8 +399,8 @@ pub struct ConstraintResult {
     /// Change of the optimal objective per +1 unit of `limit` (currency per hour; for shares,
     /// currency per percentage point).
     pub shadow_price: f64,
-    /// "hour", "percentage point" or (the CVaR floor) "currency".
-    pub unit: &'static str,
+    /// `hour` or `percentage point`: the denominator of `shadow_price`.
+    pub unit: super::document::Unit,
     /// `policy` when the customer's portfolio category set this limit (or, for an expectation,
     /// its kind), `instance` otherwise.
     pub source: Source,
@@ -647,6 +652,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         share_padding,
         envelope_overstatements,
         sensitivity: None,
+        capacity_ranges: Vec::new(),
         lp: LpSolutionValues {
             exact_lp: None,
             values: values.to_vec(),
@@ -683,8 +689,8 @@ fn constraint_result(
     };
     let (limit, actual, shadow_price, unit) = match share {
         // The CVaR floor is money: one more currency unit of floor.
-        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, activity, dual, "currency"),
-        None => (lp_row.rhs, activity, dual, "hour"),
+        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, activity, dual, super::document::Unit::Currency),
+        None => (lp_row.rhs, activity, dual, super::document::Unit::Hour),
         Some((base, share)) => {
             let base_amount = match base {
                 ShareBase::Resource(r) => available[r],
@@ -698,7 +704,7 @@ fn constraint_result(
             let part = activity - lp_row.rhs + share * base_amount;
             let actual = if base_amount.abs() > 0.0 { part / base_amount } else { 0.0 };
             // d objective / d share = dual * base; per percentage point, divide by 100.
-            (share, actual, dual * base_amount / 100.0, "percentage point")
+            (share, actual, dual * base_amount / 100.0, super::document::Unit::PercentagePoint)
         }
     };
     let slack = match lp_row.sense {
@@ -914,7 +920,7 @@ fn portfolio_result(
                     .collect(),
                 policy_constraints: policy_rows.iter().map(|c| c.id.clone()).collect(),
                 binding_policy_constraints: policy_rows.iter().filter(|c| c.binding).count(),
-                shadow_price_sum: policy_rows.iter().filter(|c| c.unit == "hour").map(|c| c.shadow_price.abs()).sum(),
+                shadow_price_sum: policy_rows.iter().filter(|c| c.unit.is_hours()).map(|c| c.shadow_price.abs()).sum(),
                 floor_valuation: policy_rows.iter().filter(|c| c.sense == Sense::Ge).map(|c| (c.shadow_price * c.limit).abs()).sum(),
                 policy_cost: None,
             }

@@ -43,8 +43,8 @@ pub struct ConstraintRange {
     pub id: String,
     pub family: &'static str,
     pub sense: Sense,
-    /// "hour" or "percentage point": the unit of the prices below.
-    pub unit: &'static str,
+    /// `hour` or `percentage point`: the unit of the prices below.
+    pub unit: super::document::Unit,
     /// The plan's value of the limited quantity (Excel's "final value").
     pub actual: f64,
     /// The limit as written (Excel's "constraint R.H. side"): hours, or a share in [0, 1].
@@ -434,7 +434,7 @@ fn range_constraint(
         .feasible_range(f64::NEG_INFINITY, f64::INFINITY)?
         .ok_or_else(|| SolveError(format!("no feasible value of {} was found although the plan is feasible", result.id)))?;
     // Prices per unit of the planner's limit; shares are quoted per percentage point.
-    let per_unit = if result.unit == "hour" { 1.0 } else { 0.01 };
+    let per_unit = result.unit.step();
     let mut next_unit = limit_side(&mut curve, current, domain, 1.0)?;
     let mut last_unit = limit_side(&mut curve, current, domain, -1.0)?;
     let reported = current.slope;
@@ -614,6 +614,31 @@ pub fn sensitivity(instance: &Instance, formulation: &Formulation, plan: &Plan, 
         allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend)?);
     }
     Ok(Sensitivity { constraints, allocations })
+}
+
+/// The ranges of the capacity limits alone: what one more hour of each resource is worth and
+/// for how many hours, at a few re-solves per resource.
+pub fn capacity_ranges(
+    instance: &Instance,
+    formulation: &Formulation,
+    plan: &Plan,
+    backend: Backend,
+) -> Result<Vec<ConstraintRange>, SolveError> {
+    let exact;
+    let formulation = match &plan.lp.exact_lp {
+        Some(lp) => {
+            exact = Formulation { lp: lp.clone(), ..formulation.clone() };
+            &exact
+        }
+        None => formulation,
+    };
+    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
+    named_rows
+        .zip(&plan.constraints)
+        .filter(|(row, _)| matches!(formulation.kinds[*row], ConstraintKind::Capacity { .. }))
+        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend))
+        .collect()
 }
 
 /// Solves an instance and, for an optimal plan, adds its sensitivity report.

@@ -16,7 +16,7 @@ pub struct Sweep {
     pub sense: Sense,
     /// "hour" or "percentage point": the unit of the marginal values. Limits are in hours, or
     /// shares in [0, 1].
-    pub unit: &'static str,
+    pub unit: super::document::Unit,
     pub from: f64,
     pub to: f64,
     /// The limit as the instance writes it.
@@ -100,7 +100,7 @@ pub fn sweep(instance: &Instance, target: SweepTarget<'_>, from: f64, to: f64, b
                 &formulation,
                 LimitParameter::capacity(instance, &formulation, r),
                 format!("capacity[{resource}]"),
-                "hour",
+                super::document::Unit::Hour,
                 Sense::Le,
                 from,
                 to,
@@ -122,9 +122,9 @@ pub fn sweep(instance: &Instance, target: SweepTarget<'_>, from: f64, to: f64, b
         formulation.kinds[row],
         ConstraintKind::CustomerShare { .. } | ConstraintKind::SegmentMinShare { .. } | ConstraintKind::SegmentMaxShare { .. }
     ) {
-        "percentage point"
+        super::document::Unit::PercentagePoint
     } else {
-        "hour"
+        super::document::Unit::Hour
     };
     let sense = formulation.lp.rows[row].sense;
     sweep_parameter(&formulation, parameter, constraint_id.to_string(), unit, sense, from, to, backend)
@@ -135,13 +135,13 @@ fn sweep_parameter(
     formulation: &Formulation,
     parameter: LimitParameter,
     constraint: String,
-    unit: &'static str,
+    unit: super::document::Unit,
     sense: Sense,
     from: f64,
     to: f64,
     backend: Backend,
 ) -> Result<Sweep, SweepError> {
-    let per_unit = if unit == "hour" { 1.0 } else { 0.01 };
+    let per_unit = unit.step();
     let current_limit = parameter.current;
     let mut check = formulation.lp.clone();
     let mut curve = LimitCurve::new(&formulation.lp, parameter.clone(), backend);

@@ -71,18 +71,18 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
         }
         Format::Text => {
             let mut out = format!("Portfolio model {}: {}\n\n", model.id, model.name);
-            let width = rows.iter().map(|row| row.customer.len()).max().unwrap_or(8).max(8);
-            let category_width = rows.iter().map(|row| row.category.len()).max().unwrap_or(8).max(8);
-            let _ = writeln!(out, "  {:width$}  {:category_width$}  why", "customer", "category");
+            let mut table = crate::report::Table::new(&[("customer", false), ("category", false), ("why", false)]).wrapping(2);
             for row in &rows {
-                let _ = writeln!(out, "  {:width$}  {:category_width$}  {}", row.customer, row.category, row.why);
+                table.row(vec![crate::report::short_name(&row.customer), row.category.to_string(), row.why.to_string()]);
             }
+            table.render_within(&mut out, crate::report::DEFAULT_WIDTH);
             let _ = writeln!(out, "\nCategory policies");
             for category in &model.categories {
                 let count = rows.iter().filter(|row| row.category == category.id).count();
                 let policy = super::models::policy_summary(&category.policy);
                 let customers = crate::report::plural(count, "customer");
-                let _ = writeln!(out, "  {} ({customers}): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
+                let text = format!("{} ({customers}): {}", category.id, if policy.is_empty() { "no limits" } else { &policy });
+                crate::report::paragraph(&mut out, "  - ", &text, crate::report::DEFAULT_WIDTH);
             }
             out
         }

@@ -52,9 +52,25 @@ pub struct SolveArgs {
     /// allocation's value per hour, one-sided values at kinks (costs extra solves).
     #[arg(long)]
     pub sensitivity: bool,
+    /// How much of the text report to print: `summary` is the opening screen (status,
+    /// contribution, what an hour is worth, biggest moves, costliest limits, largest gaps);
+    /// `full` adds every table.
+    #[arg(long, value_enum, default_value_t = report::Detail::Full)]
+    pub detail: report::Detail,
     /// No progress display on standard error.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The text layout: 100 columns, or the terminal's width when standard output is a terminal
+/// and the report is not written to a file.
+pub(super) fn text_options(detail: report::Detail, to_file: bool) -> report::TextOptions {
+    let width = if !to_file && std::io::stdout().is_terminal() {
+        console::Term::stdout().size_checked().map_or(report::DEFAULT_WIDTH, |(_, columns)| usize::from(columns).max(60))
+    } else {
+        report::DEFAULT_WIDTH
+    };
+    report::TextOptions { width, detail }
 }
 
 /// The output formats of `capplan solve`: the report formats, and the Excel workbook.
@@ -68,6 +84,9 @@ pub enum SolveFormat {
     Csv,
     /// An Excel workbook: sheets Plan, Resources, Constraints, Sensitivity and Limits.
     Xlsx,
+    /// One self-contained HTML page: the summary, charts (value curve of each capacity, plan
+    /// against current hours, expectation gaps, whale curve, utilisation) and sortable tables.
+    Html,
 }
 
 impl SolveFormat {
@@ -77,9 +96,34 @@ impl SolveFormat {
             SolveFormat::Text => Some(Format::Text),
             SolveFormat::Json => Some(Format::Json),
             SolveFormat::Csv => Some(Format::Csv),
-            SolveFormat::Xlsx => None,
+            SolveFormat::Xlsx | SolveFormat::Html => None,
         }
     }
+}
+
+/// The value curve of each resource's capacity from half to one and a half times the capacity,
+/// for the HTML report.
+fn capacity_curves(
+    instance: &Instance,
+    formulation: &crate::formulation::Formulation,
+    backend: crate::solve::Backend,
+) -> Vec<(String, Result<crate::analysis::sweep::Sweep, String>)> {
+    use crate::analysis::sweep::{SweepError, SweepTarget, sweep};
+    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    instance
+        .resources
+        .iter()
+        .map(|resource| {
+            let capacity = resource.capacity_hours;
+            let (from, to) = if capacity > 0.0 { (capacity * 0.5, capacity * 1.5) } else { (0.0, 10.0) };
+            let curve = sweep(instance, SweepTarget::Capacity(&resource.id), from, to, backend).map_err(|error| match error {
+                SweepError::Unbounded => "the plan is unbounded wherever it is feasible".to_string(),
+                SweepError::Input(message) => message,
+                SweepError::Solve(error) => error.to_string(),
+            });
+            (resource.id.clone(), curve)
+        })
+        .collect()
 }
 
 fn parse_time_limit(text: &str) -> Result<Duration, String> {
@@ -107,8 +151,8 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             "an xlsx workbook is binary and standard output is a terminal: add --output FILE.xlsx, or redirect standard output to a file",
         );
     }
-    if args.format == SolveFormat::Xlsx && args.audience == Audience::Partner {
-        return fail_with(EXIT_INPUT, "the xlsx workbook is the internal report; the partner view is text, json or csv");
+    if matches!(args.format, SolveFormat::Xlsx | SolveFormat::Html) && args.audience == Audience::Partner {
+        return fail_with(EXIT_INPUT, "the xlsx and html reports are internal; the partner view is text, json or csv");
     }
     progress.stage("reading the instance");
     let loaded = match &args.scenario {
@@ -171,12 +215,27 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
         }
     }
+    // The opening screen says for how many hours each resource's price holds: the capacity
+    // ranges, a few re-solves per resource, for models the simplex solves quickly.
+    if !args.sensitivity
+        && matches!(args.format, SolveFormat::Text | SolveFormat::Html)
+        && formulation.lp.variables.len() <= crate::solve::SIMPLEX_MAX_VARIABLES
+        && let Some(plan) = solved.report.plan.as_mut()
+        && solved.forces.is_none()
+    {
+        progress.stage("ranging the capacities");
+        match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend) {
+            Ok(ranges) => plan.capacity_ranges = ranges,
+            Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
+        }
+    }
     progress.stage("writing the report");
     let report = &solved.report;
     let written = match (partner, args.format.text()) {
         (None, Some(format)) => {
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
-            let text = report::render_what_if(&instance, report, &what_if, format);
+            let options = text_options(args.detail, args.output.is_some());
+            let text = report::render_what_if(&instance, report, &what_if, format, &options);
             progress.finish();
             emit(args.output.as_deref(), &text)
         }
@@ -185,6 +244,18 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             let text = report::render_partner(&instance, report, customer, format);
             progress.finish();
             emit(args.output.as_deref(), &text)
+        }
+        (_, None) if args.format == SolveFormat::Html => {
+            progress.stage("drawing the value curve of each capacity");
+            let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
+            let value_curves = if report.plan.is_some() && forces.is_empty() {
+                capacity_curves(&instance, &formulation, choice.backend)
+            } else {
+                Vec::new()
+            };
+            let page = report::html::render(&instance, report, &report::html::HtmlExtras { what_if, value_curves });
+            progress.finish();
+            emit(args.output.as_deref(), &page)
         }
         (_, None) => match report::xlsx::render(&instance, report) {
             Ok(bytes) => {

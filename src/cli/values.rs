@@ -1,13 +1,13 @@
 //! How the library's enums are spelled on the command line.
 //!
-//! The library types ([`Backend`], [`SolverChoice`], [`Format`], [`Audience`]) know nothing of
+//! The library types ([`Backend`], [`SolverChoice`], [`Format`], [`Audience`], [`Detail`]) know nothing of
 //! argument parsing; the command line gives each its values and help lines here, so that a
 //! library user does not inherit clap's traits on capplan's public types.
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use crate::report::{Audience, Format};
+use crate::report::{Audience, Detail, Format};
 use crate::solve::{Backend, SolverChoice};
 
 impl ValueEnum for Backend {
@@ -69,5 +69,20 @@ impl ValueEnum for Audience {
             Audience::Partner => ("partner", "One customer: its own hours and expectations, nothing internal"),
         };
         Some(PossibleValue::new(name).help(help))
+    }
+}
+
+impl ValueEnum for Detail {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Detail::Summary, Detail::Full]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Detail::Summary => {
+                PossibleValue::new("summary").help("The opening screen: status, contribution, prices, moves, costliest limits, gaps")
+            }
+            Detail::Full => PossibleValue::new("full").help("The opening screen, then every table grouped by subject"),
+        })
     }
 }

@@ -25,6 +25,9 @@ pub fn render_comparison(base: &Instance, comparison: &Comparison, backend: Back
 }
 
 /// The status in words: its JSON name, `time_limit` read as "time limit".
+/// The width of the text comparison.
+const WIDTH: usize = super::text::DEFAULT_WIDTH;
+
 fn status_word(status: Status) -> String {
     status.name().replace('_', " ")
 }
@@ -39,7 +42,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     for plan in &comparison.plans[1..] {
         if let Some(scenario) = &plan.scenario {
             let description = scenario.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
-            let _ = writeln!(out, "  - {} ({}){description}", scenario.name, scenario.file);
+            super::table::paragraph(&mut out, "  - ", &format!("{} ({}){description}", scenario.name, scenario.file), WIDTH);
         }
     }
 
@@ -69,7 +72,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     table.row(row("hour costs", &|plan| optional_money(plan.hour_cost)));
     table.row(row("expansion costs", &|plan| optional_money(plan.expansion_cost)));
     table.row(row("expectation penalties", &|plan| optional_money(plan.penalty_cost)));
-    table.render(&mut out);
+    table.render_within(&mut out, WIDTH);
 
     let resource_ids: Vec<&str> = base.resources.iter().map(|r| r.id.as_str()).collect();
     let resource_cell = |plan: &ComparedPlan, id: &str, cell: &dyn Fn(&crate::analysis::compare::ComparedResource) -> String| {
@@ -80,13 +83,13 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     for id in &resource_ids {
         table.row(row(id, &|plan| resource_cell(plan, id, &|r| format!("{} of {}", percent(r.utilisation), hours(r.available_hours)))));
     }
-    table.render(&mut out);
+    table.render_within(&mut out, WIDTH);
     let _ = writeln!(out, "\nOne more hour is worth ({currency}, shadow price of the capacity)");
     let mut table = Table::new(&columns("resource"));
     for id in &resource_ids {
         table.row(row(id, &|plan| resource_cell(plan, id, &|r| money(r.shadow_price))));
     }
-    table.render(&mut out);
+    table.render_within(&mut out, WIDTH);
 
     let mut expectations: Vec<(String, String)> = Vec::new();
     for plan in &comparison.plans {
@@ -108,17 +111,18 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
                 )
             }));
         }
-        table.render(&mut out);
+        table.render_within(&mut out, WIDTH);
     }
 
     for plan in comparison.plans.iter().filter(|plan| plan.diagnosis.is_some()) {
         let diagnosis = plan.diagnosis.as_ref().expect("filtered");
         let _ = writeln!(out, "\nWhy {} has no plan (details: capplan solve with this scenario)", plan.label);
-        for sentence in &diagnosis.summary {
-            let _ = writeln!(out, "  - {sentence}");
+        for sentence in super::diagnosis::summary(diagnosis) {
+            super::table::paragraph(&mut out, "  - ", &sentence, WIDTH);
         }
         for relaxation in &diagnosis.relaxation {
-            let _ = writeln!(out, "  - Least repair: {}.", relaxation.action);
+            let text = format!("Least repair: {}.", super::diagnosis::action(relaxation));
+            super::table::paragraph(&mut out, "  - ", &text, WIDTH);
         }
     }
 
@@ -149,7 +153,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
         if table.is_empty() {
             let _ = writeln!(out, "  none: the scenario keeps the base plan's hours");
         } else {
-            table.render(&mut out);
+            table.render_within(&mut out, WIDTH);
         }
     }
     out
@@ -185,7 +189,16 @@ fn json_document(base: &Instance, comparison: &Comparison, backend: Backend) -> 
         resource_ids: base.resources.iter().map(|r| r.id.as_str()).collect(),
         comparison,
     };
-    json::pretty(serde_json::to_value(&document).expect("comparison types serialise to JSON"))
+    let mut value = serde_json::to_value(&document).expect("comparison types serialise to JSON");
+    // A diagnosis is worded by the report layer: replace its numbers-only form by the documented one.
+    if let Some(plans) = value.pointer_mut("/comparison/plans").and_then(serde_json::Value::as_array_mut) {
+        for (json_plan, plan) in plans.iter_mut().zip(&comparison.plans) {
+            if let (Some(slot), Some(diagnosis)) = (json_plan.get_mut("diagnosis"), &plan.diagnosis) {
+                *slot = super::diagnosis::to_json(diagnosis);
+            }
+        }
+    }
+    json::pretty(value)
 }
 
 pub const CSV_HEADER: &str = "plan,status,measure,customer,resource,value,base_value,change";

@@ -2,13 +2,16 @@
 
 mod compare;
 mod csv;
+pub mod diagnosis;
 mod format;
 pub mod frontier;
+pub mod html;
 mod json;
 mod partner;
 mod sensitivity;
+pub mod svg;
 pub mod sweep;
-mod table;
+pub mod table;
 mod text;
 mod whatif;
 pub mod xlsx;
@@ -16,7 +19,8 @@ pub mod xlsx;
 pub use compare::render_comparison;
 pub(crate) use csv::field as csv_field;
 pub use format::{hours, money, percent};
-pub use text::plural;
+pub use table::{Table, paragraph, short_id, short_name};
+pub use text::{DEFAULT_WIDTH, Detail, TextOptions, plural};
 pub use whatif::{WhatIf, render_what_if};
 
 use crate::analysis::SolveReport;

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::format::{hours, money, percent};
-use super::table::Table;
+use super::table::{Table, paragraph, short_id, short_name};
 use crate::analysis::ranging::{ConstraintRange, OneSided, Sensitivity};
 
 /// Prices closer than this (currency) read as the same in planner words.
@@ -12,7 +12,7 @@ const PRICE_THRESHOLD: f64 = 0.005;
 
 /// An amount of a limit in its own unit: hours, or shares as percent.
 fn amount(range: &ConstraintRange, value: f64) -> String {
-    if range.unit == "hour" { format!("{} h", hours(value)) } else { percent(value) }
+    if range.unit.is_hours() { format!("{} h", hours(value)) } else { percent(value) }
 }
 
 fn reach(range: &ConstraintRange, over: Option<f64>) -> String {
@@ -27,7 +27,7 @@ fn unlimited_or_money(value: Option<f64>) -> String {
     value.map_or_else(|| "unlimited".to_string(), money)
 }
 
-pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
+pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width: usize) {
     let _ = writeln!(out, "\nSensitivity report (every range from re-solves of the plan's LP; see docs/sensitivity.md)");
 
     let _ = writeln!(out, "\nAllocations: value per hour over which the plan stays optimal ({currency} per hour)");
@@ -39,11 +39,12 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
         ("value/hour", true),
         ("allowable increase", true),
         ("allowable decrease", true),
-    ]);
+    ])
+    .keys(2);
     for allocation in &sensitivity.allocations {
         table.row(vec![
-            allocation.customer.clone(),
-            allocation.resource.clone(),
+            short_name(&allocation.customer),
+            short_name(&allocation.resource),
             hours(allocation.hours),
             money(allocation.reduced_cost),
             money(allocation.marginal_value),
@@ -51,7 +52,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
             unlimited_or_money(allocation.allowable_decrease),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
 
     let _ = writeln!(out, "\nConstraints: limit over which the shadow price holds ({currency} per hour or per percentage point)");
     let mut table = Table::new(&[
@@ -67,7 +68,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
     for range in &sensitivity.constraints {
         let ranged = |text: String| if range.ranged { text } else { "n/a".to_string() };
         table.row(vec![
-            format!("{} {}", range.id, range.sense.symbol()),
+            format!("{} {}", short_id(&range.id), range.sense.symbol()),
             amount(range, range.actual),
             money(range.shadow_price),
             amount(range, range.limit),
@@ -77,15 +78,12 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
             ranged(side_value(&range.last_unit)),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
     let unranged: Vec<&str> = sensitivity.constraints.iter().filter(|range| !range.ranged).map(|range| range.id.as_str()).collect();
     if !unranged.is_empty() {
-        let _ = writeln!(
-            out,
-            "  n/a: {}: {}.",
-            unranged.join(", "),
-            sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range")
-        );
+        let text =
+            format!("n/a: {}: {}.", unranged.join(", "), sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range"));
+        paragraph(out, "  ", &text, width);
     }
 
     let _ = writeln!(out, "\nWhat one unit more or less is worth");
@@ -96,7 +94,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
         let matters = range.kink || next.abs() >= PRICE_THRESHOLD || last.abs() >= PRICE_THRESHOLD;
         if matters {
             any = true;
-            let _ = writeln!(out, "  - {}", words(range, currency));
+            paragraph(out, "  - ", &words(range, currency), width);
         }
     }
     if !any {
@@ -106,7 +104,7 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str) {
 
 /// "one more engineering hour" / "raising floor[m1/service] by one hour".
 fn one_more(range: &ConstraintRange) -> String {
-    let unit = if range.unit == "hour" { "hour" } else { "percentage point" };
+    let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
     match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
         Some(resource) => format!("one more {resource} hour"),
         None => format!("one more {unit} of {}", range.id),
@@ -114,7 +112,7 @@ fn one_more(range: &ConstraintRange) -> String {
 }
 
 fn one_less(range: &ConstraintRange) -> String {
-    let unit = if range.unit == "hour" { "hour" } else { "percentage point" };
+    let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
     match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
         Some(resource) => format!("the last {resource} hour"),
         None => format!("the last {unit} of {}", range.id),
@@ -122,7 +120,7 @@ fn one_less(range: &ConstraintRange) -> String {
 }
 
 fn plural(range: &ConstraintRange) -> &'static str {
-    if range.unit == "hour" { "hours" } else { "percentage points" }
+    if range.unit.is_hours() { "hours" } else { "percentage points" }
 }
 
 /// "for up to 10.0 more hours" / "for up to 30.0 hours less" / "however far it rises".
@@ -131,7 +129,7 @@ fn extent(range: &ConstraintRange, over: Option<f64>, upwards: bool) -> String {
         None if upwards => "however far it rises".to_string(),
         None => "however far it falls".to_string(),
         Some(value) => {
-            let amount = if range.unit == "hour" { hours(value) } else { hours(value * 100.0) };
+            let amount = if range.unit.is_hours() { hours(value) } else { hours(value * 100.0) };
             if upwards {
                 format!("for up to {amount} more {}", plural(range))
             } else {

@@ -1,100 +1,326 @@
-//! The text report: what a planner reads. Aligned tables, then shadow prices in planner words.
+//! The text report: what a planner reads. An opening screen with the answers (status,
+//! contribution, what an hour is worth and for how long, the biggest moves, the costliest limits
+//! and promises, the largest expectation gaps), then the details grouped by subject, every line
+//! within the width asked for (100 columns, or the terminal's).
 
 use std::fmt::Write;
 
 use super::format::{hours, money, percent};
-use super::table::Table;
+use super::table::{Table, hanging, paragraph, short_id, short_name};
+use crate::analysis::ranging::ConstraintRange;
 use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Status};
 use crate::formulation::Sense;
-use crate::model::{ExpectationKind, Instance};
+use crate::model::{AppliedScenario, ExpectationKind, Instance};
+
+/// The width of text reports when standard output is not a terminal.
+pub const DEFAULT_WIDTH: usize = 100;
 
 /// Changes smaller than this many hours are not listed as moves.
-const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+pub(super) const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 /// Shadow prices smaller than this (currency) are treated as zero in planner words.
-const PRICE_THRESHOLD: f64 = 0.005;
+pub(super) const PRICE_THRESHOLD: f64 = 0.005;
+
+/// How much of the report to print (`--detail`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// The opening screen only: status, contribution, what an hour is worth, the biggest moves,
+    /// the costliest limits and the largest expectation gaps.
+    Summary,
+    /// The opening screen, then every table grouped by subject.
+    #[default]
+    Full,
+}
+
+/// How the text report is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Every line is at most this many characters.
+    pub width: usize,
+    pub detail: Detail,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions { width: DEFAULT_WIDTH, detail: Detail::Full }
+    }
+}
+
+/// Rows in each list of the opening screen.
+const SUMMARY_ROWS: usize = 3;
 
 pub fn render(instance: &Instance, report: &SolveReport) -> String {
+    render_with(instance, report, &TextOptions::default(), None)
+}
+
+/// The text report; `scenario` is named right under the plan's name when a scenario was applied.
+pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOptions, scenario: Option<&AppliedScenario>) -> String {
+    let width = options.width;
     let mut out = String::new();
     let plan_header = &instance.plan;
-    let _ = writeln!(out, "capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency);
-    let _ = writeln!(out, "Solver: {}", report.backend);
-    let _ = writeln!(out, "Why this solver: {}", report.solver_reason);
-    for warning in &report.warnings {
-        out.push_str(&wrap_words(&format!("Warning: {warning}"), "  "));
+    hanging(&mut out, &format!("capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency), width);
+    if let Some(scenario) = scenario {
+        hanging(&mut out, &format!("Scenario: {} ({})", scenario.name, scenario.file), width);
+        if let Some(description) = &scenario.description {
+            paragraph(&mut out, "  ", description.trim(), width);
+        }
     }
-    match report.status {
-        Status::Optimal => {}
-        Status::TimeLimit => {
-            let _ = writeln!(out, "Status: time limit. The solver stopped before a plan was proven optimal; no plan is reported.");
-            let _ = writeln!(out, "Allow more time with --time-limit, or let --solver auto pick the fastest backend for this instance.");
-            return out;
-        }
-        Status::Infeasible => {
-            let _ = writeln!(out, "Status: infeasible. No plan meets all constraints.");
-            let _ = writeln!(
-                out,
-                "Check that floors, hard expectations and segment minimums of each resource fit within its capacity, \
-                 and that no floor or expectation exceeds a cap or share cap."
-            );
-            return out;
-        }
-        Status::Unbounded => {
-            let _ = writeln!(out, "Status: unbounded. The value can grow without limit.");
-            let _ = writeln!(
-                out,
-                "An expansion option without max_hours feeds a response without saturation (value_per_hour without max_hours) \
-                 that returns more than the expansion costs. Give the option a max_hours or the response a max_hours."
-            );
-            return out;
-        }
+    // Reasons to doubt the numbers come before any of them.
+    for warning in &report.warnings {
+        paragraph(&mut out, "Warning: ", warning, width);
+    }
+    let status_text = match report.status {
+        Status::Optimal => None,
+        Status::TimeLimit => Some((
+            "Status: time limit. No plan is reported.",
+            "The solver stopped before a plan was proven optimal. Allow more time with --time-limit, or let --solver \
+             auto pick the fastest backend for this instance.",
+        )),
+        Status::Infeasible => Some((
+            "Status: infeasible. No plan meets all constraints.",
+            "Check that floors, hard expectations and segment minimums of each resource fit within its capacity, and \
+             that no floor or expectation exceeds a cap or share cap.",
+        )),
+        Status::Unbounded => Some((
+            "Status: unbounded. The value can grow without limit.",
+            "An expansion option without max_hours feeds a response without saturation (value_per_hour without \
+             max_hours) that returns more than the expansion costs. Give the option a max_hours or the response a \
+             max_hours.",
+        )),
+    };
+    let solver_line = format!("Solver: {}", report.backend);
+    let reason_line = format!("Why this solver: {}", report.solver_reason);
+    if let Some((headline, hint)) = status_text {
+        hanging(&mut out, headline, width);
+        hanging(&mut out, hint, width);
+        hanging(&mut out, &solver_line, width);
+        hanging(&mut out, &reason_line, width);
+        return out;
     }
     let Some(plan) = &report.plan else {
         return out;
     };
     let currency = plan_header.currency.as_str();
-    let _ = writeln!(out, "Status: optimal");
-    let _ = writeln!(out);
-    if plan.totals.priority_adjustment.abs() >= PRICE_THRESHOLD {
-        let _ = writeln!(
-            out,
-            "Objective: {} {currency} = contribution {} + priority weighting {} (category priority weights scale the value the plan optimises)",
-            money(plan.objective),
-            money(plan.totals.contribution),
-            money(plan.totals.priority_adjustment)
-        );
-        let _ = writeln!(out, "Contribution: {} {currency}", money(plan.totals.contribution));
-    } else {
-        let _ = writeln!(out, "Contribution (objective): {} {currency}", money(plan.objective));
+    summary_section(&mut out, plan, currency, width);
+    hanging(&mut out, &solver_line, width);
+    hanging(&mut out, &reason_line, width);
+    if options.detail == Detail::Summary {
+        hanging(&mut out, "(summary only; --detail full prints every table)", width);
+        return out;
     }
-    let _ = writeln!(
-        out,
-        "  = value {} - hour costs {} - expansion {} - expectation penalties {}",
-        money(plan.totals.value),
-        money(plan.totals.hour_cost),
-        money(plan.totals.expansion_cost),
-        money(plan.totals.penalty_cost)
-    );
 
-    resources_section(&mut out, plan, currency);
-    plan_section(&mut out, instance, plan);
+    let _ = writeln!(out, "\n== Resources ==");
+    resources_section(&mut out, plan, currency, width);
+    let _ = writeln!(out, "\n== Plan ==");
+    plan_section(&mut out, instance, plan, width);
     if !instance.segments.is_empty() {
-        segments_section(&mut out, instance, plan);
+        segments_section(&mut out, instance, plan, width);
     }
+    changes_section(&mut out, plan, width);
     if let Some(portfolio) = &plan.portfolio {
-        portfolio_section(&mut out, portfolio, currency);
+        let _ = writeln!(out, "\n== Portfolio ==");
+        portfolio_section(&mut out, portfolio, currency, width);
     }
-    binding_section(&mut out, plan);
-    words_section(&mut out, plan, currency);
-    expectations_section(&mut out, plan);
-    changes_section(&mut out, plan);
-    reduced_costs_section(&mut out, plan, currency);
+    let _ = writeln!(out, "\n== Limits and what they are worth ==");
+    binding_section(&mut out, plan, width);
+    slack_section(&mut out, plan, width);
+    words_section(&mut out, plan, currency, width);
+    expectations_section(&mut out, plan, width);
+    reduced_costs_section(&mut out, plan, currency, width);
     if let Some(sensitivity) = &plan.sensitivity {
-        super::sensitivity::render(&mut out, sensitivity, currency);
+        let _ = writeln!(out, "\n== Sensitivity ==");
+        super::sensitivity::render(&mut out, sensitivity, currency, width);
     }
     out
 }
 
-fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
+/// The opening screen: the answers a planner looks for first.
+fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
+    let _ = writeln!(out, "Status: optimal. Contribution {} {currency}", money(plan.totals.contribution));
+    paragraph(
+        out,
+        "  = ",
+        &format!(
+            "value {} - hour costs {} - expansion {} - expectation penalties {}",
+            money(plan.totals.value),
+            money(plan.totals.hour_cost),
+            money(plan.totals.expansion_cost),
+            money(plan.totals.penalty_cost)
+        ),
+        width,
+    );
+    if plan.totals.priority_adjustment.abs() >= PRICE_THRESHOLD {
+        paragraph(
+            out,
+            "  ",
+            &format!(
+                "The plan optimises {} {currency}: the contribution plus {} of priority weighting (category weights \
+                 scale the value).",
+                money(plan.objective),
+                money(plan.totals.priority_adjustment)
+            ),
+            width,
+        );
+    }
+
+    let _ = writeln!(out, "\nWhat one more hour is worth ({currency} per hour)");
+    let mut table = Table::new(&[
+        ("resource", false),
+        ("used", true),
+        ("available", true),
+        ("use", true),
+        ("1 more hour", true),
+        ("price holds for", false),
+    ]);
+    for resource in &plan.resources {
+        let holds = capacity_range(plan, &resource.resource).map_or_else(
+            || "run --sensitivity".to_string(),
+            |range| match (range.allowable_increase, range.allowable_decrease) {
+                _ if !range.ranged => "n/a".to_string(),
+                (up, down) => format!(
+                    "{} / {}",
+                    up.map_or_else(|| "any rise".to_string(), |value| format!("+{} h", hours(value))),
+                    down.map_or_else(|| "any fall".to_string(), |value| format!("-{} h", hours(value)))
+                ),
+            },
+        );
+        table.row(vec![
+            short_name(&resource.resource),
+            hours(resource.allocated_hours),
+            hours(resource.available_hours),
+            percent(resource.utilisation),
+            money(resource.shadow_price),
+            holds,
+        ]);
+    }
+    table.render_within(out, width);
+
+    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
+    moves.sort_by(|a, b| {
+        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
+    });
+    if moves.is_empty() {
+        let _ = writeln!(out, "\nBiggest moves: none, the plan keeps the current hours");
+    } else {
+        let _ = writeln!(out, "\nBiggest moves against the current plan ({} of {} moves)", moves.len().min(SUMMARY_ROWS), moves.len());
+        let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
+        for allocation in moves.iter().take(SUMMARY_ROWS) {
+            table.row(vec![
+                short_name(&allocation.customer),
+                short_name(&allocation.resource),
+                hours(allocation.current_hours),
+                hours(allocation.hours),
+                signed_hours(allocation.change_hours),
+            ]);
+        }
+        table.render_within(out, width);
+    }
+
+    let costly = costliest_limits(plan);
+    let costly_policies = plan.portfolio.as_ref().is_some_and(|portfolio| {
+        portfolio.categories.iter().any(|category| category.policy_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD))
+    });
+    if costly.is_empty() && !costly_policies {
+        let _ = writeln!(out, "\nLimits and promises that cost: none holds the plan back");
+    } else {
+        let _ = writeln!(out, "\nLimits and promises that cost most ({currency}; total from an exact re-solve)");
+        let mut table = Table::new(&[("limit", false), ("per hour", true), ("total", true), ("reading", false)]).wrapping(3);
+        for constraint in costly.iter().take(SUMMARY_ROWS) {
+            let (total, reading) = match constraint.exact_cost {
+                Some(cost) if constraint.family == "expectation" && shortfall(constraint) => {
+                    (money(cost), "meeting it in full would cost the total".to_string())
+                }
+                Some(cost) => (money(cost), "dropping it would gain the total".to_string()),
+                None => ("-".to_string(), format!("per {} at the margin only", constraint.unit)),
+            };
+            table.row(vec![short_id(&constraint.id), money(constraint.shadow_price), total, reading]);
+        }
+        if let Some(portfolio) = &plan.portfolio {
+            for category in portfolio.categories.iter().filter(|c| c.policy_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)) {
+                table.row(vec![
+                    format!("{} policy", short_name(&category.category)),
+                    money(category.shadow_price_sum),
+                    money(category.policy_cost.unwrap_or(0.0)),
+                    format!("dropping its {} would gain the total", plural(category.policy_constraints.len(), "limit")),
+                ]);
+            }
+        }
+        table.render_within(out, width);
+    }
+
+    let mut gaps: Vec<_> = plan.expectations.iter().filter(|gap| gap.shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
+    gaps.sort_by(|a, b| {
+        b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
+    });
+    if plan.expectations.is_empty() {
+    } else if gaps.is_empty() {
+        let _ = writeln!(out, "\nExpectation gaps: none, every expectation is met");
+    } else {
+        let _ = writeln!(out, "\nLargest expectation gaps ({} of {} short)", gaps.len().min(SUMMARY_ROWS), gaps.len());
+        let mut table = Table::new(&[
+            ("customer", false),
+            ("resource", false),
+            ("kind", false),
+            ("expected", true),
+            ("planned", true),
+            ("short", true),
+            ("penalty", true),
+        ]);
+        for gap in gaps.iter().take(SUMMARY_ROWS) {
+            table.row(vec![
+                short_name(&gap.customer),
+                short_name(&gap.resource),
+                kind_word(gap.kind).to_string(),
+                hours(gap.expected_hours),
+                hours(gap.planned_hours),
+                hours(gap.shortfall_hours),
+                money(gap.penalty_cost),
+            ]);
+        }
+        table.render_within(out, width);
+    }
+    let _ = writeln!(out);
+}
+
+/// The capacity's range: from the sensitivity report, or the ranges `solve` computes for the
+/// opening screen.
+pub(super) fn capacity_range<'a>(plan: &'a Plan, resource: &str) -> Option<&'a ConstraintRange> {
+    let id = format!("capacity[{resource}]");
+    let from_sensitivity = plan.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(|range| range.id == id));
+    from_sensitivity.or_else(|| plan.capacity_ranges.iter().find(|range| range.id == id))
+}
+
+pub(super) fn shortfall(constraint: &ConstraintResult) -> bool {
+    constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit)
+}
+
+/// Limits other than capacity that hold the plan back: those with an exact total cost first
+/// (largest first), then the others by the size of their shadow price.
+pub(super) fn costliest_limits(plan: &Plan) -> Vec<&ConstraintResult> {
+    let mut with_total: Vec<&ConstraintResult> =
+        plan.constraints.iter().filter(|c| c.exact_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)).collect();
+    with_total.sort_by(|a, b| b.exact_cost.unwrap_or(0.0).total_cmp(&a.exact_cost.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id)));
+    let mut priced: Vec<&ConstraintResult> = plan
+        .constraints
+        .iter()
+        .filter(|c| c.family != "capacity" && c.exact_cost.is_none() && c.shadow_price.abs() >= PRICE_THRESHOLD)
+        .collect();
+    priced.sort_by(|a, b| b.shadow_price.abs().total_cmp(&a.shadow_price.abs()).then_with(|| a.id.cmp(&b.id)));
+    with_total.extend(priced);
+    with_total
+}
+
+fn kind_word(kind: ExpectationKind) -> &'static str {
+    match kind {
+        ExpectationKind::Hard => "hard",
+        ExpectationKind::Soft => "soft",
+    }
+}
+
+fn signed_hours(change: f64) -> String {
+    format!("{}{}", if change > 0.0 { "+" } else { "" }, hours(change))
+}
+
+fn resources_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
     let _ = writeln!(out, "\nResources (hours)");
     let mut table = Table::new(&[
         ("resource", false),
@@ -108,7 +334,7 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
     ]);
     for resource in &plan.resources {
         table.row(vec![
-            resource.resource.clone(),
+            short_name(&resource.resource),
             hours(resource.capacity_hours),
             hours(resource.expansion_hours),
             hours(resource.available_hours),
@@ -118,7 +344,7 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
             money(resource.shadow_price),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
     let bought: Vec<_> = plan.expansions.iter().filter(|e| e.hours > MOVE_THRESHOLD_HOURS).collect();
     if !bought.is_empty() {
         let _ = writeln!(out, "\nExpansion bought");
@@ -132,20 +358,20 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str) {
         ]);
         for expansion in bought {
             table.row(vec![
-                expansion.resource.clone(),
-                expansion.option.clone(),
+                short_name(&expansion.resource),
+                short_name(&expansion.option),
                 hours(expansion.hours),
                 expansion.max_hours.map_or("unlimited".to_string(), hours),
                 money(expansion.cost_per_hour),
                 money(expansion.cost),
             ]);
         }
-        table.render(out);
+        table.render_within(out, width);
     }
 }
 
-fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
-    let _ = writeln!(out, "\nPlan (hours per customer and resource; money in {})", instance.plan.currency);
+fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
+    let _ = writeln!(out, "\nHours per customer and resource");
     let mut columns: Vec<(&str, bool)> = vec![("customer", false)];
     if !instance.segments.is_empty() {
         columns.push(("segment", false));
@@ -154,21 +380,20 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
     if with_portfolio {
         columns.extend([("category", false), ("outcome", false)]);
     }
-    for resource in &instance.resources {
-        columns.push((resource.id.as_str(), true));
+    let resource_names: Vec<String> = instance.resources.iter().map(|resource| short_name(&resource.id)).collect();
+    for name in &resource_names {
+        columns.push((name.as_str(), true));
     }
-    columns.extend([("value", true), ("cost", true), ("penalty", true), ("contribution", true)]);
     let mut table = Table::new(&columns);
     for customer in &plan.customers {
-        let mut row = vec![customer.customer.clone()];
+        let mut row = vec![short_name(&customer.customer)];
         if !instance.segments.is_empty() {
-            row.push(customer.segment.clone().unwrap_or_default());
+            row.push(short_name(customer.segment.as_deref().unwrap_or_default()));
         }
         if with_portfolio {
-            row.extend([customer.category.clone().unwrap_or_default(), customer.outcome.label().to_string()]);
+            row.extend([short_name(customer.category.as_deref().unwrap_or_default()), customer.outcome.label().to_string()]);
         }
         row.extend(customer.hours.iter().map(|&h| hours(h)));
-        row.extend([money(customer.value), money(customer.hour_cost), money(customer.penalty_cost), money(customer.contribution)]);
         table.row(row);
     }
     let mut total = vec!["total".to_string()];
@@ -179,17 +404,31 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan) {
         total.extend([String::new(), String::new()]);
     }
     total.extend(plan.resources.iter().map(|resource| hours(resource.allocated_hours)));
-    total.extend([
+    table.row(total);
+    table.render_within(out, width);
+
+    let _ = writeln!(out, "\nValue per customer ({}; contribution = value - hour cost - penalty)", instance.plan.currency);
+    let mut table = Table::new(&[("customer", false), ("value", true), ("hour cost", true), ("penalty", true), ("contribution", true)]);
+    for customer in &plan.customers {
+        table.row(vec![
+            short_name(&customer.customer),
+            money(customer.value),
+            money(customer.hour_cost),
+            money(customer.penalty_cost),
+            money(customer.contribution),
+        ]);
+    }
+    table.row(vec![
+        "total".to_string(),
         money(plan.totals.value),
         money(plan.totals.hour_cost),
         money(plan.totals.penalty_cost),
         money(plan.totals.value - plan.totals.hour_cost - plan.totals.penalty_cost),
     ]);
-    table.row(total);
-    table.render(out);
+    table.render_within(out, width);
 }
 
-fn segments_section(out: &mut String, instance: &Instance, plan: &Plan) {
+fn segments_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nSegments");
     let mut columns: Vec<(&str, bool)> = vec![("segment", false), ("customers", true)];
     for resource in &instance.resources {
@@ -198,32 +437,32 @@ fn segments_section(out: &mut String, instance: &Instance, plan: &Plan) {
     columns.extend([("value", true), ("value share", true), ("contribution", true)]);
     let mut table = Table::new(&columns);
     for segment in &plan.segments {
-        let mut row = vec![segment.segment.clone(), segment.customers.to_string()];
+        let mut row = vec![short_name(&segment.segment), segment.customers.to_string()];
         row.extend(segment.hours.iter().map(|&h| hours(h)));
         let share = if plan.totals.value.abs() > 0.0 { segment.value / plan.totals.value } else { 0.0 };
         row.extend([money(segment.value), percent(share), money(segment.contribution)]);
         table.row(row);
     }
-    table.render(out);
+    table.render_within(out, width);
 }
 
 fn limit_text(constraint: &ConstraintResult) -> String {
     match constraint.unit {
-        "hour" => format!("{} h", hours(constraint.limit)),
-        "currency" => money(constraint.limit),
+        crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.limit)),
+        crate::analysis::document::Unit::Currency => money(constraint.limit),
         _ => percent(constraint.limit),
     }
 }
 
 fn actual_text(constraint: &ConstraintResult) -> String {
     match constraint.unit {
-        "hour" => format!("{} h", hours(constraint.actual)),
-        "currency" => money(constraint.actual),
+        crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.actual)),
+        crate::analysis::document::Unit::Currency => money(constraint.actual),
         _ => percent(constraint.actual),
     }
 }
 
-fn binding_section(out: &mut String, plan: &Plan) {
+fn binding_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nBinding constraints (the plan sits on these limits)");
     let mut table = Table::new(&[
         ("constraint", false),
@@ -236,7 +475,7 @@ fn binding_section(out: &mut String, plan: &Plan) {
     ]);
     for constraint in plan.constraints.iter().filter(|c| c.binding) {
         table.row(vec![
-            constraint.id.clone(),
+            short_id(&constraint.id),
             constraint.sense.symbol().to_string(),
             limit_text(constraint),
             actual_text(constraint),
@@ -248,11 +487,38 @@ fn binding_section(out: &mut String, plan: &Plan) {
     if table.is_empty() {
         let _ = writeln!(out, "  none: no limit binds");
     } else {
-        table.render(out);
+        table.render_within(out, width);
     }
 }
 
-fn words_section(out: &mut String, plan: &Plan, currency: &str) {
+/// Limits that do not bind, with how far the plan is from each (the room left).
+fn slack_section(out: &mut String, plan: &Plan, width: usize) {
+    let loose: Vec<&ConstraintResult> = plan.constraints.iter().filter(|c| !c.binding).collect();
+    if loose.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nLimits with room left (not binding; slack = distance from the limit)");
+    let mut table =
+        Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("slack", true), ("set by", false)]);
+    for constraint in loose {
+        let slack = match constraint.unit {
+            crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.slack)),
+            crate::analysis::document::Unit::Currency => money(constraint.slack),
+            _ => percent(constraint.slack),
+        };
+        table.row(vec![
+            short_id(&constraint.id),
+            constraint.sense.symbol().to_string(),
+            limit_text(constraint),
+            actual_text(constraint),
+            slack,
+            set_by(constraint),
+        ]);
+    }
+    table.render_within(out, width);
+}
+
+fn words_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
     let _ = writeln!(out, "\nWhat the limits are worth (shadow prices, valid at the margin)");
     let mut lines = Vec::new();
     for resource in &plan.resources {
@@ -280,7 +546,7 @@ fn words_section(out: &mut String, plan: &Plan, currency: &str) {
         lines.push(constraint_words(constraint, currency));
     }
     for line in lines {
-        let _ = writeln!(out, "  - {line}");
+        paragraph(out, "  - ", &line, width);
     }
 }
 
@@ -374,7 +640,7 @@ fn split_id(id: &str) -> (String, String) {
     (a.to_string(), b.to_string())
 }
 
-fn expectations_section(out: &mut String, plan: &Plan) {
+fn expectations_section(out: &mut String, plan: &Plan, width: usize) {
     if plan.expectations.is_empty() {
         return;
     }
@@ -391,12 +657,9 @@ fn expectations_section(out: &mut String, plan: &Plan) {
     ]);
     for gap in &plan.expectations {
         table.row(vec![
-            gap.customer.clone(),
-            gap.resource.clone(),
-            match gap.kind {
-                ExpectationKind::Hard => "hard".to_string(),
-                ExpectationKind::Soft => "soft".to_string(),
-            },
+            short_name(&gap.customer),
+            short_name(&gap.resource),
+            kind_word(gap.kind).to_string(),
             hours(gap.expected_hours),
             hours(gap.current_hours),
             hours(gap.planned_hours),
@@ -404,10 +667,10 @@ fn expectations_section(out: &mut String, plan: &Plan) {
             money(gap.penalty_cost),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
 }
 
-fn changes_section(out: &mut String, plan: &Plan) {
+fn changes_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
     let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
     moves.sort_by(|a, b| {
@@ -420,45 +683,47 @@ fn changes_section(out: &mut String, plan: &Plan) {
     let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
     for allocation in moves {
         table.row(vec![
-            allocation.customer.clone(),
-            allocation.resource.clone(),
+            short_name(&allocation.customer),
+            short_name(&allocation.resource),
             hours(allocation.current_hours),
             hours(allocation.hours),
-            format!("{}{}", if allocation.change_hours > 0.0 { "+" } else { "" }, hours(allocation.change_hours)),
+            signed_hours(allocation.change_hours),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
 }
 
-fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str) {
-    let _ = writeln!(out, "\nReduced costs (allocations held at zero, a floor or a cap; {currency} per hour)");
+fn reduced_costs_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
+    let _ = writeln!(out, "\nReduced costs (allocations held at zero, a floor, a bend or a cap; {currency} per hour)");
+    paragraph(
+        out,
+        "  ",
+        "Negative: an hour must return that much more before the plan gives more hours. Positive: the allocation is \
+         held down by its own cap or share cap, which costs that much per hour.",
+        width,
+    );
     let mut table = Table::new(&[
         ("customer", false),
         ("resource", false),
         ("hours", true),
         ("next hour returns", true),
         ("reduced cost", true),
-        ("reading", false),
+        ("held", false),
     ]);
     for allocation in plan.allocations.iter().filter(|a| a.reduced_cost.abs() >= PRICE_THRESHOLD) {
-        let reading = if allocation.reduced_cost < 0.0 {
-            format!("an hour must return {} more to get more hours", money(-allocation.reduced_cost))
-        } else {
-            format!("held down by its cap or share cap, which costs {} per hour", money(allocation.reduced_cost))
-        };
         table.row(vec![
-            allocation.customer.clone(),
-            allocation.resource.clone(),
+            short_name(&allocation.customer),
+            short_name(&allocation.resource),
             hours(allocation.hours),
             money(allocation.marginal_value),
             money(allocation.reduced_cost),
-            reading,
+            if allocation.reduced_cost < 0.0 { "below its return" } else { "by its cap" }.to_string(),
         ]);
     }
     if table.is_empty() {
         let _ = writeln!(out, "  none");
     } else {
-        table.render(out);
+        table.render_within(out, width);
     }
 }
 
@@ -470,25 +735,28 @@ fn set_by(constraint: &ConstraintResult) -> String {
     }
 }
 
-fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &str) {
-    let _ = writeln!(out, "\nPortfolio model {}: {}", portfolio.model, portfolio.model_name);
-    let _ = writeln!(
+fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &str, width: usize) {
+    out.push('\n');
+    hanging(out, &format!("Portfolio model {}: {}", portfolio.model, portfolio.model_name), width);
+    paragraph(
         out,
-        "  (policy cost: exact, from a re-solve without the category's limits; floor valuation: shadow price x limit over its floors \
-         and expectations, which the cost of those never exceeds)"
+        "  ",
+        "(policy cost: exact, from a re-solve without the category's limits; floor valuation: shadow price x limit \
+         over its floors and expectations, which the cost of those never exceeds)",
+        width,
     );
     let mut table = Table::new(&[
         ("category", false),
         ("customers", true),
         ("policy limits", true),
         ("binding", true),
-        ("shadow prices (per hour)", true),
+        ("prices per hour", true),
         ("floor valuation", true),
         ("policy cost", true),
     ]);
     for category in &portfolio.categories {
         table.row(vec![
-            category.category.clone(),
+            short_name(&category.category),
             category.customers.len().to_string(),
             category.policy_constraints.len().to_string(),
             category.binding_policy_constraints.to_string(),
@@ -497,41 +765,44 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             category.policy_cost.map_or("-".to_string(), money),
         ]);
     }
-    table.render(out);
+    table.render_within(out, width);
     for category in &portfolio.categories {
         match category.policy_cost {
-            Some(cost) if cost >= PRICE_THRESHOLD => {
-                let _ = writeln!(
-                    out,
-                    "  - The {} policy costs {} {currency} this quarter: without the {} it sets, the plan would be worth that much more. \
-                     At the margin its binding limits are worth {} {currency} per hour together.",
+            Some(cost) if cost >= PRICE_THRESHOLD => paragraph(
+                out,
+                "  - ",
+                &format!(
+                    "The {} policy costs {} {currency} this quarter: without the {} it sets, the plan would be worth \
+                     that much more. At the margin its binding limits are worth {} {currency} per hour together.",
                     category.category,
                     money(cost),
                     plural(category.policy_constraints.len(), "limit"),
                     money(category.shadow_price_sum)
-                );
-            }
-            Some(_) => {
-                let _ = writeln!(
-                    out,
-                    "  - The {} policy costs nothing this quarter: none of its limits holds the plan back.",
-                    category.category
-                );
-            }
+                ),
+                width,
+            ),
+            Some(_) => paragraph(
+                out,
+                "  - ",
+                &format!("The {} policy costs nothing this quarter: none of its limits holds the plan back.", category.category),
+                width,
+            ),
             None if category.policy_constraints.is_empty() => {}
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  - The {} policy's cost cannot be stated: without its limits the plan would be unbounded.",
-                    category.category
-                );
-            }
+            None => paragraph(
+                out,
+                "  - ",
+                &format!("The {} policy's cost cannot be stated: without its limits the plan would be unbounded.", category.category),
+                width,
+            ),
         }
     }
 
-    let _ = writeln!(
+    out.push('\n');
+    super::table::hanging(
         out,
-        "\nAlignment (what the customer expects, what the plan gives, what its category implies; rows with an expectation or a binding category limit)"
+        "Alignment (what the customer expects, what the plan gives, what its category implies; rows with an \
+         expectation or a binding category limit)",
+        width,
     );
     let mut table = Table::new(&[
         ("customer", false),
@@ -542,13 +813,15 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
         ("planned", true),
         ("gap", true),
         ("category implies", false),
-    ]);
+    ])
+    .keys(3)
+    .wrapping(7);
     let shown: Vec<_> = portfolio.alignment.iter().filter(|row| row.expected_hours.is_some() || row.policy_binds).collect();
     for row in &shown {
         table.row(vec![
-            row.customer.clone(),
-            row.category.clone().unwrap_or_default(),
-            row.resource.clone(),
+            short_name(&row.customer),
+            short_name(row.category.as_deref().unwrap_or_default()),
+            short_name(&row.resource),
             row.expected_hours.map_or("-".to_string(), |e| {
                 format!(
                     "{} ({})",
@@ -568,13 +841,15 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
     if table.is_empty() {
         let _ = writeln!(out, "  none: no customer states an expectation and no category limit binds");
     } else {
-        table.render(out);
+        table.render_within(out, width);
     }
     let hidden = portfolio.alignment.len() - shown.len();
     if hidden > 0 {
-        let _ = writeln!(
+        paragraph(
             out,
-            "  ({hidden} more rows where the category prescribes a limit that does not bind; all rows are in the JSON report)"
+            "  ",
+            &format!("({hidden} more rows where the category prescribes a limit that does not bind; all rows are in the JSON report)"),
+            width,
         );
     }
 }
@@ -582,29 +857,4 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
 /// `3 limits`, `1 limit`.
 pub fn plural(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
-}
-
-/// `text` broken at spaces into lines of at most 100 columns, continuation lines indented, each
-/// line ended: the text report stays readable in a terminal. A word longer than a line stays
-/// whole.
-pub(crate) fn wrap_words(text: &str, indent: &str) -> String {
-    const WIDTH: usize = 100;
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let candidate = if line.is_empty() { word.chars().count() } else { line.chars().count() + 1 + word.chars().count() };
-        if candidate > WIDTH && !line.trim().is_empty() {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = format!("{indent}{word}");
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    out.push_str(line.trim_end());
-    out.push('\n');
-    out
 }

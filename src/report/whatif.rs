@@ -6,8 +6,11 @@ use std::fmt::Write;
 
 use super::format::{hours, money};
 use super::table::Table;
+use super::table::{paragraph, short_id, short_name};
+use super::text::TextOptions;
 use super::{Format, json};
 use crate::analysis::SolveReport;
+use crate::analysis::document::Unit;
 use crate::analysis::force::{ForceEffect, ForcedAllocation};
 use crate::analysis::infeasibility::Diagnosis;
 use crate::model::{AppliedScenario, Instance};
@@ -25,10 +28,11 @@ pub struct WhatIf<'a> {
     pub diagnosis: Option<&'a Diagnosis>,
 }
 
-/// The solve report in `format`, with the what-if parts. CSV is the plan table alone.
-pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format) -> String {
+/// The solve report in `format`, with the what-if parts; `options` lay out the text report. CSV
+/// is the plan table alone.
+pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
     match format {
-        Format::Text => text(instance, report, what_if),
+        Format::Text => text(instance, report, what_if, options),
         Format::Json => {
             let mut extras = Vec::new();
             if let Some(scenario) = what_if.scenario {
@@ -38,7 +42,7 @@ pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatI
                 extras.push(("forces", to_value(forces)));
             }
             if let Some(diagnosis) = what_if.diagnosis {
-                extras.push(("diagnosis", to_value(diagnosis)));
+                extras.push(("diagnosis", super::diagnosis::to_json(diagnosis)));
             }
             json::render_with(instance, report, extras)
         }
@@ -50,68 +54,57 @@ fn to_value(value: &impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(value).expect("report types serialise to JSON")
 }
 
-fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>) -> String {
-    let base = super::render(instance, report, Format::Text);
-    let mut out = String::new();
-    match what_if.scenario {
-        // The scenario goes right under the plan's name, where a reader looks first.
-        Some(scenario) => {
-            let (first, rest) = base.split_once('\n').unwrap_or((&base, ""));
-            let _ = writeln!(out, "{first}");
-            let _ = writeln!(out, "Scenario: {} ({})", scenario.name, scenario.file);
-            if let Some(description) = &scenario.description {
-                let _ = writeln!(out, "  {}", description.trim());
-            }
-            out.push_str(rest);
-        }
-        None => out.push_str(&base),
-    }
+fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, options: &TextOptions) -> String {
+    // The scenario goes right under the plan's name, where a reader looks first.
+    let mut out = super::text::render_with(instance, report, options, what_if.scenario);
     let currency = instance.plan.currency.as_str();
+    let width = options.width;
     if let Some(effect) = what_if.forces {
-        forces_section(&mut out, effect, currency);
+        forces_section(&mut out, effect, currency, width);
     }
     if let Some(diagnosis) = what_if.diagnosis {
-        diagnosis_section(&mut out, diagnosis, currency);
+        diagnosis_section(&mut out, diagnosis, currency, width);
     }
     out
 }
 
-fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
+fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str, width: usize) {
     let _ = writeln!(out, "\nForced allocations (what-if)");
     for force in &effect.forces {
-        let _ = writeln!(
-            out,
-            "  - {} gets exactly {} {} hours (the plan without forces gives {} h).",
+        let text = format!(
+            "{} gets exactly {} {} hours (the plan without forces gives {} h).",
             force.customer,
             hours(force.hours),
             force.resource,
             hours(force.unforced_hours)
         );
+        paragraph(out, "  - ", &text, width);
     }
     let cost = -effect.objective_change;
-    let _ = if cost.abs() < PRICE_THRESHOLD {
-        writeln!(out, "  - The forces cost nothing: the contribution stays at {} {currency}.", money(effect.forced_objective))
+    let text = if cost.abs() < PRICE_THRESHOLD {
+        format!("The forces cost nothing: the contribution stays at {} {currency}.", money(effect.forced_objective))
     } else {
-        writeln!(
-            out,
-            "  - The forces cost {} {currency}: the contribution falls from {} to {} {currency}.",
+        format!(
+            "The forces cost {} {currency}: the contribution falls from {} to {} {currency}.",
             money(cost),
             money(effect.unforced_objective),
             money(effect.forced_objective)
         )
     };
+    paragraph(out, "  - ", &text, width);
     for force in &effect.forces {
-        let _ = writeln!(
-            out,
-            "  - {}/{}: shadow price of {} is {} {currency} per hour; {}",
+        let text = format!(
+            "{}/{}: shadow price of {} is {} {currency} per hour; {}",
             force.customer,
             force.resource,
             force.id,
             money(force.shadow_price),
             one_hour_words(force, currency)
         );
+        paragraph(out, "  - ", &text, width);
     }
-    let _ = writeln!(out, "\nWho gives up hours to make room (forced plan against the plan without forces, biggest moves first)");
+    out.push('\n');
+    super::table::hanging(out, "Who gives up hours to make room (forced plan against the plan without forces, biggest moves first)", width);
     let mut table = Table::new(&[
         ("customer", false),
         ("resource", false),
@@ -122,8 +115,8 @@ fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
     ]);
     for change in effect.moves.iter().filter(|m| m.change_hours.abs() >= MOVE_THRESHOLD_HOURS) {
         table.row(vec![
-            change.customer.clone(),
-            change.resource.clone(),
+            short_name(&change.customer),
+            short_name(&change.resource),
             hours(change.unforced_hours),
             hours(change.forced_hours),
             signed_hours(change.change_hours),
@@ -133,30 +126,35 @@ fn forces_section(out: &mut String, effect: &ForceEffect, currency: &str) {
     if table.is_empty() {
         let _ = writeln!(out, "  none: the forces match the plan without them");
     } else {
-        table.render(out);
+        table.render_within(out, width);
     }
 }
 
-fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
+fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str, width: usize) {
     let _ = writeln!(out, "\nWhy no plan exists");
-    for sentence in &diagnosis.summary {
-        let _ = writeln!(out, "  - {sentence}");
+    for sentence in super::diagnosis::summary(diagnosis) {
+        paragraph(out, "  - ", &sentence, width);
     }
-    let _ =
-        writeln!(out, "\nConflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)");
-    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]);
+    out.push('\n');
+    super::table::hanging(
+        out,
+        "Conflicting constraints (a minimal set: these cannot all hold together; without any one of them, the others can)",
+        width,
+    );
+    let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]).wrapping(3);
     for member in &diagnosis.conflict {
         let limit = match member.unit {
-            "share" => super::format::percent(member.limit),
-            "currency" => super::format::money(member.limit),
+            Unit::Share => super::format::percent(member.limit),
+            Unit::Currency => super::format::money(member.limit),
             _ => format!("{} h", hours(member.limit)),
         };
-        table.row(vec![member.id.clone(), member.sense.symbol().to_string(), limit, member.meaning.clone()]);
+        table.row(vec![short_id(&member.id), member.sense.symbol().to_string(), limit, super::diagnosis::meaning(member)]);
     }
-    table.render(out);
+    table.render_within(out, width);
     let _ = writeln!(out, "\nLeast change that makes a plan possible (weighted; see docs/scenarios.md)");
     for relaxation in &diagnosis.relaxation {
-        let _ = writeln!(out, "  - {} [{}]", capitalised(&relaxation.action), relaxation.id);
+        let text = format!("{} [{}]", capitalised(&super::diagnosis::action(relaxation)), relaxation.id);
+        paragraph(out, "  - ", &text, width);
     }
     match diagnosis.relaxed_objective {
         Some(objective) => {
@@ -165,7 +163,7 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str) {
         None => {
             // No optimal re-solve: unbounded, or not attempted (a force beyond any solver's reach,
             // or value shares the curves cannot meet).
-            let _ = writeln!(out, "  With these changes a plan exists; its best contribution was not computed.");
+            paragraph(out, "  ", "With these changes a plan exists; its best contribution was not computed.", width);
         }
     }
 }

@@ -43,13 +43,9 @@ impl Formats {
         }
     }
 
-    /// The format of a constraint's limit or value: hours, money (the CVaR floor) or a share.
-    fn of_unit(&self, unit: &str) -> &Format {
-        match unit {
-            "hour" => &self.hours,
-            "currency" => &self.money,
-            _ => &self.share,
-        }
+    /// The format of a constraint's limit or value: hours or a share.
+    fn of_unit(&self, unit: crate::analysis::document::Unit) -> &Format {
+        if unit.is_hours() { &self.hours } else { &self.share }
     }
 }
 
@@ -264,7 +260,7 @@ fn constraints_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> R
         number(sheet, row, 5, constraint.slack, unit_format)?;
         sheet.write_string(row, 6, if constraint.binding { "binding" } else { "not binding" })?;
         number(sheet, row, 7, constraint.shadow_price, &formats.money)?;
-        sheet.write_string(row, 8, constraint.unit)?;
+        sheet.write_string(row, 8, constraint.unit.name())?;
         sheet.write_string(row, 9, set_by(constraint))?;
     }
     Ok(())

@@ -165,7 +165,7 @@ pub fn assert_all_checks(instance: &Instance, backend: Backend) -> usize {
     assert_strong_duality(&formulation.lp, &plan);
     assert_complementary_slackness(&formulation.lp, &plan);
     // Reported planner-facing prices of hour rows are the raw row duals.
-    for constraint in plan.constraints.iter().filter(|c| c.unit == "hour") {
+    for constraint in plan.constraints.iter().filter(|c| c.unit.is_hours()) {
         let row = formulation.lp.rows.iter().position(|r| r.name == constraint.id).unwrap();
         assert_eq!(constraint.shadow_price, plan.lp.row_duals[row], "{}", constraint.id);
     }
@@ -290,7 +290,7 @@ pub fn assert_ranges_hold(instance: &Instance, backend: Backend) -> usize {
     let base = plan.objective;
     let scale = base.abs().max(lp_scale(lp));
     let mut confirmed = 0;
-    for range in sensitivity.constraints.iter().filter(|range| range.ranged && range.unit == "hour") {
+    for range in sensitivity.constraints.iter().filter(|range| range.ranged && range.unit.is_hours()) {
         let row = lp.rows.iter().position(|r| r.name == range.id).unwrap();
         for (side, sign) in [(&range.next_unit, 1.0), (&range.last_unit, -1.0)] {
             let Some(value) = side.value else {

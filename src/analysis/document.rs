@@ -1,0 +1,213 @@
+//! The typed vocabulary of the report document: units, the limits a planner set (named by the
+//! ids of what they are about), the findings of an infeasibility diagnosis and the repairs it
+//! proposes. Analysis fills these with numbers and ids; the printers in `crate::report` put them
+//! into words, so that no English is written below the report layer.
+
+use serde::Serialize;
+
+use crate::formulation::ConstraintKind;
+use crate::model::{Instance, ShareBase};
+
+/// The unit of a limit, a price's denominator, or a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Unit {
+    /// Hours in the planning period.
+    #[serde(rename = "hour")]
+    Hour,
+    /// One percentage point (0.01) of a share: the denominator of a share's price.
+    #[serde(rename = "percentage point")]
+    PercentagePoint,
+    /// A share as a fraction in [0, 1]: the unit of a share limit.
+    #[serde(rename = "share")]
+    Share,
+    /// An amount in the plan's currency (the rows of value shares).
+    #[serde(rename = "currency")]
+    Currency,
+}
+
+impl Unit {
+    /// The unit as JSON writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Hour => "hour",
+            Unit::PercentagePoint => "percentage point",
+            Unit::Share => "share",
+            Unit::Currency => "currency",
+        }
+    }
+
+    /// True for hours; shares and their percentage points are fractions.
+    pub fn is_hours(self) -> bool {
+        self == Unit::Hour
+    }
+
+    /// The size of one unit in the limit's own scale: an hour is 1 h, a percentage point 0.01.
+    pub fn step(self) -> f64 {
+        match self {
+            Unit::PercentagePoint => 0.01,
+            _ => 1.0,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a share limits the share of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareOf {
+    /// The available hours of a resource (its id).
+    Hours(String),
+    /// The plan's total value.
+    Value,
+}
+
+/// One limit a planner set, by kind, with the ids of the customer, segment, resource or
+/// expansion option it is about. Internal rows of the model have no such kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitKind {
+    Capacity {
+        resource: String,
+    },
+    ExpansionLimit {
+        resource: String,
+        option: String,
+    },
+    Floor {
+        customer: String,
+        resource: String,
+    },
+    Cap {
+        customer: String,
+        resource: String,
+    },
+    HardExpectation {
+        customer: String,
+        resource: String,
+    },
+    SegmentMinHours {
+        segment: String,
+        resource: String,
+    },
+    SegmentMaxHours {
+        segment: String,
+        resource: String,
+    },
+    Force {
+        customer: String,
+        resource: String,
+    },
+    MaxIncrease {
+        customer: String,
+        resource: String,
+    },
+    MaxDecrease {
+        customer: String,
+        resource: String,
+    },
+    CustomerShareCap {
+        customer: String,
+        of: ShareOf,
+    },
+    SegmentMinShare {
+        segment: String,
+        of: ShareOf,
+    },
+    SegmentMaxShare {
+        segment: String,
+        of: ShareOf,
+    },
+    /// The floor on the CVaR of contribution (`[risk] min_cvar`), in currency.
+    CvarFloor,
+    /// A modelling row (response curve, total value): named by its id only.
+    Internal {
+        id: String,
+    },
+}
+
+impl LimitKind {
+    /// The limit a constraint kind stands for, with the ids of `instance`.
+    pub fn of(instance: &Instance, kind: ConstraintKind) -> LimitKind {
+        let customer = |c: usize| instance.customers[c].id.clone();
+        let resource = |r: usize| instance.resources[r].id.clone();
+        let segment = |s: usize| instance.segments[s].id.clone();
+        let of = |base: ShareBase| match base {
+            ShareBase::Resource(r) => ShareOf::Hours(resource(r)),
+            ShareBase::Value => ShareOf::Value,
+        };
+        match kind {
+            ConstraintKind::Capacity { resource: r } => LimitKind::Capacity { resource: resource(r) },
+            ConstraintKind::ExpansionLimit { resource: r, option } => {
+                LimitKind::ExpansionLimit { resource: resource(r), option: instance.resources[r].expansion[option].id.clone() }
+            }
+            ConstraintKind::Floor { customer: c, resource: r } => LimitKind::Floor { customer: customer(c), resource: resource(r) },
+            ConstraintKind::Cap { customer: c, resource: r } => LimitKind::Cap { customer: customer(c), resource: resource(r) },
+            ConstraintKind::Expectation { customer: c, resource: r } => {
+                LimitKind::HardExpectation { customer: customer(c), resource: resource(r) }
+            }
+            ConstraintKind::SegmentMinHours { segment: s, resource: r } => {
+                LimitKind::SegmentMinHours { segment: segment(s), resource: resource(r) }
+            }
+            ConstraintKind::SegmentMaxHours { segment: s, resource: r } => {
+                LimitKind::SegmentMaxHours { segment: segment(s), resource: resource(r) }
+            }
+            ConstraintKind::Force { customer: c, resource: r } => LimitKind::Force { customer: customer(c), resource: resource(r) },
+            ConstraintKind::MaxIncrease { customer: c, resource: r } => {
+                LimitKind::MaxIncrease { customer: customer(c), resource: resource(r) }
+            }
+            ConstraintKind::MaxDecrease { customer: c, resource: r } => {
+                LimitKind::MaxDecrease { customer: customer(c), resource: resource(r) }
+            }
+            ConstraintKind::CustomerShare { customer: c, base } => LimitKind::CustomerShareCap { customer: customer(c), of: of(base) },
+            ConstraintKind::SegmentMinShare { segment: s, base } => LimitKind::SegmentMinShare { segment: segment(s), of: of(base) },
+            ConstraintKind::SegmentMaxShare { segment: s, base } => LimitKind::SegmentMaxShare { segment: segment(s), of: of(base) },
+            ConstraintKind::CvarFloor => LimitKind::CvarFloor,
+            ConstraintKind::Response { .. } | ConstraintKind::TotalValue | ConstraintKind::CvarShortfall { .. } => {
+                LimitKind::Internal { id: kind.id(instance) }
+            }
+        }
+    }
+}
+
+/// Which lower limits a resource clash is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DemandKind {
+    Floors,
+    HardExpectations,
+    ForcedHours,
+    ChangeLimits,
+    SegmentMinimums,
+}
+
+/// Who a demanding limit belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Customer(String),
+    Segment(String),
+}
+
+/// One finding of an infeasibility diagnosis, in numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// The lower limits on one resource need more hours than it can supply.
+    ResourceClash {
+        resource: String,
+        demands: Vec<DemandKind>,
+        owners: Vec<Owner>,
+        /// The least hours the demanding limits need together.
+        needed_hours: f64,
+        capacity_hours: f64,
+        /// Expansion options in the conflict: option id and the hours it can add at most.
+        expansions: Vec<(String, f64)>,
+    },
+    /// A member of the conflict no resource clash covers (index into `Diagnosis::conflict`).
+    Member(usize),
+    /// The limits on hours leave room for a plan; the value shares, read from the response
+    /// curves, do not.
+    ValueSharesOnCurves,
+    /// A force above every hour the resource can supply.
+    ForceBeyondReach { resource: String, forced_hours: f64, reach_hours: f64 },
+}

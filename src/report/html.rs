@@ -1,0 +1,639 @@
+//! The HTML report (`solve --format html`): one self-contained page, readable on a laptop and
+//! printable. The summary first (status, contribution, what an hour is worth and for how long,
+//! the biggest moves, the costliest limits and promises, the largest expectation gaps), then
+//! inline SVG charts (the value curve of each resource's capacity, plan against current hours,
+//! expectation gaps, the whale curve of contribution, utilisation), then the tables, sortable by
+//! a few lines of inline script and readable without it, and the sensitivity report.
+//!
+//! Nothing is fetched: no external script, stylesheet, font or image.
+
+use std::fmt::Write;
+
+use super::format::{hours, money, percent};
+use super::svg::{self, Bar, escape};
+use super::text::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD, capacity_range, costliest_limits, shortfall};
+use super::whatif::WhatIf;
+use crate::analysis::sweep::Sweep;
+use crate::analysis::{Plan, SolveReport, Status};
+use crate::model::Instance;
+
+/// What the page shows beyond the solve report: the value curve of each resource's capacity
+/// (`None` where it could not be drawn, with the reason).
+pub struct HtmlExtras<'a> {
+    pub what_if: WhatIf<'a>,
+    pub value_curves: Vec<(String, Result<Sweep, String>)>,
+}
+
+const STYLE: &str = r#"
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
+  max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: 0.1em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+h3 { font-size: 1.02em; margin: 1.1em 0 0.4em; }
+.meta { color: #555; margin-top: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; flex: 1 1 130px; }
+.card .label { color: #555; font-size: 0.85em; }
+.card .value { font-size: 1.25em; font-weight: 600; white-space: nowrap; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.status-optimal { color: #1a7f37; }
+.status-other { color: #c0392b; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 8px 24px; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 10em; }
+th { background: #f3f5f7; position: sticky; top: 0; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.sortable th { cursor: pointer; }
+table.sortable th::after { content: " \2195"; color: #aaa; font-size: 0.8em; }
+.note { color: #555; font-size: 0.9em; }
+svg { max-width: 100%; height: auto; }
+figure { margin: 8px 0 16px; }
+.warning { background: #fff4e5; border-left: 4px solid #e67e22; padding: 6px 10px; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; }
+  figure, table { break-inside: avoid; }
+  th { position: static; }
+  .scroll { overflow: visible; }
+  table.sortable th::after { content: ""; }
+}
+"#;
+
+/// Sorts a table by the clicked column: numbers by the value in `data-v`, text as text.
+const SCRIPT: &str = r#"
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      var up = th.getAttribute("aria-sort") !== "ascending";
+      table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", up ? "ascending" : "descending");
+      var key = function (row) { var cell = row.cells[column]; var v = cell.getAttribute("data-v");
+        return v === null ? cell.textContent : parseFloat(v); };
+      rows.sort(function (a, b) { var x = key(a), y = key(b);
+        var order = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y));
+        return up ? order : -order; });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+"#;
+
+/// A cell: text, or a number shown formatted and sorted by its value.
+enum Cell {
+    Text(String),
+    /// Text that may wrap over several lines (a meaning, a reading).
+    Prose(String),
+    Number(f64, String),
+}
+
+fn prose(value: impl Into<String>) -> Cell {
+    Cell::Prose(value.into())
+}
+
+fn text(value: impl Into<String>) -> Cell {
+    Cell::Text(value.into())
+}
+
+fn number(value: f64, shown: String) -> Cell {
+    Cell::Number(value, shown)
+}
+
+fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cell>>, sortable: bool) {
+    let _ = writeln!(out, r#"<div class="scroll"><table id="{id}"{}>"#, if sortable { r#" class="sortable""# } else { "" });
+    out.push_str("<thead><tr>");
+    for (header, numeric) in headers {
+        let _ = write!(out, r#"<th{}>{}</th>"#, if *numeric { r#" class="n""# } else { "" }, escape(header));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            match cell {
+                Cell::Text(value) => {
+                    let _ = write!(out, "<td>{}</td>", escape(&value));
+                }
+                Cell::Prose(value) => {
+                    let _ = write!(out, r#"<td class="wrap">{}</td>"#, escape(&value));
+                }
+                Cell::Number(value, shown) => {
+                    let _ =
+                        write!(out, r#"<td class="n" data-v="{}">{}</td>"#, if value.is_finite() { value } else { 0.0 }, escape(&shown));
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+fn signed(value: f64) -> String {
+    format!("{}{}", if value > 0.0 { "+" } else { "" }, hours(value))
+}
+
+/// The page for one solve.
+pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>) -> String {
+    let header = &instance.plan;
+    let currency = header.currency.as_str();
+    let mut out = String::new();
+    let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
+    let _ = writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    let _ = writeln!(out, "<title>capplan: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>", escape(&header.name));
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&header.name));
+    let _ = writeln!(
+        out,
+        r#"<p class="meta">{} &middot; money in {} &middot; solver {} ({})</p>"#,
+        escape(&header.period),
+        escape(currency),
+        escape(report.backend.name()),
+        escape(&report.solver_reason)
+    );
+    if let Some(scenario) = extras.what_if.scenario {
+        let _ = writeln!(
+            out,
+            r#"<p class="meta">Scenario <strong>{}</strong> ({}){}</p>"#,
+            escape(&scenario.name),
+            escape(&scenario.file),
+            scenario.description.as_ref().map_or(String::new(), |d| format!(": {}", escape(d.trim())))
+        );
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(warning));
+    }
+    match (&report.plan, report.status) {
+        (Some(plan), Status::Optimal) => optimal(&mut out, instance, plan, extras, currency),
+        _ => not_optimal(&mut out, report, extras, currency),
+    }
+    let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
+    out
+}
+
+fn not_optimal(out: &mut String, report: &SolveReport, extras: &HtmlExtras<'_>, currency: &str) {
+    let _ = writeln!(
+        out,
+        r#"<div class="cards"><div class="card"><div class="label">Status</div><div class="value status-other">{}</div></div></div>"#,
+        report.status.name()
+    );
+    let what = match report.status {
+        Status::Infeasible => "No plan meets all constraints.",
+        Status::Unbounded => {
+            "The value can grow without limit: an expansion option without max_hours feeds a response that never saturates."
+        }
+        Status::TimeLimit => "The solver stopped before a plan was proven optimal; no plan is reported.",
+        Status::Optimal => "",
+    };
+    let _ = writeln!(out, "<p>{}</p>", escape(what));
+    if let Some(diagnosis) = extras.what_if.diagnosis {
+        let _ = writeln!(out, "<h2>Why no plan exists</h2>\n<ul>");
+        for sentence in super::diagnosis::summary(diagnosis) {
+            let _ = writeln!(out, "<li>{}</li>", escape(&sentence));
+        }
+        let _ = writeln!(out, "</ul>\n<h3>Conflicting constraints (a minimal set)</h3>");
+        let rows = diagnosis
+            .conflict
+            .iter()
+            .map(|member| vec![text(member.id.clone()), text(member.sense.symbol()), prose(super::diagnosis::meaning(member))])
+            .collect();
+        table(out, "conflict", &[("constraint", false), ("sense", false), ("meaning", false)], rows, false);
+        let _ = writeln!(out, "<h3>Least change that makes a plan possible</h3>\n<ul>");
+        for relaxation in &diagnosis.relaxation {
+            let _ = writeln!(
+                out,
+                "<li>{} <span class=\"note\">[{}]</span></li>",
+                escape(&super::diagnosis::action(relaxation)),
+                escape(&relaxation.id)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+        if let Some(objective) = diagnosis.relaxed_objective {
+            let _ = writeln!(out, "<p>With these changes the best plan is worth {} {}.</p>", money(objective), escape(currency));
+        }
+    }
+}
+
+fn card(out: &mut String, label: &str, value: &str, class: &str) {
+    let _ = writeln!(
+        out,
+        r#"<div class="card"><div class="label">{}</div><div class="value {class}">{}</div></div>"#,
+        escape(label),
+        escape(value)
+    );
+}
+
+fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+    // Summary.
+    out.push_str(r#"<section id="summary"><div class="cards">"#);
+    card(out, "Status", "optimal", "status-optimal");
+    card(out, &format!("Contribution ({currency})"), &money(plan.totals.contribution), "");
+    card(out, "Value", &money(plan.totals.value), "");
+    card(out, "Hour costs", &money(plan.totals.hour_cost), "");
+    card(out, "Expansion", &money(plan.totals.expansion_cost), "");
+    card(out, "Expectation penalties", &money(plan.totals.penalty_cost), "");
+    out.push_str("</div>\n");
+    if plan.totals.priority_adjustment.abs() >= PRICE_THRESHOLD {
+        let _ = writeln!(
+            out,
+            r#"<p class="note">The plan optimises {} {currency}: the contribution plus {} of priority weighting.</p>"#,
+            money(plan.objective),
+            money(plan.totals.priority_adjustment)
+        );
+    }
+    let _ = writeln!(out, "<h2>What one more hour is worth</h2>");
+    let rows = plan
+        .resources
+        .iter()
+        .map(|resource| {
+            let range = capacity_range(plan, &resource.resource);
+            let side = |value: Option<f64>, sign: &str, none: &str| match range {
+                Some(range) if range.ranged => value.map_or_else(|| none.to_string(), |value| format!("{sign}{} h", hours(value))),
+                Some(_) => "n/a".to_string(),
+                None => "with --sensitivity".to_string(),
+            };
+            vec![
+                text(resource.resource.clone()),
+                number(resource.allocated_hours, hours(resource.allocated_hours)),
+                number(resource.available_hours, hours(resource.available_hours)),
+                number(resource.utilisation, percent(resource.utilisation)),
+                number(resource.shadow_price, money(resource.shadow_price)),
+                text(side(range.and_then(|r| r.allowable_increase), "+", "any rise")),
+                text(side(range.and_then(|r| r.allowable_decrease), "-", "any fall")),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "resources",
+        &[
+            ("resource", false),
+            ("used (h)", true),
+            ("available (h)", true),
+            ("utilisation", true),
+            (&format!("1 more hour ({currency})"), true),
+            ("price holds up", true),
+            ("and down", true),
+        ],
+        rows,
+        false,
+    );
+
+    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
+    moves.sort_by(|a, b| {
+        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
+    });
+    let _ = writeln!(out, "<div class=\"grid\"><div>\n<h3>Biggest moves against the current plan ({} moves)</h3>", moves.len());
+    let rows = moves
+        .iter()
+        .take(8)
+        .map(|a| {
+            vec![
+                text(a.customer.clone()),
+                text(a.resource.clone()),
+                number(a.current_hours, hours(a.current_hours)),
+                number(a.hours, hours(a.hours)),
+                number(a.change_hours, signed(a.change_hours)),
+            ]
+        })
+        .collect();
+    table(out, "moves", &[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)], rows, false);
+    let _ = writeln!(out, "</div><div>\n<h3>Limits and promises that cost most ({currency})</h3>");
+    let rows = costliest_limits(plan)
+        .iter()
+        .take(8)
+        .map(|c| {
+            let (total, reading) = match c.exact_cost {
+                Some(cost) if c.family == "expectation" && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
+                Some(cost) => (number(cost, money(cost)), "gain if dropped"),
+                None => (number(0.0, "-".to_string()), "margin only"),
+            };
+            vec![text(c.id.clone()), number(c.shadow_price, money(c.shadow_price)), total, text(reading)]
+        })
+        .collect();
+    table(out, "costly", &[("limit", false), ("per hour", true), ("total (exact)", true), ("reading", false)], rows, false);
+    let _ = writeln!(out, "</div></div>");
+    let mut gaps: Vec<_> = plan.expectations.iter().filter(|gap| gap.shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
+    gaps.sort_by(|a, b| {
+        b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
+    });
+    if !plan.expectations.is_empty() {
+        let _ = writeln!(out, "<h3>Largest expectation gaps ({} of {} expectations short)</h3>", gaps.len(), plan.expectations.len());
+        if gaps.is_empty() {
+            let _ = writeln!(out, "<p>Every expectation is met.</p>");
+        } else {
+            let rows = gaps
+                .iter()
+                .take(8)
+                .map(|g| {
+                    vec![
+                        text(g.customer.clone()),
+                        text(g.resource.clone()),
+                        number(g.expected_hours, hours(g.expected_hours)),
+                        number(g.planned_hours, hours(g.planned_hours)),
+                        number(g.shortfall_hours, hours(g.shortfall_hours)),
+                        number(g.penalty_cost, money(g.penalty_cost)),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                "gaps",
+                &[("customer", false), ("resource", false), ("expected", true), ("planned", true), ("short", true), ("penalty", true)],
+                rows,
+                false,
+            );
+        }
+    }
+    out.push_str("</section>\n");
+
+    charts(out, instance, plan, extras, currency);
+    tables(out, instance, plan, currency);
+    if let Some(sensitivity) = &plan.sensitivity {
+        sensitivity_section(out, sensitivity, currency);
+    }
+}
+
+fn charts(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+    let _ = writeln!(out, "<section id=\"charts\">\n<h2>Charts</h2>");
+    let _ = writeln!(out, "<h3>Value of each resource's capacity</h3>");
+    if extras.value_curves.is_empty() {
+        let _ = writeln!(out, r#"<p class="note">Not drawn: the curves are of the plan without forces.</p>"#);
+    }
+    for (resource, curve) in &extras.value_curves {
+        match curve {
+            Ok(sweep) => {
+                let title = format!("Value of {resource} capacity");
+                let _ = writeln!(out, "<figure class=\"chart value-curve\">{}</figure>", svg::value_curve(sweep, currency, &title, 900.0));
+            }
+            Err(why) => {
+                let _ = writeln!(out, r#"<p class="note">{}: no curve ({}).</p>"#, escape(resource), escape(why));
+            }
+        }
+    }
+
+    // Plan against current hours per customer, biggest moves first.
+    let mut customers: Vec<_> = plan.customers.iter().collect();
+    let total = |hours: &[f64]| hours.iter().sum::<f64>();
+    customers.sort_by(|a, b| {
+        let change = |c: &crate::analysis::CustomerResult| total(&c.hours) - total(&c.current_hours);
+        change(b).abs().total_cmp(&change(a).abs()).then_with(|| a.customer.cmp(&b.customer))
+    });
+    let rows: Vec<Bar> = customers
+        .iter()
+        .take(30)
+        .map(|c| {
+            let (planned, current) = (total(&c.hours), total(&c.current_hours));
+            Bar { label: c.customer.clone(), value: planned, other: Some(current), note: signed(planned - current) }
+        })
+        .collect();
+    let shown = if customers.len() > rows.len() {
+        format!(" (the {} biggest moves of {} customers)", rows.len(), customers.len())
+    } else {
+        String::new()
+    };
+    let title = format!("Planned against current hours per customer{shown}");
+    let _ = writeln!(
+        out,
+        "<figure class=\"chart moves\">{}</figure>",
+        svg::bars(&title, &rows, Some(("planned", "current")), "hours, all resources", 900.0)
+    );
+
+    // Expectation gaps.
+    if !plan.expectations.is_empty() {
+        let mut gaps: Vec<_> = plan.expectations.iter().collect();
+        gaps.sort_by(|a, b| {
+            b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
+        });
+        let rows: Vec<Bar> = gaps
+            .iter()
+            .take(30)
+            .map(|g| Bar {
+                label: format!("{}/{}", g.customer, g.resource),
+                value: g.planned_hours - g.expected_hours,
+                other: None,
+                note: format!("{} of {} h", hours(g.planned_hours), hours(g.expected_hours)),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "<figure class=\"chart gaps\">{}</figure>",
+            svg::bars("Expectation gaps: planned minus expected hours (left of zero: short)", &rows, None, "hours", 900.0)
+        );
+    }
+
+    // Whale curve and utilisation.
+    let contributions: Vec<f64> = plan.customers.iter().map(|c| c.contribution).collect();
+    let _ = writeln!(
+        out,
+        "<div class=\"grid\"><figure class=\"chart whale\">{}</figure>",
+        svg::whale_curve("Whale curve of planned contribution", &contributions, 520.0)
+    );
+    let rows: Vec<Bar> = plan
+        .resources
+        .iter()
+        .map(|r| Bar {
+            label: r.resource.clone(),
+            value: r.utilisation * 100.0,
+            other: None,
+            note: format!("{} of {} h", hours(r.allocated_hours), hours(r.available_hours)),
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<figure class=\"chart utilisation\">{}</figure></div>",
+        svg::bars("Utilisation", &rows, None, "% of available hours", 520.0)
+    );
+    let whale = crate::analysis::whale::whale_shape(&contributions);
+    let _ = writeln!(
+        out,
+        r#"<p class="note">With the plan, the most profitable 20 % of customers give {} of the total contribution, the middle 70 % {}, the least profitable 10 % {}{}.</p>"#,
+        percent(whale.top_20),
+        percent(whale.middle_70),
+        percent(whale.bottom_10),
+        if instance.customers.len() < 10 { " (few customers: the shares are coarse)" } else { "" }
+    );
+    out.push_str("</section>\n");
+}
+
+fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
+    let _ = writeln!(out, "<section id=\"tables\">\n<h2>Plan</h2>\n<p class=\"note\">Click a column to sort.</p>");
+    let mut headers: Vec<(String, bool)> = vec![("customer".into(), false), ("name".into(), false)];
+    if !instance.segments.is_empty() {
+        headers.push(("segment".into(), false));
+    }
+    if plan.portfolio.is_some() {
+        headers.extend([("category".into(), false), ("outcome".into(), false)]);
+    }
+    headers.extend(instance.resources.iter().map(|r| (format!("{} (h)", r.id), true)));
+    headers.extend([("value".into(), true), ("hour cost".into(), true), ("penalty".into(), true), ("contribution".into(), true)]);
+    let rows = plan
+        .customers
+        .iter()
+        .map(|c| {
+            let mut row = vec![text(c.customer.clone()), prose(c.name.clone())];
+            if !instance.segments.is_empty() {
+                row.push(text(c.segment.clone().unwrap_or_default()));
+            }
+            if plan.portfolio.is_some() {
+                row.extend([text(c.category.clone().unwrap_or_default()), text(c.outcome.label())]);
+            }
+            row.extend(c.hours.iter().map(|&h| number(h, hours(h))));
+            row.extend([
+                number(c.value, money(c.value)),
+                number(c.hour_cost, money(c.hour_cost)),
+                number(c.penalty_cost, money(c.penalty_cost)),
+                number(c.contribution, money(c.contribution)),
+            ]);
+            row
+        })
+        .collect();
+    let headers: Vec<(&str, bool)> = headers.iter().map(|(h, n)| (h.as_str(), *n)).collect();
+    table(out, "plan", &headers, rows, true);
+
+    let _ = writeln!(
+        out,
+        "<h2>Limits</h2>\n<p class=\"note\">Shadow price: {currency} per hour (shares: per percentage point) of one unit more of the limit. Slack: how far the plan is from a limit that does not bind.</p>"
+    );
+    let rows = plan
+        .constraints
+        .iter()
+        .map(|c| {
+            let amount = |value: f64| if c.unit.is_hours() { hours(value) } else { percent(value) };
+            vec![
+                text(c.id.clone()),
+                text(c.sense.symbol()),
+                number(c.limit, amount(c.limit)),
+                number(c.actual, amount(c.actual)),
+                number(c.slack, amount(c.slack)),
+                text(if c.binding { "yes" } else { "" }),
+                number(c.shadow_price, money(c.shadow_price)),
+                c.exact_cost.map_or_else(|| number(0.0, "-".into()), |cost| number(cost, money(cost))),
+                text(c.category.as_ref().map_or("instance".to_string(), |category| format!("{category} policy"))),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "constraints",
+        &[
+            ("constraint", false),
+            ("sense", false),
+            ("limit", true),
+            ("actual", true),
+            ("slack", true),
+            ("binding", false),
+            ("shadow price", true),
+            ("exact cost", true),
+            ("set by", false),
+        ],
+        rows,
+        true,
+    );
+    let _ = writeln!(out, "<h2>Allocations</h2>");
+    let rows = plan
+        .allocations
+        .iter()
+        .map(|a| {
+            vec![
+                text(a.customer.clone()),
+                text(a.resource.clone()),
+                number(a.current_hours, hours(a.current_hours)),
+                number(a.hours, hours(a.hours)),
+                number(a.change_hours, signed(a.change_hours)),
+                number(a.marginal_value, money(a.marginal_value)),
+                number(a.reduced_cost, money(a.reduced_cost)),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "allocations",
+        &[
+            ("customer", false),
+            ("resource", false),
+            ("current", true),
+            ("planned", true),
+            ("change", true),
+            ("next hour returns", true),
+            ("reduced cost", true),
+        ],
+        rows,
+        true,
+    );
+    out.push_str("</section>\n");
+}
+
+fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, currency: &str) {
+    let _ = writeln!(out, "<section id=\"sensitivity\">\n<h2>Sensitivity report</h2>");
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Every range from re-solves of the plan's LP; {currency} per hour or per percentage point.</p>\n<h3>Constraints</h3>"
+    );
+    let optional = |value: Option<f64>, show: &dyn Fn(f64) -> String| {
+        value.map_or_else(|| number(f64::MAX, "unlimited".into()), |v| number(v, show(v)))
+    };
+    let rows = sensitivity
+        .constraints
+        .iter()
+        .map(|range| {
+            let amount = |value: f64| if range.unit.is_hours() { format!("{} h", hours(value)) } else { percent(value) };
+            vec![
+                text(format!("{} {}", range.id, range.sense.symbol())),
+                number(range.actual, amount(range.actual)),
+                number(range.shadow_price, money(range.shadow_price)),
+                number(range.limit, amount(range.limit)),
+                if range.ranged { optional(range.allowable_increase, &amount) } else { text("n/a") },
+                if range.ranged { optional(range.allowable_decrease, &amount) } else { text("n/a") },
+                range.next_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
+                range.last_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "sensitivity-constraints",
+        &[
+            ("constraint", false),
+            ("final value", true),
+            ("shadow price", true),
+            ("limit", true),
+            ("allowable increase", true),
+            ("allowable decrease", true),
+            ("1 unit more", true),
+            ("1 unit less", true),
+        ],
+        rows,
+        true,
+    );
+    let _ = writeln!(out, "<h3>Allocations: value per hour over which the plan stays optimal</h3>");
+    let rows = sensitivity
+        .allocations
+        .iter()
+        .map(|a| {
+            vec![
+                text(a.customer.clone()),
+                text(a.resource.clone()),
+                number(a.hours, hours(a.hours)),
+                number(a.reduced_cost, money(a.reduced_cost)),
+                number(a.marginal_value, money(a.marginal_value)),
+                optional(a.allowable_increase, &money),
+                optional(a.allowable_decrease, &money),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        "sensitivity-allocations",
+        &[
+            ("customer", false),
+            ("resource", false),
+            ("final hours", true),
+            ("reduced cost", true),
+            ("value/hour", true),
+            ("allowable increase", true),
+            ("allowable decrease", true),
+        ],
+        rows,
+        true,
+    );
+    out.push_str("</section>\n");
+}
