@@ -55,7 +55,7 @@ const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 fn runs_in_reasonable_time(backend: Backend, customers: usize) -> bool {
     match backend {
         Backend::Microlp | Backend::Highs => customers <= 1_000,
-        Backend::Clarabel => customers <= 10_000,
+        Backend::Clarabel | Backend::Engine => customers <= 10_000,
         Backend::Separable => true,
     }
 }
@@ -88,7 +88,7 @@ fn scale(c: &mut Criterion) {
         group.sample_size(10);
         group.measurement_time(Duration::from_secs(if customers >= 100_000 { 30 } else { 5 }));
         group.bench_function("formulate", |b| b.iter(|| formulate(black_box(&instance))));
-        for backend in [Backend::Separable, Backend::Clarabel, Backend::Microlp, Backend::Highs] {
+        for backend in [Backend::Separable, Backend::Engine, Backend::Clarabel, Backend::Microlp, Backend::Highs] {
             if !backend.is_built() || !runs_in_reasonable_time(backend, customers) {
                 continue;
             }

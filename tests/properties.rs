@@ -378,3 +378,31 @@ proptest! {
         support::assert_ranges_hold(&instance, Backend::Microlp);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// capplan's engine (the backend `auto` picks off the separable path) agrees with microlp on
+    /// status and optimum, and its plan passes feasibility, strong duality, complementary
+    /// slackness and finite differences with duals read straight from its basis; on models
+    /// coupled only by capacities it agrees with the separable backend too.
+    #[test]
+    fn engine_agrees_with_simplex_and_separable(generated in instance(), capacities_only_too in any::<bool>()) {
+        let generated = if capacities_only_too { capacities_only(generated) } else { generated };
+        let text = to_toml(&generated);
+        let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let simplex = solve(&instance, Backend::Microlp).unwrap_or_else(|e| panic!("microlp: {e}\n{text}"));
+        let engine = solve(&instance, Backend::Engine).unwrap_or_else(|e| panic!("engine: {e}\n{text}"));
+        prop_assert_eq!(simplex.status, engine.status, "{}", text);
+        if engine.status == Status::Optimal {
+            let (a, b) = (simplex.plan.as_ref().unwrap().objective, engine.plan.as_ref().unwrap().objective);
+            prop_assert!((a - b).abs() <= 1e-7 * (1.0 + a.abs()), "microlp {} engine {}\n{}", a, b, text);
+            support::assert_all_checks(&instance, Backend::Engine);
+            if capacities_only_too {
+                let separable = solve(&instance, Backend::Separable).unwrap_or_else(|e| panic!("separable: {e}\n{text}"));
+                let c = separable.plan.as_ref().unwrap().objective;
+                prop_assert!((c - b).abs() <= 1e-7 * (1.0 + c.abs()), "separable {} engine {}\n{}", c, b, text);
+            }
+        }
+    }
+}

@@ -98,8 +98,8 @@ fn generate_refuses_bad_resource_ids_and_counts() {
     }
 }
 
-/// auto takes the separable backend when only capacities couple customers; otherwise microlp up
-/// to SIMPLEX_MAX_VARIABLES LP variables and clarabel above, with or without HiGHS built.
+/// auto takes the separable backend when only capacities couple customers; otherwise capplan's
+/// engine at every size, with or without HiGHS built.
 #[test]
 fn auto_picks_as_documented_and_says_why() {
     let tiny = formulate(&generated(20, 1));
@@ -111,8 +111,8 @@ fn auto_picks_as_documented_and_says_why() {
     let coupled = formulate(&Instance::from_file(&path).unwrap());
     assert!(coupled.lp.variables.len() <= SIMPLEX_MAX_VARIABLES);
     let choice = choose(SolverChoice::Auto, &coupled).unwrap();
-    assert_eq!(choice.backend, Backend::Microlp);
-    assert!(choice.reason.contains("simplex"), "{}", choice.reason);
+    assert_eq!(choice.backend, Backend::Engine);
+    assert!(choice.reason.contains("simplex engine"), "{}", choice.reason);
     assert!(choice.reason.contains("couple"), "{}", choice.reason);
 
     // The same coupled model made large: a value share on one customer of a big portfolio.
@@ -121,8 +121,8 @@ fn auto_picks_as_documented_and_says_why() {
     let big = formulate(&Instance::from_toml_str("big.toml", &text).unwrap());
     assert!(big.lp.variables.len() > SIMPLEX_MAX_VARIABLES);
     let choice = choose(SolverChoice::Auto, &big).unwrap();
-    assert_eq!(choice.backend, Backend::Clarabel);
-    assert!(choice.reason.contains("interior point"), "{}", choice.reason);
+    assert_eq!(choice.backend, Backend::Engine);
+    assert!(choice.reason.contains("simplex engine"), "{}", choice.reason);
     assert!(choose(SolverChoice::Separable, &big).unwrap_err().contains("value share"));
 
     // The report says it, in text and JSON.

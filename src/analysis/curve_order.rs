@@ -18,7 +18,8 @@
 use std::time::Instant;
 
 use crate::formulation::Formulation;
-use crate::solve::{Backend, LpOutcome, SolveError, solve_formulation_lp};
+use crate::solve::session::Session;
+use crate::solve::{Backend, LpOutcome, SolveError, session_outcome, solve_formulation_lp};
 
 /// Branches explored before capplan gives up and says so (an internal error, never a wrong plan).
 pub const MAX_BRANCH_NODES: usize = 4096;
@@ -40,7 +41,19 @@ pub struct OrderedSolve {
 
 /// Solves `formulation` with its response curves exact (see the module documentation).
 pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<OrderedSolve, SolveError> {
-    let (outcome, row_prices) = solve_formulation_lp(formulation, backend, deadline)?;
+    // capplan's engine keeps one session for the root and every branch: a branch differs from
+    // its parent only in piece bounds, and re-solves warm from the parent's basis.
+    let mut session = (backend == Backend::Engine).then(|| Session::new(&formulation.lp));
+    let mut solve_node = |node: &Formulation, backend: Backend| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+        match session.as_mut() {
+            Some(session) => {
+                session.update_to(&node.lp);
+                session_outcome(session, deadline)
+            }
+            None => solve_formulation_lp(node, backend, deadline),
+        }
+    };
+    let (outcome, row_prices) = solve_node(formulation, backend)?;
     let LpOutcome::Optimal { values, objective } = outcome else {
         return Ok(OrderedSolve { outcome, row_prices, formulation: formulation.clone(), branches: 0, backend });
     };
@@ -71,7 +84,7 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
                  value_share_base = \"current\", usually needs fewer)"
             )));
         }
-        let (outcome, prices) = solve_formulation_lp(&node, backend, deadline)?;
+        let (outcome, prices) = solve_node(&node, backend)?;
         let (values, objective) = match outcome {
             LpOutcome::Optimal { values, objective } => (values, objective),
             LpOutcome::Infeasible => continue,
@@ -106,6 +119,21 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
         None => {
             OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: formulation.clone(), branches: solved, backend }
         }
+    })
+}
+
+/// Re-solves a session already brought to `formulation` (warm, from its last basis) with the
+/// curves exact: the warm optimum when its pieces are in curve order, else the branching solve of
+/// [`solve_in_curve_order`] from scratch. Only the outcome is returned (the analyses that
+/// re-solve want the optimum, not prices).
+pub fn resolve_warm(session: &mut Session, formulation: &Formulation, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
+    let (outcome, _) = session_outcome(session, deadline)?;
+    Ok(match outcome {
+        LpOutcome::Optimal { values, objective } => match in_order(formulation, values, objective) {
+            Ok(values) => LpOutcome::Optimal { values, objective },
+            Err(_) => solve_in_curve_order(formulation, Backend::Engine, deadline)?.outcome,
+        },
+        other => other,
     })
 }
 

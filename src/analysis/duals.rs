@@ -1,8 +1,9 @@
 //! Shadow prices and reduced costs, computed by capplan itself for every backend.
 //!
-//! None of the backends is trusted for duals: microlp exposes none, and solver crates disagree on
-//! sign conventions. Instead capplan writes down the dual of its own LP and solves it with the
-//! same backend. For the primal
+//! capplan's engine reads row duals from its basis ([`crate::solve::session`]); the separable
+//! backend finds them on the way. For the other backends (microlp exposes no duals, and solver
+//! crates disagree on sign conventions) capplan writes down the dual of its own LP and solves it
+//! with the same backend. For the primal
 //!
 //! ```text
 //! max c x + k   s.t.  a_i x (<=|>=|=) b_i,   l <= x <= u
@@ -84,6 +85,14 @@ pub fn compute_duals_until(
     primal_objective: f64,
     deadline: Option<Instant>,
 ) -> Result<Option<Duals>, SolveError> {
+    if backend == Backend::Engine {
+        // The engine's basis gives the row duals with the primal: no dual LP.
+        return match crate::solve::solve_lp_with_duals(lp, deadline)? {
+            (LpOutcome::Optimal { .. }, Some(row_duals)) => Ok(Some(duals_from_row_prices(lp, row_duals, backend, primal_objective)?)),
+            (LpOutcome::TimeLimit, _) => Ok(None),
+            _ => Err(SolveError("the engine did not find again the optimum it is asked to price; this is numerical trouble".into())),
+        };
+    }
     let dual = dual_program(lp);
     let outcome = match backend {
         // microlp can cycle for ever on the free duals of equality rows (seen on a zero capacity
@@ -125,7 +134,7 @@ pub fn compute_duals_until(
         // Interior-point duals are accurate relative to the whole problem only.
         Backend::Clarabel => scale,
         // Vertex solutions (the simplex methods and the separable backend) are exact row by row.
-        Backend::Microlp | Backend::Separable | Backend::Highs => row
+        Backend::Microlp | Backend::Separable | Backend::Engine | Backend::Highs => row
             .terms
             .iter()
             .map(|&(j, a)| (lp.variables[j].objective / a).abs())

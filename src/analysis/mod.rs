@@ -142,6 +142,9 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
     let Some(portfolio) = plan.portfolio.as_mut() else {
         return Ok(());
     };
+    // capplan's engine prices every policy warm on one session: its rows are relaxed, the model
+    // re-solved from the plan's basis, and the rows put back.
+    let mut session = (backend == Backend::Engine).then(|| crate::solve::session::Session::new(&formulation.lp));
     for category in &mut portfolio.categories {
         if category.policy_constraints.is_empty() {
             continue;
@@ -158,7 +161,18 @@ fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend) 
             .filter(|(row, _)| !dropped.contains(row.name.as_str()))
             .map(|(row, kind)| (row.clone(), *kind))
             .unzip();
-        category.policy_cost = match crate::solve::solve_formulation_lp(&relaxed, backend, None)?.0 {
+        let outcome = match session.as_mut() {
+            Some(session) => {
+                let rows: Vec<usize> =
+                    (0..formulation.lp.rows.len()).filter(|&i| dropped.contains(formulation.lp.rows[i].name.as_str())).collect();
+                rows.iter().for_each(|&i| session.relax_row(i, true));
+                let outcome = crate::solve::session_outcome(session, None)?.0;
+                rows.iter().for_each(|&i| session.relax_row(i, false));
+                outcome
+            }
+            None => crate::solve::solve_formulation_lp(&relaxed, backend, None)?.0,
+        };
+        category.policy_cost = match outcome {
             LpOutcome::Optimal { objective, .. } => Some(objective - plan.objective),
             // Dropping limits cannot make a feasible plan infeasible; it can make it unbounded
             // (a cap was all that held an unlimited expansion back): the policy's cost is then

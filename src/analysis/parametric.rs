@@ -96,7 +96,9 @@ impl Accuracy {
         match backend {
             // Vertex solutions: the simplex methods (microlp, HiGHS) and the separable backend's
             // exact fill.
-            Backend::Microlp | Backend::Highs | Backend::Separable => Accuracy { value: 1e-7, slope: 1e-7, shortest_piece: 1e-6 },
+            Backend::Microlp | Backend::Highs | Backend::Separable | Backend::Engine => {
+                Accuracy { value: 1e-7, slope: 1e-7, shortest_piece: 1e-6 }
+            }
             Backend::Clarabel => Accuracy { value: 1e-6, slope: 1e-5, shortest_piece: 1e-4 },
         }
     }

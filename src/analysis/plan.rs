@@ -760,6 +760,8 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
         .map(|(position, (row, _))| (position, row))
         .collect();
     let mut solves = 0;
+    // capplan's engine re-solves each promise warm on one session, from the plan's basis.
+    let mut session = (backend == crate::solve::Backend::Engine).then(|| crate::solve::session::Session::new(&formulation.lp));
     for (position, row) in rows {
         let kind = formulation.kinds[row];
         let constraint = &plan.constraints[position];
@@ -796,7 +798,22 @@ pub fn price_promises(plan: &mut Plan, formulation: &Formulation, backend: crate
                 changed.kinds.remove(row);
             }
         }
-        let other = match crate::analysis::curve_order::solve_in_curve_order(&changed, backend, None)?.outcome {
+        let outcome = match session.as_mut() {
+            Some(session) => {
+                match soft_shortfall {
+                    Some(shortfall) => session.set_bounds(shortfall, 0.0, 0.0),
+                    None => session.relax_row(row, true),
+                }
+                let outcome = crate::analysis::curve_order::resolve_warm(session, &changed, None)?;
+                match soft_shortfall {
+                    Some(shortfall) => session.set_bounds(shortfall, 0.0, f64::INFINITY),
+                    None => session.relax_row(row, false),
+                }
+                outcome
+            }
+            None => crate::analysis::curve_order::solve_in_curve_order(&changed, backend, None)?.outcome,
+        };
+        let other = match outcome {
             LpOutcome::Optimal { objective, .. } => Some(objective),
             _ => None,
         };

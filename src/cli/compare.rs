@@ -8,7 +8,7 @@ use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
 use crate::analysis::force::solve_what_if;
 use crate::formulation::formulate;
 use crate::report::{Format, render_comparison};
-use crate::solve::Backend;
+use crate::solve::{Backend, SolverChoice};
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
@@ -24,9 +24,10 @@ pub struct CompareArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// LP backend.
-    #[arg(long, value_enum, default_value_t = Backend::Microlp)]
-    pub solver: Backend,
+    /// LP backend; `auto` is capplan's engine for every column (it solves every model, so the
+    /// header's "Solver" is true of all of them).
+    #[arg(long, value_enum, default_value_t = SolverChoice::Auto)]
+    pub solver: SolverChoice,
 }
 
 pub(super) fn run(args: &CompareArgs) -> i32 {
@@ -63,10 +64,17 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
     }
     // One backend for every column, so that the header's "Solver" is true of all of them; a
     // backend this build lacks, or the separable one on a model it cannot solve, is a usage error.
+    let backend = match args.solver {
+        SolverChoice::Auto | SolverChoice::Engine => Backend::Engine,
+        SolverChoice::Microlp => Backend::Microlp,
+        SolverChoice::Clarabel => Backend::Clarabel,
+        SolverChoice::Separable => Backend::Separable,
+        SolverChoice::Highs => Backend::Highs,
+    };
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
         let formulation = formulate(instance);
-        let choice = match super::fixed_backend(args.solver, &formulation) {
+        let choice = match super::fixed_backend(backend, &formulation) {
             Ok(choice) => choice,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -92,7 +100,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
         });
     }
     let comparison = compare(&inputs);
-    let text = render_comparison(&base, &comparison, args.solver, args.format);
+    let text = render_comparison(&base, &comparison, backend, args.format);
     if let Err(code) = emit(args.output.as_deref(), &text) {
         return code;
     }

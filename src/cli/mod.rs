@@ -280,6 +280,7 @@ pub(crate) fn fixed_backend(backend: Backend, formulation: &Formulation) -> Resu
         Backend::Microlp => SolverChoice::Microlp,
         Backend::Clarabel => SolverChoice::Clarabel,
         Backend::Separable => SolverChoice::Separable,
+        Backend::Engine => SolverChoice::Engine,
         Backend::Highs => SolverChoice::Highs,
     };
     choose(requested, formulation)

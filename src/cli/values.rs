@@ -12,7 +12,7 @@ use crate::solve::{Backend, SolverChoice};
 
 impl ValueEnum for Backend {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Backend::Microlp, Backend::Clarabel, Backend::Separable, Backend::Highs]
+        &[Backend::Engine, Backend::Microlp, Backend::Clarabel, Backend::Separable, Backend::Highs]
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -20,6 +20,7 @@ impl ValueEnum for Backend {
             Backend::Microlp => "Simplex (microlp): vertex solutions",
             Backend::Clarabel => "Interior point (clarabel): faster on large models; solutions are not vertices",
             Backend::Separable => "capplan's exact solver for models coupled only by capacities",
+            Backend::Engine => "capplan's simplex with a basis (pure Rust): vertex solutions, warm re-solves",
             Backend::Highs => "HiGHS (C++), only in builds with the cargo feature `highs`",
         };
         Some(PossibleValue::new(self.name()).help(help))
@@ -28,7 +29,14 @@ impl ValueEnum for Backend {
 
 impl ValueEnum for SolverChoice {
     fn value_variants<'a>() -> &'a [Self] {
-        &[SolverChoice::Auto, SolverChoice::Microlp, SolverChoice::Clarabel, SolverChoice::Separable, SolverChoice::Highs]
+        &[
+            SolverChoice::Auto,
+            SolverChoice::Microlp,
+            SolverChoice::Clarabel,
+            SolverChoice::Separable,
+            SolverChoice::Engine,
+            SolverChoice::Highs,
+        ]
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -37,6 +45,7 @@ impl ValueEnum for SolverChoice {
             SolverChoice::Microlp => ("microlp", "Simplex (pure Rust): exact vertex solutions; slow on large models"),
             SolverChoice::Clarabel => ("clarabel", "Interior point (pure Rust): fast on large models; solutions are not vertices"),
             SolverChoice::Separable => ("separable", "capplan's exact solver for models coupled only by capacities"),
+            SolverChoice::Engine => ("engine", "capplan's simplex with a basis (pure Rust): vertex solutions, warm re-solves"),
             SolverChoice::Highs => ("highs", "HiGHS (C++), in builds with the cargo feature `highs`"),
         };
         Some(PossibleValue::new(name).help(help))

@@ -2,19 +2,17 @@
 //! `auto`, with the reason in words for the report.
 //!
 //! `auto` takes the separable backend whenever it applies (it is exact and the fastest by far);
-//! otherwise the microlp simplex up to [`SIMPLEX_MAX_VARIABLES`] LP variables (vertex solutions,
-//! exact numbers) and the clarabel interior-point method above that, where the simplex grows
-//! about quadratically. HiGHS is never picked by `auto`, even when built: on capplan's generated
-//! portfolios it measured slower than clarabel (1.05 s against 0.74 s at 1,000 customers, 230 s
-//! for the primal alone against 19 s for primal and dual at 10,000; docs/performance.md).
+//! otherwise capplan's own engine (a simplex with a basis: vertex solutions, duals and ranges
+//! from the basis, warm re-solves; docs/solvers.md). microlp, clarabel and HiGHS stay available
+//! by name.
 
 use super::Backend;
 use super::separable;
 use crate::formulation::Formulation;
 
-/// Above this many LP variables `auto` prefers clarabel to microlp. On capplan-shaped models
-/// microlp takes about 1.6 s at 12,000 variables and grows about quadratically, clarabel about
-/// 0.12 s; at 3,000 variables both stay near 0.1 s, and microlp's exact vertices read better.
+/// Up to this many LP variables an analysis that must use microlp or clarabel prefers microlp
+/// (exact vertices). On capplan-shaped models microlp takes about 1.6 s at 12,000 variables and
+/// grows about quadratically, clarabel about 0.12 s; at 3,000 variables both stay near 0.1 s.
 pub const SIMPLEX_MAX_VARIABLES: usize = 3_000;
 
 /// The `--solver` values.
@@ -28,6 +26,8 @@ pub enum SolverChoice {
     Clarabel,
     /// capplan's exact solver for models coupled only by capacities.
     Separable,
+    /// capplan's simplex with a basis (pure Rust): vertex solutions, warm re-solves.
+    Engine,
     /// HiGHS (C++), in builds with the cargo feature `highs`.
     Highs,
 }
@@ -59,6 +59,7 @@ pub fn choose(choice: SolverChoice, formulation: &Formulation) -> Result<Choice,
             }
             Backend::Separable
         }
+        SolverChoice::Engine => Backend::Engine,
         SolverChoice::Highs => Backend::Highs,
     };
     if !requested.is_built() {
@@ -81,20 +82,8 @@ fn auto(formulation: &Formulation) -> Choice {
         }
         Err(why) => why,
     };
-    let variables = formulation.lp.variables.len();
-    if variables <= SIMPLEX_MAX_VARIABLES {
-        Choice {
-            backend: Backend::Microlp,
-            reason: format!(
-                "auto: {why_not_separable}; {variables} LP variables, at most {SIMPLEX_MAX_VARIABLES}: simplex, exact vertex solution"
-            ),
-        }
-    } else {
-        Choice {
-            backend: Backend::Clarabel,
-            reason: format!(
-                "auto: {why_not_separable}; {variables} LP variables, more than {SIMPLEX_MAX_VARIABLES}: interior point, faster on large models"
-            ),
-        }
+    Choice {
+        backend: Backend::Engine,
+        reason: format!("auto: {why_not_separable}; capplan's simplex engine, exact vertex solution with its basis"),
     }
 }

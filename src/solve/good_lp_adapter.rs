@@ -75,7 +75,9 @@ pub(super) fn solve(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, S
         }
         #[cfg(not(feature = "highs"))]
         Backend::Highs => return Err(SolveError("this capplan was built without HiGHS (cargo feature `highs`)".into())),
-        Backend::Separable => return Err(SolveError("the separable backend does not take a bare LP".into())),
+        Backend::Separable | Backend::Engine => {
+            return Err(SolveError(format!("the {backend} backend does not go through good_lp")));
+        }
     };
     let objective = lp.objective_value(&values);
     Ok(LpOutcome::Optimal { values, objective })

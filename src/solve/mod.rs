@@ -9,9 +9,11 @@
 //! [`LpOutcome::TimeLimit`], never into an optimum.
 
 mod choice;
+pub mod engine;
 mod good_lp_adapter;
 pub mod scaling;
 pub mod separable;
+pub mod session;
 
 use std::fmt;
 use std::time::Instant;
@@ -31,6 +33,9 @@ pub enum Backend {
     Clarabel,
     /// capplan's exact solver for models coupled only by capacities (see [`separable`]).
     Separable,
+    /// capplan's simplex with a basis (see [`engine`] and [`session`]): vertex solutions, duals
+    /// and ranges from the basis, warm re-solves.
+    Engine,
     /// HiGHS (C++), only in builds with the cargo feature `highs`.
     Highs,
 }
@@ -41,6 +46,7 @@ impl Backend {
             Backend::Microlp => "microlp",
             Backend::Clarabel => "clarabel",
             Backend::Separable => "separable",
+            Backend::Engine => "engine",
             Backend::Highs => "highs",
         }
     }
@@ -86,10 +92,9 @@ impl std::error::Error for SolveError {}
 /// The backend that solves a bare LP for `backend`: the separable backend solves capplan
 /// formulations only, so a program an analysis builds goes to the general backend `auto` would
 /// pick for its size.
-pub fn bare_lp_backend(backend: Backend, lp: &LinearProgram) -> Backend {
+pub fn bare_lp_backend(backend: Backend, _lp: &LinearProgram) -> Backend {
     match backend {
-        Backend::Separable if lp.variables.len() <= choice::SIMPLEX_MAX_VARIABLES => Backend::Microlp,
-        Backend::Separable => Backend::Clarabel,
+        Backend::Separable => Backend::Engine,
         other => other,
     }
 }
@@ -108,7 +113,12 @@ pub const FEASIBILITY_TOLERANCE: f64 = 1e-6;
 /// analyses build (forced re-solves, conflict search, elastic repairs) go to the general backend
 /// `auto` would pick for their size.
 pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, SolveError> {
-    let backend = bare_lp_backend(backend, lp);
+    solve_lp_until(lp, backend, None)
+}
+
+/// Rows without terms and crossed bounds, which every backend takes differently: `true` when
+/// they alone make the program infeasible.
+fn trivially_infeasible(lp: &LinearProgram) -> bool {
     for row in lp.rows.iter().filter(|row| row.terms.is_empty()) {
         let holds = match row.sense {
             Sense::Le => 0.0 <= row.rhs + FEASIBILITY_TOLERANCE,
@@ -116,13 +126,68 @@ pub fn solve_lp(lp: &LinearProgram, backend: Backend) -> Result<LpOutcome, Solve
             Sense::Eq => row.rhs.abs() <= FEASIBILITY_TOLERANCE,
         };
         if !holds {
-            return Ok(LpOutcome::Infeasible);
+            return true;
         }
     }
-    for variable in &lp.variables {
-        if variable.lower > variable.upper {
-            return Ok(LpOutcome::Infeasible);
+    lp.variables.iter().any(|variable| variable.lower > variable.upper)
+}
+
+/// Solves `lp` with capplan's engine, giving up at `deadline`: the outcome and, for an optimum,
+/// the row duals read from the basis (capplan's sign convention).
+pub fn solve_lp_with_duals(lp: &LinearProgram, deadline: Option<Instant>) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    if trivially_infeasible(lp) {
+        return Ok((LpOutcome::Infeasible, None));
+    }
+    let started = Instant::now();
+    let mut session = session::Session::new(lp);
+    let result = session_outcome(&mut session, deadline);
+    if std::env::var_os("CAPPLAN_ENGINE_TRACE").is_some() {
+        let (rows, columns, kernel) = session.engine_size();
+        eprintln!(
+            "engine: {} x {} -> {rows} x {columns}, kernel {kernel}, {} pivots, {:.3} s",
+            lp.rows.len(),
+            lp.variables.len(),
+            session.iterations(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    result
+}
+
+/// Solves a loaded session and reads its outcome and row duals, checking the point.
+pub fn session_outcome(session: &mut session::Session, deadline: Option<Instant>) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    use session::SessionStatus;
+    let status = session.solve(deadline).map_err(|failure| SolveError(format!("the engine failed: {}", failure.0)))?;
+    Ok(match status {
+        SessionStatus::Infeasible => (LpOutcome::Infeasible, None),
+        SessionStatus::Unbounded => (LpOutcome::Unbounded, None),
+        SessionStatus::TimeLimit => (LpOutcome::TimeLimit, None),
+        SessionStatus::Optimal => {
+            let values = session.values();
+            if session.has_relaxed_rows() {
+                check_point(&session.active_program(), &values, Backend::Engine)?;
+            } else {
+                check_point(session.program(), &values, Backend::Engine)?;
+            }
+            let objective = session.program().objective_value(&values);
+            (LpOutcome::Optimal { values, objective }, Some(session.row_duals()))
         }
+    })
+}
+
+/// As [`solve_lp`], giving up at `deadline` with [`LpOutcome::TimeLimit`]. capplan's engine
+/// checks the deadline at every pivot; microlp, clarabel and HiGHS cannot be interrupted, so the
+/// deadline is checked before they start and a solve they began runs to its end.
+pub fn solve_lp_until(lp: &LinearProgram, backend: Backend, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
+    let backend = bare_lp_backend(backend, lp);
+    if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        return Ok(LpOutcome::TimeLimit);
+    }
+    if backend == Backend::Engine {
+        return Ok(solve_lp_with_duals(lp, deadline)?.0);
+    }
+    if trivially_infeasible(lp) {
+        return Ok(LpOutcome::Infeasible);
     }
     // A solver crate that panics (singular matrices have been seen to do that) must not take
     // the program down: the planner gets an internal error with the message instead.
@@ -172,31 +237,6 @@ fn check_point(lp: &LinearProgram, values: &[f64], backend: Backend) -> Result<(
     Ok(())
 }
 
-/// As [`solve_lp`], but gives up at `deadline` with [`LpOutcome::TimeLimit`].
-///
-/// The solver crates have no common way to stop, so the solve runs on a worker thread that is
-/// abandoned when the deadline passes: the caller gets its answer on time, and the worker ends
-/// with the process (or finishes in the background in a long-lived library user).
-pub fn solve_lp_until(lp: &LinearProgram, backend: Backend, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
-    let Some(deadline) = deadline else {
-        return solve_lp(lp, backend);
-    };
-    let remaining = deadline.saturating_duration_since(Instant::now());
-    if remaining.is_zero() {
-        return Ok(LpOutcome::TimeLimit);
-    }
-    let owned = lp.clone();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(solve_lp(&owned, backend));
-    });
-    match receiver.recv_timeout(remaining) {
-        Ok(result) => result,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(LpOutcome::TimeLimit),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(SolveError(format!("the {backend} solver stopped without an answer"))),
-    }
-}
-
 /// Solves a formulation with `backend`. The separable backend reads the structure and also
 /// returns the row duals it finds on the way; the LP backends return `None` for them.
 pub fn solve_formulation_lp(
@@ -204,6 +244,9 @@ pub fn solve_formulation_lp(
     backend: Backend,
     deadline: Option<Instant>,
 ) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    if backend == Backend::Engine {
+        return solve_lp_with_duals(&formulation.lp, deadline);
+    }
     if backend != Backend::Separable {
         return Ok((solve_lp_until(&formulation.lp, backend, deadline)?, None));
     }

@@ -1,0 +1,828 @@
+//! capplan's LP engine: a bounded-variable revised simplex with a basis, in pure Rust.
+//!
+//! The engine solves `min c'x  s.t.  A x - r = 0,  l <= (x, r) <= u`, one logical `r_i` per
+//! row, so that a row's right-hand side is a bound of its logical and every change the analyses
+//! make (a right-hand side, a bound, a dropped row) is a change of bounds. It keeps its basis
+//! between solves:
+//!
+//! - the primal simplex (phase 1 minimises the sum of infeasibilities, phase 2 the objective)
+//!   starts from whatever basis it holds, cold or warm;
+//! - the dual simplex takes over when the basis is still dual feasible but no longer primal
+//!   feasible (after a right-hand side or bound moved), usually a few pivots;
+//! - the basis factor ([`factor`]) is a dense LU of the rows that bind, refactored every
+//!   [`REFACTOR_EVERY`] pivots.
+//!
+//! Pricing is Dantzig's rule; the ratio tests are Harris's two-pass tests (a tolerance on each
+//! bound, the largest pivot among near ties), and after [`DEGENERATE_BEFORE_BLAND`] pivots
+//! without progress the primal switches to Bland's rule, which cannot cycle, until it moves
+//! again. Tolerances are relative to the size of each bound and each cost.
+
+mod factor;
+
+use std::time::Instant;
+
+use factor::Factor;
+
+/// Pivots between two refactorisations of the basis.
+pub const REFACTOR_EVERY: usize = 64;
+
+/// Pivots without progress before the primal simplex switches to Bland's rule.
+pub const DEGENERATE_BEFORE_BLAND: usize = 40;
+
+/// Relative primal feasibility tolerance.
+const PRIMAL_TOLERANCE: f64 = 1e-9;
+
+/// Relative dual feasibility (optimality) tolerance.
+const DUAL_TOLERANCE: f64 = 1e-9;
+
+/// Smallest pivot accepted, relative to the largest entry of the column.
+const PIVOT_TOLERANCE: f64 = 1e-9;
+
+/// How a solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineStatus {
+    Optimal,
+    Infeasible,
+    Unbounded,
+    /// The deadline passed; the basis is kept, a later solve continues from it.
+    TimeLimit,
+    /// More pivots than any sound run needs; numerical trouble.
+    IterationLimit,
+}
+
+/// An LP in the engine's form. Columns are the structural variables; the logical of row `i` is
+/// variable `columns() + i`.
+#[derive(Debug, Clone, Default)]
+pub struct Problem {
+    /// Column-wise matrix: `(row, coefficient)`.
+    pub columns: Vec<Vec<(usize, f64)>>,
+    pub rows: usize,
+    /// Objective to minimise, per structural column.
+    pub cost: Vec<f64>,
+    /// Bounds of the structurals followed by those of the logicals (the rows' ranges).
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+}
+
+/// The engine with its current basis and point.
+pub struct Engine {
+    problem: Problem,
+    /// Row-wise copy of the matrix, for pivot rows.
+    row_terms: Vec<Vec<(usize, f64)>>,
+    /// Variable at each basis position.
+    basic: Vec<usize>,
+    /// Basis position of each variable, `usize::MAX` when nonbasic.
+    position: Vec<usize>,
+    /// Current value of every variable (structurals then logicals).
+    x: Vec<f64>,
+    factor: Option<Factor>,
+    /// Pivots of the last solve, and in total.
+    pub iterations: usize,
+    pub total_iterations: usize,
+    degenerate_run: usize,
+}
+
+/// Whether a nonbasic variable may move up or down from where it is.
+fn can_increase(x: f64, upper: f64) -> bool {
+    x < upper
+}
+
+fn can_decrease(x: f64, lower: f64) -> bool {
+    x > lower
+}
+
+fn tolerance(bound: f64) -> f64 {
+    PRIMAL_TOLERANCE * (1.0 + bound.abs())
+}
+
+impl Engine {
+    /// An engine holding the slack basis: every logical basic, every structural at the bound
+    /// nearest zero (zero for a free variable).
+    pub fn new(problem: Problem) -> Engine {
+        let n = problem.columns.len();
+        let m = problem.rows;
+        let mut row_terms = vec![Vec::new(); m];
+        for (j, column) in problem.columns.iter().enumerate() {
+            for &(i, a) in column {
+                row_terms[i].push((j, a));
+            }
+        }
+        let mut engine = Engine {
+            row_terms,
+            basic: (n..n + m).collect(),
+            position: (0..n).map(|_| usize::MAX).chain(0..m).collect(),
+            x: vec![0.0; n + m],
+            factor: None,
+            iterations: 0,
+            total_iterations: 0,
+            degenerate_run: 0,
+            problem,
+        };
+        for j in 0..n {
+            engine.x[j] = engine.preferred_value(j);
+        }
+        engine
+    }
+
+    /// Where a structural starts: at the bound its cost prefers when that bound is finite (so
+    /// that the slack basis is as dual feasible as it can be), else where it rests.
+    fn preferred_value(&self, j: usize) -> f64 {
+        let (lower, upper, cost) = (self.problem.lower[j], self.problem.upper[j], self.problem.cost[j]);
+        if cost < 0.0 && upper.is_finite() {
+            upper
+        } else if cost > 0.0 && lower.is_finite() {
+            lower
+        } else {
+            self.resting_value(j)
+        }
+    }
+
+    pub fn problem(&self) -> &Problem {
+        &self.problem
+    }
+
+    fn structurals(&self) -> usize {
+        self.problem.columns.len()
+    }
+
+    /// Where a nonbasic variable rests: the bound nearest zero, zero when free.
+    fn resting_value(&self, j: usize) -> f64 {
+        let (lower, upper) = (self.problem.lower[j], self.problem.upper[j]);
+        if lower.is_finite() && upper.is_finite() {
+            if lower.abs() <= upper.abs() { lower } else { upper }
+        } else if lower.is_finite() {
+            lower
+        } else if upper.is_finite() {
+            upper
+        } else {
+            0.0
+        }
+    }
+
+    /// Values of the structurals.
+    pub fn values(&self) -> &[f64] {
+        &self.x[..self.structurals()]
+    }
+
+    /// Values of the logicals (the rows' activities).
+    pub fn activities(&self) -> &[f64] {
+        &self.x[self.structurals()..]
+    }
+
+    /// Whether variable `j` (structural or logical) is basic.
+    pub fn is_basic(&self, j: usize) -> bool {
+        self.position[j] != usize::MAX
+    }
+
+    /// Changes the cost of a structural; the basis stays (still primal feasible).
+    pub fn set_cost(&mut self, j: usize, cost: f64) {
+        self.problem.cost[j] = cost;
+    }
+
+    /// Changes the bounds of a variable (structural, or `columns + row` for a row's range). A
+    /// nonbasic variable moves with its bound, so the basis stays dual feasible.
+    pub fn set_bounds(&mut self, j: usize, lower: f64, upper: f64) {
+        let (old_lower, old_upper) = (self.problem.lower[j], self.problem.upper[j]);
+        self.problem.lower[j] = lower;
+        self.problem.upper[j] = upper;
+        if self.is_basic(j) {
+            return;
+        }
+        let x = self.x[j];
+        let new = if x == old_lower && lower.is_finite() {
+            lower
+        } else if x == old_upper && upper.is_finite() {
+            upper
+        } else if lower.is_finite() && x < lower {
+            lower
+        } else if upper.is_finite() && x > upper {
+            upper
+        } else if x >= lower && x <= upper {
+            // Still within its bounds (a relaxed row's logical): it stays, off its bounds, and
+            // the primal simplex prices it in both directions.
+            x
+        } else if x.is_finite() && x >= lower && x <= upper && (x == lower || x == upper) {
+            x
+        } else {
+            self.resting_value(j)
+        };
+        if new != x {
+            self.x[j] = new;
+            // Basic values follow at the next solve (recomputed from the nonbasics).
+            self.factor = None;
+        }
+    }
+
+    /// The column of variable `j` in row space, added into `out` (dense, zeroed by the caller).
+    fn scatter_column(&self, j: usize, out: &mut [f64]) {
+        let n = self.structurals();
+        if j < n {
+            for &(i, a) in &self.problem.columns[j] {
+                out[i] += a;
+            }
+        } else {
+            out[j - n] -= 1.0;
+        }
+    }
+
+    /// `d_j = c_j - y'a_j` for every variable, with the size of the terms for the tolerance.
+    fn reduced_cost(&self, j: usize, cost: f64, y: &[f64]) -> (f64, f64) {
+        let n = self.structurals();
+        if j < n {
+            let mut d = cost;
+            let mut size = cost.abs();
+            for &(i, a) in &self.problem.columns[j] {
+                let term = y[i] * a;
+                d -= term;
+                size += term.abs();
+            }
+            (d, size)
+        } else {
+            (y[j - n], y[j - n].abs())
+        }
+    }
+
+    /// Refactors the basis and recomputes the basic values from the nonbasic ones. A singular
+    /// basis is repaired by putting logicals in place of the dependent columns.
+    fn refactor(&mut self) {
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let factor = loop {
+            match Factor::new(&self.problem.columns, m, &self.basic) {
+                Ok(factor) => break factor,
+                Err(replacements) => {
+                    for (position, row) in replacements {
+                        let leaving = self.basic[position];
+                        let logical = n + row;
+                        self.position[leaving] = usize::MAX;
+                        self.x[leaving] = self.clamp_nonbasic(leaving);
+                        self.basic[position] = logical;
+                        self.position[logical] = position;
+                    }
+                }
+            }
+        };
+        self.factor = Some(factor);
+        self.recompute_basics();
+    }
+
+    /// A nonbasic variable's value after it left the basis during a repair: its nearest bound.
+    fn clamp_nonbasic(&self, j: usize) -> f64 {
+        let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
+        if lower.is_finite() && (x <= lower || !upper.is_finite() || (x - lower).abs() <= (upper - x).abs()) {
+            lower
+        } else if upper.is_finite() {
+            upper
+        } else {
+            0.0
+        }
+    }
+
+    /// `x_B = -B^-1 N x_N`.
+    fn recompute_basics(&mut self) {
+        let m = self.problem.rows;
+        let mut rhs = vec![0.0; m];
+        let n = self.structurals();
+        for j in 0..n + m {
+            if self.position[j] == usize::MAX && self.x[j] != 0.0 {
+                let value = self.x[j];
+                if j < n {
+                    for &(i, a) in &self.problem.columns[j] {
+                        rhs[i] -= a * value;
+                    }
+                } else {
+                    rhs[j - n] += value;
+                }
+            }
+        }
+        let factor = self.factor.as_mut().expect("factored");
+        factor.ftran(&self.problem.columns, &mut rhs);
+        for (position, &variable) in self.basic.iter().enumerate() {
+            self.x[variable] = rhs[position];
+        }
+    }
+
+    fn ensure_factor(&mut self) {
+        if self.factor.as_ref().is_none_or(|factor| factor.eta_count() >= REFACTOR_EVERY) {
+            self.refactor();
+        }
+    }
+
+    fn ftran(&mut self, a: &mut [f64]) {
+        let factor = self.factor.as_mut().expect("factored");
+        factor.ftran(&self.problem.columns, a);
+    }
+
+    fn btran(&mut self, c: &mut [f64]) {
+        let factor = self.factor.as_mut().expect("factored");
+        factor.btran(&self.problem.columns, c);
+    }
+
+    /// How far a basic variable is outside its bounds (0 inside, within tolerance).
+    fn infeasibility(&self, j: usize) -> f64 {
+        let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
+        if x < lower - tolerance(lower) {
+            lower - x
+        } else if x > upper + tolerance(upper) {
+            x - upper
+        } else {
+            0.0
+        }
+    }
+
+    fn primal_infeasible(&self) -> bool {
+        self.basic.iter().any(|&j| self.infeasibility(j) > 0.0)
+    }
+
+    /// Phase 2 cost of any variable (logicals cost nothing).
+    fn cost_of(&self, j: usize) -> f64 {
+        if j < self.structurals() { self.problem.cost[j] } else { 0.0 }
+    }
+
+    /// Row duals `y = B^-T c_B` for the phase 2 costs (minimisation sense).
+    pub fn row_duals(&mut self) -> Vec<f64> {
+        self.ensure_factor();
+        let mut c: Vec<f64> = self.basic.iter().map(|&j| self.cost_of(j)).collect();
+        self.btran(&mut c);
+        c
+    }
+
+    /// Whether the current basis is dual feasible for the phase 2 costs.
+    fn dual_feasible(&mut self, y: &[f64]) -> bool {
+        let n = self.structurals();
+        for j in 0..n + self.problem.rows {
+            if self.is_basic(j) {
+                continue;
+            }
+            let (d, size) = self.reduced_cost(j, self.cost_of(j), y);
+            let tol = DUAL_TOLERANCE * (1.0 + size);
+            let x = self.x[j];
+            if (d < -tol && can_increase(x, self.problem.upper[j])) || (d > tol && can_decrease(x, self.problem.lower[j])) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Solves from the current basis: the dual simplex when the basis is dual but not primal
+    /// feasible, the primal simplex otherwise (and after the dual, to confirm optimality).
+    pub fn solve(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.iterations = 0;
+        self.ensure_factor();
+        if self.total_iterations == 0 && self.iterations == 0 && self.primal_infeasible() {
+            // First solve: the columns whose cost pulls towards an infinite bound get an
+            // artificial one, so that the slack basis is dual feasible and the dual simplex
+            // (bound flips and all) does most of the work; the primal finishes without them.
+            let artificial = self.artificial_bounds();
+            let status = self.dual_simplex(deadline);
+            for &(j, lower, upper) in &artificial {
+                self.problem.lower[j] = lower;
+                self.problem.upper[j] = upper;
+            }
+            if !artificial.is_empty() {
+                self.refactor();
+            }
+            if status == EngineStatus::TimeLimit {
+                self.total_iterations += self.iterations;
+                return status;
+            }
+            if status == EngineStatus::IterationLimit {
+                self.refactor();
+            }
+            let status = self.primal_simplex(deadline);
+            self.total_iterations += self.iterations;
+            return status;
+        }
+        if self.primal_infeasible() {
+            let y = self.row_duals();
+            if self.dual_feasible(&y) {
+                match self.dual_simplex(deadline) {
+                    EngineStatus::Optimal => {}
+                    // The dual ratio test is not exact at its tolerances; the primal decides.
+                    EngineStatus::Infeasible => {}
+                    other => return other,
+                }
+            }
+        }
+        let status = self.primal_simplex(deadline);
+        self.total_iterations += self.iterations;
+        status
+    }
+
+    /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
+    /// infinite bound and moves it there; returns the bounds to restore.
+    fn artificial_bounds(&mut self) -> Vec<(usize, f64, f64)> {
+        let n = self.structurals();
+        let size = self.problem.lower.iter().chain(&self.problem.upper).filter(|b| b.is_finite()).fold(1.0f64, |m, b| m.max(b.abs()));
+        let big = 1e3 * size;
+        let mut changed = Vec::new();
+        for j in 0..n {
+            if self.is_basic(j) {
+                continue;
+            }
+            let (lower, upper, cost) = (self.problem.lower[j], self.problem.upper[j], self.problem.cost[j]);
+            if cost < 0.0 && upper == f64::INFINITY {
+                changed.push((j, lower, upper));
+                self.problem.upper[j] = big.max(lower + big);
+                self.x[j] = self.problem.upper[j];
+            } else if cost > 0.0 && lower == f64::NEG_INFINITY {
+                changed.push((j, lower, upper));
+                self.problem.lower[j] = (-big).min(upper - big);
+                self.x[j] = self.problem.lower[j];
+            } else if cost == 0.0 && lower == f64::NEG_INFINITY && upper == f64::INFINITY {
+                // A free column without cost is dual feasible where it is (d = 0).
+            }
+        }
+        if !changed.is_empty() {
+            self.recompute_basics();
+        }
+        changed
+    }
+
+    fn out_of_time(&self, deadline: Option<Instant>) -> bool {
+        deadline.is_some_and(|deadline| Instant::now() >= deadline)
+    }
+
+    fn iteration_limit(&self) -> usize {
+        50 * (self.structurals() + self.problem.rows) + 10_000
+    }
+
+    /// The primal simplex, phase 1 then phase 2, from the current basis.
+    fn primal_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let mut column = vec![0.0; m];
+        let mut costs = vec![0.0; m];
+        self.degenerate_run = 0;
+        loop {
+            if self.out_of_time(deadline) {
+                return EngineStatus::TimeLimit;
+            }
+            if self.iterations > self.iteration_limit() {
+                return EngineStatus::IterationLimit;
+            }
+            self.ensure_factor();
+            // Phase 1 costs: -1 below the lower bound, +1 above the upper (minimising the sum
+            // of infeasibilities); phase 2 costs otherwise.
+            let mut phase_one = false;
+            for (position, &j) in self.basic.iter().enumerate() {
+                let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
+                costs[position] = if x < lower - tolerance(lower) {
+                    phase_one = true;
+                    -1.0
+                } else if x > upper + tolerance(upper) {
+                    phase_one = true;
+                    1.0
+                } else {
+                    0.0
+                };
+            }
+            if !phase_one {
+                for (position, &j) in self.basic.iter().enumerate() {
+                    costs[position] = self.cost_of(j);
+                }
+            }
+            let mut y = costs.clone();
+            self.btran(&mut y);
+
+            // Pricing.
+            let bland = self.degenerate_run >= DEGENERATE_BEFORE_BLAND;
+            let mut entering = usize::MAX;
+            let mut direction = 0.0;
+            let mut best = 0.0;
+            for j in 0..n + m {
+                if self.position[j] != usize::MAX {
+                    continue;
+                }
+                let cost = if phase_one { 0.0 } else { self.cost_of(j) };
+                let (d, size) = self.reduced_cost(j, cost, &y);
+                let tol = DUAL_TOLERANCE * (1.0 + size);
+                let x = self.x[j];
+                let dir = if d < -tol && can_increase(x, self.problem.upper[j]) {
+                    1.0
+                } else if d > tol && can_decrease(x, self.problem.lower[j]) {
+                    -1.0
+                } else {
+                    continue;
+                };
+                if bland {
+                    entering = j;
+                    direction = dir;
+                    break;
+                }
+                let score = d.abs() / (1.0 + size.sqrt().min(1.0));
+                if score > best {
+                    best = score;
+                    entering = j;
+                    direction = dir;
+                }
+            }
+            if entering == usize::MAX {
+                // Before an answer, the basic values are recomputed from the nonbasic ones with a
+                // fresh factor, so that no drift of the updates is reported; if that shows an
+                // infeasibility the iterations go on.
+                if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) {
+                    self.refactor();
+                    if self.primal_infeasible() != phase_one {
+                        continue;
+                    }
+                    if !phase_one {
+                        continue;
+                    }
+                }
+                return if phase_one { EngineStatus::Infeasible } else { EngineStatus::Optimal };
+            }
+
+            column.iter_mut().for_each(|v| *v = 0.0);
+            self.scatter_column(entering, &mut column);
+            self.ftran(&mut column);
+            let largest = column.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
+
+            // Ratio test: basic p moves at rate -direction * w_p per unit step.
+            let target_of = |engine: &Engine, p: usize, rate: f64| -> Option<f64> {
+                let j = engine.basic[p];
+                let (lower, upper, x) = (engine.problem.lower[j], engine.problem.upper[j], engine.x[j]);
+                if rate < 0.0 {
+                    if x > upper + tolerance(upper) {
+                        Some(upper)
+                    } else if x >= lower - tolerance(lower) && lower.is_finite() {
+                        Some(lower)
+                    } else {
+                        None
+                    }
+                } else if x < lower - tolerance(lower) {
+                    Some(lower)
+                } else if x <= upper + tolerance(upper) && upper.is_finite() {
+                    Some(upper)
+                } else {
+                    None
+                }
+            };
+            let mut relaxed_step = f64::INFINITY;
+            if !bland {
+                for p in 0..m {
+                    let rate = -direction * column[p];
+                    if rate.abs() <= pivot_floor {
+                        continue;
+                    }
+                    if let Some(target) = target_of(self, p, rate) {
+                        let slack = tolerance(target) * rate.signum();
+                        let step = ((target + slack - self.x[self.basic[p]]) / rate).max(0.0);
+                        relaxed_step = relaxed_step.min(step);
+                    }
+                }
+            }
+            let mut leaving = usize::MAX;
+            let mut leaving_target = 0.0;
+            let mut step = f64::INFINITY;
+            let mut leaving_pivot = 0.0;
+            for p in 0..m {
+                let rate = -direction * column[p];
+                if rate.abs() <= pivot_floor {
+                    continue;
+                }
+                let Some(target) = target_of(self, p, rate) else { continue };
+                let ratio = ((target - self.x[self.basic[p]]) / rate).max(0.0);
+                let better = if bland {
+                    ratio < step || (ratio == step && self.basic[p] < self.basic[leaving.min(m - 1)])
+                } else {
+                    ratio <= relaxed_step && rate.abs() > leaving_pivot
+                };
+                if better {
+                    leaving = p;
+                    leaving_target = target;
+                    step = ratio;
+                    leaving_pivot = rate.abs();
+                }
+            }
+            let span = if direction > 0.0 {
+                self.problem.upper[entering] - self.x[entering]
+            } else {
+                self.x[entering] - self.problem.lower[entering]
+            };
+            if span.is_finite() && span <= step {
+                // The entering variable reaches its other bound first: a bound flip.
+                for p in 0..m {
+                    let j = self.basic[p];
+                    self.x[j] -= direction * column[p] * span;
+                }
+                self.x[entering] = if direction > 0.0 { self.problem.upper[entering] } else { self.problem.lower[entering] };
+                self.iterations += 1;
+                self.degenerate_run = 0;
+                continue;
+            }
+            if leaving == usize::MAX {
+                if phase_one {
+                    // Cannot happen in exact arithmetic (the phase 1 objective is bounded);
+                    // refactor and try again once the values are recomputed.
+                    self.refactor();
+                    self.iterations += 1;
+                    continue;
+                }
+                return EngineStatus::Unbounded;
+            }
+            if step <= 1e-12 {
+                self.degenerate_run += 1;
+            } else {
+                self.degenerate_run = 0;
+            }
+            for p in 0..m {
+                let j = self.basic[p];
+                self.x[j] -= direction * column[p] * step;
+            }
+            self.x[entering] += direction * step;
+            let leaving_variable = self.basic[leaving];
+            self.x[leaving_variable] = leaving_target;
+            self.pivot(leaving, entering, &column);
+        }
+    }
+
+    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering`.
+    fn pivot(&mut self, position: usize, entering: usize, w: &[f64]) {
+        let leaving = self.basic[position];
+        self.position[leaving] = usize::MAX;
+        self.basic[position] = entering;
+        self.position[entering] = position;
+        self.factor.as_mut().expect("factored").update(position, w);
+        self.iterations += 1;
+    }
+
+    /// The dual simplex from a dual feasible basis.
+    fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let mut row = vec![0.0; m];
+        let mut alpha = vec![0.0; n + m];
+        loop {
+            if self.out_of_time(deadline) {
+                return EngineStatus::TimeLimit;
+            }
+            if self.iterations > self.iteration_limit() {
+                return EngineStatus::IterationLimit;
+            }
+            self.ensure_factor();
+            // Leaving: the most infeasible basic, relative to its bound.
+            let mut leaving = usize::MAX;
+            let mut worst = 0.0;
+            for p in 0..m {
+                let j = self.basic[p];
+                let infeasibility = self.infeasibility(j);
+                if infeasibility > 0.0 {
+                    let bound = if self.x[j] < self.problem.lower[j] { self.problem.lower[j] } else { self.problem.upper[j] };
+                    let score = infeasibility / (1.0 + bound.abs());
+                    if score > worst {
+                        worst = score;
+                        leaving = p;
+                    }
+                }
+            }
+            if leaving == usize::MAX {
+                return EngineStatus::Optimal;
+            }
+            let leaving_variable = self.basic[leaving];
+            let below = self.x[leaving_variable] < self.problem.lower[leaving_variable];
+            let target = if below { self.problem.lower[leaving_variable] } else { self.problem.upper[leaving_variable] };
+
+            let y = self.row_duals();
+            row.iter_mut().for_each(|v| *v = 0.0);
+            row[leaving] = 1.0;
+            self.btran(&mut row);
+            // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
+            alpha.iter_mut().for_each(|v| *v = 0.0);
+            for (i, &rho) in row.iter().enumerate() {
+                if rho != 0.0 {
+                    for &(j, a) in &self.row_terms[i] {
+                        alpha[j] += rho * a;
+                    }
+                    alpha[n + i] = -rho;
+                }
+            }
+            let largest = alpha.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
+            // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
+            let mut candidates = Vec::new();
+            for j in 0..n + m {
+                if self.position[j] != usize::MAX || alpha[j].abs() <= pivot_floor {
+                    continue;
+                }
+                let x = self.x[j];
+                let sign = if below { -alpha[j] } else { alpha[j] };
+                // sign > 0: x_j must increase; sign < 0: decrease.
+                let moves = if sign > 0.0 { can_increase(x, self.problem.upper[j]) } else { can_decrease(x, self.problem.lower[j]) };
+                if !moves {
+                    continue;
+                }
+                let (d, size) = self.reduced_cost(j, self.cost_of(j), &y);
+                candidates.push((j, d, size));
+            }
+            if candidates.is_empty() {
+                return EngineStatus::Infeasible;
+            }
+            // Bound-flipping ratio test: walk the breakpoints d_j / |alpha_j| in order; a boxed
+            // candidate whose whole span still leaves the row infeasible flips to its other
+            // bound, the first one that would overshoot (or has no other bound) enters.
+            candidates.sort_by(|a, b| {
+                let ratio = |&(j, d, _): &(usize, f64, f64)| d.abs() / alpha[j].abs();
+                ratio(a).total_cmp(&ratio(b))
+            });
+            let mut remaining = (target - self.x[leaving_variable]).abs();
+            let mut flips = Vec::new();
+            let mut entering = usize::MAX;
+            for (index, &(j, d, size)) in candidates.iter().enumerate() {
+                let span = self.problem.upper[j] - self.problem.lower[j];
+                let reduction = alpha[j].abs() * span;
+                if span.is_finite() && reduction < remaining {
+                    remaining -= reduction;
+                    flips.push(j);
+                    continue;
+                }
+                // Among near ties at this breakpoint, the largest pivot.
+                let ratio = d.abs() / alpha[j].abs();
+                let tie = ratio + DUAL_TOLERANCE * (1.0 + size) / alpha[j].abs();
+                entering = j;
+                let mut best_pivot = alpha[j].abs();
+                for &(k, dk, _) in &candidates[index + 1..] {
+                    if dk.abs() / alpha[k].abs() > tie {
+                        break;
+                    }
+                    if alpha[k].abs() > 2.0 * best_pivot {
+                        entering = k;
+                        best_pivot = alpha[k].abs();
+                    }
+                }
+                break;
+            }
+            if entering == usize::MAX {
+                // Every candidate flipped and the row is still out of its bounds.
+                return EngineStatus::Infeasible;
+            }
+            if !flips.is_empty() {
+                let mut moved = vec![0.0; m];
+                for &j in &flips {
+                    let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
+                    let delta = to - self.x[j];
+                    self.x[j] = to;
+                    if j < n {
+                        for &(i, a) in &self.problem.columns[j] {
+                            moved[i] += a * delta;
+                        }
+                    } else {
+                        moved[j - n] -= delta;
+                    }
+                }
+                self.ftran(&mut moved);
+                for p in 0..m {
+                    let j = self.basic[p];
+                    self.x[j] -= moved[p];
+                }
+            }
+            let mut column = vec![0.0; m];
+            self.scatter_column(entering, &mut column);
+            self.ftran(&mut column);
+            if column[leaving].abs() <= pivot_floor * 1e-3 {
+                // The column and the row disagree: the factor has drifted.
+                self.refactor();
+                continue;
+            }
+            // x_leaving = x + (-w_leaving) dx: reach `target`.
+            let dx = (self.x[leaving_variable] - target) / column[leaving];
+            for p in 0..m {
+                let j = self.basic[p];
+                self.x[j] -= column[p] * dx;
+            }
+            self.x[entering] += dx;
+            self.x[leaving_variable] = target;
+            self.pivot(leaving, entering, &column);
+        }
+    }
+
+    /// `B^-1 a` for the column of variable `j`, by basis position.
+    pub fn basis_column(&mut self, j: usize) -> Vec<f64> {
+        self.ensure_factor();
+        let mut column = vec![0.0; self.problem.rows];
+        self.scatter_column(j, &mut column);
+        self.ftran(&mut column);
+        column
+    }
+
+    /// `B^-T c` for a cost vector by basis position (row space on return).
+    pub fn basis_row_prices(&mut self, mut by_position: Vec<f64>) -> Vec<f64> {
+        self.ensure_factor();
+        self.btran(&mut by_position);
+        by_position
+    }
+
+    /// The variable at each basis position.
+    pub fn basis(&self) -> &[usize] {
+        &self.basic
+    }
+
+    /// `-B^-1 a_j` per unit of a nonbasic `j`: how each basic moves, by position.
+    pub fn size_of_kernel(&self) -> usize {
+        self.factor.as_ref().map_or(0, Factor::kernel_size)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,456 @@
+//! A solver session: a [`LinearProgram`] loaded once into capplan's engine, changed and re-solved
+//! warm, with primal values, row duals and the basis read back in the program's own terms.
+//!
+//! Loading presolves the program: an equality row that defines a variable whose bounds the row
+//! already implies (on capplan's models: `hours = sum of the pieces of a curve`) is substituted
+//! into every other row and the objective, and leaves the program with its variable. What the
+//! engine then sees is the rows the planner set (capacities, floors, caps, segment and share
+//! rows) over the curve pieces; most of those rows are slack at the optimum, so the basis kernel
+//! the engine factors is the size of the limits that bind ([`super::engine`]).
+//!
+//! Postsolve undoes each substitution in reverse order: the variable's value from its row, and
+//! the row's dual from the variable's column (whose reduced cost is 0, the variable being free
+//! within its implied bounds). Row duals follow capplan's sign convention
+//! (docs/shadow-prices.md): the change of the optimal objective (maximised) per +1 of the row's
+//! right-hand side as written.
+//!
+//! Changes that touch a substitution (the right-hand side of a substituted row, the cost or
+//! bounds of a substituted variable when they no longer contain its implied range) reload the
+//! program; every other change keeps the basis.
+
+use std::time::Instant;
+
+use super::engine::{Engine, EngineStatus, Problem};
+use crate::formulation::{LinearProgram, Sense};
+
+/// How a session's solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStatus {
+    Optimal,
+    Infeasible,
+    Unbounded,
+    TimeLimit,
+}
+
+/// The engine gave up (more pivots than any sound run needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineFailure(pub String);
+
+/// One variable substituted away by its defining row, as the row and column stood then.
+#[derive(Debug, Clone)]
+struct Substitution {
+    variable: usize,
+    row: usize,
+    /// The variable's coefficient in its row.
+    coefficient: f64,
+    /// The row's other terms (original variable indices) and right-hand side.
+    terms: Vec<(usize, f64)>,
+    rhs: f64,
+    /// The variable's objective coefficient and its terms in the other rows.
+    cost: f64,
+    column: Vec<(usize, f64)>,
+}
+
+/// The presolved program: what the engine sees and how to map back.
+#[derive(Debug, Clone)]
+struct Reduction {
+    /// Engine column -> original variable, and back.
+    kept_variables: Vec<usize>,
+    column_of: Vec<Option<usize>>,
+    /// Engine row -> original row, and back.
+    kept_rows: Vec<usize>,
+    row_of: Vec<Option<usize>>,
+    /// Reduced right-hand side minus the original one, per original row.
+    rhs_offset: Vec<f64>,
+    /// Reduced objective coefficient minus the original one, per original variable.
+    cost_offset: Vec<f64>,
+    substitutions: Vec<Substitution>,
+    /// Substitutions whose implied bounds depend on each variable.
+    depends_on: Vec<Vec<usize>>,
+}
+
+/// Range `[low, high]` of `sum a_j x_j` over the bounds of the `x_j`.
+fn activity_range(terms: &[(usize, f64)], lower: &[f64], upper: &[f64]) -> (f64, f64) {
+    let (mut low, mut high) = (0.0, 0.0);
+    for &(j, a) in terms {
+        let (l, u) = if a >= 0.0 { (a * lower[j], a * upper[j]) } else { (a * upper[j], a * lower[j]) };
+        low += if l.is_nan() { f64::NEG_INFINITY } else { l };
+        high += if u.is_nan() { f64::INFINITY } else { u };
+    }
+    (low, high)
+}
+
+/// Whether the bounds `[lower, upper]` of the variable with `coefficient` in the row `terms =
+/// rhs` contain the range the row implies for it.
+fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, lower: &[f64], upper: &[f64], own: (f64, f64)) -> bool {
+    let (low, high) = activity_range(terms, lower, upper);
+    // variable = (rhs - others) / coefficient
+    let (a, b) = ((rhs - high) / coefficient, (rhs - low) / coefficient);
+    let (implied_low, implied_high) = if a <= b { (a, b) } else { (b, a) };
+    let slack = |bound: f64| 1e-9 * (1.0 + bound.abs());
+    (own.0 == f64::NEG_INFINITY || implied_low >= own.0 - slack(own.0)) && (own.1 == f64::INFINITY || implied_high <= own.1 + slack(own.1))
+}
+
+/// Presolves `lp`: the reduction and the reduced rows (indexed by original row, in original
+/// variable indices; removed rows empty).
+fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
+    let n = lp.variables.len();
+    let mut rows: Vec<Vec<(usize, f64)>> = lp.rows.iter().map(|row| row.terms.clone()).collect();
+    let mut rhs: Vec<f64> = lp.rows.iter().map(|row| row.rhs).collect();
+    let mut cost: Vec<f64> = lp.variables.iter().map(|variable| variable.objective).collect();
+    let lower: Vec<f64> = lp.variables.iter().map(|variable| variable.lower).collect();
+    let upper: Vec<f64> = lp.variables.iter().map(|variable| variable.upper).collect();
+    let mut columns: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, row) in rows.iter().enumerate() {
+        for &(j, _) in row {
+            columns[j].push(i);
+        }
+    }
+    let mut removed_row = vec![false; lp.rows.len()];
+    let mut substituted = vec![false; n];
+    let mut substitutions = Vec::new();
+    let mut slot = vec![usize::MAX; n];
+    for q in 0..lp.rows.len() {
+        if lp.rows[q].sense != Sense::Eq || rows[q].is_empty() {
+            continue;
+        }
+        let largest = rows[q].iter().fold(0.0f64, |m, &(_, a)| m.max(a.abs()));
+        // The candidate with the least fill-in whose bounds the row implies.
+        let mut best: Option<(usize, f64, usize)> = None;
+        for &(h, a) in &rows[q] {
+            if a.abs() < 0.1 * largest {
+                continue;
+            }
+            let others: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
+            if !implied_within(a, &others, rhs[q], &lower, &upper, (lower[h], upper[h])) {
+                continue;
+            }
+            let fill = (rows[q].len() - 1) * (columns[h].len() - 1);
+            if fill > 2 * (rows[q].len() + columns[h].len()) + 8 {
+                continue;
+            }
+            if best.is_none_or(|(_, _, best_fill)| fill < best_fill) {
+                best = Some((h, a, fill));
+            }
+        }
+        let Some((h, a, _)) = best else { continue };
+        let terms: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
+        let column: Vec<(usize, f64)> =
+            columns[h].iter().filter(|&&i| i != q).map(|&i| (i, rows[i].iter().find(|&&(j, _)| j == h).map_or(0.0, |&(_, v)| v))).collect();
+        // Objective: c_j -= c_h a_qj / a_qh; the constant is the caller's to add back.
+        if cost[h] != 0.0 {
+            for &(j, v) in &terms {
+                cost[j] -= cost[h] * v / a;
+            }
+        }
+        for &(i, a_ih) in &column {
+            let factor = a_ih / a;
+            rows[i].retain(|&(j, _)| j != h);
+            for (index, &(j, _)) in rows[i].iter().enumerate() {
+                slot[j] = index;
+            }
+            let scale = rows[i].iter().fold(0.0f64, |m, &(_, v)| m.max(v.abs()));
+            for &(j, v) in &terms {
+                if slot[j] != usize::MAX {
+                    rows[i][slot[j]].1 -= factor * v;
+                } else {
+                    rows[i].push((j, -factor * v));
+                    columns[j].push(i);
+                    slot[j] = rows[i].len() - 1;
+                }
+            }
+            for &(j, _) in rows[i].iter() {
+                slot[j] = usize::MAX;
+            }
+            let cancelled: Vec<usize> = rows[i].iter().filter(|&&(_, v)| v.abs() <= 1e-13 * scale.max(1.0)).map(|&(j, _)| j).collect();
+            if !cancelled.is_empty() {
+                rows[i].retain(|&(_, v)| v.abs() > 1e-13 * scale.max(1.0));
+                for j in cancelled {
+                    columns[j].retain(|&r| r != i);
+                }
+            }
+            rhs[i] -= factor * rhs[q];
+        }
+        for &(j, _) in &terms {
+            columns[j].retain(|&r| r != q);
+        }
+        substitutions.push(Substitution { variable: h, row: q, coefficient: a, terms, rhs: rhs[q], cost: cost[h], column });
+        columns[h].clear();
+        rows[q].clear();
+        removed_row[q] = true;
+        substituted[h] = true;
+    }
+    let kept_variables: Vec<usize> = (0..n).filter(|&j| !substituted[j]).collect();
+    let mut column_of = vec![None; n];
+    for (k, &j) in kept_variables.iter().enumerate() {
+        column_of[j] = Some(k);
+    }
+    let kept_rows: Vec<usize> = (0..lp.rows.len()).filter(|&i| !removed_row[i]).collect();
+    let mut row_of = vec![None; lp.rows.len()];
+    for (k, &i) in kept_rows.iter().enumerate() {
+        row_of[i] = Some(k);
+    }
+    let mut depends_on = vec![Vec::new(); n];
+    for (s, substitution) in substitutions.iter().enumerate() {
+        for &(j, _) in &substitution.terms {
+            depends_on[j].push(s);
+        }
+    }
+    let rhs_offset = lp.rows.iter().zip(&rhs).map(|(row, &reduced)| reduced - row.rhs).collect();
+    let cost_offset = lp.variables.iter().zip(&cost).map(|(variable, &reduced)| reduced - variable.objective).collect();
+    (Reduction { kept_variables, column_of, kept_rows, row_of, rhs_offset, cost_offset, substitutions, depends_on }, rows)
+}
+
+/// The bounds of the logical of a row with `sense` and right-hand side `rhs`.
+fn row_range(sense: Sense, rhs: f64) -> (f64, f64) {
+    match sense {
+        Sense::Le => (f64::NEG_INFINITY, rhs),
+        Sense::Ge => (rhs, f64::INFINITY),
+        Sense::Eq => (rhs, rhs),
+    }
+}
+
+/// A loaded program, its engine and its last basis.
+pub struct Session {
+    lp: LinearProgram,
+    reduction: Reduction,
+    engine: Engine,
+    /// Rows relaxed away (their logical free).
+    relaxed: Vec<bool>,
+    status: Option<SessionStatus>,
+    /// Reloads since the first load (a change that touched a substitution).
+    pub reloads: usize,
+}
+
+impl Session {
+    /// Loads `lp` into a new engine (presolved; see the module documentation).
+    pub fn new(lp: &LinearProgram) -> Session {
+        let relaxed = vec![false; lp.rows.len()];
+        let (reduction, engine) = Session::load(lp, &relaxed);
+        Session { lp: lp.clone(), reduction, engine, relaxed, status: None, reloads: 0 }
+    }
+
+    fn load(lp: &LinearProgram, relaxed: &[bool]) -> (Reduction, Engine) {
+        let (reduction, rows) = presolve(lp);
+        let mut columns = vec![Vec::new(); reduction.kept_variables.len()];
+        for (k, &i) in reduction.kept_rows.iter().enumerate() {
+            for &(j, a) in &rows[i] {
+                if let Some(column) = reduction.column_of[j] {
+                    columns[column].push((k, a));
+                }
+            }
+        }
+        let mut lower: Vec<f64> = reduction.kept_variables.iter().map(|&j| lp.variables[j].lower).collect();
+        let mut upper: Vec<f64> = reduction.kept_variables.iter().map(|&j| lp.variables[j].upper).collect();
+        for &i in &reduction.kept_rows {
+            let (low, high) = if relaxed[i] {
+                (f64::NEG_INFINITY, f64::INFINITY)
+            } else {
+                row_range(lp.rows[i].sense, lp.rows[i].rhs + reduction.rhs_offset[i])
+            };
+            lower.push(low);
+            upper.push(high);
+        }
+        let cost = reduction.kept_variables.iter().map(|&j| -(lp.variables[j].objective + reduction.cost_offset[j])).collect();
+        let problem = Problem { columns, rows: reduction.kept_rows.len(), cost, lower, upper };
+        (reduction, Engine::new(problem))
+    }
+
+    fn reload(&mut self) {
+        let (reduction, engine) = Session::load(&self.lp, &self.relaxed);
+        self.reduction = reduction;
+        self.engine = engine;
+        self.status = None;
+        self.reloads += 1;
+    }
+
+    /// The program as it stands after the changes made.
+    pub fn program(&self) -> &LinearProgram {
+        &self.lp
+    }
+
+    /// Solves from the last basis, giving up at `deadline`.
+    pub fn solve(&mut self, deadline: Option<Instant>) -> Result<SessionStatus, EngineFailure> {
+        let status = match self.engine.solve(deadline) {
+            EngineStatus::Optimal => SessionStatus::Optimal,
+            EngineStatus::Infeasible => SessionStatus::Infeasible,
+            EngineStatus::Unbounded => SessionStatus::Unbounded,
+            EngineStatus::TimeLimit => SessionStatus::TimeLimit,
+            EngineStatus::IterationLimit => {
+                return Err(EngineFailure(format!(
+                    "the engine made {} pivots without reaching an optimum (numerical trouble)",
+                    self.engine.iterations
+                )));
+            }
+        };
+        self.status = Some(status);
+        Ok(status)
+    }
+
+    /// Pivots of the last solve.
+    pub fn iterations(&self) -> usize {
+        self.engine.iterations
+    }
+
+    /// Rows and columns the engine works on after presolve, and the size of the basis kernel.
+    pub fn engine_size(&self) -> (usize, usize, usize) {
+        (self.engine.problem().rows, self.engine.problem().columns.len(), self.engine.size_of_kernel())
+    }
+
+    /// The values of the program's variables at the engine's point.
+    pub fn values(&self) -> Vec<f64> {
+        let mut values = vec![0.0; self.lp.variables.len()];
+        for (k, &j) in self.reduction.kept_variables.iter().enumerate() {
+            values[j] = self.engine.values()[k];
+        }
+        for substitution in self.reduction.substitutions.iter().rev() {
+            let others: f64 = substitution.terms.iter().map(|&(j, a)| a * values[j]).sum();
+            values[substitution.variable] = (substitution.rhs - others) / substitution.coefficient;
+        }
+        values
+    }
+
+    /// Row duals with capplan's sign: change of the optimal (maximised) objective per +1 of each
+    /// row's right-hand side as written. A relaxed row has dual 0.
+    pub fn row_duals(&mut self) -> Vec<f64> {
+        let engine_duals = self.engine.row_duals();
+        let mut duals = vec![0.0; self.lp.rows.len()];
+        for (k, &i) in self.reduction.kept_rows.iter().enumerate() {
+            // The engine minimises the negated objective.
+            duals[i] = -engine_duals[k];
+        }
+        for substitution in self.reduction.substitutions.iter().rev() {
+            let priced: f64 = substitution.column.iter().map(|&(i, a)| a * duals[i]).sum();
+            duals[substitution.row] = (substitution.cost - priced) / substitution.coefficient;
+        }
+        duals
+    }
+
+    /// Whether row `i`'s limit is in the basis (its logical basic: the row is not tight), or
+    /// `None` for a row substituted away by presolve.
+    pub fn row_is_basic(&self, i: usize) -> Option<bool> {
+        let k = self.reduction.row_of[i]?;
+        Some(self.engine.is_basic(self.engine.problem().columns.len() + k))
+    }
+
+    /// Whether variable `j` is basic, or `None` for a variable substituted away.
+    pub fn variable_is_basic(&self, j: usize) -> Option<bool> {
+        let k = self.reduction.column_of[j]?;
+        Some(self.engine.is_basic(k))
+    }
+
+    /// The optimal objective of the program at the engine's point.
+    pub fn objective(&self) -> f64 {
+        self.lp.objective_value(&self.values())
+    }
+
+    fn set_row_range(&mut self, i: usize) {
+        let Some(k) = self.reduction.row_of[i] else {
+            self.reload();
+            return;
+        };
+        let row = &self.lp.rows[i];
+        let (low, high) =
+            if self.relaxed[i] { (f64::NEG_INFINITY, f64::INFINITY) } else { row_range(row.sense, row.rhs + self.reduction.rhs_offset[i]) };
+        let logical = self.engine.problem().columns.len() + k;
+        self.engine.set_bounds(logical, low, high);
+    }
+
+    /// Sets row `i`'s right-hand side.
+    pub fn set_rhs(&mut self, i: usize, rhs: f64) {
+        self.lp.rows[i].rhs = rhs;
+        self.set_row_range(i);
+    }
+
+    /// Drops row `i` from the program (`relaxed = true`) or puts it back.
+    pub fn relax_row(&mut self, i: usize, relaxed: bool) {
+        self.relaxed[i] = relaxed;
+        if self.reduction.row_of[i].is_none() {
+            self.reload();
+        } else {
+            self.set_row_range(i);
+        }
+    }
+
+    /// Sets variable `j`'s objective coefficient.
+    pub fn set_objective(&mut self, j: usize, objective: f64) {
+        self.lp.variables[j].objective = objective;
+        match self.reduction.column_of[j] {
+            Some(k) => self.engine.set_cost(k, -(objective + self.reduction.cost_offset[j])),
+            None => self.reload(),
+        }
+    }
+
+    /// Sets variable `j`'s bounds.
+    pub fn set_bounds(&mut self, j: usize, lower: f64, upper: f64) {
+        self.lp.variables[j].lower = lower;
+        self.lp.variables[j].upper = upper;
+        let lowers: Vec<f64> = self.lp.variables.iter().map(|v| v.lower).collect();
+        let uppers: Vec<f64> = self.lp.variables.iter().map(|v| v.upper).collect();
+        let still_implied = |substitution: &Substitution| {
+            implied_within(
+                substitution.coefficient,
+                &substitution.terms,
+                substitution.rhs,
+                &lowers,
+                &uppers,
+                (lowers[substitution.variable], uppers[substitution.variable]),
+            )
+        };
+        let broken = match self.reduction.column_of[j] {
+            None => {
+                let s = self.reduction.substitutions.iter().position(|s| s.variable == j).expect("substituted");
+                !still_implied(&self.reduction.substitutions[s])
+            }
+            Some(_) => self.reduction.depends_on[j].iter().any(|&s| !still_implied(&self.reduction.substitutions[s])),
+        };
+        if broken {
+            self.reload();
+        } else if let Some(k) = self.reduction.column_of[j] {
+            self.engine.set_bounds(k, lower, upper);
+        }
+    }
+
+    /// Brings the session to `lp`, a program with the same rows and variables in the same order
+    /// that differs only in bounds, objective coefficients and right-hand sides: each difference
+    /// becomes one change, so the basis is kept for what did not move.
+    pub fn update_to(&mut self, lp: &LinearProgram) {
+        debug_assert_eq!(lp.rows.len(), self.lp.rows.len());
+        debug_assert_eq!(lp.variables.len(), self.lp.variables.len());
+        for (j, variable) in lp.variables.iter().enumerate() {
+            let current = &self.lp.variables[j];
+            if current.lower != variable.lower || current.upper != variable.upper {
+                self.set_bounds(j, variable.lower, variable.upper);
+            }
+            if self.lp.variables[j].objective != variable.objective {
+                self.set_objective(j, variable.objective);
+            }
+        }
+        for (i, row) in lp.rows.iter().enumerate() {
+            if self.lp.rows[i].rhs != row.rhs {
+                self.set_rhs(i, row.rhs);
+            }
+        }
+    }
+
+    /// The program as it stands, without the rows relaxed away: what the engine's point must
+    /// satisfy.
+    pub fn active_program(&self) -> LinearProgram {
+        let mut lp = self.lp.clone();
+        lp.rows = self.lp.rows.iter().zip(&self.relaxed).filter(|(_, relaxed)| !**relaxed).map(|(row, _)| row.clone()).collect();
+        lp
+    }
+
+    /// Whether some row is relaxed away.
+    pub fn has_relaxed_rows(&self) -> bool {
+        self.relaxed.iter().any(|&relaxed| relaxed)
+    }
+
+    /// Status of the last solve, if any since the last change that reloaded the program.
+    pub fn status(&self) -> Option<SessionStatus> {
+        self.status
+    }
+}
+
+#[cfg(test)]
+mod tests;
