@@ -23,6 +23,7 @@ mod check;
 mod classify;
 mod compare;
 mod export;
+mod frontier;
 mod generate;
 mod models;
 mod progress;
@@ -107,6 +108,11 @@ enum Command {
         after_help = "Examples:\n  capplan export instances/dsp.toml --format lp --output dsp.lp\n  capplan export instances/dsp.toml --format mps > dsp.mps\n\nExit codes: 0 written, 2 bad input or usage, or the file cannot be written."
     )]
     Export(export::ExportArgs),
+    /// The efficient frontier of revenue risk: expected contribution against CVaR, point by point.
+    #[command(
+        after_help = "Examples:\n  capplan frontier instances/risk.toml\n  capplan frontier instances/risk.toml --points 8 --format json --output frontier.json\n\nEach point is an optimal plan under a CVaR floor, from the plan of most expected contribution to the plan of least risk.\nExit codes: 0 traced, 1 internal error, 2 bad input or usage (no [risk] scenarios), 3 infeasible, 4 unbounded."
+    )]
+    Frontier(frontier::FrontierArgs),
 }
 
 /// Parses a command line (`args` without the program name) as `capplan` would, every value
@@ -136,6 +142,7 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Frontier(args) => frontier::run(&args),
         Command::Sweep(args) => sweep::run(&args),
     }
 }

@@ -498,7 +498,7 @@ struct PartialExpectation {
 }
 
 fn empty_response() -> RawResponse {
-    RawResponse { value_per_hour: None, max_hours: None, points: None }
+    RawResponse { value_per_hour: None, max_hours: None, points: None, envelope: None }
 }
 
 fn header_name(column: &Column) -> String {
@@ -557,6 +557,21 @@ fn number_text(value: f64) -> String {
 /// portfolio category's defaults included, a change limit in hours), so an instance that reads
 /// this file instead of its `[[customers]]` tables has the same plan.
 pub fn write_customers_csv(instance: &Instance) -> Result<String, String> {
+    // The validated curves of these are not the ones the file gave (an envelope, expected values),
+    // and the CSV layout cannot say so: writing them would silently change the plan read back.
+    if let Some(customer) = instance.customers.iter().find(|customer| customer.judged_responses.iter().any(Option::is_some)) {
+        return Err(format!(
+            "customer {:?} has an S-shaped curve planned with its envelope (envelope = true), which the customers CSV \
+             layout cannot express; keep that customer in the TOML instance",
+            customer.id
+        ));
+    }
+    if instance.risk.as_ref().is_some_and(|risk| risk.expected_multipliers.iter().any(|&multiplier| multiplier != 1.0)) {
+        return Err("the instance has [risk] scenarios that change customers' values: its curves are read as expected values, \
+                    and a customers CSV written from them would be multiplied again when read with the same [risk]; export \
+                    the customers from the instance without [risk]"
+            .to_string());
+    }
     let resources: Vec<&str> = instance.resources.iter().map(|resource| resource.id.as_str()).collect();
     let mut header: Vec<String> = vec!["id".into(), "name".into()];
     let mut rows: Vec<Vec<String>> = instance.customers.iter().map(|customer| vec![customer.id.clone(), customer.name.clone()]).collect();
