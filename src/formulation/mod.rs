@@ -85,7 +85,7 @@ pub enum ConstraintKind {
     CvarShortfall {
         scenario: usize,
     },
-    /// Revenue risk: CVaR of contribution = var - sum p[s] shortfall[s] / (1 - confidence)
+    /// Revenue risk: CVaR of contribution = `var - sum_s p_s * shortfall_s / (1 - confidence)`
     /// >= `[risk] min_cvar`.
     CvarFloor,
 }
