@@ -140,4 +140,55 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn basis_ranges_agree_with_resolves(generated in lp_strategy()) {
+        let lp = build(&generated);
+        let mut session = Session::new(&lp);
+        if session.solve(None).unwrap() != SessionStatus::Optimal {
+            return Ok(());
+        }
+        let base = session.objective();
+        let duals = session.row_duals();
+        let values = session.values();
+        let optimum = |lp: &LinearProgram| {
+            let mut cold = Session::new(lp);
+            (cold.solve(None).unwrap() == SessionStatus::Optimal).then(|| cold.objective())
+        };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * (1.0 + b.abs());
+        // Within a right-hand side's range the objective follows the row's dual.
+        for row in 0..lp.rows.len() {
+            let Some((increase, decrease)) = session.rhs_range(&[(row, 1.0)]) else { continue };
+            prop_assert!(increase >= 0.0 && decrease >= 0.0);
+            for (reach, sign) in [(increase, 1.0), (decrease, -1.0)] {
+                for fraction in [0.5, 1.0] {
+                    let step = sign * fraction * reach.min(10.0);
+                    let mut moved = lp.clone();
+                    moved.rows[row].rhs += step;
+                    let objective = optimum(&moved);
+                    prop_assert!(objective.is_some(), "row {} infeasible at {} inside its range", row, step);
+                    let expected = base + duals[row] * step;
+                    prop_assert!(close(objective.unwrap(), expected), "row {} moved by {}: {:?} expected {}", row, step, objective, expected);
+                }
+            }
+        }
+        // Within a cost's range the point stays optimal: the objective moves by the value.
+        for variable in 0..lp.variables.len() {
+            let (increase, decrease) = session.cost_range(variable).unwrap();
+            prop_assert!(increase >= 0.0 && decrease >= 0.0);
+            for (reach, sign) in [(increase, 1.0), (decrease, -1.0)] {
+                for fraction in [0.5, 1.0] {
+                    let delta = sign * fraction * reach.min(10.0);
+                    let mut shifted = lp.clone();
+                    shifted.variables[variable].objective += delta;
+                    let objective = optimum(&shifted);
+                    let expected = base + delta * values[variable];
+                    prop_assert!(
+                        objective.is_some_and(|objective| close(objective, expected)),
+                        "x{} shifted by {}: {:?} expected {}", variable, delta, objective, expected
+                    );
+                }
+            }
+        }
+    }
 }
