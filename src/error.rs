@@ -1,5 +1,5 @@
 //! The error type of the library's entry points ([`crate::read_instance`],
-//! [`crate::parse_instance`], [`crate::solve`], [`crate::solve_with_sensitivity`]): what went
+//! [`crate::parse_instance`], [`crate::solve`](fn@crate::solve), [`crate::solve_with_sensitivity`]): what went
 //! wrong, with the location of every problem found in the user's files.
 
 use crate::diagnostic::{Diagnostic, InputErrors};
@@ -7,7 +7,7 @@ use crate::solve::SolveError;
 
 /// Why an entry point of the library failed.
 ///
-/// An infeasible or unbounded instance is not an error: [`crate::solve`] returns a report whose
+/// An infeasible or unbounded instance is not an error: [`crate::solve`](fn@crate::solve) returns a report whose
 /// [`crate::analysis::SolveReport::status`] says so.
 ///
 /// ```

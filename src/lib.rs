@@ -7,7 +7,7 @@
 //! a commitment or a cap is worth.
 //!
 //! The entry points a pipeline needs are at the crate root: [`read_instance`] or
-//! [`parse_instance`] (or [`read_scenario`] for a what-if), then [`solve`] with a
+//! [`parse_instance`] (or [`read_scenario`] for a what-if), then [`solve`](fn@solve) with a
 //! [`SolverChoice`] ([`SolverChoice::Auto`] picks as `capplan solve` does) or
 //! [`solve_with_sensitivity`], and [`to_json`] for the documented JSON report, or [`report::render`]
 //! for text and CSV; [`export_lp`] writes the model for another solver. They fail with one
@@ -100,7 +100,7 @@ pub fn solve(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, E
     Ok(analysis::solve_chosen(instance, &formulation, &choice, None)?)
 }
 
-/// As [`solve`], with the sensitivity report (allowable increases and decreases, one-sided
+/// As [`solve`](fn@solve), with the sensitivity report (allowable increases and decreases, one-sided
 /// values; docs/sensitivity.md) in `plan.sensitivity` when the plan is optimal.
 ///
 /// ```

@@ -39,6 +39,10 @@ pub struct OrderedSolve {
     pub backend: Backend,
 }
 
+/// The best branch so far: its formulation, values, objective and row prices (when the backend
+/// gave them).
+type Incumbent = (Formulation, Vec<f64>, f64, Option<Vec<f64>>);
+
 /// Solves `formulation` with its response curves exact (see the module documentation).
 pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<OrderedSolve, SolveError> {
     // capplan's engine keeps one session for the root and every branch: a branch differs from
@@ -72,7 +76,7 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
     let small = formulation.lp.variables.len() <= crate::solve::SIMPLEX_MAX_VARIABLES;
     let backend = if backend == Backend::Clarabel && small { Backend::Microlp } else { backend };
 
-    let mut incumbent: Option<(Formulation, Vec<f64>, f64, Option<Vec<f64>>)> = None;
+    let mut incumbent: Option<Incumbent> = None;
     let mut stack: Vec<Formulation> = branches(formulation, first).into_iter().rev().collect();
     let mut solved = 0;
     while let Some(node) = stack.pop() {

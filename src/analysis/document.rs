@@ -120,6 +120,8 @@ pub enum LimitKind {
         segment: String,
         of: ShareOf,
     },
+    /// The floor on the CVaR of contribution (`[risk] min_cvar`), in currency.
+    CvarFloor,
     /// A modelling row (response curve, total value): named by its id only.
     Internal {
         id: String,
@@ -162,7 +164,10 @@ impl LimitKind {
             ConstraintKind::CustomerShare { customer: c, base } => LimitKind::CustomerShareCap { customer: customer(c), of: of(base) },
             ConstraintKind::SegmentMinShare { segment: s, base } => LimitKind::SegmentMinShare { segment: segment(s), of: of(base) },
             ConstraintKind::SegmentMaxShare { segment: s, base } => LimitKind::SegmentMaxShare { segment: segment(s), of: of(base) },
-            ConstraintKind::Response { .. } | ConstraintKind::TotalValue => LimitKind::Internal { id: kind.id(instance) },
+            ConstraintKind::CvarFloor => LimitKind::CvarFloor,
+            ConstraintKind::Response { .. } | ConstraintKind::TotalValue | ConstraintKind::CvarShortfall { .. } => {
+                LimitKind::Internal { id: kind.id(instance) }
+            }
         }
     }
 }

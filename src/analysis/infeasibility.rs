@@ -279,6 +279,7 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
     let lp_row = &formulation.lp.rows[row];
     let (limit, unit) = match kind.share(instance) {
         Some((_, share)) => (share, Unit::Share),
+        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, Unit::Currency),
         None => (lp_row.rhs, Unit::Hour),
     };
     ConflictMember {

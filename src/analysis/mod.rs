@@ -8,6 +8,7 @@ pub mod curve_order;
 pub mod document;
 pub mod duals;
 pub mod force;
+pub mod frontier;
 pub mod infeasibility;
 pub mod parametric;
 mod plan;
@@ -126,7 +127,9 @@ pub fn solve_chosen(
             price_policies(&mut plan, formulation, backend)?;
             plan::price_promises(&mut plan, formulation, backend)?;
             let padding = plan.padding_warning(&instance.plan.currency);
+            let envelope = plan.envelope_warning(&instance.plan.currency);
             let mut solved = report(Status::Optimal, Some(plan));
+            solved.warnings.extend(envelope);
             solved.warnings.extend(padding);
             Ok(solved)
         }

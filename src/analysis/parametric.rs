@@ -113,7 +113,7 @@ impl Accuracy {
 }
 
 /// Explores the function from `start` to `end`, left to right, and returns its linear pieces in
-/// order, adjacent pieces of equal slope merged (see [`tidy`]). With `first_only`, stops as soon as the first
+/// order, adjacent pieces of equal slope merged (see `tidy`). With `first_only`, stops as soon as the first
 /// piece starting at `start.at` is known completely (its slope and where the slope changes),
 /// which is all ranging needs; the last returned piece may then reach beyond that.
 pub fn explore<P>(start: Probe, end: End, first_only: bool, accuracy: Accuracy, mut probe: P) -> Result<Vec<Segment>, SolveError>

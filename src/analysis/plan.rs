@@ -28,6 +28,11 @@ pub struct Plan {
     /// Hours given only to raise the plan's total value while a share of that total binds (see
     /// [`Padding`]); empty when no share of the plan's own total binds.
     pub share_padding: Vec<Padding>,
+    /// Allocations whose response was planned with the concave envelope of S-shaped judged
+    /// points (`envelope = true`), with how much the envelope overstates their value; left out
+    /// of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub envelope_overstatements: Vec<EnvelopeOverstatement>,
     /// Ranging and one-sided values, present only when asked for (`solve --sensitivity`;
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,7 +284,76 @@ pub struct Padding {
     pub shares: Vec<String>,
 }
 
+/// One allocation planned with a concave envelope: the value the plan counts at its hours (the
+/// envelope's) against the value the judged points themselves give there.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvelopeOverstatement {
+    pub customer: String,
+    pub resource: String,
+    pub hours: f64,
+    /// The envelope's value at the planned hours: what the plan counts (currency).
+    pub envelope_value: f64,
+    /// The judged points' own piecewise-linear value at the planned hours (currency).
+    pub judged_value: f64,
+    /// envelope_value - judged_value (>= 0).
+    pub overstatement: f64,
+}
+
+/// Every allocation whose curve is the concave envelope of judged points, in instance order.
+fn envelope_overstatements(instance: &Instance, allocations: &[Allocation]) -> Vec<EnvelopeOverstatement> {
+    let resources = instance.resources.len();
+    let mut found = Vec::new();
+    for (index, allocation) in allocations.iter().enumerate() {
+        let customer = &instance.customers[index / resources];
+        let resource = index % resources;
+        let Some(judged) = &customer.judged_responses[resource] else {
+            continue;
+        };
+        let envelope_value = customer.responses[resource].value_at(allocation.hours);
+        let judged_value = judged.value_at(allocation.hours);
+        found.push(EnvelopeOverstatement {
+            customer: allocation.customer.clone(),
+            resource: allocation.resource.clone(),
+            hours: allocation.hours,
+            envelope_value,
+            judged_value,
+            // The envelope lies on or above the points; rounding must not show a negative.
+            overstatement: (envelope_value - judged_value).max(0.0),
+        });
+    }
+    found
+}
+
 impl Plan {
+    /// The envelopes in one sentence for the report's warnings, if any curve was planned with one.
+    pub fn envelope_warning(&self, currency: &str) -> Option<String> {
+        if self.envelope_overstatements.is_empty() {
+            return None;
+        }
+        let total: f64 = self.envelope_overstatements.iter().map(|entry| entry.overstatement).sum();
+        let each: Vec<String> = self
+            .envelope_overstatements
+            .iter()
+            .map(|entry| {
+                format!(
+                    "{}/{} at {} h: {} {currency} (envelope {}, judged points {})",
+                    entry.customer,
+                    entry.resource,
+                    crate::report::hours(entry.hours),
+                    crate::report::money(entry.overstatement),
+                    crate::report::money(entry.envelope_value),
+                    crate::report::money(entry.judged_value),
+                )
+            })
+            .collect();
+        Some(format!(
+            "S-shaped judged curves planned with their concave envelope (envelope = true); the envelope overstates \
+             value at the planned hours by {} {currency} in all: {}",
+            crate::report::money(total),
+            each.join("; "),
+        ))
+    }
+
     /// The padding in one sentence for the report's warnings, if there is any.
     pub fn padding_warning(&self, currency: &str) -> Option<String> {
         let first = self.share_padding.first()?;
@@ -562,6 +636,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
     let totals = Totals { contribution: totals.value - totals.hour_cost - totals.expansion_cost - totals.penalty_cost, ..totals };
     let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, formulation, &constraints, &customers));
     let share_padding = padding(instance, formulation, &constraints, &hours);
+    let envelope_overstatements = envelope_overstatements(instance, &allocations);
 
     Plan {
         objective,
@@ -575,6 +650,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         expectations,
         portfolio,
         share_padding,
+        envelope_overstatements,
         sensitivity: None,
         capacity_ranges: Vec::new(),
         lp: LpSolutionValues {
@@ -612,6 +688,8 @@ fn constraint_result(
         _ => activity,
     };
     let (limit, actual, shadow_price, unit) = match share {
+        // The CVaR floor is money: one more currency unit of floor.
+        None if kind == ConstraintKind::CvarFloor => (lp_row.rhs, activity, dual, super::document::Unit::Currency),
         None => (lp_row.rhs, activity, dual, super::document::Unit::Hour),
         Some((base, share)) => {
             let base_amount = match base {

@@ -73,7 +73,7 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
             let mut out = format!("Portfolio model {}: {}\n\n", model.id, model.name);
             let mut table = crate::report::Table::new(&[("customer", false), ("category", false), ("why", false)]).wrapping(2);
             for row in &rows {
-                table.row(vec![crate::report::short_name(&row.customer), row.category.to_string(), row.why.to_string()]);
+                table.row(vec![crate::report::short_name(row.customer), row.category.to_string(), row.why.to_string()]);
             }
             table.render_within(&mut out, crate::report::DEFAULT_WIDTH);
             let _ = writeln!(out, "\nCategory policies");

@@ -23,6 +23,7 @@ mod check;
 mod classify;
 mod compare;
 mod export;
+mod frontier;
 mod generate;
 mod models;
 mod progress;
@@ -107,6 +108,17 @@ enum Command {
         after_help = "Examples:\n  capplan export instances/dsp.toml --format lp --output dsp.lp\n  capplan export instances/dsp.toml --format mps > dsp.mps\n\nExit codes: 0 written, 2 bad input or usage, or the file cannot be written."
     )]
     Export(export::ExportArgs),
+    /// The efficient frontier of revenue risk: expected contribution against CVaR, point by point.
+    #[command(
+        after_help = "Examples:\n  capplan frontier instances/risk.toml\n  capplan frontier instances/risk.toml --points 8 --format json --output frontier.json\n\nEach point is an optimal plan under a CVaR floor, from the plan of most expected contribution to the plan of least risk.\nExit codes: 0 traced, 1 internal error, 2 bad input or usage (no [risk] scenarios), 3 infeasible, 4 unbounded."
+    )]
+    Frontier(frontier::FrontierArgs),
+}
+
+/// Parses a command line (`args` without the program name) as `capplan` would, every value
+/// parser included, without running it: `Err` is the usage message. For the fuzzer and tests.
+pub fn check_arguments(args: &[String]) -> Result<(), String> {
+    Cli::try_parse_from(std::iter::once("capplan".to_string()).chain(args.iter().cloned())).map(drop).map_err(|error| error.to_string())
 }
 
 /// Runs the command line and returns the process exit code.
@@ -130,6 +142,7 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Frontier(args) => frontier::run(&args),
         Command::Sweep(args) => sweep::run(&args),
     }
 }
@@ -178,7 +191,7 @@ pub(crate) fn emit_bytes(output: Option<&Path>, bytes: &[u8]) -> Result<(), i32>
 ///
 /// The temporary file is created by the `tempfile` crate with a random name and `O_EXCL`, so no
 /// one can plant a symbolic link under its name in advance; it is removed when a step fails, and
-/// on SIGINT, SIGTERM or SIGHUP while it exists ([`remove_pending_on_signal`]). Refused before
+/// on SIGINT, SIGTERM or SIGHUP while it exists (see `remove_pending_on_signal`). Refused before
 /// anything is written: a target that exists and is not a regular file (`/dev/null`, a
 /// directory, a pipe; it would be replaced by a regular file), and any file this run has read
 /// (the instance, a scenario, a model file, the customers CSV or workbook).
@@ -199,6 +212,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let file_name = path.file_name().ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
     let prefix = format!(".{}.", file_name.to_string_lossy());
     remove_pending_on_signal();
+    // Created and registered under the lock, so that a signal between the two cannot miss it.
+    let mut registering = pending();
     let mut temporary = tempfile::Builder::new()
         .prefix(&prefix)
         .suffix(".capplan.tmp")
@@ -207,7 +222,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(directory)?;
     let temporary_path = temporary.path().to_path_buf();
-    pending().push(temporary_path.clone());
+    registering.push(temporary_path.clone());
+    drop(registering);
     let written = temporary.write_all(bytes).and_then(|()| temporary.as_file().sync_all());
     // The rename happens under the lock, so that the signal handler either removes the
     // temporary file before it is renamed or finds it renamed.

@@ -179,6 +179,15 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     if args.sensitivity && !forces.is_empty() {
         return fail_with(EXIT_INPUT, "--sensitivity ranges the plan as the instance defines it; run it without --force");
     }
+    if args.sensitivity && instance.risk().is_some_and(|risk| risk.min_cvar().is_some()) {
+        // The ranging re-solves assume every row is a limit on hours or shares; the CVaR rows
+        // tie all customers to each scenario's contribution, which it does not range yet.
+        return fail_with(
+            EXIT_INPUT,
+            "--sensitivity does not range an instance with a CVaR floor ([risk] min_cvar); run it without min_cvar, or trace \
+             the risk trade-off with `capplan frontier`",
+        );
+    }
     // The deadline counts from here: reading the instance is not part of the solve.
     let deadline = args.time_limit.map(|limit| Instant::now() + limit);
     progress.stage("building the linear program");
@@ -258,6 +267,12 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     };
     if let Err(code) = written {
         return code;
+    }
+    if args.format == SolveFormat::Csv {
+        // The CSV is the plan table alone; its warnings go where a pipeline's reader sees them.
+        for warning in &report.warnings {
+            eprintln!("capplan: warning: {warning}");
+        }
     }
     let code = report.status.exit_code();
     if code != EXIT_OK && (args.output.is_some() || args.format != SolveFormat::Text) {

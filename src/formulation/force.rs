@@ -42,6 +42,10 @@ impl Force {
         if !hours.is_finite() || hours < 0.0 {
             return Err(malformed(&format!("expected a finite number of hours >= 0, found {hours_text}")));
         }
+        // A subnormal number would reach the simplex, whose own checks fail on it (issue 11).
+        if crate::model::is_too_small_to_compute_with(hours) {
+            return Err(malformed(&format!("expected 0 or at least 2.2e-308 hours, found {hours_text}")));
+        }
         let customer = instance.customer_index(customer_id).ok_or_else(|| {
             let known: Vec<&str> = instance.customers.iter().map(|c| c.id.as_str()).collect();
             ForceSpecError(format!("invalid --force {spec:?}: unknown customer {customer_id:?}; the customers are: {}", known.join(", ")))

@@ -80,6 +80,14 @@ pub enum ConstraintKind {
         customer: usize,
         resource: usize,
     },
+    /// Internal (revenue risk): the shortfall of scenario `scenario`'s contribution below the
+    /// value at risk, `shortfall[s] >= var - contribution[s]`.
+    CvarShortfall {
+        scenario: usize,
+    },
+    /// Revenue risk: CVaR of contribution = `var - sum_s p_s * shortfall_s / (1 - confidence)`
+    /// >= `[risk] min_cvar`.
+    CvarFloor,
 }
 
 impl ConstraintKind {
@@ -101,12 +109,14 @@ impl ConstraintKind {
             ConstraintKind::SegmentMinShare { .. } => "segment_min_share",
             ConstraintKind::SegmentMaxShare { .. } => "segment_max_share",
             ConstraintKind::Force { .. } => "force",
+            ConstraintKind::CvarShortfall { .. } => "cvar_shortfall",
+            ConstraintKind::CvarFloor => "cvar_floor",
         }
     }
 
     /// Internal rows are modelling devices, not limits a planner set; reports leave them out.
     pub fn is_internal(&self) -> bool {
-        matches!(self, ConstraintKind::Response { .. } | ConstraintKind::TotalValue)
+        matches!(self, ConstraintKind::Response { .. } | ConstraintKind::TotalValue | ConstraintKind::CvarShortfall { .. })
     }
 
     /// Whether the limit was set in the instance or comes from the policy of the customer's
@@ -159,7 +169,11 @@ impl ConstraintKind {
             ConstraintKind::ExpansionLimit { resource: r, option } => {
                 format!("{family}[{}/{}]", resource(r), instance.resources[r].expansion[option].id)
             }
-            ConstraintKind::TotalValue => family.to_string(),
+            ConstraintKind::TotalValue | ConstraintKind::CvarFloor => family.to_string(),
+            ConstraintKind::CvarShortfall { scenario } => {
+                let id = instance.risk.as_ref().map_or("?", |risk| risk.scenarios[scenario].id.as_str());
+                format!("{family}[{id}]")
+            }
             ConstraintKind::Response { customer: c, resource: r }
             | ConstraintKind::Floor { customer: c, resource: r }
             | ConstraintKind::Cap { customer: c, resource: r }
@@ -194,6 +208,21 @@ pub struct Formulation {
     pub shortfall: Vec<Vec<Option<usize>>>,
     /// The total value variable, present only when some limit is a share of value.
     pub total_value: Option<usize>,
+    /// The CVaR variables, present only when the instance sets a CVaR floor (or the frontier
+    /// added them, [`add_cvar`]).
+    pub cvar: Option<CvarColumns>,
+}
+
+/// The Rockafellar-Uryasev variables of the CVaR of contribution.
+#[derive(Debug, Clone)]
+pub struct CvarColumns {
+    /// The value at risk (free): at the optimum, the contribution the worst tail stays below.
+    pub var: usize,
+    /// Per scenario: how far its contribution falls below `var` (>= 0).
+    pub shortfalls: Vec<usize>,
+    /// `(variable, coefficient)` of the CVaR: `var` with 1, each shortfall with
+    /// `-probability / (1 - confidence)`.
+    pub cvar_terms: Vec<(usize, f64)>,
 }
 
 impl Formulation {
@@ -205,7 +234,7 @@ impl Formulation {
 
 /// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties. Hour costs
 /// price every allocated hour at the resource's own rate; an expansion hour adds what it costs
-/// beyond that ([`crate::model::Resource::expansion_extra_cost_per_hour`]).
+/// beyond that (`Resource::expansion_extra_cost_per_hour`).
 pub fn formulate(instance: &Instance) -> Formulation {
     let mut lp = LinearProgram::default();
     let mut kinds = Vec::new();
@@ -465,5 +494,68 @@ pub fn formulate(instance: &Instance) -> Formulation {
         }
     }
 
-    Formulation { lp, kinds, hours, pieces, expansion, shortfall, total_value }
+    let mut formulation = Formulation { lp, kinds, hours, pieces, expansion, shortfall, total_value, cvar: None };
+    if let Some(floor) = instance.risk.as_ref().and_then(|risk| risk.min_cvar) {
+        let columns = add_cvar(instance, &mut formulation);
+        formulation.lp.rows.push(LpRow {
+            name: ConstraintKind::CvarFloor.id(instance),
+            terms: columns.cvar_terms.clone(),
+            sense: Sense::Ge,
+            rhs: floor,
+        });
+        formulation.kinds.push(ConstraintKind::CvarFloor);
+        formulation.cvar = Some(columns);
+    }
+    formulation
+}
+
+/// Adds the CVaR of contribution at the instance's confidence to a formulation, linearly
+/// (Rockafellar-Uryasev): a free variable `var`, one shortfall `u[s] >= 0` per scenario with the
+/// internal row `u[s] - var + contribution[s] >= 0`, so that for any plan
+/// `max over var, u of var - sum p[s] u[s] / (1 - confidence)` is exactly the CVaR (the mean
+/// contribution of the worst `1 - confidence` of the probability). The variables carry no
+/// objective; the caller bounds or optimises the returned terms. Contribution in scenario `s`
+/// is the value the curves give times the scenario's multiplier, minus hour, expansion and
+/// penalty costs (priority weights left out, as in the reported contribution).
+pub fn add_cvar(instance: &Instance, formulation: &mut Formulation) -> CvarColumns {
+    let risk = instance.risk.as_ref().expect("a CVaR needs [risk] scenarios");
+    let lp = &mut formulation.lp;
+    let var = lp.add_variable("cvar_var".to_string(), f64::NEG_INFINITY, f64::INFINITY, 0.0);
+    // The tail's weight per unit probability; confidence 0 makes the CVaR the mean.
+    let tail = 1.0 / (1.0 - risk.confidence);
+    let mut cvar_terms = vec![(var, 1.0)];
+    let mut shortfalls = Vec::with_capacity(risk.scenarios.len());
+    for (s, scenario) in risk.scenarios.iter().enumerate() {
+        let shortfall = lp.add_variable(format!("cvar_shortfall[{}]", scenario.id), 0.0, f64::INFINITY, 0.0);
+        shortfalls.push(shortfall);
+        cvar_terms.push((shortfall, -scenario.probability * tail));
+        let mut terms = vec![(shortfall, 1.0), (var, -1.0)];
+        let mut constant = 0.0;
+        for (c, customer) in instance.customers.iter().enumerate() {
+            let ratio = risk.value_ratio(s, c);
+            for (r, curve) in customer.responses.iter().enumerate() {
+                constant += ratio * curve.value_at_zero;
+                for (k, piece) in curve.pieces.iter().enumerate() {
+                    if ratio * piece.value_per_hour != 0.0 {
+                        terms.push((formulation.pieces[c][r][k], ratio * piece.value_per_hour));
+                    }
+                }
+                let cost = instance.resources[r].cost_per_hour;
+                if cost != 0.0 {
+                    terms.push((formulation.hours[c][r], -cost));
+                }
+                if let (Some(short), Some(expectation)) = (formulation.shortfall[c][r], customer.expectations[r]) {
+                    terms.push((short, -expectation.penalty_per_hour));
+                }
+            }
+        }
+        for (r, resource) in instance.resources.iter().enumerate() {
+            for (o, option) in resource.expansion.iter().enumerate() {
+                terms.push((formulation.expansion[r][o], -resource.expansion_extra_cost_per_hour(option)));
+            }
+        }
+        lp.rows.push(LpRow { name: ConstraintKind::CvarShortfall { scenario: s }.id(instance), terms, sense: Sense::Ge, rhs: -constant });
+        formulation.kinds.push(ConstraintKind::CvarShortfall { scenario: s });
+    }
+    CvarColumns { var, shortfalls, cvar_terms }
 }

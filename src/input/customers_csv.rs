@@ -124,6 +124,21 @@ pub fn read_customer_tables(raw: &mut RawInstance, source: &SourceFile) -> Resul
     Ok(())
 }
 
+/// Reads an instance whose customers CSV is given as text rather than named by `customers_csv`
+/// (for the fuzzer and tests): the CSV's customers are appended to the instance's and the whole
+/// is validated, with the CSV's problems located as `csv_path:ROW:COLUMN`.
+pub fn instance_with_csv_text(instance_path: &str, instance_text: &str, csv_path: &str, csv_text: &str) -> Result<Instance, InputErrors> {
+    let source = SourceFile::new(instance_path, instance_text);
+    let mut raw = super::parse_raw(&source)?;
+    super::limits::check_text_size(&SourceFile::new(csv_path, csv_text), FileKind::CustomersCsv)
+        .map_err(|problem| InputErrors(vec![problem]))?;
+    source.attach_table(csv_path.to_string());
+    let csv_text = csv_text.strip_prefix('\u{feff}').unwrap_or(csv_text);
+    let customers = parse(csv_path, csv_text, raw.customers.len())?;
+    raw.customers.extend(customers);
+    crate::model::validate(&raw, &source)
+}
+
 /// The rows of a workbook's customers sheet (the sheet named `Customers`, else the first), as
 /// text cells with their 1-based row numbers; empty rows are left out. A number is written in
 /// the shortest form that reads back as the same value.
@@ -483,7 +498,7 @@ struct PartialExpectation {
 }
 
 fn empty_response() -> RawResponse {
-    RawResponse { value_per_hour: None, max_hours: None, points: None }
+    RawResponse { value_per_hour: None, max_hours: None, points: None, envelope: None }
 }
 
 fn header_name(column: &Column) -> String {
@@ -542,6 +557,21 @@ fn number_text(value: f64) -> String {
 /// portfolio category's defaults included, a change limit in hours), so an instance that reads
 /// this file instead of its `[[customers]]` tables has the same plan.
 pub fn write_customers_csv(instance: &Instance) -> Result<String, String> {
+    // The validated curves of these are not the ones the file gave (an envelope, expected values),
+    // and the CSV layout cannot say so: writing them would silently change the plan read back.
+    if let Some(customer) = instance.customers.iter().find(|customer| customer.judged_responses.iter().any(Option::is_some)) {
+        return Err(format!(
+            "customer {:?} has an S-shaped curve planned with its envelope (envelope = true), which the customers CSV \
+             layout cannot express; keep that customer in the TOML instance",
+            customer.id
+        ));
+    }
+    if instance.risk.as_ref().is_some_and(|risk| risk.expected_multipliers.iter().any(|&multiplier| multiplier != 1.0)) {
+        return Err("the instance has [risk] scenarios that change customers' values: its curves are read as expected values, \
+                    and a customers CSV written from them would be multiplied again when read with the same [risk]; export \
+                    the customers from the instance without [risk]"
+            .to_string());
+    }
     let resources: Vec<&str> = instance.resources.iter().map(|resource| resource.id.as_str()).collect();
     let mut header: Vec<String> = vec!["id".into(), "name".into()];
     let mut rows: Vec<Vec<String>> = instance.customers.iter().map(|customer| vec![customer.id.clone(), customer.name.clone()]).collect();

@@ -73,7 +73,7 @@ impl FileKind {
 
 /// Reads a file of `kind`, refusing one larger than [`MAX_FILE_BYTES`]. The read itself is
 /// bounded too, because a device (`/dev/zero`) or a growing file can report a small or no size.
-/// The file is remembered as read ([`crate::input::files_read`]), so that no report is written
+/// The file is remembered as read ([`crate::input::was_read`]), so that no report is written
 /// over it.
 pub fn read_bounded(path: &std::path::Path, kind: FileKind) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|error| format!("cannot read the {}: {error}", kind.noun()))?;

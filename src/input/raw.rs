@@ -24,6 +24,34 @@ pub struct RawInstance {
     pub customers_csv: Option<Spanned<String>>,
     /// The same in an xlsx workbook (its sheet `Customers`, else its first sheet).
     pub customers_xlsx: Option<Spanned<String>>,
+    /// Revenue scenarios with probabilities and an optional CVaR floor (docs/instance-format.md).
+    pub risk: Option<Spanned<RawRisk>>,
+}
+
+/// `[risk]`: revenue scenarios, the confidence of the CVaR, an optional floor on it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRisk {
+    /// The CVaR's confidence level, e.g. 0.9: the CVaR is the mean contribution of the worst 10 %.
+    pub confidence: Spanned<f64>,
+    /// The lowest CVaR of contribution a plan may have (currency).
+    pub min_cvar: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub scenarios: Vec<Spanned<RawRiskScenario>>,
+}
+
+/// `[[risk.scenarios]]`: one revenue outcome, its probability and its value multipliers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRiskScenario {
+    pub id: Spanned<String>,
+    pub probability: Spanned<f64>,
+    /// Value multipliers by segment id (1 = as the curves say).
+    #[serde(default)]
+    pub segments: BTreeMap<Spanned<String>, Spanned<f64>>,
+    /// Value multipliers by customer id; a customer's own overrides its segment's.
+    #[serde(default)]
+    pub customers: BTreeMap<Spanned<String>, Spanned<f64>>,
 }
 
 /// `[portfolio] model = "krapfel"`: a built-in model by name, or a path to a model file
@@ -119,6 +147,9 @@ pub struct RawResponse {
     /// Each point should be `[hours, value]`; the pair length is checked in validation so that a
     /// third number is refused rather than dropped.
     pub points: Option<Spanned<Vec<Spanned<Vec<f64>>>>>,
+    /// `true`: judged points that are not concave (an S-shaped curve) are planned with their
+    /// concave envelope, and the reports say how much that overstates the value.
+    pub envelope: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -2,6 +2,7 @@
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
 pub mod portfolio;
+mod risk;
 mod scenario;
 mod validate;
 
@@ -9,8 +10,9 @@ mod validate;
 mod tests;
 
 pub use crate::input::ExpectationKind;
+pub use risk::{Risk, RiskScenario};
 pub use scenario::{AppliedScenario, apply_scenario, apply_scenario_file};
-pub use validate::validate;
+pub use validate::{MIN_NONZERO_MAGNITUDE, is_too_small_to_compute_with, validate};
 
 use crate::diagnostic::{InputErrors, SourceFile};
 
@@ -25,6 +27,8 @@ pub struct Instance {
     pub(crate) portfolio: Option<portfolio::PortfolioModel>,
     /// What every value share (customer or segment) is a share of.
     pub(crate) value_share_base: ValueShareBase,
+    /// Revenue scenarios and the CVaR floor (`[risk]`), if the instance has them.
+    pub(crate) risk: Option<Risk>,
 }
 
 /// What a value share is measured against (`[diversification] value_share_base`).
@@ -152,6 +156,10 @@ pub struct Customer {
     pub(crate) max_change_hours: Vec<Option<f64>>,
     /// Multiplies the customer's response value in the objective (1 = neutral).
     pub(crate) priority_weight: f64,
+    /// Per resource index: the judged curve when `envelope = true` replaced S-shaped judged
+    /// points by their concave envelope (`responses` then holds the envelope); `None` when the
+    /// curve planned with is the one the planner gave.
+    pub(crate) judged_responses: Vec<Option<ResponseCurve>>,
     pub(crate) sources: LimitSources,
 }
 
@@ -168,7 +176,9 @@ pub struct Expectation {
 /// expectation. Interior-point backends land within about 1e-7 of a vertex; simplex exactly on it.
 pub const BREAKPOINT_TOLERANCE: f64 = 1e-6;
 
-/// A concave piecewise-linear response: value as a function of hours.
+/// A piecewise-linear response: value as a function of hours. Every curve the model plans with
+/// is concave; a judged S-shaped curve kept beside its envelope ([`Customer::judged_responses`])
+/// is not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseCurve {
     /// Value with no hours at all (currency).
@@ -336,6 +346,15 @@ impl Instance {
     pub fn value_share_base(&self) -> ValueShareBase {
         self.value_share_base
     }
+    /// Revenue scenarios and the CVaR floor, if the instance has `[risk]`.
+    pub fn risk(&self) -> Option<&Risk> {
+        self.risk.as_ref()
+    }
+    /// A copy with the CVaR floor set to `floor` (or removed); `None` without `[risk]`.
+    pub fn with_min_cvar(&self, floor: Option<f64>) -> Option<Instance> {
+        let risk = self.risk.as_ref()?.with_min_cvar(floor);
+        Some(Instance { risk: Some(risk), ..self.clone() })
+    }
 }
 
 impl PlanHeader {
@@ -478,6 +497,11 @@ impl Customer {
     /// Multiplies the customer's response value in the objective (1 = neutral).
     pub fn priority_weight(&self) -> f64 {
         self.priority_weight
+    }
+    /// Per resource index: the judged (S-shaped) curve the response's concave envelope replaced
+    /// (`envelope = true`), or `None` when the curve planned with is the one given.
+    pub fn judged_responses(&self) -> &[Option<ResponseCurve>] {
+        &self.judged_responses
     }
     /// Where each effective limit came from (the instance or the category's policy).
     pub fn sources(&self) -> &LimitSources {

@@ -233,6 +233,11 @@ pub fn built_in_models() -> Vec<PortfolioModel> {
         .collect()
 }
 
+/// Reads and validates a portfolio model from TOML text; `path` is used in messages only.
+pub fn model_from_toml_str(path: &str, text: &str) -> Result<PortfolioModel, InputErrors> {
+    parse_and_validate(SourceFile::new(path, text), path).map(|loaded| loaded.model)
+}
+
 fn parse_and_validate(source: SourceFile, origin: &str) -> Result<LoadedModel, InputErrors> {
     let raw = crate::input::parse_model(&source)?;
     let mut validator = Validator::new(&source);

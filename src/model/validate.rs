@@ -185,10 +185,12 @@ impl<'a> Validator<'a> {
             default_shares: &default_shares,
             model: portfolio.as_ref(),
         };
-        let customers: Vec<Customer> = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
+        let mut customers: Vec<Customer> = raw.customers.iter().map(|raw_customer| self.customer(raw_customer, &context)).collect();
+        // Before the value share base: with revenue scenarios the status quo's value is expected.
+        let risk = raw.risk.as_ref().and_then(|risk| self.risk(risk, &mut customers, &segments));
 
         let value_share_base = self.value_share_base(raw, &customers);
-        Instance { plan: header, resources, segments, customers, portfolio, value_share_base }
+        Instance { plan: header, resources, segments, customers, portfolio, value_share_base, risk }
     }
 
     /// `[diversification] value_share_base`: the plan's own total (default), the status quo's
@@ -208,7 +210,7 @@ impl<'a> Validator<'a> {
                         customer.responses.iter().zip(&customer.current_hours).map(|(curve, &hours)| curve.value_at(hours))
                     })
                     .sum::<f64>();
-                if !(total > 0.0) {
+                if total.is_nan() || total <= 0.0 {
                     self.error(
                         base.span(),
                         field,
@@ -475,15 +477,17 @@ impl<'a> Validator<'a> {
         max_share.sort_by_key(|(base, _)| *base);
 
         let mut responses = vec![ResponseCurve::flat(); resource_ids.len()];
+        let mut judged_responses = vec![None; resource_ids.len()];
         for (key, response) in &raw.response {
             let response_field = format!("{field}.response.{}", key.get_ref());
             let curve = self.response(response, &response_field, &id, key.get_ref());
             if let Some(resource) = self.resource_key(key, &format!("{field}.response"), resource_ids)
-                && let Some(curve) = curve
+                && let Some((curve, judged)) = curve
             {
+                judged_responses[resource] = judged;
                 let reach = hours_within_reach(&resources[resource]);
                 let largest = largest_value_within(&curve, reach);
-                if !(largest <= MAX_MONEY_AMOUNT) {
+                if largest.is_nan() || largest > MAX_MONEY_AMOUNT {
                     self.error(
                         response.span(),
                         response_field,
@@ -596,6 +600,7 @@ impl<'a> Validator<'a> {
             category,
             max_change_hours,
             priority_weight,
+            judged_responses,
             sources: LimitSources {
                 floor: floor_source,
                 cap: cap_source,
@@ -707,8 +712,25 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn response(&mut self, response: &Spanned<RawResponse>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
+    /// The curve to plan with and, when `envelope = true` replaced S-shaped judged points by
+    /// their concave envelope, the judged curve itself.
+    fn response(
+        &mut self,
+        response: &Spanned<RawResponse>,
+        field: &str,
+        customer: &str,
+        resource: &str,
+    ) -> Option<(ResponseCurve, Option<ResponseCurve>)> {
         let raw = response.get_ref();
+        let envelope = raw.envelope.as_ref().is_some_and(|flag| *flag.get_ref());
+        if let (Some(flag), None) = (&raw.envelope, &raw.points) {
+            self.error(
+                flag.span(),
+                format!("{field}.envelope"),
+                "envelope goes with points: it replaces judged points that are not concave by their concave envelope",
+            );
+            return None;
+        }
         match (&raw.value_per_hour, &raw.points) {
             (Some(_), Some(points)) => {
                 self.error(points.span(), field, "give either value_per_hour (with optional max_hours) or points, not both");
@@ -737,7 +759,7 @@ impl<'a> Validator<'a> {
                     }
                     None => vec![CurvePiece { value_per_hour, length_hours: None }],
                 };
-                Some(ResponseCurve { value_at_zero: 0.0, pieces })
+                Some((ResponseCurve { value_at_zero: 0.0, pieces }, None))
             }
             (None, Some(points)) => {
                 if let Some(max) = &raw.max_hours {
@@ -747,12 +769,19 @@ impl<'a> Validator<'a> {
                         "max_hours goes with value_per_hour; with points, the last point is the saturation point",
                     );
                 }
-                self.points(points, field, customer, resource)
+                self.points(points, field, customer, resource, envelope)
             }
         }
     }
 
-    fn points(&mut self, points: &Spanned<Vec<Spanned<Vec<f64>>>>, field: &str, customer: &str, resource: &str) -> Option<ResponseCurve> {
+    fn points(
+        &mut self,
+        points: &Spanned<Vec<Spanned<Vec<f64>>>>,
+        field: &str,
+        customer: &str,
+        resource: &str,
+        envelope: bool,
+    ) -> Option<(ResponseCurve, Option<ResponseCurve>)> {
         let field = format!("{field}.points");
         let mut pairs = Vec::with_capacity(points.get_ref().len());
         for (index, point) in points.get_ref().iter().enumerate() {
@@ -817,37 +846,79 @@ impl<'a> Validator<'a> {
             let (h1, v1) = *list[index].get_ref();
             pieces.push(CurvePiece { value_per_hour: (v1 - v0) / (h1 - h0), length_hours: Some(h1 - h0) });
         }
-        for index in 1..pieces.len() {
-            let (before, after) = (pieces[index - 1].value_per_hour, pieces[index].value_per_hour);
-            // A relative tolerance: judged points written with rounded values must not be refused.
-            if after > before + 1e-9 * before.abs().max(after.abs()).max(1.0) {
-                let fmt = |i: usize| {
-                    let (h, v) = *list[i].get_ref();
-                    format!("[{h}, {v}]")
-                };
-                self.error(
-                    list[index + 1].span(),
-                    format!("{field}[{}]", index + 1),
-                    format!(
-                        "the response of customer {customer:?} to {resource} hours is not concave: the value per hour rises from {before:.2} \
-                         ({} -> {}) to {after:.2} ({} -> {}). A rising value per hour cannot be planned as a linear program; \
-                         adjust the points so that each stretch returns no more per hour than the one before",
-                        fmt(index - 1),
-                        fmt(index),
-                        fmt(index),
-                        fmt(index + 1)
-                    ),
-                );
-                return None;
-            }
-        }
         let last_slope = pieces.last().map_or(0.0, |piece| piece.value_per_hour);
         // Beyond the last point: saturation (flat) if the curve was rising; if it was falling it
         // keeps falling at the same rate, because a curve that flattened out again would not be
         // concave.
-        pieces.push(CurvePiece { value_per_hour: last_slope.min(0.0), length_hours: None });
-        Some(ResponseCurve { value_at_zero: first.1, pieces })
+        let tail_slope = last_slope.min(0.0);
+        let Some((index, before, after)) = first_rise(&pieces) else {
+            pieces.push(CurvePiece { value_per_hour: tail_slope, length_hours: None });
+            return Some((ResponseCurve { value_at_zero: first.1, pieces }, None));
+        };
+        if envelope {
+            let judged_points: Vec<(f64, f64)> = list.iter().map(|point| *point.get_ref()).collect();
+            pieces.push(CurvePiece { value_per_hour: tail_slope, length_hours: None });
+            let judged = ResponseCurve { value_at_zero: first.1, pieces };
+            return Some((concave_envelope(&judged_points, tail_slope), Some(judged)));
+        }
+        let fmt = |i: usize| {
+            let (h, v) = *list[i].get_ref();
+            format!("[{h}, {v}]")
+        };
+        self.error(
+            list[index + 1].span(),
+            format!("{field}[{}]", index + 1),
+            format!(
+                "the response of customer {customer:?} to {resource} hours is not concave: the value per hour rises from {before:.2} \
+                 ({} -> {}) to {after:.2} ({} -> {}). A rising value per hour cannot be planned as a linear program; \
+                 adjust the points so that each stretch returns no more per hour than the one before, or add \
+                 `envelope = true` to the response to plan with the concave envelope of the points (the reports then \
+                 say how much that overstates the value)",
+                fmt(index - 1),
+                fmt(index),
+                fmt(index),
+                fmt(index + 1)
+            ),
+        );
+        None
     }
+}
+
+/// The first piece whose value per hour rises above the one before: its index and the two values
+/// per hour. A relative tolerance, so that judged points written with rounded values are not
+/// refused.
+fn first_rise(pieces: &[CurvePiece]) -> Option<(usize, f64, f64)> {
+    (1..pieces.len()).find_map(|index| {
+        let (before, after) = (pieces[index - 1].value_per_hour, pieces[index].value_per_hour);
+        (after > before + 1e-9 * before.abs().max(after.abs()).max(1.0)).then_some((index, before, after))
+    })
+}
+
+/// The concave envelope (upper concave hull) of judged points `[hours, value]` (hours strictly
+/// increasing, the first at 0) followed by a ray of `tail_slope` beyond the last point: the
+/// smallest concave curve on or above every point and the ray. Points under the hull drop out;
+/// a hull stretch steeper downwards than the ray gives way to the ray, which then starts at the
+/// last hull point before it.
+pub(crate) fn concave_envelope(points: &[(f64, f64)], tail_slope: f64) -> ResponseCurve {
+    let slope = |a: (f64, f64), b: (f64, f64)| (b.1 - a.1) / (b.0 - a.0);
+    let mut hull: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for &point in points {
+        // Drop the last hull point while it lies on or under the chord from the one before it to
+        // the new point (slopes not decreasing there).
+        while hull.len() >= 2 && slope(hull[hull.len() - 2], hull[hull.len() - 1]) <= slope(hull[hull.len() - 1], point) {
+            hull.pop();
+        }
+        hull.push(point);
+    }
+    while hull.len() >= 2 && slope(hull[hull.len() - 2], hull[hull.len() - 1]) < tail_slope {
+        hull.pop();
+    }
+    let mut pieces: Vec<CurvePiece> = hull
+        .windows(2)
+        .map(|pair| CurvePiece { value_per_hour: slope(pair[0], pair[1]), length_hours: Some(pair[1].0 - pair[0].0) })
+        .collect();
+    pieces.push(CurvePiece { value_per_hour: tail_slope, length_hours: None });
+    ResponseCurve { value_at_zero: hull[0].1, pieces }
 }
 
 /// The largest money amount a value, cost or penalty of one allocation may reach. Far above any

@@ -138,6 +138,7 @@ pub fn meaning(member: &ConflictMember) -> String {
         LimitKind::MaxDecrease { customer, resource } => {
             format!("{customer} must keep at least {h} {resource} hours (change limit)")
         }
+        LimitKind::CvarFloor => format!("the CVaR of contribution must be at least {}", money(member.limit)),
         LimitKind::Internal { id } => id.clone(),
     }
 }
@@ -180,6 +181,12 @@ pub fn action(relaxation: &Relaxation) -> String {
         LimitKind::SegmentMaxShare { segment, of } => {
             format!("let segment {segment} exceed its maximum share of {} by {}", share_words(of), amount())
         }
+        LimitKind::CvarFloor => format!(
+            "lower the CVaR floor by {} (from {} to {})",
+            money(change.abs()),
+            money(relaxation.row_limit),
+            money(relaxation.relaxed_row_limit)
+        ),
         LimitKind::Internal { id } => id.clone(),
     }
 }

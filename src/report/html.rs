@@ -497,7 +497,11 @@ fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
         .constraints
         .iter()
         .map(|c| {
-            let amount = |value: f64| if c.unit.is_hours() { hours(value) } else { percent(value) };
+            let amount = |value: f64| match c.unit {
+                crate::analysis::document::Unit::Hour => hours(value),
+                crate::analysis::document::Unit::Currency => money(value),
+                _ => percent(value),
+            };
             vec![
                 text(c.id.clone()),
                 text(c.sense.symbol()),

@@ -4,6 +4,7 @@ mod compare;
 mod csv;
 pub mod diagnosis;
 mod format;
+pub mod frontier;
 pub mod html;
 mod json;
 mod partner;

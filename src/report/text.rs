@@ -447,11 +447,19 @@ fn segments_section(out: &mut String, instance: &Instance, plan: &Plan, width: u
 }
 
 fn limit_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit.is_hours() { format!("{} h", hours(constraint.limit)) } else { percent(constraint.limit) }
+    match constraint.unit {
+        crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.limit)),
+        crate::analysis::document::Unit::Currency => money(constraint.limit),
+        _ => percent(constraint.limit),
+    }
 }
 
 fn actual_text(constraint: &ConstraintResult) -> String {
-    if constraint.unit.is_hours() { format!("{} h", hours(constraint.actual)) } else { percent(constraint.actual) }
+    match constraint.unit {
+        crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.actual)),
+        crate::analysis::document::Unit::Currency => money(constraint.actual),
+        _ => percent(constraint.actual),
+    }
 }
 
 fn binding_section(out: &mut String, plan: &Plan, width: usize) {
@@ -493,7 +501,11 @@ fn slack_section(out: &mut String, plan: &Plan, width: usize) {
     let mut table =
         Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("actual", true), ("slack", true), ("set by", false)]);
     for constraint in loose {
-        let slack = if constraint.unit.is_hours() { format!("{} h", hours(constraint.slack)) } else { percent(constraint.slack) };
+        let slack = match constraint.unit {
+            crate::analysis::document::Unit::Hour => format!("{} h", hours(constraint.slack)),
+            crate::analysis::document::Unit::Currency => money(constraint.slack),
+            _ => percent(constraint.slack),
+        };
         table.row(vec![
             short_id(&constraint.id),
             constraint.sense.symbol().to_string(),
@@ -612,6 +624,10 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
         "force" => format!(
             "Forcing {subject} to {} {object} hours holds it below what pays: each further forced hour would gain {price} {currency} at the margin.",
             hours(constraint.limit)
+        ),
+        "cvar_floor" => format!(
+            "The CVaR floor of {} {currency} binds: raising it by 1 {currency} costs {price} {currency} of expected contribution.",
+            money(constraint.limit)
         ),
         _ => format!("{}: {} {currency} per {}.", constraint.id, money(constraint.shadow_price), constraint.unit),
     }

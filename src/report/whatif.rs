@@ -143,7 +143,11 @@ fn diagnosis_section(out: &mut String, diagnosis: &Diagnosis, currency: &str, wi
     );
     let mut table = Table::new(&[("constraint", false), ("sense", false), ("limit", true), ("meaning", false)]).wrapping(3);
     for member in &diagnosis.conflict {
-        let limit = if member.unit == Unit::Share { super::format::percent(member.limit) } else { format!("{} h", hours(member.limit)) };
+        let limit = match member.unit {
+            Unit::Share => super::format::percent(member.limit),
+            Unit::Currency => super::format::money(member.limit),
+            _ => format!("{} h", hours(member.limit)),
+        };
         table.row(vec![short_id(&member.id), member.sense.symbol().to_string(), limit, super::diagnosis::meaning(member)]);
     }
     table.render_within(out, width);

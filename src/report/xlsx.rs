@@ -45,7 +45,12 @@ impl Formats {
 
     /// The format of a constraint's limit or value: hours or a share.
     fn of_unit(&self, unit: crate::analysis::document::Unit) -> &Format {
-        if unit.is_hours() { &self.hours } else { &self.share }
+        match unit {
+            crate::analysis::document::Unit::Hour => &self.hours,
+            // The CVaR floor is an amount of money.
+            crate::analysis::document::Unit::Currency => &self.money,
+            _ => &self.share,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! checks what its solver crate reports rather than trusting it: clarabel through good_lp turns
 //! an unbounded problem into a "success", so its own status is read here.
 //!
-//! [`choice`] picks a backend for `--solver auto`; [`separable`] is capplan's own exact solver for
+//! `choice` picks a backend for `--solver auto`; [`separable`] is capplan's own exact solver for
 //! models whose only coupling rows are the capacities; a time limit turns into
 //! [`LpOutcome::TimeLimit`], never into an optimum.
 

@@ -60,6 +60,9 @@ pub fn applicability(formulation: &Formulation) -> Result<(), String> {
             | ConstraintKind::SegmentMaxShare { .. } => {
                 return Err("segment limits couple the customers of a segment".into());
             }
+            ConstraintKind::CvarShortfall { .. } | ConstraintKind::CvarFloor => {
+                return Err("a CVaR floor couples every customer through the contribution of each revenue scenario".into());
+            }
         }
     }
     Ok(())

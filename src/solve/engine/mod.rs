@@ -9,7 +9,7 @@
 //!   starts from whatever basis it holds, cold or warm;
 //! - the dual simplex takes over when the basis is still dual feasible but no longer primal
 //!   feasible (after a right-hand side or bound moved), usually a few pivots;
-//! - the basis factor ([`factor`]) is a dense LU of the rows that bind, refactored every
+//! - the basis factor (`factor`) is a dense LU of the rows that bind, refactored every
 //!   [`REFACTOR_EVERY`] pivots.
 //!
 //! Pricing is Dantzig's rule; the ratio tests are Harris's two-pass tests (a tolerance on each
