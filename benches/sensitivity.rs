@@ -1,5 +1,6 @@
 //! Benchmarks of the sensitivity report (`solve --sensitivity`) and of sweeps on the example
-//! instances, with the default backend (microlp). Run with `cargo bench --bench sensitivity`; results are recorded in
+//! instances, with microlp (ranges from re-solves) and capplan's engine (ranges from the optimal
+//! basis, re-solves on degenerate sides only). Run with `cargo bench --bench sensitivity`; results are recorded in
 //! docs/performance.md.
 
 use std::hint::black_box;
@@ -24,6 +25,9 @@ fn sensitivity(c: &mut Criterion) {
         let mut group = c.benchmark_group(name);
         group.bench_function("solve+sensitivity/microlp", |b| {
             b.iter(|| solve_with_sensitivity(black_box(&instance), Backend::Microlp).unwrap())
+        });
+        group.bench_function("solve+sensitivity/engine", |b| {
+            b.iter(|| solve_with_sensitivity(black_box(&instance), Backend::Engine).unwrap())
         });
         group.bench_function(format!("sweep {resource} {from}..{to}/microlp"), |b| {
             b.iter(|| sweep(black_box(&instance), SweepTarget::Capacity(resource), from, to, Backend::Microlp).unwrap())

@@ -1,6 +1,7 @@
 //! capplan's engine against microlp on random LPs: the same status and optimum, a feasible
 //! point, row duals that satisfy strong duality and complementary slackness; warm re-solves
-//! after a changed right-hand side agree with a cold solve; and whole instances agree with the
+//! after a changed right-hand side agree with a cold solve; ranges read from the optimal basis
+//! agree with re-solves inside them; and whole instances agree with the
 //! separable backend and microlp (tests/properties.rs generators).
 
 use capplan::analysis::duals::duals_from_row_prices;
@@ -137,6 +138,57 @@ proptest! {
                 let duals = session.row_duals();
                 duals_from_row_prices(&lp, duals.clone(), Backend::Engine, a).unwrap();
                 assert_complementary(&lp, &session.values(), &duals);
+            }
+        }
+    }
+
+    #[test]
+    fn basis_ranges_agree_with_resolves(generated in lp_strategy()) {
+        let lp = build(&generated);
+        let mut session = Session::new(&lp);
+        if session.solve(None).unwrap() != SessionStatus::Optimal {
+            return Ok(());
+        }
+        let base = session.objective();
+        let duals = session.row_duals();
+        let values = session.values();
+        let optimum = |lp: &LinearProgram| {
+            let mut cold = Session::new(lp);
+            (cold.solve(None).unwrap() == SessionStatus::Optimal).then(|| cold.objective())
+        };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * (1.0 + b.abs());
+        // Within a right-hand side's range the objective follows the row's dual.
+        for (row, &dual) in duals.iter().enumerate() {
+            let Some((increase, decrease)) = session.rhs_range(&[(row, 1.0)]) else { continue };
+            prop_assert!(increase >= 0.0 && decrease >= 0.0);
+            for (reach, sign) in [(increase, 1.0), (decrease, -1.0)] {
+                for fraction in [0.5, 1.0] {
+                    let step = sign * fraction * reach.min(10.0);
+                    let mut moved = lp.clone();
+                    moved.rows[row].rhs += step;
+                    let objective = optimum(&moved);
+                    prop_assert!(objective.is_some(), "row {} infeasible at {} inside its range", row, step);
+                    let expected = base + dual * step;
+                    prop_assert!(close(objective.unwrap(), expected), "row {} moved by {}: {:?} expected {}", row, step, objective, expected);
+                }
+            }
+        }
+        // Within a cost's range the point stays optimal: the objective moves by the value.
+        for (variable, &value) in values.iter().enumerate() {
+            let (increase, decrease) = session.cost_range(variable).unwrap();
+            prop_assert!(increase >= 0.0 && decrease >= 0.0);
+            for (reach, sign) in [(increase, 1.0), (decrease, -1.0)] {
+                for fraction in [0.5, 1.0] {
+                    let delta = sign * fraction * reach.min(10.0);
+                    let mut shifted = lp.clone();
+                    shifted.variables[variable].objective += delta;
+                    let objective = optimum(&shifted);
+                    let expected = base + delta * value;
+                    prop_assert!(
+                        objective.is_some_and(|objective| close(objective, expected)),
+                        "x{} shifted by {}: {:?} expected {}", variable, delta, objective, expected
+                    );
+                }
             }
         }
     }

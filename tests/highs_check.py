@@ -61,6 +61,20 @@ def close(a, b, scale=1.0):
 # Curves from the TOML, independently of capplan.
 
 
+def expected_multiplier(instance, customer):
+    """The probability-weighted mean of a customer's value multipliers over `[risk]` scenarios
+    (1 without them); a customer's own multiplier overrides its segment's."""
+    scenarios = instance.get("risk", {}).get("scenarios", [])
+    if not scenarios:
+        return 1.0
+    mean = 0.0
+    for scenario in scenarios:
+        multiplier = scenario.get("segments", {}).get(customer.get("segment"), 1.0)
+        multiplier = scenario.get("customers", {}).get(customer["id"], multiplier)
+        mean += float(scenario["probability"]) * float(multiplier)
+    return mean
+
+
 def curve_of(response):
     """(value_at_zero, [(slope, length or None)]) of a response table."""
     if response is None:
@@ -182,6 +196,16 @@ def highs_model(mps):
     h.setOptionValue("mip_feasibility_tolerance", 1e-9)
     status = h.readModel(mps)
     assert status != highspy.HighsStatus.kError, mps
+    with open(mps) as text:
+        minimisation_form = "MINIMISATION FORM" in text.read(2000)
+    if minimisation_form:
+        # capplan writes its maximisation with every coefficient negated (the file says so);
+        # the checks below compare with capplan's own numbers, so restore the maximisation.
+        lp = h.getLp()
+        costs = [-c for c in lp.col_cost_]
+        h.changeColsCost(lp.num_col_, list(range(lp.num_col_)), costs)
+        h.changeObjectiveOffset(-lp.offset_)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     return h
 
 
@@ -295,6 +319,9 @@ def check(capplan, path, failures):
                 point[col[name]] = g["shortfall_hours"]
         if "total_value" in col:
             point[col["total_value"]] = result["totals"]["value"]
+        if "objective_constant" in col:
+            # The exported objective's constant is this variable's coefficient, fixed at 1.
+            point[col["objective_constant"]] = 1.0
         activity = [0.0] * lp.num_row_
         for j in range(lp.num_col_):
             for i, a in columns[j]:
@@ -315,6 +342,7 @@ def check(capplan, path, failures):
             for r, resource in enumerate(resources):
                 hours = reported["hours"][r]
                 value += value_at(curve_of(customer.get("response", {}).get(resource)), hours)
+            value *= expected_multiplier(instance, customer)
             total += value
             if not close(reported["value"], value):
                 failures.append("%s: %s's value capplan %.9g curve %.9g" % (tag, customer["id"], reported["value"], value))
@@ -359,7 +387,9 @@ def check(capplan, path, failures):
             curve = curve_of(customer.get("response", {}).get(a["resource"]))
             k = next_piece(curve, a["hours"])
             piece = "piece[%s/%d]" % (key, k + 1)
-            marginal = curve[1][k][0]
+            # With revenue scenarios ([risk]) a curve's values are its expected values: the judged
+            # curve times the probability-weighted mean of the customer's multipliers.
+            marginal = curve[1][k][0] * expected_multiplier(instance, customer)
             if piece in col:
                 for i, coefficient in columns[col[piece]]:
                     if not rows[i].startswith("response["):
@@ -402,7 +432,8 @@ def share_base(instance, result, name):
             for customer in instance["customers"]:
                 for resource in resources:
                     hours = float(customer.get("current_hours", {}).get(resource, 0.0))
-                    total += value_at(curve_of(customer.get("response", {}).get(resource)), hours)
+                    multiplier = expected_multiplier(instance, customer)
+                    total += multiplier * value_at(curve_of(customer.get("response", {}).get(resource)), hours)
             return total
         return float(setting)
     return next(r for r in result["resources"] if r["resource"] == base)["available_hours"]

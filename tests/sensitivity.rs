@@ -351,3 +351,46 @@ fn plain_solve_has_no_sensitivity() {
     let report = solve(&tiny(), Backend::Microlp).unwrap();
     assert!(report.plan.unwrap().sensitivity.is_none());
 }
+
+/// Issue 10 item 6: `--sensitivity` once said an expectation's "one unit more" held for 5.7e-5 h
+/// with no kink where `sweep` put the bend 30 h further. On dsp.toml, each expectation's one-sided
+/// values and their reach must be the slope and the end of the sweep's piece on that side of the
+/// limit, with the engine (ranged from its basis, re-solving only on degenerate sides).
+#[test]
+fn issue10_expectation_bend_is_found() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
+    let instance = Instance::from_toml_str("instances/dsp.toml", &text).unwrap();
+    let mut checked = 0;
+    for backend in [Backend::Engine] {
+        let sensitivity = sensitivity_of(&instance, backend);
+        for range in sensitivity.constraints.iter().filter(|range| range.family == "expectation") {
+            let (from, to) = ((range.limit - 150.0).max(0.0), range.limit + 150.0);
+            let curve = sweep(&instance, SweepTarget::Constraint(&range.id), from, to, backend).unwrap();
+            let tolerance = 1e-6 * (1.0 + range.limit);
+            let above = curve.segments.iter().find(|piece| piece.from <= range.limit + tolerance && piece.to > range.limit + tolerance);
+            let below = curve.segments.iter().find(|piece| piece.from < range.limit - tolerance && piece.to >= range.limit - tolerance);
+            for (side, piece, reach, name) in [
+                (&range.next_unit, above, above.map(|piece| piece.to - range.limit), "one unit more"),
+                (&range.last_unit, below, below.map(|piece| range.limit - piece.from), "one unit less"),
+            ] {
+                let (Some(piece), Some(reach)) = (piece, reach) else { continue };
+                let what = format!("{} ({backend:?}) {name}", range.id);
+                assert_range(side.value, Some(piece.marginal_value), &what);
+                // A piece that runs to the sweep's end may go on beyond it.
+                let ends_inside = piece.to < to - tolerance && piece.from > from + tolerance;
+                if ends_inside {
+                    assert_range(side.over, Some(reach), &format!("{what} reach"));
+                } else {
+                    assert!(side.over.is_none_or(|over| over >= reach - EPS), "{what}: holds for {:?}, the sweep for {reach}", side.over);
+                }
+                checked += 1;
+            }
+            let bend_here = above.zip(below).is_none_or(|(a, b)| (a.marginal_value - b.marginal_value).abs() > EPS);
+            assert_eq!(range.kink, bend_here, "{} ({backend:?}): kink", range.id);
+        }
+    }
+    assert!(checked >= 4, "only {checked} sides checked");
+    // The bend of expectation[m2/engineering] (a soft 320 h one) is 34 h up, at 354 h.
+    let m2 = constraint(&sensitivity_of(&instance, Backend::Engine), "expectation[m2/engineering]").clone();
+    assert_side(&m2.next_unit, Some(m2.shadow_price), Some(34.0), "expectation[m2/engineering] one unit more");
+}

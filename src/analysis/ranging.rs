@@ -2,13 +2,18 @@
 //! more and one unit less where the two differ, and how far each allocation's value per hour can
 //! move before the plan changes.
 //!
-//! No backend exposes a basis (microlp has none to give), so every range comes from extra solves
-//! of the LP capplan built. The optimal objective is concave and piecewise linear in a limit, and
-//! convex and piecewise linear in an objective coefficient; [`super::parametric`] finds its pieces
-//! exactly from re-solves. Each side of a limit costs: one LP for how far the limit can go before
-//! the plan is infeasible, one or two LPs for the curve's slope far away when it can go on for
-//! ever, and a few re-solves (each a primal and a dual solve) to locate the first breakpoint. That
-//! is why `solve` computes none of this unless `--sensitivity` asks for it.
+//! A plan from capplan's engine is ranged from its optimal basis ([`BasisRanges`]): a limit's
+//! allowable increase and decrease are the ratio test of `B^-1 e_row` against the basic
+//! variables' bounds (the dual, so the price, is constant while the basis stays feasible), and
+//! an allocation's the ratio test of the reduced costs. Where the basis is degenerate (a basic
+//! variable at a bound: the test gives 0 on a side although the price may hold on there), that
+//! side, and every side of a plan from another backend, comes from extra solves of the LP capplan
+//! built. The optimal objective is concave and piecewise linear in a limit, and convex and
+//! piecewise linear in an objective coefficient; [`super::parametric`] finds its pieces exactly
+//! from re-solves. Each side of a limit costs: one LP for how far the limit can go before the
+//! plan is infeasible, one or two LPs for the curve's slope far away when it can go on for ever,
+//! and a few re-solves (each a primal and a dual solve) to locate the first breakpoint. That is
+//! why `solve` computes none of this unless `--sensitivity` asks for it.
 
 use serde::Serialize;
 
@@ -17,6 +22,7 @@ use super::parametric::{Accuracy, End, Probe, Segment, explore};
 use super::{Plan, Status};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
+use crate::solve::session::{Session, SessionStatus};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// The sensitivity report: every named constraint and every allocation.
@@ -358,6 +364,55 @@ fn mirrored(probe: Probe, sign: f64) -> Probe {
     Probe { at: sign * probe.at, value: probe.value, slope: sign * probe.slope }
 }
 
+/// The optimal basis of the plan's LP when capplan's engine found the plan: each range is read
+/// from it by one ratio test ([`Session::rhs_range`], [`Session::cost_range`]) instead of
+/// re-solves. A side where the basis is degenerate (it ranges 0 there although the price may
+/// hold on) is left to the re-solves.
+pub(crate) struct BasisRanges {
+    session: Session,
+    row_duals: Vec<f64>,
+    values: Vec<f64>,
+}
+
+impl BasisRanges {
+    /// The basis of `lp`'s optimum, for a plan that came from the engine; `None` otherwise.
+    pub(crate) fn of(lp: &LinearProgram, backend: Backend) -> Option<BasisRanges> {
+        if backend != Backend::Engine {
+            return None;
+        }
+        let mut session = Session::new(lp);
+        if session.solve(None) != Ok(SessionStatus::Optimal) {
+            return None;
+        }
+        let row_duals = session.row_duals();
+        let values = session.values();
+        Some(BasisRanges { session, row_duals, values })
+    }
+
+    /// How far a limit can rise and fall with the plan's price, `(increase, decrease)`; `None`
+    /// when this basis does not give the plan's price (then the re-solves decide).
+    fn limit_reach(&mut self, parameter: &LimitParameter, price: f64, accuracy: Accuracy) -> Option<(f64, f64)> {
+        if !accuracy.same_slope(parameter.slope(&self.row_duals), price) {
+            return None;
+        }
+        self.session.rhs_range(&parameter.rows)
+    }
+
+    /// How far a variable's objective coefficient can rise and fall with the plan optimal;
+    /// `None` when this basis is not at the plan's value of the variable.
+    fn coefficient_reach(&mut self, variable: usize, planned: f64, accuracy: Accuracy) -> Option<(f64, f64)> {
+        if (self.values[variable] - planned).abs() > accuracy.value * (1.0 + planned.abs()) {
+            return None;
+        }
+        self.session.cost_range(variable)
+    }
+}
+
+/// Whether a reach from the basis is a degenerate 0 (or a rounding error's width) around `at`.
+fn degenerate(reach: f64, at: f64) -> bool {
+    reach <= 1e-9 * (1.0 + at.abs())
+}
+
 /// One side of a limit: what a unit is worth there and for how far.
 fn limit_side(curve: &mut LimitCurve, current: Probe, domain: (f64, f64), sign: f64) -> Result<OneSided, SolveError> {
     let start = mirrored(current, sign);
@@ -404,6 +459,7 @@ fn range_constraint(
     row: usize,
     result: &super::ConstraintResult,
     backend: Backend,
+    basis: Option<&mut BasisRanges>,
 ) -> Result<ConstraintRange, SolveError> {
     let mut range = ConstraintRange {
         id: result.id.clone(),
@@ -429,16 +485,36 @@ fn range_constraint(
         }
     };
     let current = Probe { at: parameter.current, value: plan.objective, slope: parameter.slope(&plan.lp.row_duals) };
+    let accuracy = Accuracy::of(backend);
+    // From the basis where it is not degenerate: the price holds over the ratio test's reach.
+    let mut sides = [None, None];
+    if let Some((increase, decrease)) = basis.and_then(|basis| basis.limit_reach(&parameter, current.slope, accuracy)) {
+        for (side, reach) in sides.iter_mut().zip([increase, decrease]) {
+            if !degenerate(reach, parameter.current) {
+                *side = Some(OneSided { value: Some(current.slope), over: reach.is_finite().then_some(reach) });
+            }
+        }
+    }
     let mut curve = LimitCurve::new(&formulation.lp, parameter, backend);
-    let domain = curve
-        .feasible_range(f64::NEG_INFINITY, f64::INFINITY)?
-        .ok_or_else(|| SolveError(format!("no feasible value of {} was found although the plan is feasible", result.id)))?;
+    let mut domain = None;
+    for (side, sign) in sides.iter_mut().zip([1.0, -1.0]) {
+        if side.is_some() {
+            continue;
+        }
+        let feasible = match domain {
+            Some(feasible) => feasible,
+            None => *domain.insert(
+                curve
+                    .feasible_range(f64::NEG_INFINITY, f64::INFINITY)?
+                    .ok_or_else(|| SolveError(format!("no feasible value of {} was found although the plan is feasible", result.id)))?,
+            ),
+        };
+        *side = Some(limit_side(&mut curve, current, feasible, sign)?);
+    }
+    let [Some(mut next_unit), Some(mut last_unit)] = sides else { unreachable!("both sides are ranged above") };
     // Prices per unit of the planner's limit; shares are quoted per percentage point.
     let per_unit = result.unit.step();
-    let mut next_unit = limit_side(&mut curve, current, domain, 1.0)?;
-    let mut last_unit = limit_side(&mut curve, current, domain, -1.0)?;
     let reported = current.slope;
-    let accuracy = Accuracy::of(backend);
     range.allowable_increase = holds_for(reported, &next_unit, accuracy);
     range.allowable_decrease = holds_for(reported, &last_unit, accuracy);
     range.kink = match (next_unit.value, last_unit.value) {
@@ -541,6 +617,7 @@ fn range_allocation(
     floor: f64,
     allocation: &super::Allocation,
     backend: Backend,
+    basis: Option<&mut BasisRanges>,
 ) -> Result<AllocationRange, SolveError> {
     let mut curve =
         CoefficientCurve { lp: formulation.lp.clone(), variable, original: formulation.lp.variables[variable].objective, backend };
@@ -548,7 +625,16 @@ fn range_allocation(
     let accuracy = Accuracy::of(backend);
     let current = Probe { at: 0.0, value: -plan.objective, slope: -planned };
     let mut reach = [None, None];
+    let from_basis = basis.and_then(|basis| basis.coefficient_reach(variable, planned, accuracy));
     for (index, sign) in [1.0, -1.0].into_iter().enumerate() {
+        // From the basis where it is not degenerate: the plan stays optimal over the reach.
+        if let Some(sides) = from_basis {
+            let side = if sign > 0.0 { sides.0 } else { sides.1 };
+            if !degenerate(side, curve.original) {
+                reach[index] = side.is_finite().then_some(side);
+                continue;
+            }
+        }
         let start = mirrored(current, sign);
         // At zero or at its own floor the allocation cannot have fewer hours: no solve needed.
         let lowest = floor.max(formulation.lp.variables[variable].lower);
@@ -610,13 +696,14 @@ pub fn sensitivity(
     };
     // Ranging re-solves modified programs: the separable backend hands them on.
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    let mut basis = BasisRanges::of(&formulation.lp, backend);
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let mut constraints = Vec::with_capacity(plan.constraints.len());
     for (row, result) in named_rows.zip(&plan.constraints) {
         if super::past(deadline) {
             return Ok(None);
         }
-        constraints.push(range_constraint(instance, formulation, plan, row, result, backend)?);
+        constraints.push(range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut())?);
     }
     let mut allocations = Vec::with_capacity(plan.allocations.len());
     let pairs = (0..instance.customers.len()).flat_map(|c| (0..instance.resources.len()).map(move |r| (c, r)));
@@ -625,7 +712,7 @@ pub fn sensitivity(
             return Ok(None);
         }
         let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
-        allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend)?);
+        allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut())?);
     }
     Ok(Some(Sensitivity { constraints, allocations }))
 }
@@ -647,11 +734,12 @@ pub fn capacity_ranges(
         None => formulation,
     };
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    let mut basis = BasisRanges::of(&formulation.lp, backend);
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     named_rows
         .zip(&plan.constraints)
         .filter(|(row, _)| matches!(formulation.kinds[*row], ConstraintKind::Capacity { .. }))
-        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend))
+        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut()))
         .collect()
 }
 

@@ -813,6 +813,98 @@ impl Engine {
         by_position
     }
 
+    /// Ranging of bounds from the current (optimal) basis: every finite bound of each listed
+    /// variable moves by `rate * delta`. Returns how far `delta` can rise and fall with the basis
+    /// still primal feasible (`f64::INFINITY`: for ever); over that interval the row duals, and
+    /// so the slope of the optimal objective in `delta`, stay those of the basis. A basic
+    /// variable already at a bound it moves towards gives 0 on that side (a degenerate basis).
+    pub fn bound_shift_range(&mut self, shifts: &[(usize, f64)]) -> (f64, f64) {
+        self.ensure_factor();
+        let m = self.problem.rows;
+        let mut bound_rate = vec![(0.0, 0.0); m];
+        let mut moved = vec![0.0; m];
+        for &(j, rate) in shifts {
+            let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
+            if self.is_basic(j) {
+                let p = self.position[j];
+                bound_rate[p].0 += if lower.is_finite() { rate } else { 0.0 };
+                bound_rate[p].1 += if upper.is_finite() { rate } else { 0.0 };
+            } else if (lower.is_finite() && x == lower) || (upper.is_finite() && x == upper) {
+                // A nonbasic variable resting on the bound moves with it.
+                let mut column = vec![0.0; m];
+                self.scatter_column(j, &mut column);
+                for (total, a) in moved.iter_mut().zip(column) {
+                    *total += a * rate;
+                }
+            }
+        }
+        // B dx_B + N dx_N = 0.
+        self.ftran(&mut moved);
+        let (mut increase, mut decrease) = (f64::INFINITY, f64::INFINITY);
+        for (p, &b) in self.basic.iter().enumerate() {
+            let (lower, upper, x) = (self.problem.lower[b], self.problem.upper[b], self.x[b]);
+            let velocity = -moved[p];
+            let (lower_rate, upper_rate) = bound_rate[p];
+            let scale = 1e-11 * (1.0 + velocity.abs() + lower_rate.abs() + upper_rate.abs());
+            for (sign, reach) in [(1.0, &mut increase), (-1.0, &mut decrease)] {
+                // x + sign v t <= u + sign ur t  and  x + sign v t >= l + sign lr t, for t >= 0.
+                let towards_upper = sign * (velocity - upper_rate);
+                if upper.is_finite() && towards_upper > scale {
+                    *reach = reach.min(((upper - x).max(0.0)) / towards_upper);
+                }
+                let towards_lower = sign * (lower_rate - velocity);
+                if lower.is_finite() && towards_lower > scale {
+                    *reach = reach.min(((x - lower).max(0.0)) / towards_lower);
+                }
+            }
+        }
+        (increase, decrease)
+    }
+
+    /// Ranging of costs from the current (optimal) basis: the cost of each listed structural
+    /// moves by `rate * delta`. Returns how far `delta` can rise and fall with every nonbasic
+    /// reduced cost keeping its optimal sign, so that the basis and its point stay optimal. A
+    /// nonbasic variable with a zero reduced cost (another optimal point exists) gives 0 on
+    /// the side that makes it attractive.
+    pub fn cost_shift_range(&mut self, shifts: &[(usize, f64)]) -> (f64, f64) {
+        self.ensure_factor();
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let mut direction = vec![0.0; n];
+        for &(j, rate) in shifts {
+            direction[j] += rate;
+        }
+        let y = self.row_duals();
+        let basic_direction: Vec<f64> = self.basic.iter().map(|&j| if j < n { direction[j] } else { 0.0 }).collect();
+        let dy = self.basis_row_prices(basic_direction);
+        let (mut increase, mut decrease) = (f64::INFINITY, f64::INFINITY);
+        for j in 0..n + m {
+            let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
+            if self.is_basic(j) || lower == upper {
+                continue;
+            }
+            let (d, size) = self.reduced_cost(j, self.cost_of(j), &y);
+            // Within the optimality tolerance a reduced cost is zero.
+            let d = if d.abs() <= DUAL_TOLERANCE * (1.0 + size) { 0.0 } else { d };
+            let (dd, dd_size) = self.reduced_cost(j, if j < n { direction[j] } else { 0.0 }, &dy);
+            let scale = 1e-11 * (1.0 + dd_size);
+            // Minimisation: at its lower bound a variable needs d >= 0, at its upper d <= 0, and
+            // off both (free) d = 0.
+            let at_lower = lower.is_finite() && x == lower;
+            let at_upper = upper.is_finite() && x == upper;
+            for (sign, reach) in [(1.0, &mut increase), (-1.0, &mut decrease)] {
+                let rate = sign * dd;
+                if !at_upper && rate < -scale {
+                    *reach = reach.min(if at_lower { d.max(0.0) / -rate } else { 0.0 });
+                }
+                if !at_lower && rate > scale {
+                    *reach = reach.min(if at_upper { (-d).max(0.0) / rate } else { 0.0 });
+                }
+            }
+        }
+        (increase, decrease)
+    }
+
     /// The variable at each basis position.
     pub fn basis(&self) -> &[usize] {
         &self.basic

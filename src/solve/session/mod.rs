@@ -339,6 +339,56 @@ impl Session {
         Some(self.engine.is_basic(k))
     }
 
+    /// Right-hand-side ranging from the optimal basis: the right-hand side of each listed row
+    /// `i` moves by `coefficient * delta` (one row, or a limit spread over several rows, such as
+    /// a capacity and the shares of it). Returns `(increase, decrease)`: how far `delta` can go
+    /// each way with the basis still optimal, so that the row duals, and the slope of the
+    /// optimal objective in `delta`, stay as they are (`f64::INFINITY`: for ever). `None` after
+    /// anything but an optimal solve, or for a row presolve substituted away.
+    pub fn rhs_range(&mut self, rows: &[(usize, f64)]) -> Option<(f64, f64)> {
+        if self.status != Some(SessionStatus::Optimal) {
+            return None;
+        }
+        let logicals = self.engine.problem().columns.len();
+        let mut shifts = Vec::with_capacity(rows.len());
+        for &(i, coefficient) in rows {
+            // A row's right-hand side is a bound of its logical; presolve's offset is constant.
+            shifts.push((logicals + self.reduction.row_of[i]?, coefficient));
+        }
+        Some(self.engine.bound_shift_range(&shifts))
+    }
+
+    /// Cost ranging from the optimal basis: how far variable `j`'s objective coefficient can
+    /// rise and fall, `(increase, decrease)`, with the basis and its point still optimal
+    /// (`f64::INFINITY`: for ever). A substituted variable's cost lives on the variables of its
+    /// row, as presolve spread it. `None` after anything but an optimal solve.
+    pub fn cost_range(&mut self, j: usize) -> Option<(f64, f64)> {
+        if self.status != Some(SessionStatus::Optimal) {
+            return None;
+        }
+        // The change of the reduced objective per unit of c_j, replaying presolve's updates.
+        let mut direction = vec![0.0; self.lp.variables.len()];
+        direction[j] = 1.0;
+        for substitution in &self.reduction.substitutions {
+            let moved = direction[substitution.variable];
+            if moved != 0.0 {
+                for &(k, a) in &substitution.terms {
+                    direction[k] -= moved * a / substitution.coefficient;
+                }
+            }
+        }
+        // The engine minimises the negated objective.
+        let shifts: Vec<(usize, f64)> = self
+            .reduction
+            .kept_variables
+            .iter()
+            .enumerate()
+            .filter(|&(_, &original)| direction[original] != 0.0)
+            .map(|(k, &original)| (k, -direction[original]))
+            .collect();
+        Some(self.engine.cost_shift_range(&shifts))
+    }
+
     /// The optimal objective of the program at the engine's point.
     pub fn objective(&self) -> f64 {
         self.lp.objective_value(&self.values())

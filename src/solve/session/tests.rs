@@ -184,3 +184,81 @@ fn a_past_deadline_stops_before_the_first_pivot() {
     assert_eq!(status, SessionStatus::TimeLimit);
     assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
 }
+
+fn close_range(range: (f64, f64), expected: (f64, f64)) -> bool {
+    let same = |a: f64, b: f64| (a.is_infinite() && b.is_infinite() && a.signum() == b.signum()) || close(a, b);
+    same(range.0, expected.0) && same(range.1, expected.1)
+}
+
+/// textbook: `a` binds (y and b's slack basic): y = 1 + delta keeps b feasible up to +1, and
+/// y >= 0 down to -1; `b` is slack by 3.
+#[test]
+fn rhs_ranges_of_the_textbook_basis() {
+    let mut session = Session::new(&textbook());
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    let a = session.rhs_range(&[(0, 1.0)]).unwrap();
+    assert!(close_range(a, (1.0, 1.0)), "{a:?}");
+    let b = session.rhs_range(&[(1, 1.0)]).unwrap();
+    assert!(close_range(b, (f64::INFINITY, 3.0)), "{b:?}");
+    // Both rows moved together, b twice as fast: y = 1 + d, 3 + 3(1 + d) <= 9 + 2d gives d <= 3.
+    let both = session.rhs_range(&[(0, 1.0), (1, 2.0)]).unwrap();
+    assert!(close_range(both, (3.0, 1.0)), "{both:?}");
+}
+
+/// textbook: x (at its upper bound, reduced cost 3 - 2 = 1) stays at 3 down to a value per
+/// unit of 2; y (basic) stays optimal while 0 <= c_y <= 3.
+#[test]
+fn cost_ranges_of_the_textbook_basis() {
+    let mut session = Session::new(&textbook());
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    let x = session.cost_range(0).unwrap();
+    assert!(close_range(x, (f64::INFINITY, 1.0)), "{x:?}");
+    let y = session.cost_range(1).unwrap();
+    assert!(close_range(y, (1.0, 2.0)), "{y:?}");
+}
+
+/// A substituted variable (`h = p1 + p2`, presolve removes `h` and its row) is ranged through
+/// the pieces its cost was spread on: max h - 2 p2 with p1 <= 2, p2 <= 3 and h <= 4 is
+/// max p1 - p2 on the pieces, 2 at p1 = 2, p2 = 0; h's coefficient can fall by 1 (p1 then
+/// worth nothing) and rise by 1 (p2 then worth taking).
+#[test]
+fn cost_range_of_a_substituted_variable() {
+    let mut lp = LinearProgram::default();
+    let p1 = lp.add_variable("p1".into(), 0.0, 2.0, 0.0);
+    let p2 = lp.add_variable("p2".into(), 0.0, 3.0, -2.0);
+    let h = lp.add_variable("h".into(), 0.0, 10.0, 1.0);
+    lp.rows.push(row("define", vec![(h, 1.0), (p1, -1.0), (p2, -1.0)], Sense::Eq, 0.0));
+    lp.rows.push(row("cap", vec![(h, 1.0)], Sense::Le, 4.0));
+    let mut session = Session::new(&lp);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert_eq!(session.variable_is_basic(h), None, "presolve substitutes h");
+    let values = session.values();
+    assert!(close(values[h], 2.0) && close(values[p1], 2.0) && close(values[p2], 0.0), "{values:?}");
+    let range = session.cost_range(h).unwrap();
+    assert!(close_range(range, (1.0, 1.0)), "{range:?}");
+    // The cap is slack by 2: it can fall by 2 and rise for ever.
+    let cap = session.rhs_range(&[(1, 1.0)]).unwrap();
+    assert!(close_range(cap, (f64::INFINITY, 2.0)), "{cap:?}");
+}
+
+/// A degenerate basis ranges 0 on its degenerate side: x <= 2 and x + y <= 2 both bind at
+/// x = 2, y = 0 (max x), so one of them holds a basic slack at 0.
+#[test]
+fn degenerate_basis_ranges_zero_on_one_side() {
+    let mut lp = LinearProgram::default();
+    let x = lp.add_variable("x".into(), 0.0, f64::INFINITY, 1.0);
+    let y = lp.add_variable("y".into(), 0.0, f64::INFINITY, 0.0);
+    lp.rows.push(row("alone", vec![(x, 1.0)], Sense::Le, 2.0));
+    lp.rows.push(row("sum", vec![(x, 1.0), (y, 1.0)], Sense::Le, 2.0));
+    let mut session = Session::new(&lp);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    let ranges = [session.rhs_range(&[(0, 1.0)]).unwrap(), session.rhs_range(&[(1, 1.0)]).unwrap()];
+    assert!(ranges.iter().any(|&(increase, decrease)| increase == 0.0 || decrease == 0.0), "{ranges:?}");
+}
+
+#[test]
+fn ranging_needs_an_optimal_solve() {
+    let mut session = Session::new(&textbook());
+    assert_eq!(session.rhs_range(&[(0, 1.0)]), None);
+    assert_eq!(session.cost_range(0), None);
+}
