@@ -2,7 +2,7 @@
 //! more and one unit less where the two differ, and how far each allocation's value per hour can
 //! move before the plan changes.
 //!
-//! A plan from capplan's engine is ranged from its optimal basis ([`BasisRanges`]): a limit's
+//! A plan from capplan's engine is ranged from its optimal basis (`BasisRanges`): a limit's
 //! allowable increase and decrease are the ratio test of `B^-1 e_row` against the basic
 //! variables' bounds (the dual, so the price, is constant while the basis stays feasible), and
 //! an allocation's the ratio test of the reduced costs. Where the basis is degenerate (a basic
