@@ -674,6 +674,24 @@ fn range_allocation(
     })
 }
 
+/// What a ranging pass works on: the LP the plan came from, the backend that re-solves it, and
+/// the optimal basis when that backend is capplan's engine. A plan found by branching (exact
+/// curves under value shares, curve_order.rs) is ranged on the LP of its branch, the exact model
+/// around it; ranging re-solves modified programs, which the separable backend hands on.
+fn ranged_program<'a>(
+    formulation: &'a Formulation,
+    plan: &Plan,
+    backend: Backend,
+) -> (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>) {
+    let formulation = match &plan.lp.exact_lp {
+        Some(lp) => std::borrow::Cow::Owned(Formulation { lp: lp.clone(), ..formulation.clone() }),
+        None => std::borrow::Cow::Borrowed(formulation),
+    };
+    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
+    let basis = BasisRanges::of(&formulation.lp, backend);
+    (formulation, backend, basis)
+}
+
 /// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
 /// limit and allocation was ranged (a half-ranged report is not given). The deadline is checked
 /// before each limit and each allocation: the re-solves of one run to their end.
@@ -684,19 +702,8 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
-    // A plan found by branching (exact curves under value shares, curve_order.rs) is ranged on
-    // the LP of its branch, the exact model around it.
-    let exact;
-    let formulation = match &plan.lp.exact_lp {
-        Some(lp) => {
-            exact = Formulation { lp: lp.clone(), ..formulation.clone() };
-            &exact
-        }
-        None => formulation,
-    };
-    // Ranging re-solves modified programs: the separable backend hands them on.
-    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
-    let mut basis = BasisRanges::of(&formulation.lp, backend);
+    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let mut constraints = Vec::with_capacity(plan.constraints.len());
     for (row, result) in named_rows.zip(&plan.constraints) {
@@ -725,16 +732,8 @@ pub fn capacity_ranges(
     plan: &Plan,
     backend: Backend,
 ) -> Result<Vec<ConstraintRange>, SolveError> {
-    let exact;
-    let formulation = match &plan.lp.exact_lp {
-        Some(lp) => {
-            exact = Formulation { lp: lp.clone(), ..formulation.clone() };
-            &exact
-        }
-        None => formulation,
-    };
-    let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
-    let mut basis = BasisRanges::of(&formulation.lp, backend);
+    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     named_rows
         .zip(&plan.constraints)

@@ -197,25 +197,12 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
     }
     table.render_within(out, width);
 
-    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    moves.sort_by(|a, b| {
-        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
-    });
+    let moves = biggest_moves(plan);
     if moves.is_empty() {
         let _ = writeln!(out, "\nBiggest moves: none, the plan keeps the current hours");
     } else {
         let _ = writeln!(out, "\nBiggest moves against the current plan ({} of {} moves)", moves.len().min(SUMMARY_ROWS), moves.len());
-        let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
-        for allocation in moves.iter().take(SUMMARY_ROWS) {
-            table.row(vec![
-                short_name(&allocation.customer),
-                short_name(&allocation.resource),
-                hours(allocation.current_hours),
-                hours(allocation.hours),
-                signed_hours(allocation.change_hours),
-            ]);
-        }
-        table.render_within(out, width);
+        moves_table(out, &moves[..moves.len().min(SUMMARY_ROWS)], width);
     }
 
     let costly = costliest_limits(plan);
@@ -675,14 +662,25 @@ fn expectations_section(out: &mut String, plan: &Plan, width: usize) {
 
 fn changes_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
-    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    moves.sort_by(|a, b| {
-        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
-    });
+    let moves = biggest_moves(plan);
     if moves.is_empty() {
         let _ = writeln!(out, "  none: the plan keeps the current hours");
         return;
     }
+    moves_table(out, &moves, width);
+}
+
+/// The allocations that move at least [`MOVE_THRESHOLD_HOURS`] from the current hours, biggest
+/// move first: the opening screen shows the first few, the details all of them.
+fn biggest_moves(plan: &Plan) -> Vec<&crate::analysis::Allocation> {
+    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
+    moves.sort_by(|a, b| {
+        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
+    });
+    moves
+}
+
+fn moves_table(out: &mut String, moves: &[&crate::analysis::Allocation], width: usize) {
     let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
     for allocation in moves {
         table.row(vec![
