@@ -573,7 +573,7 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
     let _ = writeln!(out, "<section id=\"sensitivity\">\n<h2>Sensitivity report</h2>");
     let _ = writeln!(
         out,
-        "<p class=\"note\">Every range from re-solves of the plan's LP; {currency} per hour or per percentage point.</p>\n<h3>Constraints</h3>"
+        "<p class=\"note\">Ranges from the plan's optimal basis where the plan came from capplan's engine, else from re-solves of its LP; {currency} per hour or per percentage point.</p>\n<h3>Constraints</h3>"
     );
     let optional = |value: Option<f64>, show: &dyn Fn(f64) -> String| {
         value.map_or_else(|| number(f64::MAX, "unlimited".into()), |v| number(v, show(v)))

@@ -28,7 +28,7 @@ fn unlimited_or_money(value: Option<f64>) -> String {
 }
 
 pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width: usize) {
-    let _ = writeln!(out, "\nSensitivity report (every range from re-solves of the plan's LP; see docs/sensitivity.md)");
+    let _ = writeln!(out, "\nSensitivity report (ranges from the optimal basis or from re-solves; see docs/sensitivity.md)");
 
     let _ = writeln!(out, "\nAllocations: value per hour over which the plan stays optimal ({currency} per hour)");
     let mut table = Table::new(&[
