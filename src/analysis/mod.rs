@@ -11,11 +11,13 @@ pub mod force;
 pub mod frontier;
 pub mod infeasibility;
 pub mod parametric;
+mod per_resource;
 mod plan;
 pub mod ranging;
 pub mod sweep;
 pub mod whale;
 
+pub use per_resource::PerResource;
 pub use plan::*;
 
 use std::time::Instant;

@@ -113,9 +113,10 @@ pub struct CustomerResult {
     pub customer: String,
     pub name: String,
     pub segment: Option<String>,
-    /// Hours per resource, in the instance's resource order.
-    pub hours: Vec<f64>,
-    pub current_hours: Vec<f64>,
+    /// Planned hours per resource (JSON: an object keyed by resource id).
+    pub hours: super::PerResource,
+    /// The instance's current hours per resource (JSON: an object keyed by resource id).
+    pub current_hours: super::PerResource,
     /// Response value of the planned hours (currency).
     pub value: f64,
     pub hour_cost: f64,
@@ -379,7 +380,7 @@ pub struct SegmentResult {
     pub segment: String,
     pub name: String,
     pub customers: usize,
-    pub hours: Vec<f64>,
+    pub hours: super::PerResource,
     pub value: f64,
     pub contribution: f64,
 }
@@ -448,6 +449,7 @@ pub struct ExpectationGap {
 pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &[f64], objective: f64, duals: &Duals) -> Plan {
     let value_of = |variable: usize| values[variable];
     let resource_count = instance.resources.len();
+    let resource_ids: std::sync::Arc<[String]> = instance.resources.iter().map(|resource| resource.id.clone()).collect();
 
     let hours: Vec<Vec<f64>> = formulation.hours.iter().map(|row| row.iter().map(|&v| value_of(v).max(0.0)).collect()).collect();
     // value[c][r]: the curve's value at the planned hours. Read from the curve, not from the
@@ -496,8 +498,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
             customer: customer.id.clone(),
             name: customer.name.clone(),
             segment: customer.segment.map(|s| instance.segments[s].id.clone()),
-            hours: hours[c].clone(),
-            current_hours: customer.current_hours.clone(),
+            hours: super::PerResource::new(resource_ids.clone(), hours[c].clone()),
+            current_hours: super::PerResource::new(resource_ids.clone(), customer.current_hours.clone()),
             value,
             hour_cost,
             penalty_cost,
@@ -611,7 +613,10 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 segment: segment.id.clone(),
                 name: segment.name.clone(),
                 customers: members.len(),
-                hours: (0..resource_count).map(|r| members.iter().map(|&c| hours[c][r]).sum()).collect(),
+                hours: super::PerResource::new(
+                    resource_ids.clone(),
+                    (0..resource_count).map(|r| members.iter().map(|&c| hours[c][r]).sum()).collect(),
+                ),
                 value: members.iter().map(|&c| customers[c].value).sum(),
                 contribution: members.iter().map(|&c| customers[c].contribution).sum(),
             }

@@ -13,7 +13,7 @@ struct JsonReport<'a> {
     status: Status,
     solver: &'static str,
     solver_reason: &'a str,
-    /// Resource ids in instance order: the order of every per-resource array.
+    /// Resource ids in instance order: the order of the keys of every per-resource object.
     resource_ids: Vec<&'a str>,
     result: Option<&'a Plan>,
     /// Reasons to doubt the numbers; empty when there are none.

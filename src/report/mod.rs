@@ -77,4 +77,4 @@ pub fn render_partner(instance: &Instance, report: &SolveReport, customer: usize
 }
 
 /// The version of the JSON output's layout; raised on any incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
