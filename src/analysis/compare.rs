@@ -14,7 +14,7 @@ use crate::model::{AppliedScenario, Instance};
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The base first, then the scenarios in the order given.
     pub plans: Vec<ComparedPlan>,
@@ -22,7 +22,7 @@ pub struct Comparison {
     pub changes: Vec<ScenarioChanges>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedPlan {
     /// `"base"` or the scenario's name.
     pub label: String,
@@ -46,7 +46,7 @@ pub struct ComparedPlan {
     pub cut_short: Vec<super::CutShort>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedResource {
     pub resource: String,
     pub available_hours: f64,
@@ -56,7 +56,7 @@ pub struct ComparedResource {
     pub shadow_price: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedGap {
     pub customer: String,
     pub resource: String,
@@ -65,7 +65,7 @@ pub struct ComparedGap {
     pub shortfall_hours: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ScenarioChanges {
     pub label: String,
     /// False when the base or the scenario has no optimal plan; `moves` is then empty.
@@ -74,7 +74,7 @@ pub struct ScenarioChanges {
     pub moves: Vec<HourChange>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HourChange {
     pub customer: String,
     pub resource: String,

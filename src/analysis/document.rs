@@ -9,7 +9,7 @@ use crate::formulation::ConstraintKind;
 use crate::model::{Instance, ShareBase};
 
 /// The unit of a limit, a price's denominator, or a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Unit {
     /// Hours in the planning period.
     #[serde(rename = "hour")]

@@ -17,7 +17,7 @@ use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_lp_until};
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 
 /// What the forces did to an optimal plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ForceEffect {
     pub forces: Vec<ForcedAllocation>,
     /// The optimal contribution without the forces (currency).
@@ -30,7 +30,7 @@ pub struct ForceEffect {
     pub moves: Vec<Move>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ForcedAllocation {
     /// Stable id of the row, e.g. `force[m1/engineering]`.
     pub id: String,
@@ -51,7 +51,7 @@ pub struct ForcedAllocation {
     pub one_less_hour: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Move {
     pub customer: String,
     pub resource: String,

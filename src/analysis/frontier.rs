@@ -15,7 +15,7 @@ use crate::solve::{Backend, LpOutcome, SolveError, SolverChoice, choose};
 const FLOOR_SLACK: f64 = 1e-9;
 
 /// One point of the frontier: an optimal plan under a CVaR floor.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct FrontierPoint {
     /// The CVaR floor the plan was solved under (currency).
     pub cvar_floor: f64,
@@ -33,8 +33,7 @@ pub struct FrontierPoint {
     pub scenario_contributions: Vec<f64>,
     /// Hours per customer and resource, in the order of the plan's allocations.
     pub hours: Vec<f64>,
-    /// The full plan (not serialised: the JSON report writes the allocations).
-    #[serde(skip)]
+    /// The full plan.
     pub plan: Plan,
 }
 

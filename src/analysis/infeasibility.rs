@@ -21,21 +21,19 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
-
 use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
 
-/// Why no plan exists, and what would make one possible.
-#[derive(Debug, Clone, Serialize)]
+/// Why no plan exists, and what would make one possible. Its JSON form (with the wording of
+/// the report layer) is written by `report::diagnosis`.
+#[derive(Debug, Clone)]
 pub struct Diagnosis {
     /// A minimal set of constraints that cannot all hold, in formulation order.
     pub conflict: Vec<ConflictMember>,
     /// What the conflict is about: one clash per resource it concerns, then each member no
     /// such clash covers. The printers word it (JSON: `summary`).
-    #[serde(skip)]
     pub findings: Vec<Finding>,
     /// The least weighted set of limit changes that makes a plan possible.
     pub relaxation: Vec<Relaxation>,
@@ -63,7 +61,7 @@ impl Diagnosis {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ConflictMember {
     /// Stable id, e.g. `floor[m1/engineering]`.
     pub id: String,
@@ -74,11 +72,10 @@ pub struct ConflictMember {
     /// `hour` or `share`.
     pub unit: Unit,
     /// What the limit is about (the printers word it; JSON: `meaning`).
-    #[serde(skip)]
     pub limit_kind: LimitKind,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Relaxation {
     pub id: String,
     pub family: &'static str,
@@ -96,7 +93,6 @@ pub struct Relaxation {
     pub weight_per_unit: f64,
     /// The limit to change: with `row_limit` and `relaxed_row_limit`, the repair "change this
     /// limit from X to Y" (the printers word it; JSON: `action`).
-    #[serde(skip)]
     pub limit_kind: LimitKind,
 }
 

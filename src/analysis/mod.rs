@@ -27,7 +27,7 @@ use crate::model::Instance;
 use crate::solve::{Backend, Choice, LpOutcome, SolveError};
 
 /// How the solve ended. Each status has its own exit code (see `docs/cli.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// A plan meets every constraint and no other plan is worth more.
@@ -65,7 +65,7 @@ impl Status {
 
 /// An analysis that `--time-limit` stopped before it finished. The plan and its shadow prices
 /// are unaffected: a plan proven optimal stays optimal; what is missing is said in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CutShort {
     /// The exact cost of floors and expectations (`exact_cost`): the ones not yet re-solved are

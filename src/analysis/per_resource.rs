@@ -59,6 +59,20 @@ impl Serialize for PerResource {
     }
 }
 
+impl schemars::JsonSchema for PerResource {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PerResource".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "One number per resource, keyed by resource id; the keys are every resource of the instance, in the order of `resource_ids`.",
+            "type": "object",
+            "additionalProperties": { "type": "number" }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use crate::model::{ExpectationKind, Instance, ShareBase, Source};
 /// Tolerance, relative to the right-hand side, under which a constraint counts as binding.
 pub const BINDING_TOLERANCE: f64 = 1e-7;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// Value - hour costs - expansion costs - shortfall penalties (currency).
     pub objective: f64,
@@ -59,7 +59,7 @@ pub struct LpSolutionValues {
     pub dual_objective: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Response value of all hours (currency).
     pub value: f64,
@@ -74,7 +74,7 @@ pub struct Totals {
     pub priority_adjustment: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ResourceResult {
     pub resource: String,
     pub name: String,
@@ -91,7 +91,7 @@ pub struct ResourceResult {
     pub shadow_price: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpansionResult {
     pub resource: String,
     pub option: String,
@@ -108,7 +108,7 @@ pub struct ExpansionResult {
     pub cost: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CustomerResult {
     pub customer: String,
     pub name: String,
@@ -150,7 +150,7 @@ pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cm
 /// | develop | 1.05 x current < planned < 1.25 x current |
 /// | maintain | 0.5 x current <= planned <= 1.05 x current (or both 0) |
 /// | terminate | planned < 0.5 x current: a cut to a managed exit or a transactional minimum |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Build,
@@ -194,7 +194,7 @@ impl Outcome {
 
 /// Portfolio view of the plan: each category's policy and what it costs, and the alignment of
 /// the customer's expectations, the plan and the category's prescription.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PortfolioResult {
     pub model: String,
     pub model_name: String,
@@ -202,7 +202,7 @@ pub struct PortfolioResult {
     pub alignment: Vec<AlignmentRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CategoryResult {
     pub category: String,
     pub description: String,
@@ -223,7 +223,7 @@ pub struct CategoryResult {
     pub policy_cost: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AlignmentRow {
     pub customer: String,
     pub category: Option<String>,
@@ -247,7 +247,7 @@ pub struct AlignmentRow {
     pub policy_binds: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Allocation {
     pub customer: String,
     pub resource: String,
@@ -272,7 +272,7 @@ pub struct Allocation {
 /// An allocation whose last hours lose money while a value share of the plan's own total binds:
 /// the plan gives them to lift the total the share is measured against, not for what they
 /// return. A share of a fixed total (`value_share_base`) cannot be met this way.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Padding {
     pub customer: String,
     pub resource: String,
@@ -288,7 +288,7 @@ pub struct Padding {
 
 /// One allocation planned with a concave envelope: the value the plan counts at its hours (the
 /// envelope's) against the value the judged points themselves give there.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EnvelopeOverstatement {
     pub customer: String,
     pub resource: String,
@@ -375,7 +375,7 @@ impl Plan {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SegmentResult {
     pub segment: String,
     pub name: String,
@@ -385,7 +385,7 @@ pub struct SegmentResult {
     pub contribution: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConstraintResult {
     /// Stable id, e.g. `floor[m1/service]`.
     pub id: String,
@@ -432,7 +432,7 @@ pub fn exact_cost_budget(variables: usize) -> usize {
     if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpectationGap {
     pub customer: String,
     pub resource: String,

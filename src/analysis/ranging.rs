@@ -26,14 +26,14 @@ use crate::solve::session::{Session, SessionStatus};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// The sensitivity report: every named constraint and every allocation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sensitivity {
     pub constraints: Vec<ConstraintRange>,
     pub allocations: Vec<AllocationRange>,
 }
 
 /// What one more unit of a limit, or one unit less, is worth, and for how many units that holds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OneSided {
     /// Change of the optimal objective per unit the limit moves on this side (currency per hour,
     /// or per percentage point for shares), with the shadow price's sign convention, so the two
@@ -44,7 +44,7 @@ pub struct OneSided {
     pub over: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConstraintRange {
     pub id: String,
     pub family: &'static str,
@@ -73,7 +73,7 @@ pub struct ConstraintRange {
     pub note: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AllocationRange {
     pub customer: String,
     pub resource: String,

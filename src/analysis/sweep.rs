@@ -9,7 +9,7 @@ use crate::formulation::{ConstraintKind, Formulation, Sense, formulate};
 use crate::model::Instance;
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sweep {
     /// The constraint swept, e.g. `capacity[engineering]`.
     pub constraint: String,
@@ -34,13 +34,13 @@ pub struct Sweep {
     pub segments: Vec<SweepSegment>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct SweepPoint {
     pub limit: f64,
     pub objective: f64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct SweepSegment {
     pub from: f64,
     pub to: f64,

@@ -85,13 +85,22 @@ pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonSweep<'a> {
+/// The document of `capplan sweep --format json` (docs/sensitivity.md, "capplan sweep").
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "SweepReport")]
+pub(super) struct JsonSweep<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
     schema_version: u32,
+    /// The version of capplan that wrote the document.
     capplan_version: &'static str,
+    /// `plan.name` from the instance.
     plan: &'a str,
+    /// `plan.period` from the instance.
     period: &'a str,
+    /// `plan.currency`: the currency of every money amount in the document.
     currency: &'a str,
+    /// The exact value curve of the swept limit.
     sweep: &'a Sweep,
 }
 

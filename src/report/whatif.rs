@@ -33,25 +33,9 @@ pub struct WhatIf<'a> {
 pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
     match format {
         Format::Text => text(instance, report, what_if, options),
-        Format::Json => {
-            let mut extras = Vec::new();
-            if let Some(scenario) = what_if.scenario {
-                extras.push(("scenario", to_value(scenario)));
-            }
-            if let Some(forces) = what_if.forces {
-                extras.push(("forces", to_value(forces)));
-            }
-            if let Some(diagnosis) = what_if.diagnosis {
-                extras.push(("diagnosis", super::diagnosis::to_json(diagnosis)));
-            }
-            json::render_with(instance, report, extras)
-        }
+        Format::Json => json::render_with(instance, report, what_if),
         Format::Csv => super::render(instance, report, Format::Csv),
     }
-}
-
-fn to_value(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).expect("report types serialise to JSON")
 }
 
 fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, options: &TextOptions) -> String {
