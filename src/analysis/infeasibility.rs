@@ -61,11 +61,14 @@ impl Diagnosis {
     }
 }
 
+/// One constraint of a minimal conflict.
 #[derive(Debug, Clone)]
 pub struct ConflictMember {
     /// Stable id, e.g. `floor[m1/engineering]`.
     pub id: String,
+    /// The kind of limit, as in `result.constraints[].family` (plus `force`).
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
@@ -75,10 +78,14 @@ pub struct ConflictMember {
     pub limit_kind: LimitKind,
 }
 
+/// One limit change of the least relaxation.
 #[derive(Debug, Clone)]
 pub struct Relaxation {
+    /// Stable id of the constraint, e.g. `floor[m1/engineering]`.
     pub id: String,
+    /// The kind of limit, as in `result.constraints[].family` (plus `force`).
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// The row's right-hand side as built (hours; currency for value shares; for hour shares
     /// the row is `hours - share x expansion bought <= share x capacity`).

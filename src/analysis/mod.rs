@@ -53,6 +53,8 @@ impl Status {
         }
     }
 
+    /// The exit code of `capplan solve` for this status: 0 optimal, 3 infeasible, 4 unbounded, 5
+    /// time limit (docs/cli.md, "Exit codes").
     pub fn exit_code(self) -> i32 {
         match self {
             Status::Optimal => 0,
@@ -122,7 +124,9 @@ pub fn past(deadline: Option<Instant>) -> bool {
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
+    /// How the solve ended; `plan` is present exactly when it is optimal.
     pub status: Status,
+    /// The backend that solved the LP.
     pub backend: Backend,
     /// Why this backend ran (the `--solver auto` rule, or the caller's request).
     pub solver_reason: String,

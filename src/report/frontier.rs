@@ -12,6 +12,8 @@ use crate::model::Instance;
 /// How many allocation moves the text report lists between two points.
 const MOVES_SHOWN: usize = 6;
 
+/// The frontier report in `format`: text (the points and what moves between them), JSON (`capplan
+/// schema frontier`) or CSV (one row per point).
 pub fn render(instance: &Instance, frontier: &Frontier, format: Format) -> String {
     match format {
         Format::Text => text(instance, frontier),

@@ -31,6 +31,8 @@ fn infeasible_stretches(sweep: &Sweep) -> Vec<(f64, f64)> {
     }
 }
 
+/// The sweep as text: the breakpoints and the marginal value on each piece, infeasible stretches
+/// marked.
 pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     let currency = instance.plan.currency.as_str();
     let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
@@ -104,6 +106,7 @@ pub(super) struct JsonSweep<'a> {
     sweep: &'a Sweep,
 }
 
+/// The sweep as one JSON document (`capplan schema sweep`), with a final line break.
 pub fn render_json(instance: &Instance, sweep: &Sweep) -> String {
     let document = JsonSweep {
         schema_version: super::JSON_SCHEMA_VERSION,
@@ -120,6 +123,7 @@ pub fn render_json(instance: &Instance, sweep: &Sweep) -> String {
     text
 }
 
+/// The header row of the sweep's CSV: one row per piece and per infeasible stretch.
 pub const CSV_HEADER: &str = "limit_from,limit_to,status,objective_from,objective_to,marginal_value";
 
 /// One row per piece of the curve and per infeasible stretch, in limit order.

@@ -23,8 +23,11 @@ const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 /// The what-if context of one solve; every part is optional.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WhatIf<'a> {
+    /// The scenario applied (`--scenario`).
     pub scenario: Option<&'a AppliedScenario>,
+    /// What the forces cost (`--force`).
     pub forces: Option<&'a ForceEffect>,
+    /// Why no plan exists, for an infeasible plan.
     pub diagnosis: Option<&'a Diagnosis>,
 }
 
