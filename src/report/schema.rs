@@ -80,6 +80,14 @@ fn settings() -> SchemaSettings {
 
 /// The schema of `document`, or with `None` one schema for every document: its root accepts any
 /// of them (`anyOf`, one `$ref` per document into `$defs`).
+///
+/// ```
+/// use capplan::report::schema::{Document, schema};
+/// let solve = schema(Some(Document::Solve));
+/// assert_eq!(solve["$schema"], "https://json-schema.org/draft/2020-12/schema");
+/// assert_eq!(solve["properties"]["schema_version"]["const"], capplan::report::JSON_SCHEMA_VERSION);
+/// assert_eq!(schema(None)["anyOf"].as_array().map(Vec::len), Some(Document::ALL.len()));
+/// ```
 pub fn schema(document: Option<Document>) -> serde_json::Value {
     let schema = match document {
         Some(document) => document.root(),
