@@ -24,6 +24,10 @@ pub const MAX_CUSTOMERS: usize = 200_000;
 pub const MAX_RESOURCES: usize = 100;
 /// Most `[[segments]]` tables.
 pub const MAX_SEGMENTS: usize = 1_000;
+/// Most other table headers (`[plan]`, `[[resources.expansion]]`, `[segments.min_hours]`, ...):
+/// far above the most the other limits allow a real instance (about 12,000), low enough that
+/// the part of the file besides the customers, which is read as one document, stays small.
+pub const MAX_OTHER_TABLES: usize = 100_000;
 /// Most expansion options of one resource.
 pub const MAX_EXPANSION_OPTIONS: usize = 100;
 /// Most judged points on one response curve.
