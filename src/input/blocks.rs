@@ -37,7 +37,7 @@ use std::ops::Range;
 use toml_parser::Source;
 use toml_parser::lexer::TokenKind;
 
-use super::limits::{MAX_CUSTOMERS, MAX_OTHER_TABLES, MAX_RESOURCES, MAX_SEGMENTS};
+use super::limits::{MAX_CUSTOMERS, MAX_NESTING_DEPTH, MAX_OTHER_TABLES, MAX_RESOURCES, MAX_SEGMENTS};
 use super::spanned::SpanBase;
 use super::{RawCustomer, RawInstance, Spanned};
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
@@ -76,8 +76,16 @@ pub(super) fn scan(source: &SourceFile) -> Result<Layout, InputErrors> {
     let mut tokens = Source::new(text).lex().peekable();
     let mut layout = Layout::default();
     let mut unit_start: Option<usize> = None;
-    let (mut customers, mut resources, mut segments, mut others) = (0usize, 0usize, 0usize, 0usize);
-    let mut first_over: [Option<usize>; 4] = [None; 4];
+    let mut counts = [
+        TableCount::new(MAX_CUSTOMERS, "customers", "customers"),
+        TableCount::new(MAX_RESOURCES, "resources", "resources"),
+        TableCount::new(MAX_SEGMENTS, "segments", "segments"),
+        TableCount::new(
+            MAX_OTHER_TABLES,
+            "",
+            "tables outside the [[customers]] tables (headers and inline tables; customers belong in [[customers]] tables)",
+        ),
+    ];
     // Open `[` and `{` of values: a `[` that starts a line is a header only outside any value.
     let mut depth = 0usize;
     let mut at_line_start = true;
@@ -129,16 +137,10 @@ pub(super) fn scan(source: &SourceFile) -> Result<Layout, InputErrors> {
                         layout.units.push(start..header_start);
                     }
                 };
-                let mut count = |counter: &mut usize, limit: usize, slot: usize| {
-                    *counter += 1;
-                    if *counter > limit && first_over[slot].is_none() {
-                        first_over[slot] = Some(header_start);
-                    }
-                };
                 match header {
                     Header::Customer => {
                         close_unit(&mut layout, &mut unit_start);
-                        count(&mut customers, MAX_CUSTOMERS, 0);
+                        counts[CUSTOMERS].add(header_start);
                         unit_start = Some(header_start);
                     }
                     Header::CustomerPart => layout.read_whole |= unit_start.is_none(),
@@ -149,16 +151,27 @@ pub(super) fn scan(source: &SourceFile) -> Result<Layout, InputErrors> {
                     Header::Resource | Header::Segment | Header::Other => {
                         close_unit(&mut layout, &mut unit_start);
                         match header {
-                            Header::Resource => count(&mut resources, MAX_RESOURCES, 1),
-                            Header::Segment => count(&mut segments, MAX_SEGMENTS, 2),
-                            _ => count(&mut others, MAX_OTHER_TABLES, 3),
+                            Header::Resource => counts[RESOURCES].add(header_start),
+                            Header::Segment => counts[SEGMENTS].add(header_start),
+                            _ => counts[OTHERS].add(header_start),
                         }
                     }
                 }
             }
             TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => {
+                // An inline table outside the customer units is read with the rest of the file:
+                // counted with its tables (millions of `{ id = "x" }` took 3.5 GB to read).
+                if token.kind() == TokenKind::LeftCurlyBracket && unit_start.is_none() {
+                    counts[OTHERS].add(token.span().start());
+                }
                 depth += 1;
                 at_line_start = false;
+                if depth > MAX_NESTING_DEPTH {
+                    // The reader's own depth guard refuses this, at its line; nothing after it
+                    // is read.
+                    layout.read_whole = true;
+                    break;
+                }
             }
             TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => {
                 depth = depth.saturating_sub(1);
@@ -171,29 +184,56 @@ pub(super) fn scan(source: &SourceFile) -> Result<Layout, InputErrors> {
         layout.units.push(start..text.len());
     }
 
-    let counted = [
-        (customers, MAX_CUSTOMERS, "customers", "customers"),
-        (resources, MAX_RESOURCES, "resources", "resources"),
-        (segments, MAX_SEGMENTS, "segments", "segments"),
-        (others, MAX_OTHER_TABLES, "", "tables besides customers, resources and segments"),
-    ];
-    let problems: Vec<Diagnostic> = counted
+    let mut problems: Vec<Diagnostic> = counts
         .iter()
-        .zip(first_over)
-        .filter_map(|(&(count, limit, field, what), at)| {
-            at.map(|at| {
+        .filter_map(|count| {
+            count.first_over.map(|at| {
                 source.diagnostic(
                     at..at + 1,
-                    field,
-                    format!("too many {what}: {count} given, the limit is {limit} (the first one over the limit is here)"),
+                    count.field,
+                    format!(
+                        "too many {}: {} given, the limit is {} (the first one over the limit is here)",
+                        count.what, count.count, count.limit
+                    ),
                 )
             })
         })
         .collect();
     if !problems.is_empty() {
+        problems.sort_by_key(|problem| (problem.line, problem.column));
         return Err(InputErrors(problems));
     }
     Ok(layout)
+}
+
+/// Indices into the table counts of [`scan`].
+const CUSTOMERS: usize = 0;
+const RESOURCES: usize = 1;
+const SEGMENTS: usize = 2;
+const OTHERS: usize = 3;
+
+/// How many tables of a kind the scan has seen, and where the first one over its limit starts.
+#[derive(Debug, Clone, Copy)]
+struct TableCount {
+    limit: usize,
+    /// The field and the name of the tables in messages.
+    field: &'static str,
+    what: &'static str,
+    count: usize,
+    first_over: Option<usize>,
+}
+
+impl TableCount {
+    const fn new(limit: usize, field: &'static str, what: &'static str) -> Self {
+        TableCount { limit, field, what, count: 0, first_over: None }
+    }
+
+    fn add(&mut self, start: usize) {
+        self.count += 1;
+        if self.count == self.limit + 1 {
+            self.first_over = Some(start);
+        }
+    }
 }
 
 /// One customer unit as a document of its own: `[[customers]]` and its sub-tables.
