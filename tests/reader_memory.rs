@@ -164,3 +164,22 @@ fn issue11_errors_in_customer_tables_keep_their_line_column_and_field() {
         assert!(pieces.0.iter().all(|problem| problem.line > 0 && problem.column > 0), "{pieces}");
     }
 }
+
+/// Headers with spaces and comments, and Windows line ends, are cut the same way: the same
+/// instance, and an error in the last customer at the same place, as the whole-file reader.
+#[test]
+fn issue11_customer_tables_with_spaced_headers_and_crlf_are_read_alike() {
+    let spaced = PORTFOLIO
+        .replace("[[customers]]", "[[ customers ]]  # one customer")
+        .replace("[customers.response.sales]", "[ customers.response . sales ]");
+    let crlf = PORTFOLIO.replace('\n', "\r\n");
+    for text in [spaced, crlf] {
+        let pieces = Instance::from_toml_str("p.toml", &text).expect("valid");
+        assert_eq!(pieces.customers().len(), 3);
+        assert_eq!(pieces, read_in_pieces(PORTFOLIO).expect("valid"));
+        let broken = text.replacen("value_per_hour = 30", "value_per_hour = true", 1);
+        let quoted = broken.replacen("customers ]]", "\"customers\" ]]", 1).replacen("[[customers]]", "[[\"customers\"]]", 1);
+        assert_ne!(quoted, broken);
+        assert_eq!(read_in_pieces(&broken).expect_err("a boolean value"), read_in_pieces(&quoted).expect_err("a boolean value"));
+    }
+}
