@@ -49,6 +49,7 @@
 // Customers, resources and segments are indices into parallel per-entity arrays; index loops
 // read more plainly than zipped iterators over three or four of them.
 #![allow(clippy::needless_range_loop)]
+#![warn(missing_docs)]
 
 pub mod analysis;
 pub mod error;

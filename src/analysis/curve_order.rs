@@ -27,11 +27,15 @@ pub const MAX_BRANCH_NODES: usize = 4096;
 /// The exact solve: the outcome, the prices a backend found itself (separable), and the
 /// formulation of the branch where the optimum lies (the root when no branching was needed).
 pub struct OrderedSolve {
+    /// How the solve of the branch where the optimum lies ended.
     pub outcome: LpOutcome,
+    /// The row duals the backend found itself, per LP row of `formulation` (the separable backend's
+    /// exact fill); `None`: the duals are computed from the solution.
     pub row_prices: Option<Vec<f64>>,
-    /// The formulation of the branch where the result lies; `None` when that is the formulation
-    /// given (no branching, or none of the branches feasible): a copy of a 100,000-customer
-    /// formulation took 180 MB.
+    /// The formulation of the branch where the result lies (the root's, with curve pieces fixed
+    /// at their bends where branching was needed); `None` when that is the formulation given (no
+    /// branching, or none of the branches feasible): a copy of a 100,000-customer formulation took
+    /// 180 MB.
     pub formulation: Option<Formulation>,
     /// LPs solved beyond the first (0 when the pieces came out in order).
     pub branches: usize,
