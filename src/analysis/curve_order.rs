@@ -32,9 +32,11 @@ pub struct OrderedSolve {
     /// The row duals the backend found itself, per LP row of `formulation` (the separable backend's
     /// exact fill); `None`: the duals are computed from the solution.
     pub row_prices: Option<Vec<f64>>,
-    /// The formulation of the branch where the optimum lies: the root's, with curve pieces fixed at
-    /// their bends where branching was needed.
-    pub formulation: Formulation,
+    /// The formulation of the branch where the result lies (the root's, with curve pieces fixed
+    /// at their bends where branching was needed); `None` when that is the formulation given (no
+    /// branching, or none of the branches feasible): a copy of a 100,000-customer formulation took
+    /// 180 MB.
+    pub formulation: Option<Formulation>,
     /// LPs solved beyond the first (0 when the pieces came out in order).
     pub branches: usize,
     /// The backend that solved the branch where the optimum lies (its duals are computed with
@@ -64,14 +66,14 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
     };
     let (outcome, row_prices) = solve_node(formulation, backend)?;
     let LpOutcome::Optimal { values, objective } = outcome else {
-        return Ok(OrderedSolve { outcome, row_prices, formulation: formulation.clone(), branches: 0, backend });
+        return Ok(OrderedSolve { outcome, row_prices, formulation: None, branches: 0, backend });
     };
     let first = match in_order(formulation, values, objective) {
         Ok(values) => {
             return Ok(OrderedSolve {
                 outcome: LpOutcome::Optimal { values, objective },
                 row_prices,
-                formulation: formulation.clone(),
+                formulation: None,
                 branches: 0,
                 backend,
             });
@@ -100,10 +102,22 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
             // A branch only tightens bounds of a bounded relaxation; the rest cannot happen
             // unless time ran out.
             LpOutcome::TimeLimit => {
-                return Ok(OrderedSolve { outcome: LpOutcome::TimeLimit, row_prices: None, formulation: node, branches: solved, backend });
+                return Ok(OrderedSolve {
+                    outcome: LpOutcome::TimeLimit,
+                    row_prices: None,
+                    formulation: Some(node),
+                    branches: solved,
+                    backend,
+                });
             }
             LpOutcome::Unbounded => {
-                return Ok(OrderedSolve { outcome: LpOutcome::Unbounded, row_prices: None, formulation: node, branches: solved, backend });
+                return Ok(OrderedSolve {
+                    outcome: LpOutcome::Unbounded,
+                    row_prices: None,
+                    formulation: Some(node),
+                    branches: solved,
+                    backend,
+                });
             }
         };
         if let Some((_, _, best, _)) = &incumbent
@@ -120,14 +134,12 @@ pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadlin
         Some((node, values, objective, prices)) => OrderedSolve {
             outcome: LpOutcome::Optimal { values, objective },
             row_prices: prices,
-            formulation: node,
+            formulation: Some(node),
             branches: solved,
             backend,
         },
         // Every branch is infeasible: no plan meets the shares once values come from the curves.
-        None => {
-            OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: formulation.clone(), branches: solved, backend }
-        }
+        None => OrderedSolve { outcome: LpOutcome::Infeasible, row_prices: None, formulation: None, branches: solved, backend },
     })
 }
 

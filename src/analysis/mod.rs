@@ -180,8 +180,8 @@ pub fn solve_chosen(
     // Exact curves: the LP's pieces in curve order, by branching where value shares pull them
     // out of it (curve_order.rs). Prices are those of the branch where the optimum lies.
     let ordered = curve_order::solve_in_curve_order(formulation, backend, deadline)?;
-    let (outcome, row_prices, exact) = (ordered.outcome, ordered.row_prices, &ordered.formulation);
-    let dual_backend = ordered.backend;
+    let curve_order::OrderedSolve { outcome, row_prices, formulation: branch, branches, backend: dual_backend } = ordered;
+    let exact = branch.as_ref().unwrap_or(formulation);
     match outcome {
         LpOutcome::Infeasible => Ok(report(Status::Infeasible, None)),
         LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
@@ -196,7 +196,7 @@ pub fn solve_chosen(
                 },
             };
             let mut plan = plan::assemble(instance, formulation, &values, objective, &duals);
-            if ordered.branches > 0 {
+            if branches > 0 {
                 plan.lp.exact_lp = Some(exact.lp.clone());
             }
             // The plan is proven optimal: what the deadline stops from here on is an analysis

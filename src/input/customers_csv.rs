@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
+use crate::input::Spanned;
 
 use super::limits::{FileKind, MAX_CUSTOMERS, MAX_POINTS, MAX_TEXT_CHARS};
 use super::{ExpectationKind, RawCustomer, RawExpectation, RawInstance, RawResponse, RawTable};

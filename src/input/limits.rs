@@ -1,9 +1,11 @@
 //! Size limits on an instance, so that a huge or hostile file is refused quickly with a message
 //! naming the limit, instead of exhausting memory or time.
 //!
-//! The limits are checked in two places: the file size before the text is read (so `/dev/zero`
-//! or a multi-gigabyte file is never loaded), and the counts and string lengths right after the
-//! TOML is read, before validation and long before a linear program is built. Nesting depth is
+//! The limits are checked in three places: the file size before the text is read (so `/dev/zero`
+//! or a multi-gigabyte file is never loaded), the values and tables by scans of the text before
+//! the TOML reader runs (the table counts in `blocks`, while the file is cut into pieces), and
+//! the other counts and string lengths right after the TOML is read, before validation and long
+//! before a linear program is built. Nesting depth is
 //! bounded by the TOML reader itself (80 levels, the `toml` crate without its `unbounded`
 //! feature); its message is reworded here to name the limit. Every limit is far above what a real
 //! portfolio needs and is documented in docs/instance-format.md ("Limits").
@@ -15,8 +17,8 @@ use crate::input::RawInstance;
 
 /// Largest instance file read, in bytes (64 MiB). The 41-customer DSP example is about 15 KiB; a
 /// generated portfolio of 100,000 customers, the largest size capplan is benchmarked on, 51 MB.
-/// The TOML reader needs about 50 times the file's size while reading, so this also bounds the
-/// memory a hostile file can take (about 3 GiB) before it is refused.
+/// The TOML reader needs about 50 times the size of the text it reads at once; an instance is
+/// read one customer table at a time (`blocks`), which keeps its peak near 15 times the file.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Most `[[customers]]` tables: twice the largest benchmarked portfolio.
 pub const MAX_CUSTOMERS: usize = 200_000;
@@ -24,6 +26,10 @@ pub const MAX_CUSTOMERS: usize = 200_000;
 pub const MAX_RESOURCES: usize = 100;
 /// Most `[[segments]]` tables.
 pub const MAX_SEGMENTS: usize = 1_000;
+/// Most other table headers (`[plan]`, `[[resources.expansion]]`, `[segments.min_hours]`, ...):
+/// far above the most the other limits allow a real instance (about 12,000), low enough that
+/// the part of the file besides the customers, which is read as one document, stays small.
+pub const MAX_OTHER_TABLES: usize = 100_000;
 /// Most expansion options of one resource.
 pub const MAX_EXPANSION_OPTIONS: usize = 100;
 /// Most judged points on one response curve.

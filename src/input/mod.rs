@@ -1,17 +1,23 @@
 //! Reading an instance file: TOML text -> raw structures that keep the position of every value.
 //!
+//! A large instance is read one `[[customers]]` table at a time, so that the reader's memory
+//! stays proportional to the file (`blocks`); the structures and their spans are the same.
+//!
 //! Nothing here judges the numbers; [`crate::model::validate`] does that and turns the raw
 //! structures into the validated [`crate::model::Instance`] that the rest of capplan takes.
 
+mod blocks;
 pub mod customers_csv;
 pub mod limits;
 mod portfolio;
 mod raw;
 mod scenario;
+mod spanned;
 
 pub use portfolio::*;
 pub use raw::*;
 pub use scenario::*;
+pub use spanned::Spanned;
 
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};
 
@@ -46,7 +52,10 @@ pub fn parse_model(source: &SourceFile) -> Result<RawModelFile, InputErrors> {
 /// CSV file the instance names (`customers_csv`) are read here and appended to the TOML ones.
 pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
     limits::check_text_size(source, limits::FileKind::Instance).map_err(|problem| InputErrors(vec![problem]))?;
-    let raw = toml::from_str::<RawInstance>(&source.text).map_err(|error| InputErrors(vec![toml_diagnostic(source, &error)]))?;
+    // Large files are read one customer table at a time (see `blocks` for why and how).
+    let layout = blocks::scan(source)?;
+    let raw =
+        if layout.read_whole || layout.units.is_empty() { blocks::read_whole(source)? } else { blocks::read_in_pieces(source, &layout)? };
     let problems = limits::check_counts(&raw, source);
     if !problems.is_empty() {
         return Err(InputErrors(problems));
@@ -62,12 +71,18 @@ pub fn parse_raw(source: &SourceFile) -> Result<RawInstance, InputErrors> {
 /// rebuilt from the text: the enclosing `[table]` header, an inline-table key on the same line,
 /// and the key itself (the key at the span, the key before `=`, or the name in "missing field").
 pub fn toml_diagnostic(source: &SourceFile, error: &toml::de::Error) -> Diagnostic {
-    let span = error.span().unwrap_or(0..0);
+    toml_diagnostic_at(source, error.span(), error.message())
+}
+
+/// [`toml_diagnostic`] of the reader's `message` about `reported_span` (a byte range of
+/// `source`), for an error the reader gave about a piece of the file.
+fn toml_diagnostic_at(source: &SourceFile, reported_span: Option<std::ops::Range<usize>>, message: &str) -> Diagnostic {
+    let span = reported_span.clone().unwrap_or(0..0);
     let (line, column) = source.line_column(span.start);
-    let message = planner_terms(error.message().trim()).replace('\n', " ");
+    let message = planner_terms(message.trim()).replace('\n', " ");
     if let Some(message) = limits::nesting_message(&message) {
         // The reader gives no position for an over-long dotted key; find its line.
-        let at = error.span().filter(|span| !span.is_empty()).map(|span| span.start).or_else(|| limits::deep_dotted_key(&source.text));
+        let at = reported_span.filter(|span| !span.is_empty()).map(|span| span.start).or_else(|| limits::deep_dotted_key(&source.text));
         let (line, column) = at.map_or((line, column), |at| source.line_column(at));
         return Diagnostic { file: source.path.clone(), line, column, field: String::new(), message };
     }

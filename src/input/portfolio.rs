@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::input::Spanned;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::{ExpectationKind, RawTable};
 

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::input::Spanned;
 use serde::Deserialize;
-use toml::Spanned;
 
 /// A table keyed by resource id (or `value` for share limits), e.g. `{ sales = 40 }`.
 pub type RawTable = BTreeMap<Spanned<String>, Spanned<f64>>;

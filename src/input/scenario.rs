@@ -10,8 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::input::Spanned;
 use serde::Deserialize;
-use toml::Spanned;
 
 use super::{RawCustomer, RawExpectation, RawPortfolio, RawResponse, RawSegment, RawTable, toml_diagnostic};
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};

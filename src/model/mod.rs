@@ -255,15 +255,19 @@ impl ResponseCurve {
 impl Instance {
     /// Reads and validates an instance from TOML text; `path` is used in messages only.
     pub fn from_toml_str(path: &str, text: &str) -> Result<Instance, InputErrors> {
-        let source = SourceFile::new(path, text);
-        let raw = crate::input::parse_raw(&source)?;
-        validate(&raw, &source)
+        Self::from_source(SourceFile::new(path, text))
     }
 
     /// Reads and validates an instance file; the path `-` reads standard input.
     pub fn from_file(path: &std::path::Path) -> Result<Instance, InputErrors> {
         let (display, text) = read_instance_text(path)?;
-        Self::from_toml_str(&display, &text)
+        // The text moves into the source: a copy of a large file is the file's size again.
+        Self::from_source(SourceFile::new(display, text))
+    }
+
+    fn from_source(source: SourceFile) -> Result<Instance, InputErrors> {
+        let raw = crate::input::parse_raw(&source)?;
+        validate(&raw, &source)
     }
 
     /// The index of the resource with this id.

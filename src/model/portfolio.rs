@@ -7,7 +7,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use toml::Spanned;
+use crate::input::Spanned;
 
 use super::Resource;
 use super::validate::{Rule, Validator};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use toml::Spanned;
+use crate::input::Spanned;
 
 use super::validate::{Rule, Validator};
 use super::{Customer, Segment};

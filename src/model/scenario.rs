@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use toml::Spanned;
+use crate::input::Spanned;
 
 use super::{Instance, validate};
 use crate::diagnostic::{Diagnostic, InputErrors, SourceFile};

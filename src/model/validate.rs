@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use toml::Spanned;
+use crate::input::Spanned;
 
 use super::portfolio::{self, PortfolioModel};
 use super::*;
