@@ -91,6 +91,81 @@ fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, lower: &[f
     (own.0 == f64::NEG_INFINITY || implied_low >= own.0 - slack(own.0)) && (own.1 == f64::INFINITY || implied_high <= own.1 + slack(own.1))
 }
 
+/// Whether `CAPPLAN_ENGINE_TRACE` asks for each presolve and solve on standard error.
+fn tracing() -> bool {
+    std::env::var_os("CAPPLAN_ENGINE_TRACE").is_some()
+}
+
+/// The activity range of a whole row, its finite parts summed and its infinite parts counted, to
+/// screen the candidates of presolve: the range of the row without one term is the whole range
+/// less that term's part.
+struct RowActivity {
+    low: f64,
+    high: f64,
+    low_infinite: usize,
+    high_infinite: usize,
+    /// Sum of the magnitudes of the finite parts: the scale of the rounding in `low` and `high`.
+    magnitude: f64,
+    terms: usize,
+}
+
+impl RowActivity {
+    /// The part of term `a x_j` in the low and high ends of the range (infinite when unbounded).
+    fn parts(a: f64, lower: f64, upper: f64) -> (f64, f64) {
+        let (l, u) = if a >= 0.0 { (a * lower, a * upper) } else { (a * upper, a * lower) };
+        (if l.is_nan() { f64::NEG_INFINITY } else { l }, if u.is_nan() { f64::INFINITY } else { u })
+    }
+
+    fn of(terms: &[(usize, f64)], lower: &[f64], upper: &[f64]) -> RowActivity {
+        let mut range = RowActivity { low: 0.0, high: 0.0, low_infinite: 0, high_infinite: 0, magnitude: 0.0, terms: terms.len() };
+        for &(j, a) in terms {
+            let (l, u) = RowActivity::parts(a, lower[j], upper[j]);
+            if l.is_finite() {
+                range.low += l;
+                range.magnitude += l.abs();
+            } else {
+                range.low_infinite += 1;
+            }
+            if u.is_finite() {
+                range.high += u;
+                range.magnitude += u.abs();
+            } else {
+                range.high_infinite += 1;
+            }
+        }
+        range
+    }
+
+    /// Whether the row could imply the bounds of `x_h` (coefficient `a`): a necessary condition
+    /// for [`implied_within`], with a margin that covers the rounding of the sums, so that a
+    /// candidate it rejects is one `implied_within` rejects too.
+    fn may_imply(&self, h: usize, a: f64, rhs: f64, lower: &[f64], upper: &[f64]) -> bool {
+        let (l, u) = RowActivity::parts(a, lower[h], upper[h]);
+        let low = if self.low_infinite > usize::from(!l.is_finite()) {
+            f64::NEG_INFINITY
+        } else if l.is_finite() {
+            self.low - l
+        } else {
+            self.low
+        };
+        let high = if self.high_infinite > usize::from(!u.is_finite()) {
+            f64::INFINITY
+        } else if u.is_finite() {
+            self.high - u
+        } else {
+            self.high
+        };
+        let (own_lower, own_upper) = (lower[h], upper[h]);
+        let (p, q) = ((rhs - high) / a, (rhs - low) / a);
+        let (implied_low, implied_high) = if p <= q { (p, q) } else { (q, p) };
+        // Rounding of the sums, in units of x_h, plus implied_within's own slack, tenfold.
+        let rounding = 1e-12 * (1.0 + self.terms as f64) * (self.magnitude + rhs.abs()) / a.abs();
+        let slack = |bound: f64| 1e-8 * (1.0 + bound.abs()) + rounding;
+        (own_lower == f64::NEG_INFINITY || implied_low >= own_lower - slack(own_lower))
+            && (own_upper == f64::INFINITY || implied_high <= own_upper + slack(own_upper))
+    }
+}
+
 /// Presolves `lp`: the reduction and the reduced rows (indexed by original row, in original
 /// variable indices; removed rows empty).
 fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
@@ -115,23 +190,27 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
             continue;
         }
         let largest = rows[q].iter().fold(0.0f64, |m, &(_, a)| m.max(a.abs()));
+        // The whole row's activity range once, so that each candidate is screened in O(1)
+        // instead of O(row) (the total-value row has a term per curve piece).
+        let whole = RowActivity::of(&rows[q], &lower, &upper);
         // The candidate with the least fill-in whose bounds the row implies.
         let mut best: Option<(usize, f64, usize)> = None;
         for &(h, a) in &rows[q] {
             if a.abs() < 0.1 * largest {
                 continue;
             }
+            let fill = (rows[q].len() - 1) * (columns[h].len() - 1);
+            if fill > 2 * (rows[q].len() + columns[h].len()) + 8 || best.is_some_and(|(_, _, best_fill)| fill >= best_fill) {
+                continue;
+            }
+            if !whole.may_imply(h, a, rhs[q], &lower, &upper) {
+                continue;
+            }
             let others: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
             if !implied_within(a, &others, rhs[q], &lower, &upper, (lower[h], upper[h])) {
                 continue;
             }
-            let fill = (rows[q].len() - 1) * (columns[h].len() - 1);
-            if fill > 2 * (rows[q].len() + columns[h].len()) + 8 {
-                continue;
-            }
-            if best.is_none_or(|(_, _, best_fill)| fill < best_fill) {
-                best = Some((h, a, fill));
-            }
+            best = Some((h, a, fill));
         }
         let Some((h, a, _)) = best else { continue };
         let terms: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
@@ -231,7 +310,11 @@ impl Session {
     }
 
     fn load(lp: &LinearProgram, relaxed: &[bool]) -> (Reduction, Engine) {
+        let started = Instant::now();
         let (reduction, rows) = presolve(lp);
+        if tracing() {
+            eprintln!("engine: presolve {} x {} in {:.3} s", lp.rows.len(), lp.variables.len(), started.elapsed().as_secs_f64());
+        }
         let mut columns = vec![Vec::new(); reduction.kept_variables.len()];
         for (k, &i) in reduction.kept_rows.iter().enumerate() {
             for &(j, a) in &rows[i] {
@@ -271,7 +354,17 @@ impl Session {
 
     /// Solves from the last basis, giving up at `deadline`.
     pub fn solve(&mut self, deadline: Option<Instant>) -> Result<SessionStatus, EngineFailure> {
-        let status = match self.engine.solve(deadline) {
+        let started = Instant::now();
+        let engine_status = self.engine.solve(deadline);
+        if tracing() {
+            let (rows, columns, kernel) = self.engine_size();
+            eprintln!(
+                "engine: solve {rows} x {columns}, kernel {kernel}, {} pivots in {:.3} s: {engine_status:?}",
+                self.engine.iterations,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let status = match engine_status {
             EngineStatus::Optimal => SessionStatus::Optimal,
             EngineStatus::Infeasible => SessionStatus::Infeasible,
             EngineStatus::Unbounded => SessionStatus::Unbounded,
