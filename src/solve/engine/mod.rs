@@ -9,8 +9,8 @@
 //!   starts from whatever basis it holds, cold or warm;
 //! - the dual simplex takes over when the basis is still dual feasible but no longer primal
 //!   feasible (after a right-hand side or bound moved), usually a few pivots;
-//! - the basis factor (`factor`) is a dense LU of the rows that bind, refactored every
-//!   [`REFACTOR_EVERY`] pivots.
+//! - the basis factor (`factor`) is a sparse LU of the rows that bind (singleton pivots, then a
+//!   dense LU of what couples them), refactored every [`REFACTOR_EVERY`] pivots.
 //!
 //! Pricing is Dantzig's rule; the ratio tests are Harris's two-pass tests (a tolerance on each
 //! bound, the largest pivot among near ties), and after [`DEGENERATE_BEFORE_BLAND`] pivots
@@ -1032,6 +1032,11 @@ impl Engine {
     /// `-B^-1 a_j` per unit of a nonbasic `j`: how each basic moves, by position.
     pub fn size_of_kernel(&self) -> usize {
         self.factor.as_ref().map_or(0, Factor::kernel_size)
+    }
+
+    /// Size of the dense nucleus of the kernel's factor (see `factor`).
+    pub fn size_of_nucleus(&self) -> usize {
+        self.factor.as_ref().map_or(0, Factor::nucleus_size)
     }
 }
 

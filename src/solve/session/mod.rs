@@ -359,7 +359,8 @@ impl Session {
         if tracing() {
             let (rows, columns, kernel) = self.engine_size();
             eprintln!(
-                "engine: solve {rows} x {columns}, kernel {kernel}, {} pivots in {:.3} s: {engine_status:?}",
+                "engine: solve {rows} x {columns}, kernel {kernel} (dense nucleus {}), {} pivots in {:.3} s: {engine_status:?}",
+                self.engine.size_of_nucleus(),
                 self.engine.iterations,
                 started.elapsed().as_secs_f64()
             );
