@@ -754,6 +754,9 @@ impl Engine {
         let m = self.problem.rows;
         let mut row = vec![0.0; m];
         let mut alpha = vec![0.0; n + m];
+        // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
+        // from the basis after each refactorisation, so that each pivot needs one `btran`.
+        let mut duals: Option<Vec<f64>> = None;
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -784,7 +787,13 @@ impl Engine {
             let below = self.x[leaving_variable] < self.problem.lower[leaving_variable];
             let target = if below { self.problem.lower[leaving_variable] } else { self.problem.upper[leaving_variable] };
 
-            let y = self.scaled_row_duals();
+            if self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
+                duals = None;
+            }
+            let y = match duals.take() {
+                Some(y) => y,
+                None => self.scaled_row_duals(),
+            };
             row.iter_mut().for_each(|v| *v = 0.0);
             row[leaving] = 1.0;
             self.btran(&mut row);
@@ -893,6 +902,15 @@ impl Engine {
             }
             self.x[entering] += dx;
             self.x[leaving_variable] = target;
+            // The entering reduced cost goes to 0: d_j -= theta alpha_j for every j, which is
+            // y += theta rho.
+            let (d_entering, _) = self.reduced_cost(entering, self.cost_of(entering), &y);
+            let theta = d_entering / alpha[entering];
+            let mut y = y;
+            for (dual, &rho) in y.iter_mut().zip(&row) {
+                *dual += theta * rho;
+            }
+            duals = Some(y);
             self.pivot(leaving, entering, &column);
         }
     }
