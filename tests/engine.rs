@@ -10,6 +10,11 @@ use capplan::solve::session::{Session, SessionStatus};
 use capplan::solve::{Backend, LpOutcome, solve_lp, solve_lp_with_duals};
 use proptest::prelude::*;
 
+/// Cases per property: `PROPTEST_CASES` when set (a longer run, docs/testing.md), else `default`.
+fn cases_or(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(default)
+}
+
 /// A generated row: terms, sense (0 `<=`, 1 `>=`, 2 `=`) and right-hand side.
 type GenRow = (Vec<(usize, i32)>, u8, i32);
 
@@ -93,7 +98,7 @@ fn assert_complementary(lp: &LinearProgram, values: &[f64], duals: &[f64]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases_or(600), ..ProptestConfig::default() })]
 
     #[test]
     fn engine_agrees_with_microlp_on_random_lps(generated in lp_strategy()) {

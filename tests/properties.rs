@@ -13,6 +13,11 @@ use capplan::report::{Format, render};
 use capplan::solve::Backend;
 use proptest::prelude::*;
 
+/// Cases per property: `PROPTEST_CASES` when set (a longer run, docs/testing.md), else `default`.
+fn cases_or(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(default)
+}
+
 #[derive(Debug, Clone)]
 struct GenResource {
     capacity: u32,
@@ -232,7 +237,7 @@ fn check_generated(generated: &GenInstance) -> support::CrossCheck {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases_or(256), ..ProptestConfig::default() })]
 
     /// Every optimal plan passes feasibility, strong duality, complementary slackness and the
     /// finite-difference check, and the two backends agree; infeasible instances are infeasible
@@ -272,7 +277,7 @@ fn capacities_only(mut generated: GenInstance) -> GenInstance {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases_or(256), ..ProptestConfig::default() })]
 
     /// The separable backend finds the simplex's status and optimum, and its shadow prices pass
     /// strong duality, complementary slackness and finite differences re-solved by the simplex.
@@ -365,7 +370,7 @@ fn long_run_cross_checks() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases_or(24), ..ProptestConfig::default() })]
 
     /// Ranging agrees with re-solves on random instances: moving an hour limit half-way through
     /// (and to the end of) each one-sided range changes the objective by that side's value per
@@ -377,10 +382,18 @@ proptest! {
         let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         support::assert_ranges_hold(&instance, Backend::Microlp);
     }
+
+    /// The same on capplan's engine: ranges from its optimal basis, re-solves on the engine.
+    #[test]
+    fn ranges_agree_with_resolves_on_engine(generated in instance()) {
+        let text = to_toml(&generated);
+        let instance = Instance::from_toml_str("random.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        support::assert_ranges_hold(&instance, Backend::Engine);
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases_or(128), ..ProptestConfig::default() })]
 
     /// capplan's engine (the backend `auto` picks off the separable path) agrees with microlp on
     /// status and optimum, and its plan passes feasibility, strong duality, complementary

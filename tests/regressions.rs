@@ -155,3 +155,88 @@ fn clarabel_false_unbounded_claim_is_never_reported_as_a_status() {
         Err(error) => assert!(error.0.contains("reported the problem unbounded, but the simplex method finds it optimal"), "{error}"),
     }
 }
+
+/// Found by `ranges_agree_with_resolves_on_engine` (tests/properties.rs): at the exact end of a
+/// floor's range a cold engine solve said infeasible where microlp found the optimum (-175).
+/// There the total value is 0 and c1's value-share cap `-0.43 total_value <= 0` binds with
+/// right-hand side 0, while the total value sums terms near 1e6 (86,000 per hour over 90 hours):
+/// its rounding error (about 1e-9) exceeded the absolute part of the engine's tolerance on the
+/// bound 0. The engine now equilibrates its rows and columns, so that each tolerance is relative
+/// to the natural size of its variable.
+///
+/// By hand: 90 hours (55 + 35 bought at 5 per hour); c0 is worth 86,000 per hour, c2 costs 8,000
+/// per hour and has the floor, c3 has 83,000 fixed. Each floor hour moves an hour from c0 to c2:
+/// -94,000. The total value 83,000 + 86,000 (90 - f) - 8,000 f reaches 0 at f = 7,823,000 /
+/// 94,000 = 83.2234 hours (59.2234 above the floor of 24), where the objective is 5,566,825 -
+/// 94,000 x 59.2234 = -175.
+#[test]
+fn value_share_cap_at_zero_total_value_is_feasible_at_the_end_of_a_floor_range() {
+    use capplan::solve::{LpOutcome, solve_lp};
+    let text = r#"
+[plan]
+name = "share-at-zero"
+period = "2027-Q1"
+currency = "EUR"
+
+[[resources]]
+id = "r0"
+capacity_hours = 55
+cost_per_hour = 0
+[[resources.expansion]]
+id = "extra"
+max_hours = 35
+cost_per_hour = 5
+cost_is_premium = true
+
+[[segments]]
+id = "s0"
+
+[[customers]]
+id = "c0"
+segment = "s0"
+current_hours = { r0 = 0 }
+response.r0 = { value_per_hour = 86000 }
+
+[[customers]]
+id = "c1"
+segment = "s0"
+current_hours = { r0 = 0 }
+max_share = { value = 0.43 }
+
+[[customers]]
+id = "c2"
+segment = "s0"
+current_hours = { r0 = 0 }
+floor_hours = { r0 = 24 }
+response.r0 = { value_per_hour = -8000 }
+
+[[customers]]
+id = "c3"
+segment = "s0"
+current_hours = { r0 = 0 }
+response.r0 = { points = [[0, 83000], [5, 83000]] }
+"#;
+    let instance = Instance::from_toml_str("share-at-zero.toml", text).unwrap();
+    let formulation = capplan::formulation::formulate(&instance);
+    let report = capplan::analysis::ranging::solve_with_sensitivity(&instance, Backend::Engine).unwrap();
+    let plan = report.plan.expect("optimal");
+    assert!((plan.objective - 5_566_825.0).abs() < 1e-6, "{}", plan.objective);
+    let lp = plan.lp.exact_lp.as_ref().unwrap_or(&formulation.lp);
+    let floor = plan.sensitivity.as_ref().unwrap().constraints.iter().find(|range| range.id == "floor[c2/r0]").unwrap();
+    assert_eq!(floor.next_unit.value, Some(-94_000.0));
+    let reach = floor.next_unit.over.expect("a finite range");
+    assert!((reach - (7_823_000.0 / 94_000.0 - 24.0)).abs() < 1e-9, "{reach}");
+    let row = lp.rows.iter().position(|row| row.name == floor.id).unwrap();
+    // The range's end as ranging computed it (a few units in the last place beyond the exact
+    // one) and the exact end, each on a cold engine and on microlp.
+    for end in [24.0 + reach, 7_823_000.0 / 94_000.0] {
+        let mut moved = lp.clone();
+        moved.rows[row].rhs = end;
+        for backend in [Backend::Engine, Backend::Microlp] {
+            match solve_lp(&moved, backend).unwrap() {
+                LpOutcome::Optimal { objective, .. } => assert!((objective + 175.0).abs() < 1e-6, "{backend} at {end}: {objective}"),
+                other => panic!("{backend} at floor {end}: {other:?}"),
+            }
+        }
+    }
+}

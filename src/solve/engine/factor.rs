@@ -1,4 +1,5 @@
-//! The basis factor of the engine: a dense LU of the basis kernel and a product-form eta file.
+//! The basis factor of the engine: a sparse LU of the basis kernel (singleton pivots and a dense
+//! nucleus) and a product-form eta file.
 //!
 //! The engine works on `A x - r = 0` with one logical `r_i` per row, so a basis is a set of
 //! structural columns `S` and logical columns `-e_i` for the rows `L` whose logical is basic. With
@@ -14,7 +15,8 @@
 //! the number of limits that bind, not of the model. Basis changes between refactorisations are
 //! kept as eta columns (`B_new = B E`).
 
-/// A dense LU factor with partial pivoting: `P K = L U`, stored row-major in one matrix.
+/// A dense LU factor with partial pivoting: `P K = L U`, stored row-major in one matrix; the
+/// factor of a kernel's nucleus.
 struct DenseLu {
     size: usize,
     lu: Vec<f64>,
@@ -138,6 +140,211 @@ impl DenseLu {
     }
 }
 
+/// How a kernel column was pivoted by [`KernelLu`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PivotKind {
+    /// The column's row had no other active column: solved first, in order.
+    RowSingleton,
+    /// The column had no other active row: solved last, in reverse order.
+    ColumnSingleton,
+    /// Left to the dense nucleus.
+    Nucleus,
+}
+
+/// Only entries at least this fraction of the largest in their row (column singletons) or
+/// column (row singletons) are taken as singleton pivots; smaller ones are left to the nucleus,
+/// whose partial pivoting bounds the growth.
+const SINGLETON_THRESHOLD: f64 = 0.01;
+
+/// A sparse factor of the kernel: singleton pivots peeled off in turn, and a dense LU of what
+/// is left (the nucleus).
+///
+/// On capplan's models most tight rows are a customer's own (a floor or a cap on the pieces of
+/// one curve) with one basic piece: a row singleton. What couples customers (capacities, segment
+/// rows, the total value and the value caps that share it) is what stays in the nucleus, so the
+/// dense work is the size of that coupling, not of the kernel. With row singletons `(t, k)`
+/// taken while row `t` has no other active column and column singletons while column `k` has
+/// no other active row, the kernel is block triangular in that order: `K x = b` is solved by the
+/// row singletons forwards, the nucleus, then the column singletons backwards; `K' y = c` the
+/// other way round.
+struct KernelLu {
+    size: usize,
+    /// Kernel entries by column `(row, value)` and by row `(column, value)`.
+    by_column: Vec<Vec<(usize, f64)>>,
+    by_row: Vec<Vec<(usize, f64)>>,
+    /// Singleton pivots in the order taken: `(row, column, pivot, kind)`.
+    pivots: Vec<(usize, usize, f64, PivotKind)>,
+    column_kind: Vec<PivotKind>,
+    row_kind: Vec<PivotKind>,
+    /// Kernel rows and columns of the nucleus, and its dense factor.
+    nucleus_rows: Vec<usize>,
+    nucleus_columns: Vec<usize>,
+    nucleus: DenseLu,
+}
+
+impl KernelLu {
+    /// Factors the `size x size` kernel given by columns `(row, value)`.
+    fn factor(size: usize, by_column: Vec<Vec<(usize, f64)>>) -> Result<KernelLu, Singular> {
+        let mut by_row = vec![Vec::new(); size];
+        for (k, column) in by_column.iter().enumerate() {
+            for &(t, value) in column {
+                by_row[t].push((k, value));
+            }
+        }
+        let mut row_active = vec![true; size];
+        let mut column_active = vec![true; size];
+        let mut rows_in_column: Vec<usize> = by_column.iter().map(Vec::len).collect();
+        let mut columns_in_row: Vec<usize> = by_row.iter().map(Vec::len).collect();
+        let mut column_queue: Vec<usize> = (0..size).rev().filter(|&k| rows_in_column[k] == 1).collect();
+        let mut row_queue: Vec<usize> = (0..size).rev().filter(|&t| columns_in_row[t] == 1).collect();
+        let mut pivots = Vec::new();
+        let mut column_kind = vec![PivotKind::Nucleus; size];
+        let mut row_kind = vec![PivotKind::Nucleus; size];
+        loop {
+            if let Some(k) = column_queue.pop() {
+                if !column_active[k] || rows_in_column[k] != 1 {
+                    continue;
+                }
+                let Some(&(t, pivot)) = by_column[k].iter().find(|&&(t, _)| row_active[t]) else { continue };
+                let largest = by_row[t].iter().filter(|&&(j, _)| column_active[j]).fold(0.0f64, |m, &(_, v)| m.max(v.abs()));
+                if pivot.abs() < SINGLETON_THRESHOLD * largest || pivot == 0.0 {
+                    continue;
+                }
+                row_active[t] = false;
+                column_active[k] = false;
+                for &(j, _) in &by_row[t] {
+                    if column_active[j] {
+                        rows_in_column[j] -= 1;
+                        if rows_in_column[j] == 1 {
+                            column_queue.push(j);
+                        }
+                    }
+                }
+                pivots.push((t, k, pivot, PivotKind::ColumnSingleton));
+                column_kind[k] = PivotKind::ColumnSingleton;
+                row_kind[t] = PivotKind::ColumnSingleton;
+                continue;
+            }
+            let Some(t) = row_queue.pop() else { break };
+            if !row_active[t] || columns_in_row[t] != 1 {
+                continue;
+            }
+            let Some(&(k, pivot)) = by_row[t].iter().find(|&&(k, _)| column_active[k]) else { continue };
+            let largest = by_column[k].iter().filter(|&&(i, _)| row_active[i]).fold(0.0f64, |m, &(_, v)| m.max(v.abs()));
+            if pivot.abs() < SINGLETON_THRESHOLD * largest || pivot == 0.0 {
+                continue;
+            }
+            row_active[t] = false;
+            column_active[k] = false;
+            for &(i, _) in &by_column[k] {
+                if row_active[i] {
+                    columns_in_row[i] -= 1;
+                    if columns_in_row[i] == 1 {
+                        row_queue.push(i);
+                    }
+                }
+            }
+            pivots.push((t, k, pivot, PivotKind::RowSingleton));
+            column_kind[k] = PivotKind::RowSingleton;
+            row_kind[t] = PivotKind::RowSingleton;
+        }
+        let nucleus_rows: Vec<usize> = (0..size).filter(|&t| row_active[t]).collect();
+        let nucleus_columns: Vec<usize> = (0..size).filter(|&k| column_active[k]).collect();
+        let n = nucleus_rows.len();
+        debug_assert_eq!(n, nucleus_columns.len());
+        let mut local_row = vec![usize::MAX; size];
+        for (local, &t) in nucleus_rows.iter().enumerate() {
+            local_row[t] = local;
+        }
+        let mut matrix = vec![0.0; n * n];
+        for (local_column, &k) in nucleus_columns.iter().enumerate() {
+            for &(t, value) in &by_column[k] {
+                if local_row[t] != usize::MAX {
+                    matrix[local_row[t] * n + local_column] += value;
+                }
+            }
+        }
+        match DenseLu::factor(n, matrix) {
+            Ok(nucleus) => Ok(KernelLu { size, by_column, by_row, pivots, column_kind, row_kind, nucleus_rows, nucleus_columns, nucleus }),
+            Err(singular) => Err(Singular {
+                dependent_columns: singular.dependent_columns.iter().map(|&local| nucleus_columns[local]).collect(),
+                unpivoted_rows: singular.unpivoted_rows.iter().map(|&local| nucleus_rows[local]).collect(),
+            }),
+        }
+    }
+
+    /// Solves `K x = b` in place (`b` by kernel row on entry, `x` by kernel column on return).
+    fn solve(&self, b: &mut [f64], scratch: &mut Vec<f64>) {
+        let mut x = vec![0.0; self.size];
+        for &(t, k, pivot, kind) in &self.pivots {
+            if kind == PivotKind::RowSingleton {
+                let value = b[t] / pivot;
+                x[k] = value;
+                if value != 0.0 {
+                    for &(i, a) in &self.by_column[k] {
+                        b[i] -= a * value;
+                    }
+                }
+            }
+        }
+        let mut local: Vec<f64> = self.nucleus_rows.iter().map(|&t| b[t]).collect();
+        self.nucleus.solve(&mut local, scratch);
+        for (&k, &value) in self.nucleus_columns.iter().zip(&local) {
+            x[k] = value;
+        }
+        for &(t, k, pivot, kind) in self.pivots.iter().rev() {
+            if kind == PivotKind::ColumnSingleton {
+                let mut sum = b[t];
+                for &(j, a) in &self.by_row[t] {
+                    if j != k && self.column_kind[j] != PivotKind::RowSingleton {
+                        sum -= a * x[j];
+                    }
+                }
+                x[k] = sum / pivot;
+            }
+        }
+        b.copy_from_slice(&x);
+    }
+
+    /// Solves `K' y = c` in place (`c` by kernel column on entry, `y` by kernel row on return).
+    fn solve_transposed(&self, c: &mut [f64], scratch: &mut Vec<f64>) {
+        let mut y = vec![0.0; self.size];
+        for &(t, k, pivot, kind) in &self.pivots {
+            if kind == PivotKind::ColumnSingleton {
+                let value = c[k] / pivot;
+                y[t] = value;
+                if value != 0.0 {
+                    for &(j, a) in &self.by_row[t] {
+                        c[j] -= a * value;
+                    }
+                }
+            }
+        }
+        let mut local: Vec<f64> = self.nucleus_columns.iter().map(|&k| c[k]).collect();
+        self.nucleus.solve_transposed(&mut local, scratch);
+        for (&t, &value) in self.nucleus_rows.iter().zip(&local) {
+            y[t] = value;
+        }
+        for &(t, k, pivot, kind) in self.pivots.iter().rev() {
+            if kind == PivotKind::RowSingleton {
+                let mut sum = c[k];
+                for &(i, a) in &self.by_column[k] {
+                    if i != t && self.row_kind[i] != PivotKind::ColumnSingleton {
+                        sum -= a * y[i];
+                    }
+                }
+                y[t] = sum / pivot;
+            }
+        }
+        c.copy_from_slice(&y);
+    }
+
+    /// Rows of the dense nucleus.
+    fn nucleus_size(&self) -> usize {
+        self.nucleus_rows.len()
+    }
+}
+
 /// One basis change: the entering column in the basis coordinates before it, `w = B^-1 a_q`,
 /// replacing position `position`.
 struct Eta {
@@ -159,7 +366,7 @@ pub(super) struct Factor {
     kernel_index: Vec<usize>,
     /// Positions holding a logical at the refactorisation, with the row of that logical.
     logical_positions: Vec<(usize, usize)>,
-    lu: DenseLu,
+    lu: KernelLu,
     etas: Vec<Eta>,
     scratch: Vec<f64>,
     kernel_vector: Vec<f64>,
@@ -191,16 +398,24 @@ impl Factor {
         }
         let size = kernel_rows.len();
         debug_assert_eq!(size, kernel_variables.len());
-        let mut matrix = vec![0.0; size * size];
-        for (k, &variable) in kernel_variables.iter().enumerate() {
-            for &(row, value) in &columns[variable] {
-                let t = kernel_index[row];
-                if t != usize::MAX {
-                    matrix[t * size + k] += value;
+        let mut kernel_columns = Vec::with_capacity(size);
+        for &variable in &kernel_variables {
+            let mut entries: Vec<(usize, f64)> = columns[variable]
+                .iter()
+                .filter(|&&(row, _)| kernel_index[row] != usize::MAX)
+                .map(|&(row, value)| (kernel_index[row], value))
+                .collect();
+            entries.sort_by_key(|&(t, _)| t);
+            entries.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    earlier.1 += later.1;
                 }
-            }
+                same
+            });
+            kernel_columns.push(entries);
         }
-        match DenseLu::factor(size, matrix) {
+        match KernelLu::factor(size, kernel_columns) {
             Ok(lu) => Ok(Factor {
                 rows,
                 kernel_positions,
@@ -229,6 +444,11 @@ impl Factor {
     /// Size of the factored kernel (tight rows at the last refactorisation).
     pub fn kernel_size(&self) -> usize {
         self.kernel_rows.len()
+    }
+
+    /// Size of the kernel's dense nucleus (what its singleton pivots leave).
+    pub fn nucleus_size(&self) -> usize {
+        self.lu.nucleus_size()
     }
 
     /// `a <- B^-1 a`, `a` indexed by row on entry and by basis position on return.
@@ -316,5 +536,80 @@ impl Factor {
         let largest = w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let entries = w.iter().enumerate().filter(|&(i, &v)| i != position && v.abs() > 1e-14 * largest).map(|(i, &v)| (i, v)).collect();
         self.etas.push(Eta { position, pivot, entries });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic pseudo-random kernel: a few dense coupling rows and columns over many
+    /// sparse ones, as the tight rows of capplan's models look, permuted.
+    fn kernel(size: usize, seed: u64) -> Vec<Vec<(usize, f64)>> {
+        let mut state = seed;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let mut dense = vec![0.0; size * size];
+        for k in 0..size {
+            // A diagonal keeps the matrix regular; a few entries below it make row and column
+            // singletons chain; the first three rows and the last two columns couple everything.
+            dense[k * size + k] = 1.0 + 3.0 * next();
+            if k > 0 && next() < 0.5 {
+                dense[k * size + (k - 1)] = next() - 0.5;
+            }
+            for t in 0..3.min(size) {
+                if next() < 0.6 {
+                    dense[t * size + k] += 2.0 * next() - 1.0;
+                }
+            }
+            for c in size.saturating_sub(2)..size {
+                if next() < 0.3 {
+                    dense[k * size + c] += 2.0 * next() - 1.0;
+                }
+            }
+        }
+        (0..size).map(|k| (0..size).filter(|&t| dense[t * size + k] != 0.0).map(|t| (t, dense[t * size + k])).collect()).collect()
+    }
+
+    #[test]
+    fn kernel_lu_solves_both_ways_with_singletons_and_a_nucleus() {
+        for (size, seed) in [(1, 1), (2, 2), (7, 3), (40, 4), (120, 5)] {
+            let columns = kernel(size, seed);
+            let lu = KernelLu::factor(size, columns.clone()).unwrap_or_else(|_| panic!("regular kernel {size}"));
+            assert!(lu.pivots.len() + lu.nucleus_size() == size);
+            if size >= 40 {
+                // Both parts are exercised.
+                assert!(lu.nucleus_size() > 0 && lu.pivots.iter().any(|p| p.3 == PivotKind::RowSingleton), "size {size}");
+                assert!(lu.pivots.iter().any(|p| p.3 == PivotKind::ColumnSingleton), "size {size}");
+            }
+            let b: Vec<f64> = (0..size).map(|t| (t as f64 * 0.37).sin()).collect();
+            let mut x = b.clone();
+            lu.solve(&mut x, &mut Vec::new());
+            let mut residual = b.clone();
+            for (k, column) in columns.iter().enumerate() {
+                for &(t, a) in column {
+                    residual[t] -= a * x[k];
+                }
+            }
+            assert!(residual.iter().all(|r| r.abs() < 1e-10), "K x = b, size {size}: {residual:?}");
+            let c: Vec<f64> = (0..size).map(|k| (k as f64 * 0.61).cos()).collect();
+            let mut y = c.clone();
+            lu.solve_transposed(&mut y, &mut Vec::new());
+            for (k, column) in columns.iter().enumerate() {
+                let priced: f64 = column.iter().map(|&(t, a)| a * y[t]).sum();
+                assert!((priced - c[k]).abs() < 1e-10, "K' y = c, size {size}, column {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn kernel_lu_reports_dependent_columns() {
+        // Columns 1 and 2 are equal.
+        let columns = vec![vec![(0, 1.0)], vec![(1, 1.0), (2, 1.0)], vec![(1, 1.0), (2, 1.0)]];
+        let Err(singular) = KernelLu::factor(3, columns) else { panic!("singular kernel factored") };
+        assert_eq!(singular.dependent_columns.len(), 1);
+        assert_eq!(singular.unpivoted_rows.len(), 1);
     }
 }

@@ -9,8 +9,8 @@
 //!   starts from whatever basis it holds, cold or warm;
 //! - the dual simplex takes over when the basis is still dual feasible but no longer primal
 //!   feasible (after a right-hand side or bound moved), usually a few pivots;
-//! - the basis factor (`factor`) is a dense LU of the rows that bind, refactored every
-//!   [`REFACTOR_EVERY`] pivots.
+//! - the basis factor (`factor`) is a sparse LU of the rows that bind (singleton pivots, then a
+//!   dense LU of what couples them), refactored every [`REFACTOR_EVERY`] pivots.
 //!
 //! Pricing is Dantzig's rule; the ratio tests are Harris's two-pass tests (a tolerance on each
 //! bound, the largest pivot among near ties), and after [`DEGENERATE_BEFORE_BLAND`] pivots
@@ -73,8 +73,13 @@ pub struct Engine {
     basic: Vec<usize>,
     /// Basis position of each variable, `usize::MAX` when nonbasic.
     position: Vec<usize>,
-    /// Current value of every variable (structurals then logicals).
+    /// Current value of every variable (structurals then logicals), in the scaled units.
     x: Vec<f64>,
+    /// Scale of every variable: its value is `scale[j] * x[j]` in the caller's units (powers of
+    /// two, so the mapping is exact; see [`equilibrate`]).
+    scale: Vec<f64>,
+    /// `scale * x`, refreshed after each solve and each change of a bound.
+    unscaled: Vec<f64>,
     factor: Option<Factor>,
     /// Pivots of the last solve, and in total.
     pub iterations: usize,
@@ -95,10 +100,73 @@ fn tolerance(bound: f64) -> f64 {
     PRIMAL_TOLERANCE * (1.0 + bound.abs())
 }
 
+/// Equilibration passes over rows and columns; the factors settle after a few.
+const SCALING_PASSES: usize = 4;
+
+/// The power of two nearest to `value` (> 0), so that multiplying by it is exact.
+fn power_of_two_near(value: f64) -> f64 {
+    2f64.powi(value.log2().round().clamp(-1000.0, 1000.0) as i32)
+}
+
+/// Scales `problem` in place by geometric-mean equilibration of its rows and columns and
+/// returns the scale of every variable (structurals then logicals): the caller's value of
+/// variable `j` is `scale[j]` times the engine's.
+///
+/// Why: the tolerances are relative to each bound and each cost, but a row's activity is only as
+/// exact as the terms that make it up. A value-share row `-0.43 v <= 0` over a total value `v`
+/// that sums terms near 1e6 sees `v` with a rounding error near 1e-9 whatever the tolerance on
+/// its own bound 0; in the caller's units the exact end of a range then looked infeasible. In
+/// equilibrated units every entry is near 1 and each variable's tolerance is relative to its
+/// natural size. With row factors `R` and column factors `C`: `a'_ij = R_i a_ij C_j`, structural
+/// `x_j = C_j x'_j`, logical `r_i = r'_i / R_i`, cost `c'_j = c_j C_j` (the objective's value is
+/// unchanged), row duals `y_i = R_i y'_i`, reduced costs `d_j = d'_j / scale_j`.
+fn equilibrate(problem: &mut Problem) -> Vec<f64> {
+    let n = problem.columns.len();
+    let m = problem.rows;
+    let mut row = vec![1.0; m];
+    let mut column = vec![1.0; n];
+    let geometric_factor = |(smallest, largest): (f64, f64)| {
+        if largest > 0.0 && smallest.is_finite() { power_of_two_near(1.0 / (smallest * largest).sqrt()) } else { 1.0 }
+    };
+    let widen = |(smallest, largest): (f64, f64), value: f64| {
+        let value = value.abs();
+        if value > 0.0 && value.is_finite() { (smallest.min(value), largest.max(value)) } else { (smallest, largest) }
+    };
+    let mut row_range = vec![(f64::INFINITY, 0.0f64); m];
+    for _ in 0..SCALING_PASSES {
+        row_range.iter_mut().for_each(|range| *range = (f64::INFINITY, 0.0));
+        for (j, entries) in problem.columns.iter().enumerate() {
+            for &(i, a) in entries {
+                row_range[i] = widen(row_range[i], a * column[j]);
+            }
+        }
+        for (factor, &range) in row.iter_mut().zip(&row_range) {
+            *factor = geometric_factor(range);
+        }
+        for (j, entries) in problem.columns.iter().enumerate() {
+            let range = entries.iter().fold((f64::INFINITY, 0.0f64), |range, &(i, a)| widen(range, a * row[i]));
+            column[j] = geometric_factor(range);
+        }
+    }
+    for (j, entries) in problem.columns.iter_mut().enumerate() {
+        for (i, a) in entries.iter_mut() {
+            *a *= row[*i] * column[j];
+        }
+        problem.cost[j] *= column[j];
+    }
+    let scale: Vec<f64> = column.iter().copied().chain(row.iter().map(|r| 1.0 / r)).collect();
+    for (j, &s) in scale.iter().enumerate() {
+        problem.lower[j] /= s;
+        problem.upper[j] /= s;
+    }
+    scale
+}
+
 impl Engine {
     /// An engine holding the slack basis: every logical basic, every structural at the bound
     /// nearest zero (zero for a free variable).
-    pub fn new(problem: Problem) -> Engine {
+    pub fn new(mut problem: Problem) -> Engine {
+        let scale = equilibrate(&mut problem);
         let n = problem.columns.len();
         let m = problem.rows;
         let mut row_terms = vec![Vec::new(); m];
@@ -112,6 +180,8 @@ impl Engine {
             basic: (n..n + m).collect(),
             position: (0..n).map(|_| usize::MAX).chain(0..m).collect(),
             x: vec![0.0; n + m],
+            unscaled: vec![0.0; n + m],
+            scale,
             factor: None,
             iterations: 0,
             total_iterations: 0,
@@ -121,7 +191,15 @@ impl Engine {
         for j in 0..n {
             engine.x[j] = engine.preferred_value(j);
         }
+        engine.refresh_unscaled();
         engine
+    }
+
+    /// Brings the caller's view of the point up to date.
+    fn refresh_unscaled(&mut self) {
+        for ((out, &x), &s) in self.unscaled.iter_mut().zip(&self.x).zip(&self.scale) {
+            *out = x * s;
+        }
     }
 
     /// Where a structural starts: at the bound its cost prefers when that bound is finite (so
@@ -137,6 +215,8 @@ impl Engine {
         }
     }
 
+    /// The problem in the engine's (equilibrated) units: sizes and structure are the caller's,
+    /// the numbers are scaled.
     pub fn problem(&self) -> &Problem {
         &self.problem
     }
@@ -161,12 +241,12 @@ impl Engine {
 
     /// Values of the structurals.
     pub fn values(&self) -> &[f64] {
-        &self.x[..self.structurals()]
+        &self.unscaled[..self.structurals()]
     }
 
     /// Values of the logicals (the rows' activities).
     pub fn activities(&self) -> &[f64] {
-        &self.x[self.structurals()..]
+        &self.unscaled[self.structurals()..]
     }
 
     /// Whether variable `j` (structural or logical) is basic.
@@ -176,12 +256,13 @@ impl Engine {
 
     /// Changes the cost of a structural; the basis stays (still primal feasible).
     pub fn set_cost(&mut self, j: usize, cost: f64) {
-        self.problem.cost[j] = cost;
+        self.problem.cost[j] = cost * self.scale[j];
     }
 
     /// Changes the bounds of a variable (structural, or `columns + row` for a row's range). A
     /// nonbasic variable moves with its bound, so the basis stays dual feasible.
     pub fn set_bounds(&mut self, j: usize, lower: f64, upper: f64) {
+        let (lower, upper) = (lower / self.scale[j], upper / self.scale[j]);
         let (old_lower, old_upper) = (self.problem.lower[j], self.problem.upper[j]);
         self.problem.lower[j] = lower;
         self.problem.upper[j] = upper;
@@ -208,6 +289,7 @@ impl Engine {
         };
         if new != x {
             self.x[j] = new;
+            self.unscaled[j] = new * self.scale[j];
             // Basic values follow at the next solve (recomputed from the nonbasics).
             self.factor = None;
         }
@@ -339,8 +421,20 @@ impl Engine {
         if j < self.structurals() { self.problem.cost[j] } else { 0.0 }
     }
 
-    /// Row duals `y = B^-T c_B` for the phase 2 costs (minimisation sense).
+    /// Row duals `y = B^-T c_B` for the phase 2 costs (minimisation sense), in the caller's
+    /// units.
     pub fn row_duals(&mut self) -> Vec<f64> {
+        let n = self.structurals();
+        let mut y = self.scaled_row_duals();
+        // y_i = R_i y'_i, and the logical's scale is 1 / R_i.
+        for (i, dual) in y.iter_mut().enumerate() {
+            *dual /= self.scale[n + i];
+        }
+        y
+    }
+
+    /// Row duals in the engine's units.
+    fn scaled_row_duals(&mut self) -> Vec<f64> {
         self.ensure_factor();
         let mut c: Vec<f64> = self.basic.iter().map(|&j| self.cost_of(j)).collect();
         self.btran(&mut c);
@@ -367,6 +461,12 @@ impl Engine {
     /// Solves from the current basis: the dual simplex when the basis is dual but not primal
     /// feasible, the primal simplex otherwise (and after the dual, to confirm optimality).
     pub fn solve(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        let status = self.solve_scaled(deadline);
+        self.refresh_unscaled();
+        status
+    }
+
+    fn solve_scaled(&mut self, deadline: Option<Instant>) -> EngineStatus {
         self.iterations = 0;
         self.ensure_factor();
         if self.total_iterations == 0 && self.iterations == 0 && self.primal_infeasible() {
@@ -394,7 +494,7 @@ impl Engine {
             return status;
         }
         if self.primal_infeasible() {
-            let y = self.row_duals();
+            let y = self.scaled_row_duals();
             if self.dual_feasible(&y) {
                 match self.dual_simplex(deadline) {
                     EngineStatus::Optimal => {}
@@ -654,6 +754,9 @@ impl Engine {
         let m = self.problem.rows;
         let mut row = vec![0.0; m];
         let mut alpha = vec![0.0; n + m];
+        // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
+        // from the basis after each refactorisation, so that each pivot needs one `btran`.
+        let mut duals: Option<Vec<f64>> = None;
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -684,7 +787,13 @@ impl Engine {
             let below = self.x[leaving_variable] < self.problem.lower[leaving_variable];
             let target = if below { self.problem.lower[leaving_variable] } else { self.problem.upper[leaving_variable] };
 
-            let y = self.row_duals();
+            if self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
+                duals = None;
+            }
+            let y = match duals.take() {
+                Some(y) => y,
+                None => self.scaled_row_duals(),
+            };
             row.iter_mut().for_each(|v| *v = 0.0);
             row[leaving] = 1.0;
             self.btran(&mut row);
@@ -793,6 +902,15 @@ impl Engine {
             }
             self.x[entering] += dx;
             self.x[leaving_variable] = target;
+            // The entering reduced cost goes to 0: d_j -= theta alpha_j for every j, which is
+            // y += theta rho.
+            let (d_entering, _) = self.reduced_cost(entering, self.cost_of(entering), &y);
+            let theta = d_entering / alpha[entering];
+            let mut y = y;
+            for (dual, &rho) in y.iter_mut().zip(&row) {
+                *dual += theta * rho;
+            }
+            duals = Some(y);
             self.pivot(leaving, entering, &column);
         }
     }
@@ -803,14 +921,29 @@ impl Engine {
         let mut column = vec![0.0; self.problem.rows];
         self.scatter_column(j, &mut column);
         self.ftran(&mut column);
+        for (value, &basic) in column.iter_mut().zip(&self.basic) {
+            *value *= self.scale[basic] / self.scale[j];
+        }
         column
     }
 
     /// `B^-T c` for a cost vector by basis position (row space on return).
     pub fn basis_row_prices(&mut self, mut by_position: Vec<f64>) -> Vec<f64> {
-        self.ensure_factor();
-        self.btran(&mut by_position);
+        let n = self.structurals();
+        for (value, &basic) in by_position.iter_mut().zip(&self.basic) {
+            *value *= self.scale[basic];
+        }
+        self.scaled_row_prices(&mut by_position);
+        for (i, price) in by_position.iter_mut().enumerate() {
+            *price /= self.scale[n + i];
+        }
         by_position
+    }
+
+    /// `B^-T c` in the engine's units.
+    fn scaled_row_prices(&mut self, by_position: &mut [f64]) {
+        self.ensure_factor();
+        self.btran(by_position);
     }
 
     /// Ranging of bounds from the current (optimal) basis: every finite bound of each listed
@@ -820,10 +953,13 @@ impl Engine {
     /// variable already at a bound it moves towards gives 0 on that side (a degenerate basis).
     pub fn bound_shift_range(&mut self, shifts: &[(usize, f64)]) -> (f64, f64) {
         self.ensure_factor();
+        // A bound moving by `rate` moves by `rate / scale` in the engine's units; `delta` is the
+        // caller's and needs no scaling.
+        let shifts: Vec<(usize, f64)> = shifts.iter().map(|&(j, rate)| (j, rate / self.scale[j])).collect();
         let m = self.problem.rows;
         let mut bound_rate = vec![(0.0, 0.0); m];
         let mut moved = vec![0.0; m];
-        for &(j, rate) in shifts {
+        for &(j, rate) in &shifts {
             let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
             if self.is_basic(j) {
                 let p = self.position[j];
@@ -872,11 +1008,12 @@ impl Engine {
         let m = self.problem.rows;
         let mut direction = vec![0.0; n];
         for &(j, rate) in shifts {
-            direction[j] += rate;
+            direction[j] += rate * self.scale[j];
         }
-        let y = self.row_duals();
+        let y = self.scaled_row_duals();
         let basic_direction: Vec<f64> = self.basic.iter().map(|&j| if j < n { direction[j] } else { 0.0 }).collect();
-        let dy = self.basis_row_prices(basic_direction);
+        let mut dy = basic_direction;
+        self.scaled_row_prices(&mut dy);
         let (mut increase, mut decrease) = (f64::INFINITY, f64::INFINITY);
         for j in 0..n + m {
             let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
@@ -913,6 +1050,11 @@ impl Engine {
     /// `-B^-1 a_j` per unit of a nonbasic `j`: how each basic moves, by position.
     pub fn size_of_kernel(&self) -> usize {
         self.factor.as_ref().map_or(0, Factor::kernel_size)
+    }
+
+    /// Size of the dense nucleus of the kernel's factor (see `factor`).
+    pub fn size_of_nucleus(&self) -> usize {
+        self.factor.as_ref().map_or(0, Factor::nucleus_size)
     }
 }
 

@@ -18,6 +18,8 @@
 //! bounds of a substituted variable when they no longer contain its implied range) reload the
 //! program; every other change keeps the basis.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
 
 use super::engine::{Engine, EngineStatus, Problem};
@@ -91,6 +93,108 @@ fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, lower: &[f
     (own.0 == f64::NEG_INFINITY || implied_low >= own.0 - slack(own.0)) && (own.1 == f64::INFINITY || implied_high <= own.1 + slack(own.1))
 }
 
+/// Marks an entry removed from a row during presolve (compacted away later).
+const TOMBSTONE: usize = usize::MAX;
+
+/// A fast hasher for presolve's `(row, variable)` keys (no untrusted keys: indices only).
+#[derive(Default)]
+struct EntryHasher(u64);
+
+impl Hasher for EntryHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+/// Whether `CAPPLAN_ENGINE_TRACE` asks for each presolve and solve on standard error.
+fn tracing() -> bool {
+    std::env::var_os("CAPPLAN_ENGINE_TRACE").is_some()
+}
+
+/// The activity range of a whole row, its finite parts summed and its infinite parts counted, to
+/// screen the candidates of presolve: the range of the row without one term is the whole range
+/// less that term's part.
+struct RowActivity {
+    low: f64,
+    high: f64,
+    low_infinite: usize,
+    high_infinite: usize,
+    /// Sum of the magnitudes of the finite parts: the scale of the rounding in `low` and `high`.
+    magnitude: f64,
+    terms: usize,
+}
+
+impl RowActivity {
+    /// The part of term `a x_j` in the low and high ends of the range (infinite when unbounded).
+    fn parts(a: f64, lower: f64, upper: f64) -> (f64, f64) {
+        let (l, u) = if a >= 0.0 { (a * lower, a * upper) } else { (a * upper, a * lower) };
+        (if l.is_nan() { f64::NEG_INFINITY } else { l }, if u.is_nan() { f64::INFINITY } else { u })
+    }
+
+    fn of(terms: &[(usize, f64)], lower: &[f64], upper: &[f64]) -> RowActivity {
+        let mut range = RowActivity { low: 0.0, high: 0.0, low_infinite: 0, high_infinite: 0, magnitude: 0.0, terms: terms.len() };
+        for &(j, a) in terms {
+            let (l, u) = RowActivity::parts(a, lower[j], upper[j]);
+            if l.is_finite() {
+                range.low += l;
+                range.magnitude += l.abs();
+            } else {
+                range.low_infinite += 1;
+            }
+            if u.is_finite() {
+                range.high += u;
+                range.magnitude += u.abs();
+            } else {
+                range.high_infinite += 1;
+            }
+        }
+        range
+    }
+
+    /// Whether the row could imply the bounds of `x_h` (coefficient `a`): a necessary condition
+    /// for [`implied_within`], with a margin that covers the rounding of the sums, so that a
+    /// candidate it rejects is one `implied_within` rejects too.
+    fn may_imply(&self, h: usize, a: f64, rhs: f64, lower: &[f64], upper: &[f64]) -> bool {
+        let (l, u) = RowActivity::parts(a, lower[h], upper[h]);
+        let low = if self.low_infinite > usize::from(!l.is_finite()) {
+            f64::NEG_INFINITY
+        } else if l.is_finite() {
+            self.low - l
+        } else {
+            self.low
+        };
+        let high = if self.high_infinite > usize::from(!u.is_finite()) {
+            f64::INFINITY
+        } else if u.is_finite() {
+            self.high - u
+        } else {
+            self.high
+        };
+        let (own_lower, own_upper) = (lower[h], upper[h]);
+        let (p, q) = ((rhs - high) / a, (rhs - low) / a);
+        let (implied_low, implied_high) = if p <= q { (p, q) } else { (q, p) };
+        // Rounding of the sums, in units of x_h, plus implied_within's own slack, tenfold.
+        let rounding = 1e-12 * (1.0 + self.terms as f64) * (self.magnitude + rhs.abs()) / a.abs();
+        let slack = |bound: f64| 1e-8 * (1.0 + bound.abs()) + rounding;
+        (own_lower == f64::NEG_INFINITY || implied_low >= own_lower - slack(own_lower))
+            && (own_upper == f64::INFINITY || implied_high <= own_upper + slack(own_upper))
+    }
+}
+
 /// Presolves `lp`: the reduction and the reduced rows (indexed by original row, in original
 /// variable indices; removed rows empty).
 fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
@@ -109,34 +213,58 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
     let mut removed_row = vec![false; lp.rows.len()];
     let mut substituted = vec![false; n];
     let mut substitutions = Vec::new();
-    let mut slot = vec![usize::MAX; n];
+    // Where each entry sits in its row, so that a substitution costs the length of its own row
+    // in every row it touches, not the length of those rows (a capacity row has a term per
+    // customer). Entries removed are left in place as `TOMBSTONE` and compacted later, which
+    // keeps the order of the others.
+    let mut at: HashMap<(usize, usize), usize, BuildHasherDefault<EntryHasher>> = HashMap::default();
+    for (i, row) in rows.iter().enumerate() {
+        for (index, &(j, _)) in row.iter().enumerate() {
+            at.insert((i, j), index);
+        }
+    }
+    let mut tombstones = vec![0usize; rows.len()];
+    // The largest magnitude a row has held: the scale below which an updated entry counts as
+    // cancelled.
+    let mut row_largest: Vec<f64> = rows.iter().map(|row| row.iter().fold(0.0f64, |m, &(_, v)| m.max(v.abs()))).collect();
     for q in 0..lp.rows.len() {
-        if lp.rows[q].sense != Sense::Eq || rows[q].is_empty() {
+        if lp.rows[q].sense != Sense::Eq || rows[q].len() == tombstones[q] {
             continue;
         }
+        if tombstones[q] > 0 {
+            rows[q].retain(|&(j, _)| j != TOMBSTONE);
+            tombstones[q] = 0;
+            for (index, &(j, _)) in rows[q].iter().enumerate() {
+                at.insert((q, j), index);
+            }
+        }
         let largest = rows[q].iter().fold(0.0f64, |m, &(_, a)| m.max(a.abs()));
+        // The whole row's activity range once, so that each candidate is screened in O(1)
+        // instead of O(row) (the total-value row has a term per curve piece).
+        let whole = RowActivity::of(&rows[q], &lower, &upper);
         // The candidate with the least fill-in whose bounds the row implies.
         let mut best: Option<(usize, f64, usize)> = None;
         for &(h, a) in &rows[q] {
             if a.abs() < 0.1 * largest {
                 continue;
             }
+            let fill = (rows[q].len() - 1) * (columns[h].len() - 1);
+            if fill > 2 * (rows[q].len() + columns[h].len()) + 8 || best.is_some_and(|(_, _, best_fill)| fill >= best_fill) {
+                continue;
+            }
+            if !whole.may_imply(h, a, rhs[q], &lower, &upper) {
+                continue;
+            }
             let others: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
             if !implied_within(a, &others, rhs[q], &lower, &upper, (lower[h], upper[h])) {
                 continue;
             }
-            let fill = (rows[q].len() - 1) * (columns[h].len() - 1);
-            if fill > 2 * (rows[q].len() + columns[h].len()) + 8 {
-                continue;
-            }
-            if best.is_none_or(|(_, _, best_fill)| fill < best_fill) {
-                best = Some((h, a, fill));
-            }
+            best = Some((h, a, fill));
         }
         let Some((h, a, _)) = best else { continue };
         let terms: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
         let column: Vec<(usize, f64)> =
-            columns[h].iter().filter(|&&i| i != q).map(|&i| (i, rows[i].iter().find(|&&(j, _)| j == h).map_or(0.0, |&(_, v)| v))).collect();
+            columns[h].iter().filter(|&&i| i != q).map(|&i| (i, at.get(&(i, h)).map_or(0.0, |&index| rows[i][index].1))).collect();
         // Objective: c_j -= c_h a_qj / a_qh; the constant is the caller's to add back.
         if cost[h] != 0.0 {
             for &(j, v) in &terms {
@@ -145,30 +273,36 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
         }
         for &(i, a_ih) in &column {
             let factor = a_ih / a;
-            rows[i].retain(|&(j, _)| j != h);
-            for (index, &(j, _)) in rows[i].iter().enumerate() {
-                slot[j] = index;
+            if let Some(index) = at.remove(&(i, h)) {
+                rows[i][index] = (TOMBSTONE, 0.0);
+                tombstones[i] += 1;
             }
-            let scale = rows[i].iter().fold(0.0f64, |m, &(_, v)| m.max(v.abs()));
+            let cancelled_below = 1e-13 * row_largest[i].max(1.0);
+            let mut largest = row_largest[i];
             for &(j, v) in &terms {
-                if slot[j] != usize::MAX {
-                    rows[i][slot[j]].1 -= factor * v;
-                } else {
-                    rows[i].push((j, -factor * v));
-                    columns[j].push(i);
-                    slot[j] = rows[i].len() - 1;
-                }
-            }
-            for &(j, _) in rows[i].iter() {
-                slot[j] = usize::MAX;
-            }
-            let cancelled: Vec<usize> = rows[i].iter().filter(|&&(_, v)| v.abs() <= 1e-13 * scale.max(1.0)).map(|&(j, _)| j).collect();
-            if !cancelled.is_empty() {
-                rows[i].retain(|&(_, v)| v.abs() > 1e-13 * scale.max(1.0));
-                for j in cancelled {
+                let index = match at.get(&(i, j)) {
+                    Some(&index) => {
+                        rows[i][index].1 -= factor * v;
+                        index
+                    }
+                    None => {
+                        rows[i].push((j, -factor * v));
+                        columns[j].push(i);
+                        at.insert((i, j), rows[i].len() - 1);
+                        rows[i].len() - 1
+                    }
+                };
+                let value = rows[i][index].1;
+                if value.abs() <= cancelled_below {
+                    rows[i][index] = (TOMBSTONE, 0.0);
+                    tombstones[i] += 1;
+                    at.remove(&(i, j));
                     columns[j].retain(|&r| r != i);
+                } else {
+                    largest = largest.max(value.abs());
                 }
             }
+            row_largest[i] = largest;
             rhs[i] -= factor * rhs[q];
         }
         for &(j, _) in &terms {
@@ -176,9 +310,16 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
         }
         substitutions.push(Substitution { variable: h, row: q, coefficient: a, terms, rhs: rhs[q], cost: cost[h], column });
         columns[h].clear();
+        for &(j, _) in &rows[q] {
+            at.remove(&(q, j));
+        }
         rows[q].clear();
+        tombstones[q] = 0;
         removed_row[q] = true;
         substituted[h] = true;
+    }
+    for row in &mut rows {
+        row.retain(|&(j, _)| j != TOMBSTONE);
     }
     let kept_variables: Vec<usize> = (0..n).filter(|&j| !substituted[j]).collect();
     let mut column_of = vec![None; n];
@@ -231,7 +372,11 @@ impl Session {
     }
 
     fn load(lp: &LinearProgram, relaxed: &[bool]) -> (Reduction, Engine) {
+        let started = Instant::now();
         let (reduction, rows) = presolve(lp);
+        if tracing() {
+            eprintln!("engine: presolve {} x {} in {:.3} s", lp.rows.len(), lp.variables.len(), started.elapsed().as_secs_f64());
+        }
         let mut columns = vec![Vec::new(); reduction.kept_variables.len()];
         for (k, &i) in reduction.kept_rows.iter().enumerate() {
             for &(j, a) in &rows[i] {
@@ -271,7 +416,18 @@ impl Session {
 
     /// Solves from the last basis, giving up at `deadline`.
     pub fn solve(&mut self, deadline: Option<Instant>) -> Result<SessionStatus, EngineFailure> {
-        let status = match self.engine.solve(deadline) {
+        let started = Instant::now();
+        let engine_status = self.engine.solve(deadline);
+        if tracing() {
+            let (rows, columns, kernel) = self.engine_size();
+            eprintln!(
+                "engine: solve {rows} x {columns}, kernel {kernel} (dense nucleus {}), {} pivots in {:.3} s: {engine_status:?}",
+                self.engine.size_of_nucleus(),
+                self.engine.iterations,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let status = match engine_status {
             EngineStatus::Optimal => SessionStatus::Optimal,
             EngineStatus::Infeasible => SessionStatus::Infeasible,
             EngineStatus::Unbounded => SessionStatus::Unbounded,
