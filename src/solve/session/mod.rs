@@ -92,8 +92,10 @@ fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, lower: &[f
 }
 
 /// Presolves `lp`: the reduction and the reduced rows (indexed by original row, in original
-/// variable indices; removed rows empty).
-fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
+/// variable indices; removed rows empty). A row marked in `kept` is never substituted away: the
+/// rows relaxed away (a substitution would keep enforcing them) and those the caller means to
+/// change or relax ([`Session::keeping`]), so that changing them keeps the basis.
+fn presolve(lp: &LinearProgram, kept: &[bool]) -> (Reduction, Vec<Vec<(usize, f64)>>) {
     let n = lp.variables.len();
     let mut rows: Vec<Vec<(usize, f64)>> = lp.rows.iter().map(|row| row.terms.clone()).collect();
     let mut rhs: Vec<f64> = lp.rows.iter().map(|row| row.rhs).collect();
@@ -111,7 +113,7 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
     let mut substitutions = Vec::new();
     let mut slot = vec![usize::MAX; n];
     for q in 0..lp.rows.len() {
-        if lp.rows[q].sense != Sense::Eq || rows[q].is_empty() {
+        if lp.rows[q].sense != Sense::Eq || rows[q].is_empty() || kept[q] {
             continue;
         }
         let largest = rows[q].iter().fold(0.0f64, |m, &(_, a)| m.max(a.abs()));
@@ -217,6 +219,8 @@ pub struct Session {
     engine: Engine,
     /// Rows relaxed away (their logical free).
     relaxed: Vec<bool>,
+    /// Rows presolve must keep (see [`Session::keeping`]).
+    kept: Vec<bool>,
     status: Option<SessionStatus>,
     /// Reloads since the first load (a change that touched a substitution).
     pub reloads: usize,
@@ -225,13 +229,24 @@ pub struct Session {
 impl Session {
     /// Loads `lp` into a new engine (presolved; see the module documentation).
     pub fn new(lp: &LinearProgram) -> Session {
-        let relaxed = vec![false; lp.rows.len()];
-        let (reduction, engine) = Session::load(lp, &relaxed);
-        Session { lp: lp.clone(), reduction, engine, relaxed, status: None, reloads: 0 }
+        Session::keeping(lp, &[])
     }
 
-    fn load(lp: &LinearProgram, relaxed: &[bool]) -> (Reduction, Engine) {
-        let (reduction, rows) = presolve(lp);
+    /// As [`Session::new`], with the rows `rows` kept by presolve: rows whose right-hand side
+    /// the caller will change or that it will relax (a force row, a conflict candidate). A
+    /// change to a row presolve substituted away reloads the program and loses the basis; a
+    /// kept row's change is one bound of its logical, and the re-solve is warm.
+    pub fn keeping(lp: &LinearProgram, rows: &[usize]) -> Session {
+        let relaxed = vec![false; lp.rows.len()];
+        let mut kept = vec![false; lp.rows.len()];
+        rows.iter().for_each(|&i| kept[i] = true);
+        let (reduction, engine) = Session::load(lp, &relaxed, &kept);
+        Session { lp: lp.clone(), reduction, engine, relaxed, kept, status: None, reloads: 0 }
+    }
+
+    fn load(lp: &LinearProgram, relaxed: &[bool], kept: &[bool]) -> (Reduction, Engine) {
+        let protected: Vec<bool> = relaxed.iter().zip(kept).map(|(&relaxed, &kept)| relaxed || kept).collect();
+        let (reduction, rows) = presolve(lp, &protected);
         let mut columns = vec![Vec::new(); reduction.kept_variables.len()];
         for (k, &i) in reduction.kept_rows.iter().enumerate() {
             for &(j, a) in &rows[i] {
@@ -257,7 +272,7 @@ impl Session {
     }
 
     fn reload(&mut self) {
-        let (reduction, engine) = Session::load(&self.lp, &self.relaxed);
+        let (reduction, engine) = Session::load(&self.lp, &self.relaxed, &self.kept);
         self.reduction = reduction;
         self.engine = engine;
         self.status = None;
