@@ -270,3 +270,44 @@ fn clarabel_and_the_warm_engine_diagnose_the_examples_like_microlp() {
         }
     }
 }
+
+/// `compare` solves every column on one engine session: a scenario of the base's shape re-solves
+/// warm from the previous column's basis (the others load their own). Each column must be what
+/// a solve of its own gives: status, objective, every shadow price and exact cost.
+#[test]
+fn compare_columns_solved_warm_on_one_session_match_their_own_solves() {
+    use capplan::analysis::force::solve_what_if_on;
+    use capplan::solve::Choice;
+    let dsp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
+    let mut instances = vec![example("dsp.toml")];
+    for name in ["hire-engineer", "lose-m3", "m2-hard-expectation", "new-customer-push", "promise-engineering", "hire-engineer"] {
+        let path = format!("{}/instances/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let scenario = std::fs::read_to_string(path).unwrap();
+        instances.push(apply_scenario("dsp.toml", &dsp, "scenario.toml", &scenario).unwrap().0);
+    }
+    let choice = Choice::requested(Backend::Engine);
+    let mut session = None;
+    for instance in &instances {
+        let formulation = formulate(instance);
+        let warm = solve_what_if_on(instance, &formulation, &[], &choice, None, &mut session).unwrap();
+        let cold = solve_what_if(instance, &formulation, &[], &choice, None).unwrap();
+        assert_eq!(warm.report.status, cold.report.status);
+        let (Some(warm_plan), Some(cold_plan)) = (&warm.report.plan, &cold.report.plan) else { continue };
+        let scale = 1e-7 * cold_plan.objective.abs().max(1.0);
+        assert!((warm_plan.objective - cold_plan.objective).abs() <= scale, "{} warm, {} cold", warm_plan.objective, cold_plan.objective);
+        for (w, c) in warm_plan.constraints.iter().zip(&cold_plan.constraints) {
+            assert_eq!(w.id, c.id);
+            assert!(
+                (w.shadow_price - c.shadow_price).abs() <= 1e-6 * (1.0 + c.shadow_price.abs()),
+                "{}: {} vs {}",
+                w.id,
+                w.shadow_price,
+                c.shadow_price
+            );
+            match (w.exact_cost, c.exact_cost) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= scale, "{}: {a} vs {b}", w.id),
+                (a, b) => assert_eq!(a.is_some(), b.is_some(), "{}", w.id),
+            }
+        }
+    }
+}

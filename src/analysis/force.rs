@@ -263,6 +263,20 @@ pub fn solve_what_if(
     choice: &Choice,
     deadline: Option<Instant>,
 ) -> Result<WhatIfSolve, SolveError> {
+    solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
+}
+
+/// As [`solve_what_if`]; without forces the plan solves on `session` (see
+/// [`super::solve_chosen_on`]), so that `compare` solves each scenario of the base's shape warm
+/// from the previous column's basis.
+pub fn solve_what_if_on(
+    instance: &Instance,
+    formulation: &Formulation,
+    forces: &[Force],
+    choice: &Choice,
+    deadline: Option<Instant>,
+    session: &mut Option<Session>,
+) -> Result<WhatIfSolve, SolveError> {
     let backend = choice.backend;
     if let Some((force, reach)) = forces.iter().find_map(|force| force.beyond_reach(instance).map(|reach| (force, reach))) {
         let mut forced = formulation.clone();
@@ -280,7 +294,7 @@ pub fn solve_what_if(
         return Ok(WhatIfSolve { report, forces: None, diagnosis: Some(diagnosis) });
     }
     let (report, forced_formulation, effect) = if forces.is_empty() {
-        (super::solve_chosen(instance, formulation, choice, deadline)?, None, None)
+        (super::solve_chosen_on(instance, formulation, choice, deadline, session)?, None, None)
     } else {
         let forced = solve_forced_until(instance, forces, choice, deadline)?;
         (forced.report, Some(forced.formulation), forced.effect)

@@ -368,6 +368,10 @@ fn mirrored(probe: Probe, sign: f64) -> Probe {
 /// from it by one ratio test ([`Session::rhs_range`], [`Session::cost_range`]) instead of
 /// re-solves. A side where the basis is degenerate (it ranges 0 there although the price may
 /// hold on) is left to the re-solves.
+/// `--time-limit` ran out before the ranging could start.
+#[derive(Debug)]
+pub(crate) struct TimedOut;
+
 pub(crate) struct BasisRanges {
     session: Session,
     row_duals: Vec<f64>,
@@ -375,18 +379,21 @@ pub(crate) struct BasisRanges {
 }
 
 impl BasisRanges {
-    /// The basis of `lp`'s optimum, for a plan that came from the engine; `None` otherwise.
-    pub(crate) fn of(lp: &LinearProgram, backend: Backend) -> Option<BasisRanges> {
+    /// The basis of `lp`'s optimum, for a plan that came from the engine; `Ok(None)` otherwise,
+    /// and `Err(TimedOut)` when `deadline` stopped the solve that finds it.
+    pub(crate) fn of(lp: &LinearProgram, backend: Backend, deadline: Option<std::time::Instant>) -> Result<Option<BasisRanges>, TimedOut> {
         if backend != Backend::Engine {
-            return None;
+            return Ok(None);
         }
         let mut session = Session::new(lp);
-        if session.solve(None) != Ok(SessionStatus::Optimal) {
-            return None;
+        match session.solve(deadline) {
+            Ok(SessionStatus::Optimal) => {}
+            Ok(SessionStatus::TimeLimit) => return Err(TimedOut),
+            _ => return Ok(None),
         }
         let row_duals = session.row_duals();
         let values = session.values();
-        Some(BasisRanges { session, row_duals, values })
+        Ok(Some(BasisRanges { session, row_duals, values }))
     }
 
     /// How far a limit can rise and fall with the plan's price, `(increase, decrease)`; `None`
@@ -678,18 +685,21 @@ fn range_allocation(
 /// the optimal basis when that backend is capplan's engine. A plan found by branching (exact
 /// curves under value shares, curve_order.rs) is ranged on the LP of its branch, the exact model
 /// around it; ranging re-solves modified programs, which the separable backend hands on.
+type Ranged<'a> = (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>);
+
 fn ranged_program<'a>(
     formulation: &'a Formulation,
     plan: &Plan,
     backend: Backend,
-) -> (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>) {
+    deadline: Option<std::time::Instant>,
+) -> Result<Ranged<'a>, TimedOut> {
     let formulation = match &plan.lp.exact_lp {
         Some(lp) => std::borrow::Cow::Owned(Formulation { lp: lp.clone(), ..formulation.clone() }),
         None => std::borrow::Cow::Borrowed(formulation),
     };
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
-    let basis = BasisRanges::of(&formulation.lp, backend);
-    (formulation, backend, basis)
+    let basis = BasisRanges::of(&formulation.lp, backend, deadline)?;
+    Ok((formulation, backend, basis))
 }
 
 /// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
@@ -702,7 +712,10 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
-    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    // The deadline bounds the solve that finds the optimal basis too.
+    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
+        return Ok(None);
+    };
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let mut constraints = Vec::with_capacity(plan.constraints.len());
@@ -732,7 +745,10 @@ pub fn capacity_ranges(
     plan: &Plan,
     backend: Backend,
 ) -> Result<Vec<ConstraintRange>, SolveError> {
-    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    // Without a deadline the basis solve cannot time out; were it to, no range is given.
+    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, None) else {
+        return Ok(Vec::new());
+    };
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     named_rows

@@ -498,6 +498,15 @@ impl Session {
         }
     }
 
+    /// Whether `lp` has this session's rows and variables in the same order, with the same terms
+    /// and senses: then [`Session::update_to`] brings the session to it warm (a scenario that
+    /// changes capacities, floors or values, not the portfolio's shape).
+    pub fn same_shape(&self, lp: &LinearProgram) -> bool {
+        lp.variables.len() == self.lp.variables.len()
+            && lp.rows.len() == self.lp.rows.len()
+            && lp.rows.iter().zip(&self.lp.rows).all(|(a, b)| a.sense == b.sense && a.terms == b.terms)
+    }
+
     /// The program as it stands, without the rows relaxed away: what the engine's point must
     /// satisfy.
     pub fn active_program(&self) -> LinearProgram {
