@@ -179,28 +179,65 @@ pub(crate) struct LimitCurve {
     parameter: LimitParameter,
     backend: Backend,
     pub accuracy: Accuracy,
+    /// capplan's engine probes warm on one session: each probe moves the limit's right-hand
+    /// sides (rows kept through presolve) and re-solves from the last basis, with the row duals
+    /// read from it. Loaded at the first probe.
+    session: Option<Session>,
 }
 
 impl LimitCurve {
     pub(crate) fn new(lp: &LinearProgram, parameter: LimitParameter, backend: Backend) -> Self {
-        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend) }
+        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend), session: None }
+    }
+
+    /// The optimum at the current right-hand sides, and its row duals.
+    fn solve_here(&mut self) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+        if self.backend != Backend::Engine {
+            let outcome = solve_lp(&self.lp, self.backend)?;
+            let row_duals = match &outcome {
+                LpOutcome::Optimal { objective, .. } => Some(compute_duals(&self.lp, self.backend, *objective)?.row_duals),
+                _ => None,
+            };
+            return Ok((outcome, row_duals));
+        }
+        let session = match self.session.as_mut() {
+            Some(session) => {
+                for &(row, _) in &self.parameter.rows {
+                    session.set_rhs(row, self.lp.rows[row].rhs);
+                }
+                session
+            }
+            None => {
+                let rows: Vec<usize> = self.parameter.rows.iter().map(|&(row, _)| row).collect();
+                self.session.insert(Session::keeping(&self.lp, &rows))
+            }
+        };
+        let (outcome, row_prices) = crate::solve::session_outcome(session, None)?;
+        Ok(match (outcome, row_prices) {
+            (LpOutcome::Optimal { values, objective }, Some(row_prices)) => {
+                // The same checks as every plan's duals: dual feasibility and strong duality.
+                let duals = super::duals::duals_from_row_prices(&self.lp, row_prices, Backend::Engine, objective)?;
+                (LpOutcome::Optimal { values, objective }, Some(duals.row_duals))
+            }
+            (outcome, _) => (outcome, None),
+        })
     }
 
     /// The value and slope (per unit of the limit) at `t`, which must be feasible.
     pub(crate) fn probe(&mut self, t: f64) -> Result<Probe, SolveError> {
         self.parameter.apply(&mut self.lp, t);
-        match solve_lp(&self.lp, self.backend)? {
-            LpOutcome::Optimal { objective, .. } => {
-                let duals = compute_duals(&self.lp, self.backend, objective)?;
-                Ok(Probe { at: t, value: objective, slope: self.parameter.slope(&duals.row_duals) })
+        match self.solve_here()? {
+            (LpOutcome::Optimal { objective, .. }, Some(row_duals)) => {
+                Ok(Probe { at: t, value: objective, slope: self.parameter.slope(&row_duals) })
             }
-            LpOutcome::TimeLimit => Err(SolveError("a re-solve stopped at a time limit".to_string())),
-            LpOutcome::Infeasible => Err(SolveError(format!(
+            (LpOutcome::Optimal { .. }, None) => Err(SolveError("an optimal re-solve came back without row duals".to_string())),
+            (LpOutcome::TimeLimit, _) => Err(SolveError("a re-solve stopped at a time limit".to_string())),
+            (LpOutcome::Infeasible, _) => Err(SolveError(format!(
                 "a re-solve at {t} inside the feasible range of {} came back infeasible ({})",
                 self.parameter.name(&self.lp),
                 self.backend
             ))),
-            LpOutcome::Unbounded => Err(SolveError(format!(
+            (LpOutcome::Unbounded, _) => Err(SolveError(format!(
                 "a re-solve of {} came back unbounded although the plan is bounded ({})",
                 self.parameter.name(&self.lp),
                 self.backend
