@@ -70,9 +70,8 @@ fn targets(c: &mut Criterion) {
         group.sample_size(samples).measurement_time(Duration::from_secs(measure));
         group.bench_function("solve", |b| b.iter(|| solve_once(black_box(&instance))));
         if customers <= 1000 {
-            group.bench_function("solve+sensitivity", |b| {
-                b.iter(|| solve_with_sensitivity(black_box(&instance), Backend::Engine).unwrap())
-            });
+            group
+                .bench_function("solve+sensitivity", |b| b.iter(|| solve_with_sensitivity(black_box(&instance), Backend::Engine).unwrap()));
         }
         group.bench_function("compare 4 scenarios", |b| b.iter(|| compare_four(black_box(&instance), &scenarios)));
         group.bench_function("force", |b| {

@@ -116,7 +116,7 @@ impl SourceFile {
 }
 
 /// One problem found in an input file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// The file the problem is in, as named in messages.
     pub file: String,

@@ -12,6 +12,8 @@
 //! [`solve_with_sensitivity`], and [`to_json`] for the documented JSON report, or [`report::render`]
 //! for text and CSV; [`export_lp`] writes the model for another solver. They fail with one
 //! [`Error`] type whose input problems carry their file, line, column and field.
+//! [`report::schema::schema`] is the JSON Schema of the JSON report (what `capplan schema`
+//! prints), for a pipeline that validates what it reads.
 //!
 //! What they work on: [`model`] is the validated instance (read through accessors: an
 //! [`Instance`] only comes out of validation, so every number in it has been checked);
@@ -49,6 +51,7 @@
 // Customers, resources and segments are indices into parallel per-entity arrays; index loops
 // read more plainly than zipped iterators over three or four of them.
 #![allow(clippy::needless_range_loop)]
+#![warn(missing_docs)]
 
 pub mod analysis;
 pub mod error;

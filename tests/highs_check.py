@@ -339,8 +339,8 @@ def check(capplan, path, failures):
         for c, customer in enumerate(customers):
             reported = result["customers"][c]
             value = 0.0
-            for r, resource in enumerate(resources):
-                hours = reported["hours"][r]
+            for resource in resources:
+                hours = reported["hours"][resource]
                 value += value_at(curve_of(customer.get("response", {}).get(resource)), hours)
             value *= expected_multiplier(instance, customer)
             total += value

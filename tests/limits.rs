@@ -17,12 +17,14 @@ fn capplan(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).output().unwrap()
 }
 
-fn scratch_file(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("capplan-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A file written into its own temporary directory, removed when the returned guard drops (the
+/// huge file is 64 MiB; left behind, every test run would pile them up in the temp directory).
+fn scratch_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::Builder::new().prefix("capplan-limits-").tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    path.display().to_string()
+    let path = path.display().to_string();
+    (dir, path)
 }
 
 /// The single diagnostic of a refused instance.
@@ -47,7 +49,7 @@ fn file_over_the_size_limit_is_refused_before_parsing() {
     while (text.len() as u64) <= MAX_FILE_BYTES {
         text.push('x');
     }
-    let path = scratch_file("huge.toml", text.as_bytes());
+    let (_scratch, path) = scratch_file("huge.toml", text.as_bytes());
     let output = capplan(&["check", &path]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -167,7 +169,7 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
         assert_eq!(problem.line, line, "{problem}");
     }
     // End to end: exit code 2, no crash.
-    let path = scratch_file("deep.toml", format!("{HEADER}notes = {}{}\n", "[".repeat(depth), "]".repeat(depth)).as_bytes());
+    let (_scratch, path) = scratch_file("deep.toml", format!("{HEADER}notes = {}{}\n", "[".repeat(depth), "]".repeat(depth)).as_bytes());
     let output = capplan(&["check", &path]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("limit of 80 levels"));

@@ -16,7 +16,8 @@ use crate::model::{AppliedScenario, Instance};
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 
-#[derive(Debug, Clone, Serialize)]
+/// Every plan of a comparison side by side, and each scenario's hour changes against the base.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The base first, then the scenarios in the order given.
     pub plans: Vec<ComparedPlan>,
@@ -24,18 +25,25 @@ pub struct Comparison {
     pub changes: Vec<ScenarioChanges>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One plan of a comparison: the base or one scenario, with its totals, resources and expectations.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedPlan {
     /// `"base"` or the scenario's name.
     pub label: String,
     /// The scenario; `None` for the base.
     pub scenario: Option<AppliedScenario>,
+    /// How this plan's solve ended.
     pub status: Status,
     /// The remaining numbers are `None` (JSON null) unless the status is optimal.
     pub objective: Option<f64>,
+    /// Response value of the planned hours (currency); `None` without an optimal plan.
     pub value: Option<f64>,
+    /// Cost of the planned hours (currency); `None` without an optimal plan.
     pub hour_cost: Option<f64>,
+    /// What the bought expansion hours add to the hour costs (currency); `None` without an optimal
+    /// plan.
     pub expansion_cost: Option<f64>,
+    /// Soft-expectation shortfall penalties (currency); `None` without an optimal plan.
     pub penalty_cost: Option<f64>,
     /// One per resource, in instance order; empty without a plan.
     pub resources: Vec<ComparedResource>,
@@ -48,27 +56,40 @@ pub struct ComparedPlan {
     pub cut_short: Vec<super::CutShort>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One resource of a compared plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedResource {
+    /// The resource id.
     pub resource: String,
+    /// Capacity plus expansion bought (hours).
     pub available_hours: f64,
+    /// Hours the plan gives customers (hours).
     pub allocated_hours: f64,
+    /// `allocated_hours / available_hours` (0 when nothing is available).
     pub utilisation: f64,
     /// Shadow price of `capacity[resource]` (currency per hour).
     pub shadow_price: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One expectation of a compared plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComparedGap {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The hours the customer expects.
     pub expected_hours: f64,
+    /// The hours the plan gives.
     pub planned_hours: f64,
+    /// `max(0, expected_hours - planned_hours)`.
     pub shortfall_hours: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One scenario's hour changes against the base plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ScenarioChanges {
+    /// The scenario's label, as in its plan's `label`.
     pub label: String,
     /// False when the base or the scenario has no optimal plan; `moves` is then empty.
     pub comparable: bool,
@@ -76,14 +97,18 @@ pub struct ScenarioChanges {
     pub moves: Vec<HourChange>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One allocation whose hours differ between the base plan and a scenario's.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HourChange {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
     /// 0 for a customer the scenario adds.
     pub base_hours: f64,
     /// 0 for a customer the scenario removes.
     pub scenario_hours: f64,
+    /// `scenario_hours - base_hours`: negative for hours the scenario takes away.
     pub change_hours: f64,
     /// `"added"`, `"removed"` or `"kept"`: whether the customer is new in the scenario, gone
     /// from it, or in both.
@@ -92,8 +117,11 @@ pub struct HourChange {
 
 /// One plan to compare: the (patched) instance, its scenario (none for the base), its solve.
 pub struct CompareInput<'a> {
+    /// The instance solved: the base, or the base with the scenario applied.
     pub instance: &'a Instance,
+    /// The scenario applied; `None` for the base.
     pub scenario: Option<AppliedScenario>,
+    /// The instance's solve report.
     pub report: &'a SolveReport,
     /// The diagnosis of an infeasible report.
     pub diagnosis: Option<&'a Diagnosis>,

@@ -27,8 +27,13 @@ pub const MAX_BRANCH_NODES: usize = 4096;
 /// The exact solve: the outcome, the prices a backend found itself (separable), and the
 /// formulation of the branch where the optimum lies (the root when no branching was needed).
 pub struct OrderedSolve {
+    /// How the solve of the branch where the optimum lies ended.
     pub outcome: LpOutcome,
+    /// The row duals the backend found itself, per LP row of `formulation` (the separable backend's
+    /// exact fill); `None`: the duals are computed from the solution.
     pub row_prices: Option<Vec<f64>>,
+    /// The formulation of the branch where the optimum lies: the root's, with curve pieces fixed at
+    /// their bends where branching was needed.
     pub formulation: Formulation,
     /// LPs solved beyond the first (0 when the pieces came out in order).
     pub branches: usize,

@@ -9,7 +9,7 @@ use crate::formulation::ConstraintKind;
 use crate::model::{Instance, ShareBase};
 
 /// The unit of a limit, a price's denominator, or a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Unit {
     /// Hours in the planning period.
     #[serde(rename = "hour")]
@@ -69,61 +69,100 @@ pub enum ShareOf {
 /// expansion option it is about. Internal rows of the model have no such kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitKind {
+    /// The capacity of a resource.
     Capacity {
+        /// The resource id.
         resource: String,
     },
+    /// The most hours an expansion option offers (`max_hours`).
     ExpansionLimit {
+        /// The resource id.
         resource: String,
+        /// The expansion option id.
         option: String,
     },
+    /// A customer's floor: the least hours of a resource it must get.
     Floor {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// A customer's cap: the most hours of a resource it may get.
     Cap {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// A customer's hard expectation: hours of a resource the plan must give.
     HardExpectation {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// The least hours of a resource a segment's customers must get together.
     SegmentMinHours {
+        /// The segment id.
         segment: String,
+        /// The resource id.
         resource: String,
     },
+    /// The most hours of a resource a segment's customers may get together.
     SegmentMaxHours {
+        /// The segment id.
         segment: String,
+        /// The resource id.
         resource: String,
     },
+    /// An allocation fixed by `--force`.
     Force {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// The most a customer's hours of a resource may rise above its current hours.
     MaxIncrease {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// The most a customer's hours of a resource may fall below its current hours.
     MaxDecrease {
+        /// The customer id.
         customer: String,
+        /// The resource id.
         resource: String,
     },
+    /// The most a customer may have of a resource's available hours or of the plan's value.
     CustomerShareCap {
+        /// The customer id.
         customer: String,
+        /// What the share is of.
         of: ShareOf,
     },
+    /// The least share a segment's customers must have together.
     SegmentMinShare {
+        /// The segment id.
         segment: String,
+        /// What the share is of.
         of: ShareOf,
     },
+    /// The most share a segment's customers may have together.
     SegmentMaxShare {
+        /// The segment id.
         segment: String,
+        /// What the share is of.
         of: ShareOf,
     },
     /// The floor on the CVaR of contribution (`[risk] min_cvar`), in currency.
     CvarFloor,
     /// A modelling row (response curve, total value): named by its id only.
     Internal {
+        /// The row's id, e.g. `response[m1/sales/2]`.
         id: String,
     },
 }
@@ -175,17 +214,24 @@ impl LimitKind {
 /// Which lower limits a resource clash is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DemandKind {
+    /// Customers' floors.
     Floors,
+    /// Customers' hard expectations.
     HardExpectations,
+    /// Allocations fixed by `--force`.
     ForcedHours,
+    /// Customers' limits on how far their hours may fall below the current hours.
     ChangeLimits,
+    /// Segments' least hours.
     SegmentMinimums,
 }
 
 /// Who a demanding limit belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owner {
+    /// A customer, by id.
     Customer(String),
+    /// A segment, by id.
     Segment(String),
 }
 
@@ -194,11 +240,15 @@ pub enum Owner {
 pub enum Finding {
     /// The lower limits on one resource need more hours than it can supply.
     ResourceClash {
+        /// The resource id.
         resource: String,
+        /// The kinds of lower limits that clash, in [`DemandKind`] order.
         demands: Vec<DemandKind>,
+        /// Whose limits they are.
         owners: Vec<Owner>,
         /// The least hours the demanding limits need together.
         needed_hours: f64,
+        /// The resource's capacity (hours).
         capacity_hours: f64,
         /// Expansion options in the conflict: option id and the hours it can add at most.
         expansions: Vec<(String, f64)>,
@@ -209,5 +259,12 @@ pub enum Finding {
     /// curves, do not.
     ValueSharesOnCurves,
     /// A force above every hour the resource can supply.
-    ForceBeyondReach { resource: String, forced_hours: f64, reach_hours: f64 },
+    ForceBeyondReach {
+        /// The resource id.
+        resource: String,
+        /// The hours the force fixes.
+        forced_hours: f64,
+        /// The most hours the resource can supply: capacity plus every expansion option.
+        reach_hours: f64,
+    },
 }

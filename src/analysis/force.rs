@@ -19,8 +19,9 @@ use crate::solve::{Backend, Choice, LpOutcome, SolveError, bare_lp_backend};
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 
 /// What the forces did to an optimal plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ForceEffect {
+    /// One entry per force, in the order given.
     pub forces: Vec<ForcedAllocation>,
     /// The optimal contribution without the forces (currency).
     pub unforced_objective: f64,
@@ -32,12 +33,16 @@ pub struct ForceEffect {
     pub moves: Vec<Move>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One forced allocation: its row, its hours, and what one forced hour is worth.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ForcedAllocation {
     /// Stable id of the row, e.g. `force[m1/engineering]`.
     pub id: String,
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The hours the force fixes.
     pub hours: f64,
     /// The hours the unforced optimal plan gives.
     pub unforced_hours: f64,
@@ -53,11 +58,16 @@ pub struct ForcedAllocation {
     pub one_less_hour: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One allocation whose hours differ between the plan without forces and the forced plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Move {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The hours the plan without forces gives.
     pub unforced_hours: f64,
+    /// The hours the forced plan gives.
     pub forced_hours: f64,
     /// `forced_hours - unforced_hours`: negative for those who give up hours.
     pub change_hours: f64,
@@ -250,8 +260,12 @@ impl<'a> Measure<'a> {
 /// diagnosis when no plan exists.
 #[derive(Debug, Clone)]
 pub struct WhatIfSolve {
+    /// The solve report of the forced (and scenario-patched) instance.
     pub report: SolveReport,
+    /// What the forces cost; `None` without forces, when the forced or the unforced plan is not
+    /// optimal, or when `--time-limit` stopped it.
     pub forces: Option<ForceEffect>,
+    /// Why no plan exists; present when the status is infeasible.
     pub diagnosis: Option<Diagnosis>,
 }
 

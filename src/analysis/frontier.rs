@@ -15,7 +15,7 @@ use crate::solve::{Backend, LpOutcome, SolveError, SolverChoice, choose};
 const FLOOR_SLACK: f64 = 1e-9;
 
 /// One point of the frontier: an optimal plan under a CVaR floor.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct FrontierPoint {
     /// The CVaR floor the plan was solved under (currency).
     pub cvar_floor: f64,
@@ -33,20 +33,25 @@ pub struct FrontierPoint {
     pub scenario_contributions: Vec<f64>,
     /// Hours per customer and resource, in the order of the plan's allocations.
     pub hours: Vec<f64>,
-    /// The full plan (not serialised: the JSON report writes the allocations).
-    #[serde(skip)]
+    /// The full plan.
     pub plan: Plan,
 }
 
 /// The frontier, from the plan of most expected contribution to the plan of least risk.
 #[derive(Debug, Clone)]
 pub struct Frontier {
+    /// The CVaR confidence level as a fraction: `0.8` averages the worst 20 % of the probability.
     pub confidence: f64,
+    /// The ids of the `[[risk.scenarios]]`, in the instance's order: the order of every point's
+    /// `scenario_contributions`.
     pub scenario_ids: Vec<String>,
     /// `customer/resource` of each entry of every point's `hours`.
     pub allocations: Vec<(String, String)>,
+    /// The points, from the plan of most expected contribution to the plan of least risk.
     pub points: Vec<FrontierPoint>,
+    /// The backend that solved every point.
     pub backend: Backend,
+    /// Why this backend ran: the caller's request, or the `auto` rule that chose it.
     pub solver_reason: String,
 }
 
@@ -57,7 +62,10 @@ pub enum FrontierError {
     NoRisk,
     /// The plan without a CVaR floor is not optimal (infeasible, unbounded).
     NotOptimal(Status),
+    /// A solver failed.
     Solve(SolveError),
+    /// The solver asked for is not in this build or does not apply to the instance; the message
+    /// says which and what to use.
     Unavailable(String),
 }
 

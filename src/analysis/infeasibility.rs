@@ -21,8 +21,6 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
-
 use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
 use super::past;
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
@@ -30,14 +28,14 @@ use crate::model::{Instance, ShareBase};
 use crate::solve::session::Session;
 use crate::solve::{Backend, LpOutcome, SolveError, bare_lp_backend, session_outcome, solve_lp_until};
 
-/// Why no plan exists, and what would make one possible.
-#[derive(Debug, Clone, Serialize)]
+/// Why no plan exists, and what would make one possible. Its JSON form (with the wording of
+/// the report layer) is written by `report::diagnosis`.
+#[derive(Debug, Clone)]
 pub struct Diagnosis {
     /// A minimal set of constraints that cannot all hold, in formulation order.
     pub conflict: Vec<ConflictMember>,
     /// What the conflict is about: one clash per resource it concerns, then each member no
     /// such clash covers. The printers word it (JSON: `summary`).
-    #[serde(skip)]
     pub findings: Vec<Finding>,
     /// The least weighted set of limit changes that makes a plan possible.
     pub relaxation: Vec<Relaxation>,
@@ -65,25 +63,31 @@ impl Diagnosis {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One constraint of a minimal conflict.
+#[derive(Debug, Clone)]
 pub struct ConflictMember {
     /// Stable id, e.g. `floor[m1/engineering]`.
     pub id: String,
+    /// The kind of limit, as in `result.constraints[].family` (plus `force`).
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
     /// `hour` or `share`.
     pub unit: Unit,
     /// What the limit is about (the printers word it; JSON: `meaning`).
-    #[serde(skip)]
     pub limit_kind: LimitKind,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One limit change of the least relaxation.
+#[derive(Debug, Clone)]
 pub struct Relaxation {
+    /// Stable id of the constraint, e.g. `floor[m1/engineering]`.
     pub id: String,
+    /// The kind of limit, as in `result.constraints[].family` (plus `force`).
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// The row's right-hand side as built (hours; currency for value shares; for hour shares
     /// the row is `hours - share x expansion bought <= share x capacity`).
@@ -98,7 +102,6 @@ pub struct Relaxation {
     pub weight_per_unit: f64,
     /// The limit to change: with `row_limit` and `relaxed_row_limit`, the repair "change this
     /// limit from X to Y" (the printers word it; JSON: `action`).
-    #[serde(skip)]
     pub limit_kind: LimitKind,
 }
 

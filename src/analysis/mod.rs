@@ -11,11 +11,13 @@ pub mod force;
 pub mod frontier;
 pub mod infeasibility;
 pub mod parametric;
+mod per_resource;
 mod plan;
 pub mod ranging;
 pub mod sweep;
 pub mod whale;
 
+pub use per_resource::PerResource;
 pub use plan::*;
 
 use std::time::Instant;
@@ -25,7 +27,7 @@ use crate::model::Instance;
 use crate::solve::{Backend, Choice, LpOutcome, SolveError};
 
 /// How the solve ended. Each status has its own exit code (see `docs/cli.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// A plan meets every constraint and no other plan is worth more.
@@ -51,6 +53,8 @@ impl Status {
         }
     }
 
+    /// The exit code of `capplan solve` for this status: 0 optimal, 3 infeasible, 4 unbounded, 5
+    /// time limit (docs/cli.md, "Exit codes").
     pub fn exit_code(self) -> i32 {
         match self {
             Status::Optimal => 0,
@@ -63,7 +67,7 @@ impl Status {
 
 /// An analysis that `--time-limit` stopped before it finished. The plan and its shadow prices
 /// are unaffected: a plan proven optimal stays optimal; what is missing is said in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CutShort {
     /// The exact cost of floors and expectations (`exact_cost`): the ones not yet re-solved are
@@ -120,7 +124,9 @@ pub fn past(deadline: Option<Instant>) -> bool {
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
+    /// How the solve ended; `plan` is present exactly when it is optimal.
     pub status: Status,
+    /// The backend that solved the LP.
     pub backend: Backend,
     /// Why this backend ran (the `--solver auto` rule, or the caller's request).
     pub solver_reason: String,

@@ -16,8 +16,11 @@ use crate::solve::{Backend, SolveError};
 /// One evaluation: the function's value at `at` and a supergradient there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Probe {
+    /// Where the function was evaluated (the limit, in its own unit).
     pub at: f64,
+    /// The function's value there (the optimal objective, currency).
     pub value: f64,
+    /// A supergradient there: the function's slope on one side (currency per unit of the limit).
     pub slope: f64,
 }
 
@@ -31,8 +34,15 @@ impl Probe {
 /// for ever beyond some point (its asymptote, `value = slope * t + intercept`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum End {
+    /// A probe at a finite point.
     Point(Probe),
-    Asymptote { slope: f64, intercept: f64 },
+    /// The line the function follows for ever beyond the last probe.
+    Asymptote {
+        /// The line's slope (currency per unit of the limit).
+        slope: f64,
+        /// The line's value at a limit of 0 (currency).
+        intercept: f64,
+    },
 }
 
 impl End {
@@ -62,14 +72,18 @@ impl End {
 /// A linear piece of the function: on `[from, to]` it has slope `slope`. `to` may be infinite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
+    /// Where the piece starts (unit of the limit).
     pub from: f64,
+    /// Where the piece ends (unit of the limit); may be infinite.
     pub to: f64,
     /// Value at `from`.
     pub value_from: f64,
+    /// The slope on the piece: the marginal value of the limit (currency per unit of the limit).
     pub slope: f64,
 }
 
 impl Segment {
+    /// The function's value at `t` on the piece's line.
     pub fn value_at(&self, t: f64) -> f64 {
         self.value_from + self.slope * (t - self.from)
     }
@@ -83,8 +97,11 @@ const MAX_PROBES: usize = 5000;
 /// values or two slopes count as the same, and under which a piece is too short to be real.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accuracy {
+    /// Relative tolerance under which two optimal objectives count as equal.
     pub value: f64,
+    /// Relative tolerance under which two slopes (marginal values) count as equal.
     pub slope: f64,
+    /// Relative length under which a piece between two breakpoints is taken for solver noise.
     pub shortest_piece: f64,
 }
 
@@ -103,10 +120,14 @@ impl Accuracy {
         }
     }
 
+    /// Whether `a` and `b` are the same objective value within [`Accuracy::value`], relative to the
+    /// larger magnitude plus 1.
     pub fn same_value(&self, a: f64, b: f64) -> bool {
         (a - b).abs() <= self.value * (1.0 + a.abs().max(b.abs()))
     }
 
+    /// Whether `a` and `b` are the same slope within [`Accuracy::slope`], relative to the larger
+    /// magnitude plus 1.
     pub fn same_slope(&self, a: f64, b: f64) -> bool {
         (a - b).abs() <= self.slope * (1.0 + a.abs().max(b.abs()))
     }

@@ -11,17 +11,28 @@ use crate::model::{ExpectationKind, Instance, ShareBase, Source};
 /// Tolerance, relative to the right-hand side, under which a constraint counts as binding.
 pub const BINDING_TOLERANCE: f64 = 1e-7;
 
-#[derive(Debug, Clone, Serialize)]
+/// The optimal plan of an instance: every number the reports print, in planner terms.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// Value - hour costs - expansion costs - shortfall penalties (currency).
     pub objective: f64,
+    /// The objective broken down: value, hour costs, expansion costs, penalties.
     pub totals: Totals,
+    /// One entry per resource, in instance order: capacity, use and shadow price.
     pub resources: Vec<ResourceResult>,
+    /// One entry per expansion option (bought or not), in resource order, then option order.
     pub expansions: Vec<ExpansionResult>,
+    /// One entry per customer, in instance order: hours, value and contribution.
     pub customers: Vec<CustomerResult>,
+    /// One entry per customer and resource (every pair, 0 hours included): customers in instance
+    /// order, and for each its resources in instance order.
     pub allocations: Vec<Allocation>,
+    /// One entry per segment, in instance order; empty when the instance declares none.
     pub segments: Vec<SegmentResult>,
+    /// Every named limit of the plan with its shadow price, binding or not.
     pub constraints: Vec<ConstraintResult>,
+    /// One entry per customer expectation (hard and soft), customers in instance order, then
+    /// resources in instance order.
     pub expectations: Vec<ExpectationGap>,
     /// Present when the instance names a portfolio model.
     pub portfolio: Option<PortfolioResult>,
@@ -48,24 +59,36 @@ pub struct Plan {
     pub lp: LpSolutionValues,
 }
 
+/// The LP's own solution, indexed by LP variable and row, for checks that work on the linear
+/// program.
 #[derive(Debug, Clone, Default)]
 pub struct LpSolutionValues {
     /// The LP the values and duals belong to when it is not the formulation's own: the branch
     /// of the exact solve (curve pieces fixed at bends, analysis/curve_order.rs).
     pub exact_lp: Option<crate::formulation::LinearProgram>,
+    /// Value of each LP variable, in the LP's variable order (hours, curve pieces, expansions,
+    /// shortfalls).
     pub values: Vec<f64>,
+    /// Dual of each LP row (internal rows included): change of the objective per +1 unit of the
+    /// row's right-hand side (currency per row unit).
     pub row_duals: Vec<f64>,
+    /// Reduced cost of each LP variable (currency per unit of the variable).
     pub reduced_costs: Vec<f64>,
+    /// The dual objective; equal to the primal objective at an optimum (strong duality), up to the
+    /// solver's tolerance (currency).
     pub dual_objective: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The objective broken down (currency, in the plan's currency).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Response value of all hours (currency).
     pub value: f64,
     /// Cost of the hours allocated (currency).
     pub hour_cost: f64,
+    /// What the bought expansion hours add on top of the hour costs (currency).
     pub expansion_cost: f64,
+    /// Shortfall penalties of the soft expectations the plan does not meet (currency).
     pub penalty_cost: f64,
     /// value - hour_cost - expansion_cost - penalty_cost.
     pub contribution: f64,
@@ -74,28 +97,41 @@ pub struct Totals {
     pub priority_adjustment: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One resource in the plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ResourceResult {
+    /// The resource id.
     pub resource: String,
+    /// The resource's display name (the id when the instance gives none).
     pub name: String,
+    /// The instance's capacity of the resource (hours).
     pub capacity_hours: f64,
+    /// Expansion hours bought, all options together (hours).
     pub expansion_hours: f64,
     /// capacity + expansion bought.
     pub available_hours: f64,
+    /// Hours the plan gives customers, all customers together (hours).
     pub allocated_hours: f64,
+    /// The customers' current hours of the resource, added up (hours).
     pub current_hours: f64,
     /// allocated / available (0 when nothing is available).
     pub utilisation: f64,
+    /// The resource's own cost per hour (currency per hour).
     pub cost_per_hour: f64,
     /// Shadow price of `capacity[resource]`: currency per extra hour of capacity.
     pub shadow_price: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One expansion option of a resource (contractors, overtime) and how much of it the plan buys.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpansionResult {
+    /// The resource id.
     pub resource: String,
+    /// The option id.
     pub option: String,
+    /// Hours of the option bought (hours, >= 0).
     pub hours: f64,
+    /// The most hours the option offers; `None`: unlimited.
     pub max_hours: Option<f64>,
     /// The option's rate as the instance gives it (currency per hour).
     pub cost_per_hour: f64,
@@ -108,17 +144,24 @@ pub struct ExpansionResult {
     pub cost: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One customer in the plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CustomerResult {
+    /// The customer id.
     pub customer: String,
+    /// The customer's display name (the id when the instance gives none).
     pub name: String,
+    /// The customer's segment id; `None` when the instance declares no segments.
     pub segment: Option<String>,
-    /// Hours per resource, in the instance's resource order.
-    pub hours: Vec<f64>,
-    pub current_hours: Vec<f64>,
+    /// Planned hours per resource (JSON: an object keyed by resource id).
+    pub hours: super::PerResource,
+    /// The instance's current hours per resource (JSON: an object keyed by resource id).
+    pub current_hours: super::PerResource,
     /// Response value of the planned hours (currency).
     pub value: f64,
+    /// Cost of the customer's planned hours at each resource's cost per hour (currency).
     pub hour_cost: f64,
+    /// The customer's soft-expectation shortfall penalties (currency).
     pub penalty_cost: f64,
     /// value - hour_cost - penalty_cost.
     pub contribution: f64,
@@ -149,20 +192,30 @@ pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cm
 /// | develop | 1.05 x current < planned < 1.25 x current |
 /// | maintain | 0.5 x current <= planned <= 1.05 x current (or both 0) |
 /// | terminate | planned < 0.5 x current: a cut to a managed exit or a transactional minimum |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// Planned hours at least 1.25 x current (or new hours where there were none).
     Build,
+    /// Planned hours above 1.05 x and below 1.25 x current.
     Develop,
+    /// Planned hours between 0.5 x and 1.05 x current, or both 0.
     Maintain,
+    /// Planned hours below 0.5 x current.
     Terminate,
 }
 
 impl Outcome {
+    /// Planned over current hours from which the outcome is [`Outcome::Build`].
     pub const BUILD_RATIO: f64 = 1.25;
+    /// Planned over current hours above which (and below [`Outcome::BUILD_RATIO`]) the outcome is
+    /// [`Outcome::Develop`].
     pub const DEVELOP_RATIO: f64 = 1.05;
+    /// Planned over current hours below which the outcome is [`Outcome::Terminate`].
     pub const TERMINATE_RATIO: f64 = 0.5;
 
+    /// The outcome of `planned_hours` against `current_hours` (a customer's totals over all
+    /// resources). Differences within 0.01 h of zero current hours count as none.
     pub fn of(planned_hours: f64, current_hours: f64) -> Outcome {
         // A hundredth of an hour is solver noise, not a change of course.
         let tolerance = 0.01;
@@ -181,6 +234,7 @@ impl Outcome {
         }
     }
 
+    /// The outcome's name, as JSON writes it: `build`, `develop`, `maintain` or `terminate`.
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Build => "build",
@@ -193,21 +247,31 @@ impl Outcome {
 
 /// Portfolio view of the plan: each category's policy and what it costs, and the alignment of
 /// the customer's expectations, the plan and the category's prescription.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PortfolioResult {
+    /// The portfolio model's id.
     pub model: String,
+    /// The portfolio model's display name.
     pub model_name: String,
+    /// One entry per category of the model, in the model's order.
     pub categories: Vec<CategoryResult>,
+    /// One row per customer and resource: expectation, plan and the category's prescription side by
+    /// side.
     pub alignment: Vec<AlignmentRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One category of the portfolio model, its customers and what its policy costs.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CategoryResult {
+    /// The category id.
     pub category: String,
+    /// The category's description from the model.
     pub description: String,
+    /// Ids of the customers in the category, in instance order.
     pub customers: Vec<String>,
     /// Ids of the constraints the category's policy set (customers' own settings excluded).
     pub policy_constraints: Vec<String>,
+    /// How many of `policy_constraints` bind in the plan.
     pub binding_policy_constraints: usize,
     /// Sum of the absolute shadow prices of the policy's hour limits: what loosening each of
     /// them by one hour is worth, added up (currency per hour).
@@ -222,22 +286,33 @@ pub struct CategoryResult {
     pub policy_cost: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One customer and resource: what the customer expects, what the plan gives, and what its category
+/// prescribes.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AlignmentRow {
+    /// The customer id.
     pub customer: String,
+    /// The customer's category; `None` when it has none.
     pub category: Option<String>,
+    /// The resource id.
     pub resource: String,
     /// What the customer expects (its own view), if it said.
     pub expected_hours: Option<f64>,
+    /// Whether the expectation is hard or soft; `None` without one.
     pub expectation_kind: Option<ExpectationKind>,
+    /// The customer's current hours of the resource.
     pub current_hours: f64,
+    /// The hours the plan gives.
     pub planned_hours: f64,
     /// planned - expected.
     pub gap_hours: Option<f64>,
     /// The effective floor and cap, with where each came from.
     pub floor_hours: Option<f64>,
+    /// Where the floor came from: the instance or the category's policy; `None` without a floor.
     pub floor_source: Option<Source>,
+    /// The effective cap (hours); `None` without one.
     pub cap_hours: Option<f64>,
+    /// Where the cap came from; `None` without a cap.
     pub cap_source: Option<Source>,
     /// What the seller's category implies for this resource, in words, e.g.
     /// "floor 40.0 h; expectation hard".
@@ -246,11 +321,16 @@ pub struct AlignmentRow {
     pub policy_binds: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One customer and resource: the cell of the plan table.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Allocation {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The planned hours.
     pub hours: f64,
+    /// The customer's current hours of the resource.
     pub current_hours: f64,
     /// hours - current_hours.
     pub change_hours: f64,
@@ -271,10 +351,13 @@ pub struct Allocation {
 /// An allocation whose last hours lose money while a value share of the plan's own total binds:
 /// the plan gives them to lift the total the share is measured against, not for what they
 /// return. A share of a fixed total (`value_share_base`) cannot be met this way.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Padding {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The planned hours.
     pub hours: f64,
     /// Hours above the allocation's own lower limits (floor, hard expectation, change limit).
     pub hours_above_lower_limits: f64,
@@ -287,10 +370,13 @@ pub struct Padding {
 
 /// One allocation planned with a concave envelope: the value the plan counts at its hours (the
 /// envelope's) against the value the judged points themselves give there.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EnvelopeOverstatement {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// The planned hours.
     pub hours: f64,
     /// The envelope's value at the planned hours: what the plan counts (currency).
     pub envelope_value: f64,
@@ -374,21 +460,33 @@ impl Plan {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One segment of customers and what the plan gives it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SegmentResult {
+    /// The segment id.
     pub segment: String,
+    /// The segment's display name (the id when the instance gives none).
     pub name: String,
+    /// How many customers are in the segment.
     pub customers: usize,
-    pub hours: Vec<f64>,
+    /// The segment's planned hours per resource, its customers' added up (hours).
+    pub hours: super::PerResource,
+    /// The segment's customers' `value`, added up (currency).
     pub value: f64,
+    /// The segment's customers' `contribution`, added up (currency).
     pub contribution: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One named limit of the plan (capacity, floor, cap, expectation, share, segment or change limit)
+/// with its shadow price.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConstraintResult {
     /// Stable id, e.g. `floor[m1/service]`.
     pub id: String,
+    /// The kind of limit, the part of `id` before the bracket: `capacity`, `floor`, `cap`,
+    /// `expectation`, `share_cap`, `max_increase`, `segment_min_hours` and so on.
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
@@ -396,6 +494,7 @@ pub struct ConstraintResult {
     pub actual: f64,
     /// How far the plan is from the limit (>= 0), same unit.
     pub slack: f64,
+    /// Whether the limit holds with equality (within [`BINDING_TOLERANCE`] of its right-hand side).
     pub binding: bool,
     /// Change of the optimal objective per +1 unit of `limit` (currency per hour; for shares,
     /// currency per percentage point).
@@ -431,23 +530,33 @@ pub fn exact_cost_budget(variables: usize) -> usize {
     if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One customer expectation against the plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ExpectationGap {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
+    /// Hard (a constraint) or soft (a penalty per hour short).
     pub kind: ExpectationKind,
+    /// The hours the customer expects.
     pub expected_hours: f64,
+    /// The hours the plan gives.
     pub planned_hours: f64,
+    /// The customer's current hours of the resource.
     pub current_hours: f64,
     /// max(0, expected - planned).
     pub shortfall_hours: f64,
+    /// The penalty per hour short of a soft expectation (currency per hour); 0 for a hard one.
     pub penalty_per_hour: f64,
+    /// `shortfall_hours` x `penalty_per_hour` (currency).
     pub penalty_cost: f64,
 }
 
 pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &[f64], objective: f64, duals: &Duals) -> Plan {
     let value_of = |variable: usize| values[variable];
     let resource_count = instance.resources.len();
+    let resource_ids: std::sync::Arc<[String]> = instance.resources.iter().map(|resource| resource.id.clone()).collect();
 
     let hours: Vec<Vec<f64>> = formulation.hours.iter().map(|row| row.iter().map(|&v| value_of(v).max(0.0)).collect()).collect();
     // value[c][r]: the curve's value at the planned hours. Read from the curve, not from the
@@ -496,8 +605,8 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
             customer: customer.id.clone(),
             name: customer.name.clone(),
             segment: customer.segment.map(|s| instance.segments[s].id.clone()),
-            hours: hours[c].clone(),
-            current_hours: customer.current_hours.clone(),
+            hours: super::PerResource::new(resource_ids.clone(), hours[c].clone()),
+            current_hours: super::PerResource::new(resource_ids.clone(), customer.current_hours.clone()),
             value,
             hour_cost,
             penalty_cost,
@@ -611,7 +720,10 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
                 segment: segment.id.clone(),
                 name: segment.name.clone(),
                 customers: members.len(),
-                hours: (0..resource_count).map(|r| members.iter().map(|&c| hours[c][r]).sum()).collect(),
+                hours: super::PerResource::new(
+                    resource_ids.clone(),
+                    (0..resource_count).map(|r| members.iter().map(|&c| hours[c][r]).sum()).collect(),
+                ),
                 value: members.iter().map(|&c| customers[c].value).sum(),
                 contribution: members.iter().map(|&c| customers[c].contribution).sum(),
             }

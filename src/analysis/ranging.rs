@@ -26,14 +26,16 @@ use crate::solve::session::{Session, SessionStatus};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
 /// The sensitivity report: every named constraint and every allocation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sensitivity {
+    /// One entry per named constraint, in the order of `result.constraints`.
     pub constraints: Vec<ConstraintRange>,
+    /// One entry per customer and resource, in the order of `result.allocations`.
     pub allocations: Vec<AllocationRange>,
 }
 
 /// What one more unit of a limit, or one unit less, is worth, and for how many units that holds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OneSided {
     /// Change of the optimal objective per unit the limit moves on this side (currency per hour,
     /// or per percentage point for shares), with the shadow price's sign convention, so the two
@@ -44,10 +46,15 @@ pub struct OneSided {
     pub over: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// How far one limit can move with its shadow price unchanged, and what one unit more or less of it
+/// is worth.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConstraintRange {
+    /// Stable id, as in `result.constraints[].id`.
     pub id: String,
+    /// The kind of limit, as in `result.constraints[].family`.
     pub family: &'static str,
+    /// The direction of the limit.
     pub sense: Sense,
     /// `hour` or `percentage point`: the unit of the prices below.
     pub unit: super::document::Unit,
@@ -70,12 +77,16 @@ pub struct ConstraintRange {
     pub kink: bool,
     /// `false` when ranging does not apply; `note` says why.
     pub ranged: bool,
+    /// Why the limit is not ranged; `None` when `ranged`.
     pub note: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// How far one allocation's value per hour can move with the plan still optimal.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AllocationRange {
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
     /// Planned hours (Excel's "final value").
     pub hours: f64,

@@ -9,15 +9,20 @@ use crate::formulation::{ConstraintKind, Formulation, Sense, formulate};
 use crate::model::Instance;
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
-#[derive(Debug, Clone, Serialize)]
+/// The exact value curve of one limit: the optimal objective as the limit moves from `from` to
+/// `to`, its breakpoints and the marginal value on each piece.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sweep {
     /// The constraint swept, e.g. `capacity[engineering]`.
     pub constraint: String,
+    /// The direction of the swept limit.
     pub sense: Sense,
     /// "hour" or "percentage point": the unit of the marginal values. Limits are in hours, or
     /// shares in [0, 1].
     pub unit: super::document::Unit,
+    /// The start of the sweep (unit of the limit).
     pub from: f64,
+    /// The end of the sweep (unit of the limit).
     pub to: f64,
     /// The limit as the instance writes it.
     pub current_limit: f64,
@@ -26,6 +31,7 @@ pub struct Sweep {
     pub current_objective: Option<f64>,
     /// The part of `[from, to]` where a plan exists; `None`: nowhere.
     pub feasible_from: Option<f64>,
+    /// The end of the part of `[from, to]` where a plan exists; `None`: nowhere.
     pub feasible_to: Option<f64>,
     /// Where the curve bends, with the ends of the feasible part: the curve is the straight line
     /// between consecutive points.
@@ -34,17 +40,25 @@ pub struct Sweep {
     pub segments: Vec<SweepSegment>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+/// A breakpoint of the value curve (or an end of its feasible part).
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct SweepPoint {
+    /// The limit there (hours, or a share in [0, 1]).
     pub limit: f64,
+    /// The optimal objective there (currency).
     pub objective: f64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+/// A linear piece of the value curve between two consecutive breakpoints.
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct SweepSegment {
+    /// The limit where the piece starts.
     pub from: f64,
+    /// The limit where the piece ends.
     pub to: f64,
+    /// The optimal objective at `from` (currency).
     pub objective_from: f64,
+    /// The optimal objective at `to` (currency).
     pub objective_to: f64,
     /// Change of the objective per unit of the limit on this piece (currency per hour, or per
     /// percentage point for shares).

@@ -30,9 +30,11 @@ pub fn current_contributions(instance: &Instance) -> Vec<f64> {
 /// Shares of the total contribution, as fractions (2.0 is 200 %).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WhaleShape {
+    /// The customers' contributions added up (currency).
     pub total: f64,
     /// The most profitable 20 % of customers (rounded to whole customers).
     pub top_20: f64,
+    /// The customers between the top 20 % and the bottom 10 %.
     pub middle_70: f64,
     /// The least profitable 10 %.
     pub bottom_10: f64,

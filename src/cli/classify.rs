@@ -4,21 +4,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::{EXIT_INPUT, EXIT_OK, load};
 use crate::report::Format;
-
-#[derive(Serialize)]
-struct Classification<'a> {
-    customer: &'a str,
-    name: &'a str,
-    category: &'a str,
-    /// Dimension id -> score, in the model's order.
-    scores: Vec<(&'a str, f64)>,
-    /// The matching rule with the scores and thresholds.
-    why: String,
-}
+use crate::report::classify::Classification;
 
 pub(super) fn run(path: &Path, format: Format) -> i32 {
     let instance = match load(path, format == Format::Json) {
@@ -37,31 +25,17 @@ pub(super) fn run(path: &Path, format: Format) -> i32 {
         .iter()
         .filter_map(|customer| {
             let category = customer.category?;
-            Some(Classification {
-                customer: &customer.id,
-                name: &customer.name,
-                category: &model.categories[category].id,
-                scores: model.dimensions.iter().map(|d| d.id.as_str()).zip(customer.scores.iter().copied()).collect(),
-                why: model.explain(category, &customer.scores),
-            })
+            Some(Classification::new(
+                &customer.id,
+                &customer.name,
+                &model.categories[category].id,
+                model.dimensions.iter().map(|d| d.id.as_str()).zip(customer.scores.iter().copied()).collect(),
+                model.explain(category, &customer.scores),
+            ))
         })
         .collect();
     let text = match format {
-        Format::Json => {
-            let document = serde_json::json!({
-                "schema_version": crate::report::JSON_SCHEMA_VERSION,
-                "model": model.id,
-                "model_name": model.name,
-                "customers": rows.iter().map(|row| serde_json::json!({
-                    "customer": row.customer,
-                    "name": row.name,
-                    "category": row.category,
-                    "scores": row.scores.iter().map(|(id, score)| (id.to_string(), serde_json::json!(score))).collect::<serde_json::Map<_, _>>(),
-                    "why": row.why,
-                })).collect::<Vec<_>>(),
-            });
-            format!("{}\n", serde_json::to_string_pretty(&document).expect("classification serialises"))
-        }
+        Format::Json => crate::report::classify::render_json(&model.id, &model.name, &rows),
         Format::Csv => {
             let mut out = String::from("customer,category,why\n");
             for row in &rows {

@@ -27,6 +27,7 @@ mod frontier;
 mod generate;
 mod models;
 mod progress;
+mod schema;
 mod solve;
 mod sweep;
 mod values;
@@ -113,6 +114,11 @@ enum Command {
         after_help = "Examples:\n  capplan frontier instances/risk.toml\n  capplan frontier instances/risk.toml --points 8 --format json --output frontier.json\n\nEach point is an optimal plan under a CVaR floor, from the plan of most expected contribution to the plan of least risk.\nExit codes: 0 traced, 1 internal error, 2 bad input or usage (no [risk] scenarios), 3 infeasible, 4 unbounded."
     )]
     Frontier(frontier::FrontierArgs),
+    /// Print the JSON Schema (draft 2020-12) of capplan's JSON documents.
+    #[command(
+        after_help = "Examples:\n  capplan schema > capplan.schema.json\n  capplan schema solve --output solve.schema.json\n\nWithout a document name: one schema that accepts every document (anyOf), each document's schema under $defs.\nExit codes: 0 printed, 2 bad usage or the file cannot be written."
+    )]
+    Schema(schema::SchemaArgs),
 }
 
 /// Parses a command line (`args` without the program name) as `capplan` would, every value
@@ -144,6 +150,7 @@ pub fn run() -> i32 {
         Command::Export(args) => export::run(&args),
         Command::Frontier(args) => frontier::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Schema(args) => schema::run(&args),
     }
 }
 
@@ -315,18 +322,10 @@ pub(crate) fn print_failure(json: bool, exit_code: i32, failure: Failure<'_>) {
         }
         return;
     }
-    let entry = |file: Option<&str>, line: usize, column: usize, field: &str, message: &str| {
-        serde_json::json!({
-            "file": file,
-            "line": (line > 0).then_some(line),
-            "column": (line > 0).then_some(column),
-            "field": (!field.is_empty()).then_some(field),
-            "message": message,
-        })
+    use crate::report::failure::{JsonError, render};
+    let errors: Vec<JsonError> = match failure {
+        Failure::Input(errors) => errors.0.iter().map(|d| JsonError::new(Some(&d.file), d.line, d.column, &d.field, &d.message)).collect(),
+        Failure::Message(message) => vec![JsonError::new(None, 0, 0, "", message)],
     };
-    let errors: Vec<serde_json::Value> = match failure {
-        Failure::Input(errors) => errors.0.iter().map(|d| entry(Some(&d.file), d.line, d.column, &d.field, &d.message)).collect(),
-        Failure::Message(message) => vec![entry(None, 0, 0, "", message)],
-    };
-    eprintln!("{}", serde_json::json!({ "exit_code": exit_code, "errors": errors }));
+    eprintln!("{}", render(exit_code, errors));
 }

@@ -2,7 +2,7 @@
 //! `a x (<=|>=|=) b` written as the planner meant them, and bounds `lower <= x <= upper`.
 
 /// The sense of a row, as written: `Ge` rows are never rewritten as `Le`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub enum Sense {
     #[serde(rename = "<=")]
     Le,

@@ -152,7 +152,7 @@ pub struct RawResponse {
     pub envelope: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExpectationKind {
     Hard,

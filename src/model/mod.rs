@@ -50,7 +50,7 @@ pub enum ValueShareBase {
 
 /// Where an effective limit came from: the instance (the customer's own setting) or the policy
 /// of the customer's portfolio category. The instance overrides the category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The customer's own setting in the instance.

@@ -18,7 +18,7 @@ use crate::input::{
 };
 
 /// Which scenario produced a patched instance; shown in every report of it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct AppliedScenario {
     /// The scenario's name (`[scenario] name`).
     pub name: String,

@@ -171,20 +171,34 @@ fn signed(text: String, value: f64) -> String {
     if value > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{text}") } else { text }
 }
 
-#[derive(Serialize)]
-struct JsonComparison<'a> {
+/// The document of `capplan compare --format json` (docs/scenarios.md, "Comparing scenarios").
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CompareReport")]
+pub(super) struct JsonComparison<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
     schema_version: u32,
+    /// The version of capplan that wrote the document.
     capplan_version: &'static str,
+    /// The base instance's `[plan]` header.
     plan: JsonHeader<'a>,
+    /// The backend that solved every plan.
     solver: &'static str,
+    /// The base instance's resource ids, in instance order.
     resource_ids: Vec<&'a str>,
+    /// The plans side by side, and each scenario's hour changes against the base.
     comparison: &'a Comparison,
 }
 
-#[derive(Serialize)]
+/// The `[plan]` header of the base instance.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CompareHeader")]
 struct JsonHeader<'a> {
+    /// `plan.name` from the instance.
     name: &'a str,
+    /// `plan.period` from the instance.
     period: &'a str,
+    /// `plan.currency`: the currency of every money amount in the document.
     currency: &'a str,
 }
 
@@ -197,15 +211,7 @@ fn json_document(base: &Instance, comparison: &Comparison, backend: Backend) -> 
         resource_ids: base.resources.iter().map(|r| r.id.as_str()).collect(),
         comparison,
     };
-    let mut value = serde_json::to_value(&document).expect("comparison types serialise to JSON");
-    // A diagnosis is worded by the report layer: replace its numbers-only form by the documented one.
-    if let Some(plans) = value.pointer_mut("/comparison/plans").and_then(serde_json::Value::as_array_mut) {
-        for (json_plan, plan) in plans.iter_mut().zip(&comparison.plans) {
-            if let (Some(slot), Some(diagnosis)) = (json_plan.get_mut("diagnosis"), &plan.diagnosis) {
-                *slot = super::diagnosis::to_json(diagnosis);
-            }
-        }
-    }
+    let value = serde_json::to_value(&document).expect("comparison types serialise to JSON");
     json::pretty(value)
 }
 

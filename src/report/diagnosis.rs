@@ -2,56 +2,141 @@
 //! per resource, and each repair ("lower m1's engineering floor by 20 h (from 60 h to 40 h)").
 //! Every printer (text, JSON, compare) words a diagnosis through here.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::format::{hours, money, percent};
 use crate::analysis::document::{DemandKind, Finding, LimitKind, Owner, ShareOf, Unit};
 use crate::analysis::infeasibility::{ConflictMember, Diagnosis, Relaxation};
+use crate::formulation::Sense;
 
-/// The diagnosis as JSON: the layout of docs/json-output.md (`conflict[].meaning`, `summary`,
-/// `relaxation[].action` are the wording of this module).
-pub fn to_json(diagnosis: &Diagnosis) -> Value {
-    let conflict: Vec<Value> = diagnosis
-        .conflict
-        .iter()
-        .map(|member| {
-            json!({
-                "id": member.id,
-                "family": member.family,
-                "sense": member.sense,
-                "limit": member.limit,
-                "unit": member.unit,
-                "meaning": meaning(member),
-            })
-        })
-        .collect();
-    let relaxation: Vec<Value> = diagnosis
-        .relaxation
-        .iter()
-        .map(|relaxation| {
-            json!({
-                "id": relaxation.id,
-                "family": relaxation.family,
-                "sense": relaxation.sense,
-                "row_limit": relaxation.row_limit,
-                "relaxed_row_limit": relaxation.relaxed_row_limit,
-                "change": relaxation.change,
-                "unit": relaxation.unit,
-                "weight_per_unit": relaxation.weight_per_unit,
-                "action": action(relaxation),
-            })
-        })
-        .collect();
-    json!({
-        "conflict": conflict,
-        "summary": summary(diagnosis),
-        "relaxation": relaxation,
-        "relaxation_cost": diagnosis.relaxation_cost,
-        "relaxed_objective": diagnosis.relaxed_objective,
-        "conflict_complete": diagnosis.conflict_complete,
-        "unchecked_constraints": diagnosis.unchecked_constraints,
-        "relaxation_complete": diagnosis.relaxation_complete,
-    })
+/// The diagnosis as the JSON reports write it (docs/json-output.md, `diagnosis`): the numbers of
+/// [`Diagnosis`] with the wording of this module (`conflict[].meaning`, `summary`,
+/// `relaxation[].action`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Diagnosis")]
+struct WordedDiagnosis<'a> {
+    /// A minimal set of constraints that cannot all hold together (without any one of them the
+    /// others can), in the order of `result.constraints` of a solved instance.
+    conflict: Vec<WordedConflictMember<'a>>,
+    /// The conflict in planner words.
+    summary: Vec<String>,
+    /// The least weighted set of limit changes that makes a plan possible.
+    relaxation: Vec<WordedRelaxation<'a>>,
+    /// The weighted sum of the changes (`weight_per_unit` x |`change`|, summed).
+    relaxation_cost: f64,
+    /// The optimal contribution with the relaxed limits (currency); null if that plan is
+    /// unbounded or `--time-limit` stopped its solve.
+    relaxed_objective: Option<f64>,
+    /// `true` when `conflict` is a whole minimal set; `false` when `--time-limit` stopped the
+    /// search (`conflict` then lists the members found so far).
+    conflict_complete: bool,
+    /// The candidate constraints the search had not tested when `--time-limit` stopped it; 0
+    /// when `conflict_complete`.
+    unchecked_constraints: usize,
+    /// `false` when `--time-limit` stopped the diagnosis before the least relaxation was found:
+    /// `relaxation` is then empty and `relaxation_cost` 0.
+    relaxation_complete: bool,
+}
+
+/// One constraint of the conflict.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ConflictMember")]
+struct WordedConflictMember<'a> {
+    /// Constraint id, as in `result.constraints[].id`, e.g. `floor[m1/engineering]`.
+    id: &'a str,
+    /// As in `result.constraints[].family` (plus `force`).
+    family: &'a str,
+    /// The direction of the limit.
+    sense: Sense,
+    /// The limit as the planner wrote it: hours, or a share as a fraction.
+    limit: f64,
+    /// `hour` or `share`: the unit of `limit`.
+    unit: Unit,
+    /// The limit in planner words.
+    meaning: String,
+}
+
+/// One limit change of the least relaxation.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Relaxation")]
+struct WordedRelaxation<'a> {
+    /// Constraint id, as in `result.constraints[].id`.
+    id: &'a str,
+    /// As in `result.constraints[].family` (plus `force`).
+    family: &'a str,
+    /// The direction of the limit.
+    sense: Sense,
+    /// The constraint's right-hand side as built: hours; currency for shares of value; for
+    /// shares of hours the hours the share allows of the capacity.
+    row_limit: f64,
+    /// The right-hand side that makes a plan possible, in the unit of `row_limit`.
+    relaxed_row_limit: f64,
+    /// `relaxed_row_limit - row_limit`: positive raises the limit, negative lowers it.
+    change: f64,
+    /// `hour` or `currency`: the unit of `row_limit`, `relaxed_row_limit` and `change`.
+    unit: Unit,
+    /// The weight of one unit of this change in the elastic LP.
+    weight_per_unit: f64,
+    /// The change in planner words.
+    action: String,
+}
+
+impl<'a> WordedDiagnosis<'a> {
+    fn of(diagnosis: &'a Diagnosis) -> Self {
+        WordedDiagnosis {
+            conflict: diagnosis
+                .conflict
+                .iter()
+                .map(|member| WordedConflictMember {
+                    id: &member.id,
+                    family: member.family,
+                    sense: member.sense,
+                    limit: member.limit,
+                    unit: member.unit,
+                    meaning: meaning(member),
+                })
+                .collect(),
+            summary: summary(diagnosis),
+            relaxation: diagnosis
+                .relaxation
+                .iter()
+                .map(|relaxation| WordedRelaxation {
+                    id: &relaxation.id,
+                    family: relaxation.family,
+                    sense: relaxation.sense,
+                    row_limit: relaxation.row_limit,
+                    relaxed_row_limit: relaxation.relaxed_row_limit,
+                    change: relaxation.change,
+                    unit: relaxation.unit,
+                    weight_per_unit: relaxation.weight_per_unit,
+                    action: action(relaxation),
+                })
+                .collect(),
+            relaxation_cost: diagnosis.relaxation_cost,
+            relaxed_objective: diagnosis.relaxed_objective,
+            conflict_complete: diagnosis.conflict_complete,
+            unchecked_constraints: diagnosis.unchecked_constraints,
+            relaxation_complete: diagnosis.relaxation_complete,
+        }
+    }
+}
+
+// A diagnosis is written worded wherever it appears in JSON (solve, compare): its schema is the
+// worded form's.
+impl Serialize for Diagnosis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        WordedDiagnosis::of(self).serialize(serializer)
+    }
+}
+
+impl schemars::JsonSchema for Diagnosis {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        WordedDiagnosis::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        WordedDiagnosis::json_schema(generator)
+    }
 }
 
 /// What `--time-limit` left out of a diagnosis, in planner words; `None` for a complete one.

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::csv::{field, number};
+use super::json::NumbersById;
 use super::{Format, hours, money};
 use crate::analysis::frontier::Frontier;
 use crate::model::Instance;
@@ -11,6 +12,8 @@ use crate::model::Instance;
 /// How many allocation moves the text report lists between two points.
 const MOVES_SHOWN: usize = 6;
 
+/// The frontier report in `format`: text (the points and what moves between them), JSON (`capplan
+/// schema frontier`) or CSV (one row per point).
 pub fn render(instance: &Instance, frontier: &Frontier, format: Format) -> String {
     match format {
         Format::Text => text(instance, frontier),
@@ -81,45 +84,108 @@ fn text(instance: &Instance, frontier: &Frontier) -> String {
     out
 }
 
+/// The document of `capplan frontier --format json` (docs/cli.md, `capplan frontier`).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FrontierReport")]
+pub(super) struct JsonFrontier<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
+    schema_version: u32,
+    /// The version of capplan that wrote the document.
+    capplan_version: &'static str,
+    /// The `[plan]` header of the instance.
+    plan: FrontierHeader<'a>,
+    /// The backend that solved every point.
+    solver: &'static str,
+    /// Why this backend ran: the `--solver` request, or the `auto` rule that chose it.
+    solver_reason: &'a str,
+    /// The risk measure: `cvar`, the conditional value at risk of the contribution.
+    risk_measure: &'static str,
+    /// The CVaR confidence level as a fraction: `0.8` averages the worst 20 % of the
+    /// probability.
+    confidence: f64,
+    /// The points, from the plan of most expected contribution to the plan of least risk.
+    points: Vec<JsonFrontierPoint<'a>>,
+}
+
+/// The `[plan]` header of the instance, as the frontier report gives it.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct FrontierHeader<'a> {
+    /// `plan.name` from the instance.
+    name: &'a str,
+    /// `plan.period` from the instance.
+    period: &'a str,
+    /// `plan.currency`: the currency of every money amount in the document.
+    currency: &'a str,
+}
+
+/// One point of the frontier: an optimal plan under a CVaR floor.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FrontierPoint")]
+struct JsonFrontierPoint<'a> {
+    /// The CVaR floor the plan was solved under (currency).
+    cvar_floor: f64,
+    /// The plan's expected contribution over the risk scenarios (currency).
+    expected_contribution: f64,
+    /// The plan's objective: expected contribution plus what priority weights add (currency).
+    objective: f64,
+    /// The CVaR of contribution: the mean contribution over the worst `1 - confidence` of the
+    /// probability, from the point's own scenario contributions (currency).
+    cvar_contribution: f64,
+    /// The risk measure: minus `cvar_contribution`, the CVaR of the loss (currency); it grows as
+    /// the plan takes more risk.
+    cvar_risk: f64,
+    /// The plan's contribution in each risk scenario: scenario id -> currency, in the order of
+    /// `[[risk.scenarios]]`.
+    scenario_contributions: NumbersById<'a>,
+    /// The hours of every allocation (customer and resource), customers in instance order.
+    allocations: Vec<FrontierAllocation<'a>>,
+}
+
+/// The hours of one allocation at one point of the frontier.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+struct FrontierAllocation<'a> {
+    /// The customer id.
+    customer: &'a str,
+    /// The resource id.
+    resource: &'a str,
+    /// The planned hours.
+    hours: f64,
+}
+
 fn json(instance: &Instance, frontier: &Frontier) -> String {
-    let points: Vec<serde_json::Value> = frontier
+    let points = frontier
         .points
         .iter()
-        .map(|point| {
-            let allocations: Vec<serde_json::Value> = frontier
+        .map(|point| JsonFrontierPoint {
+            cvar_floor: point.cvar_floor,
+            expected_contribution: point.expected_contribution,
+            objective: point.objective,
+            cvar_contribution: point.cvar_contribution,
+            cvar_risk: point.cvar_risk,
+            scenario_contributions: NumbersById(
+                frontier.scenario_ids.iter().map(String::as_str).zip(point.scenario_contributions.iter().copied()).collect(),
+            ),
+            allocations: frontier
                 .allocations
                 .iter()
                 .zip(&point.hours)
-                .map(|((customer, resource), hours)| serde_json::json!({ "customer": customer, "resource": resource, "hours": hours }))
-                .collect();
-            let scenarios: serde_json::Map<String, serde_json::Value> = frontier
-                .scenario_ids
-                .iter()
-                .zip(&point.scenario_contributions)
-                .map(|(id, contribution)| (id.clone(), serde_json::json!(contribution)))
-                .collect();
-            serde_json::json!({
-                "cvar_floor": point.cvar_floor,
-                "expected_contribution": point.expected_contribution,
-                "objective": point.objective,
-                "cvar_contribution": point.cvar_contribution,
-                "cvar_risk": point.cvar_risk,
-                "scenario_contributions": scenarios,
-                "allocations": allocations,
-            })
+                .map(|((customer, resource), &hours)| FrontierAllocation { customer, resource, hours })
+                .collect(),
         })
         .collect();
-    let document = serde_json::json!({
-        "schema_version": super::JSON_SCHEMA_VERSION,
-        "capplan_version": env!("CARGO_PKG_VERSION"),
-        "plan": { "name": instance.plan().name(), "period": instance.plan().period(), "currency": instance.plan().currency() },
-        "solver": frontier.backend.name(),
-        "solver_reason": frontier.solver_reason,
-        "risk_measure": "cvar",
-        "confidence": frontier.confidence,
-        "points": points,
-    });
-    super::json::pretty(document)
+    let plan = instance.plan();
+    let document = JsonFrontier {
+        schema_version: super::JSON_SCHEMA_VERSION,
+        capplan_version: env!("CARGO_PKG_VERSION"),
+        plan: FrontierHeader { name: plan.name(), period: plan.period(), currency: plan.currency() },
+        solver: frontier.backend.name(),
+        solver_reason: &frontier.solver_reason,
+        risk_measure: "cvar",
+        confidence: frontier.confidence,
+        points,
+    };
+    super::json::pretty(serde_json::to_value(&document).expect("frontier types serialise to JSON"))
 }
 
 fn csv(frontier: &Frontier) -> String {

@@ -20,7 +20,9 @@ use crate::model::Instance;
 /// What the page shows beyond the solve report: the value curve of each resource's capacity
 /// (`None` where it could not be drawn, with the reason).
 pub struct HtmlExtras<'a> {
+    /// The what-if parts of the solve: scenario, forces, diagnosis.
     pub what_if: WhatIf<'a>,
+    /// Per resource id, the exact value curve of its capacity, or why it could not be drawn.
     pub value_curves: Vec<(String, Result<Sweep, String>)>,
 }
 

@@ -1,13 +1,16 @@
 //! Reports: one printer per output format, all reading the same [`SolveReport`].
 
+pub(crate) mod classify;
 mod compare;
 mod csv;
 pub mod diagnosis;
+pub(crate) mod failure;
 mod format;
 pub mod frontier;
 pub mod html;
 mod json;
 mod partner;
+pub mod schema;
 mod sensitivity;
 pub mod svg;
 pub mod sweep;
@@ -77,4 +80,4 @@ pub fn render_partner(instance: &Instance, report: &SolveReport, customer: usize
 }
 
 /// The version of the JSON output's layout; raised on any incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;

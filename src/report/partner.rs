@@ -12,35 +12,54 @@ use super::table::Table;
 use crate::analysis::{SolveReport, Status};
 use crate::model::Instance;
 
-#[derive(Serialize)]
-struct PartnerDocument<'a> {
+/// The document of `capplan solve --audience partner --customer ID --format json`
+/// (docs/json-output.md, "The partner view"). Hours are rounded to 0.1 h.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PartnerReport")]
+pub(super) struct PartnerDocument<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
     schema_version: u32,
+    /// Always `partner`.
     audience: &'static str,
+    /// The plan's period.
     period: &'a str,
+    /// The customer the view is for.
     customer: PartnerCustomer<'a>,
+    /// How the solve ended.
     status: Status,
-    /// Present when the plan exists.
+    /// The customer's hours per resource, in instance order; null when there is no plan.
     resources: Option<Vec<PartnerResource<'a>>>,
 }
 
-#[derive(Serialize)]
+/// The customer a partner view is for.
+#[derive(Serialize, schemars::JsonSchema)]
 struct PartnerCustomer<'a> {
+    /// The customer id.
     id: &'a str,
+    /// The customer's display name.
     name: &'a str,
 }
 
-#[derive(Serialize)]
+/// One resource of a partner view.
+#[derive(Serialize, schemars::JsonSchema)]
 struct PartnerResource<'a> {
+    /// The resource id.
     resource: &'a str,
+    /// The resource's display name.
     name: &'a str,
+    /// The customer's current hours.
     current_hours: f64,
+    /// The hours the plan gives the customer.
     planned_hours: f64,
+    /// `planned_hours - current_hours`, of the rounded figures.
     change_hours: f64,
-    /// What the customer said it expects.
+    /// What the customer said it expects; null when it expects nothing of this resource.
     expected_hours: Option<f64>,
-    /// planned - expected.
+    /// `planned_hours - expected_hours`, of the rounded figures; null without an expectation.
     difference_hours: Option<f64>,
-    /// The service level the plan guarantees: its floor or hard expectation.
+    /// The hours the plan guarantees: the larger of the floor and the hard expectation; null
+    /// when there is neither.
     minimum_hours: Option<f64>,
 }
 

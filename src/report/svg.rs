@@ -332,8 +332,11 @@ fn infeasible_shading(svg: &mut String, sweep: &Sweep, x: &Scale, panel: (f64, f
 /// One row of a bar chart: its label, its value and, for paired bars, a second value drawn
 /// thinner behind it (the current hours against the plan).
 pub struct Bar {
+    /// The row's label, left of the bar.
     pub label: String,
+    /// The bar's length, in the chart's unit (hours or currency).
     pub value: f64,
+    /// A second value drawn thinner behind the bar; `None` for a single bar.
     pub other: Option<f64>,
     /// The text written after the bar.
     pub note: String,

@@ -31,6 +31,8 @@ fn infeasible_stretches(sweep: &Sweep) -> Vec<(f64, f64)> {
     }
 }
 
+/// The sweep as text: the breakpoints and the marginal value on each piece, infeasible stretches
+/// marked.
 pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     let currency = instance.plan.currency.as_str();
     let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
@@ -85,16 +87,26 @@ pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonSweep<'a> {
+/// The document of `capplan sweep --format json` (docs/sensitivity.md, "capplan sweep").
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "SweepReport")]
+pub(super) struct JsonSweep<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
     schema_version: u32,
+    /// The version of capplan that wrote the document.
     capplan_version: &'static str,
+    /// `plan.name` from the instance.
     plan: &'a str,
+    /// `plan.period` from the instance.
     period: &'a str,
+    /// `plan.currency`: the currency of every money amount in the document.
     currency: &'a str,
+    /// The exact value curve of the swept limit.
     sweep: &'a Sweep,
 }
 
+/// The sweep as one JSON document (`capplan schema sweep`), with a final line break.
 pub fn render_json(instance: &Instance, sweep: &Sweep) -> String {
     let document = JsonSweep {
         schema_version: super::JSON_SCHEMA_VERSION,
@@ -111,6 +123,7 @@ pub fn render_json(instance: &Instance, sweep: &Sweep) -> String {
     text
 }
 
+/// The header row of the sweep's CSV: one row per piece and per infeasible stretch.
 pub const CSV_HEADER: &str = "limit_from,limit_to,status,objective_from,objective_to,marginal_value";
 
 /// One row per piece of the curve and per infeasible stretch, in limit order.

@@ -94,6 +94,8 @@ pub fn hanging(out: &mut String, text: &str, width: usize) {
     }
 }
 
+/// A text table: headers, then rows of cells, each column left- or right-aligned, laid out within a
+/// width by wrapping prose columns or splitting into blocks.
 pub struct Table {
     headers: Vec<String>,
     right_aligned: Vec<bool>,
@@ -132,11 +134,13 @@ impl Table {
         self
     }
 
+    /// Adds a row: one cell per column.
     pub fn row(&mut self, cells: Vec<String>) {
         debug_assert_eq!(cells.len(), self.headers.len());
         self.rows.push(cells);
     }
 
+    /// Whether the table has no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

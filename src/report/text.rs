@@ -36,6 +36,7 @@ pub enum Detail {
 pub struct TextOptions {
     /// Every line is at most this many characters.
     pub width: usize,
+    /// How much of the text report to print: the opening screen alone, or everything.
     pub detail: Detail,
 }
 

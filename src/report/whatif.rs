@@ -23,8 +23,11 @@ const MOVE_THRESHOLD_HOURS: f64 = 0.05;
 /// The what-if context of one solve; every part is optional.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WhatIf<'a> {
+    /// The scenario applied (`--scenario`).
     pub scenario: Option<&'a AppliedScenario>,
+    /// What the forces cost (`--force`).
     pub forces: Option<&'a ForceEffect>,
+    /// Why no plan exists, for an infeasible plan.
     pub diagnosis: Option<&'a Diagnosis>,
 }
 
@@ -33,25 +36,9 @@ pub struct WhatIf<'a> {
 pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
     match format {
         Format::Text => text(instance, report, what_if, options),
-        Format::Json => {
-            let mut extras = Vec::new();
-            if let Some(scenario) = what_if.scenario {
-                extras.push(("scenario", to_value(scenario)));
-            }
-            if let Some(forces) = what_if.forces {
-                extras.push(("forces", to_value(forces)));
-            }
-            if let Some(diagnosis) = what_if.diagnosis {
-                extras.push(("diagnosis", super::diagnosis::to_json(diagnosis)));
-            }
-            json::render_with(instance, report, extras)
-        }
+        Format::Json => json::render_with(instance, report, what_if),
         Format::Csv => super::render(instance, report, Format::Csv),
     }
-}
-
-fn to_value(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).expect("report types serialise to JSON")
 }
 
 fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, options: &TextOptions) -> String {

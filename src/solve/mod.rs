@@ -24,7 +24,7 @@ use crate::formulation::{Formulation, LinearProgram, Sense};
 
 /// A solver backend. microlp, clarabel and separable are pure Rust and always built; HiGHS only
 /// with the cargo feature `highs`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// Simplex (microlp): vertex solutions.
