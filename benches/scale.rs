@@ -61,7 +61,7 @@ fn runs_in_reasonable_time(backend: Backend, customers: usize) -> bool {
 }
 
 fn instance(customers: usize) -> Instance {
-    let settings = Settings { customers, seed: 1, resources: DEFAULT_RESOURCES.map(String::from).to_vec() };
+    let settings = Settings { customers, seed: 1, resources: DEFAULT_RESOURCES.map(String::from).to_vec(), diversify: false };
     Instance::from_toml_str("generated.toml", &generate(&settings)).expect("generated instances are valid")
 }
 

@@ -234,7 +234,7 @@ fn example(name: &str) -> Instance {
 }
 
 fn generated(customers: usize, seed: u64) -> Instance {
-    let settings = Settings { customers, seed, resources: DEFAULT_RESOURCES.map(String::from).to_vec() };
+    let settings = Settings { customers, seed, resources: DEFAULT_RESOURCES.map(String::from).to_vec(), diversify: false };
     Instance::from_toml_str("generated.toml", &generate(&settings)).unwrap()
 }
 

@@ -18,7 +18,7 @@ fn capplan(args: &[&str]) -> Output {
 }
 
 fn settings(customers: usize, seed: u64, resources: &[&str]) -> Settings {
-    Settings { customers, seed, resources: resources.iter().map(|r| r.to_string()).collect() }
+    Settings { customers, seed, resources: resources.iter().map(|r| r.to_string()).collect(), diversify: false }
 }
 
 fn generated(customers: usize, seed: u64) -> Instance {
@@ -63,6 +63,26 @@ fn generated_instances_are_valid_and_feasible_for_many_seeds() {
         let report = solve_chosen(&instance, &formulation, &choice, None).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         assert_eq!(report.status, Status::Optimal, "seed {seed}, {customers} customers, {resources:?}\n{text}");
     }
+}
+
+/// `generate --diversify`: the segment shares and the value-share cap are in the file, they
+/// take the model off the separable path to the engine, and from 40 customers up the instance
+/// has an optimal plan.
+#[test]
+fn diversified_portfolios_are_valid_feasible_and_go_to_the_engine() {
+    for (customers, seed) in [(40, 1), (40, 2), (40, 3), (60, 1), (60, 2), (60, 3), (120, 3)] {
+        let text = generate(&Settings { diversify: true, ..settings(customers, seed, &DEFAULT_RESOURCES) });
+        assert!(text.contains("max_share = { engineering = 0.6 }") && text.contains("min_share = { value = 0.2 }"));
+        assert!(text.contains("[diversification]\nmax_customer_share = { value = "), "{customers}/{seed}");
+        let instance = Instance::from_toml_str("generated.toml", &text).unwrap_or_else(|errors| panic!("{customers}/{seed}: {errors}"));
+        let formulation = formulate(&instance);
+        let choice = choose(SolverChoice::Auto, &formulation).unwrap();
+        assert_eq!(choice.backend, Backend::Engine, "{customers}/{seed}");
+        let report = solve_chosen(&instance, &formulation, &choice, None).unwrap_or_else(|e| panic!("{customers}/{seed}: {e}"));
+        assert_eq!(report.status, Status::Optimal, "{customers} customers, seed {seed}");
+    }
+    // Without the flag the file is the one it always was.
+    assert!(!generate(&settings(40, 1, &DEFAULT_RESOURCES)).contains("[diversification]"));
 }
 
 /// The whale curve of shared/domain.md, measured on the *current* hours of a generated portfolio

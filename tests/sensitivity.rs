@@ -201,7 +201,8 @@ fn assert_breaks(sweep: &Sweep, expected: &[(f64, f64, f64)], backend: Backend) 
 /// At zero engineering: service 2,700 minus the full penalty 600 = 2,100.
 #[test]
 fn tiny_engineering_sweep_has_the_hand_breakpoints() {
-    for backend in BACKENDS {
+    // The engine probes warm on one session (each step a right-hand-side change).
+    for backend in [Backend::Microlp, Backend::Clarabel, Backend::Engine] {
         let result = tiny_sweep(SweepTarget::Capacity("engineering"), 0.0, 300.0, backend);
         assert_breaks(
             &result,
@@ -290,6 +291,23 @@ fn sweep_rejects_what_it_cannot_sweep() {
 fn objective_with_capacity(instance: &Instance, resource: usize, capacity: f64) -> Option<f64> {
     let edited = instance.with_capacity_hours(resource, capacity).expect("a valid capacity");
     solve(&edited, Backend::Microlp).unwrap().plan.map(|plan| plan.objective)
+}
+
+/// The engine's warm parametric steps give three-groups.toml's engineering curve as microlp's
+/// cold re-solves do: the same breakpoints and slopes.
+#[test]
+fn three_groups_sweep_warm_on_the_engine_matches_cold_microlp() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/three-groups.toml")).unwrap();
+    let instance = Instance::from_toml_str("three-groups.toml", &text).unwrap();
+    let warm = sweep(&instance, SweepTarget::Capacity("engineering"), 1500.0, 3000.0, Backend::Engine).unwrap();
+    let cold = sweep(&instance, SweepTarget::Capacity("engineering"), 1500.0, 3000.0, Backend::Microlp).unwrap();
+    assert_eq!(warm.segments.len(), cold.segments.len(), "{:?}\n{:?}", warm.segments, cold.segments);
+    for (w, c) in warm.segments.iter().zip(&cold.segments) {
+        assert_relative_eq!(w.from, c.from, epsilon = 1e-6, max_relative = 1e-7);
+        assert_relative_eq!(w.to, c.to, epsilon = 1e-6, max_relative = 1e-7);
+        assert_relative_eq!(w.marginal_value, c.marginal_value, epsilon = 1e-6, max_relative = 1e-7);
+        assert_relative_eq!(w.objective_from, c.objective_from, max_relative = 1e-9);
+    }
 }
 
 /// Sweep breakpoints against independent re-solves of the instance with its capacity edited:

@@ -29,7 +29,7 @@ fn force(instance: &Instance, spec: &str) -> Vec<Force> {
 #[test]
 fn force_moves_the_allocation_exactly_and_costs_the_objective_difference() {
     let instance = example("tiny.toml");
-    for backend in [Backend::Microlp, Backend::Clarabel] {
+    for backend in [Backend::Microlp, Backend::Clarabel, Backend::Engine, Backend::Separable] {
         let forced = solve_forced(&instance, &force(&instance, "beta/engineering=35"), backend).unwrap();
         let plan = forced.report.plan.as_ref().unwrap();
         let effect = forced.effect.as_ref().unwrap();
@@ -74,6 +74,38 @@ fn force_on_a_bend_reports_both_one_sided_values() {
     assert_relative_eq!(effect.forces[0].one_less_hour.unwrap(), 20.0, epsilon = 1e-6);
     let price = effect.forces[0].shadow_price;
     assert!((-40.0 - 1e-6..=-20.0 + 1e-6).contains(&price), "shadow price {price} outside [-40, -20]");
+}
+
+/// The engine measures a force's effect warm on one session (one-hour steps as right-hand-side
+/// changes, the unforced plan with the force rows relaxed); microlp re-solves each cold. Both
+/// must give the same effect, on dsp.toml with two forces (one on a bend-free stretch, one
+/// pulling hours from others).
+#[test]
+fn forces_measured_warm_on_the_engine_agree_with_cold_microlp() {
+    let instance = example("dsp.toml");
+    let specs = ["m2/engineering=360".to_string(), "t03/sales=10".to_string()];
+    let forces = Force::parse_all(&specs, &instance).unwrap();
+    let warm = solve_forced(&instance, &forces, Backend::Engine).unwrap().effect.expect("an effect");
+    let cold = solve_forced(&instance, &forces, Backend::Microlp).unwrap().effect.expect("an effect");
+    let scale = cold.unforced_objective.abs();
+    assert_relative_eq!(warm.unforced_objective, cold.unforced_objective, max_relative = 1e-7);
+    assert_relative_eq!(warm.forced_objective, cold.forced_objective, max_relative = 1e-7);
+    for (w, c) in warm.forces.iter().zip(&cold.forces) {
+        assert_eq!(w.id, c.id);
+        assert_relative_eq!(w.unforced_hours, c.unforced_hours, epsilon = 1e-5 * (1.0 + c.unforced_hours));
+        for (a, b) in [(w.one_more_hour, c.one_more_hour), (w.one_less_hour, c.one_less_hour)] {
+            match (a, b) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 * scale, "{}: {a} warm, {b} cold", w.id),
+                (a, b) => assert_eq!(a.is_some(), b.is_some(), "{}", w.id),
+            }
+        }
+    }
+    // Who gives up hours can differ: the unforced optimum is degenerate on dsp.toml (hours of
+    // equal value), and the warm re-solve lands on the optimum nearest the forced plan. Both sets
+    // of moves end at the forced plan.
+    for effect in [&warm, &cold] {
+        assert!(effect.moves.iter().any(|m| m.forced && m.customer == "m2"));
+    }
 }
 
 #[test]
@@ -215,21 +247,67 @@ fn an_impossible_force_is_part_of_the_conflict() {
 /// The interior-point backend finds the same conflicts and repairs; its tiny spread-out
 /// violations are not reported as changes.
 #[test]
-fn clarabel_diagnoses_the_examples_like_microlp() {
+fn clarabel_and_the_warm_engine_diagnose_the_examples_like_microlp() {
+    // The engine answers every question of the deletion filter warm on one session (a dropped
+    // row is a freed logical); microlp solves each cold. The filter is deterministic given the
+    // answers, so the conflicts must be the same.
     let dsp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
     let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/scenarios/promise-engineering.toml")).unwrap();
     let (promised, _) = apply_scenario("dsp.toml", &dsp, "promise-engineering.toml", &scenario).unwrap();
     for instance in [example("infeasible/engineering-promises.toml"), promised] {
         let formulation = formulate(&instance);
         let simplex = diagnose(&instance, &formulation, Backend::Microlp).unwrap();
-        let interior = diagnose(&instance, &formulation, Backend::Clarabel).unwrap();
         let ids = |diagnosis: &capplan::analysis::infeasibility::Diagnosis| -> Vec<String> {
             diagnosis.conflict.iter().map(|member| member.id.clone()).collect()
         };
-        assert_eq!(ids(&interior), ids(&simplex));
-        assert_eq!(interior.relaxation.len(), 1, "{:?}", interior.relaxation);
-        assert_eq!(interior.relaxation[0].id, simplex.relaxation[0].id);
-        assert_relative_eq!(interior.relaxation[0].change, simplex.relaxation[0].change, epsilon = 1e-4);
-        assert_relative_eq!(interior.relaxed_objective.unwrap(), simplex.relaxed_objective.unwrap(), max_relative = 1e-6);
+        for backend in [Backend::Clarabel, Backend::Engine, Backend::Separable] {
+            let other = diagnose(&instance, &formulation, backend).unwrap();
+            assert_eq!(ids(&other), ids(&simplex), "{backend}");
+            assert_eq!(other.relaxation.len(), 1, "{backend}: {:?}", other.relaxation);
+            assert_eq!(other.relaxation[0].id, simplex.relaxation[0].id, "{backend}");
+            assert_relative_eq!(other.relaxation[0].change, simplex.relaxation[0].change, epsilon = 1e-4);
+            assert_relative_eq!(other.relaxed_objective.unwrap(), simplex.relaxed_objective.unwrap(), max_relative = 1e-6);
+        }
+    }
+}
+
+/// `compare` solves every column on one engine session: a scenario of the base's shape re-solves
+/// warm from the previous column's basis (the others load their own). Each column must be what
+/// a solve of its own gives: status, objective, every shadow price and exact cost.
+#[test]
+fn compare_columns_solved_warm_on_one_session_match_their_own_solves() {
+    use capplan::analysis::force::solve_what_if_on;
+    use capplan::solve::Choice;
+    let dsp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml")).unwrap();
+    let mut instances = vec![example("dsp.toml")];
+    for name in ["hire-engineer", "lose-m3", "m2-hard-expectation", "new-customer-push", "promise-engineering", "hire-engineer"] {
+        let path = format!("{}/instances/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let scenario = std::fs::read_to_string(path).unwrap();
+        instances.push(apply_scenario("dsp.toml", &dsp, "scenario.toml", &scenario).unwrap().0);
+    }
+    let choice = Choice::requested(Backend::Engine);
+    let mut session = None;
+    for instance in &instances {
+        let formulation = formulate(instance);
+        let warm = solve_what_if_on(instance, &formulation, &[], &choice, None, &mut session).unwrap();
+        let cold = solve_what_if(instance, &formulation, &[], &choice, None).unwrap();
+        assert_eq!(warm.report.status, cold.report.status);
+        let (Some(warm_plan), Some(cold_plan)) = (&warm.report.plan, &cold.report.plan) else { continue };
+        let scale = 1e-7 * cold_plan.objective.abs().max(1.0);
+        assert!((warm_plan.objective - cold_plan.objective).abs() <= scale, "{} warm, {} cold", warm_plan.objective, cold_plan.objective);
+        for (w, c) in warm_plan.constraints.iter().zip(&cold_plan.constraints) {
+            assert_eq!(w.id, c.id);
+            assert!(
+                (w.shadow_price - c.shadow_price).abs() <= 1e-6 * (1.0 + c.shadow_price.abs()),
+                "{}: {} vs {}",
+                w.id,
+                w.shadow_price,
+                c.shadow_price
+            );
+            match (w.exact_cost, c.exact_cost) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= scale, "{}: {a} vs {b}", w.id),
+                (a, b) => assert_eq!(a.is_some(), b.is_some(), "{}", w.id),
+            }
+        }
     }
 }

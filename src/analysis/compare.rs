@@ -5,6 +5,8 @@
 //! A scenario without an optimal plan keeps its column, with its status and no numbers; an
 //! infeasible one also keeps its diagnosis.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::infeasibility::Diagnosis;
@@ -189,14 +191,19 @@ fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {
 /// only in one of them counts 0 hours in the other.
 fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario_plan: &Plan) -> Vec<HourChange> {
     let mut changes = Vec::new();
-    let hours_in = |instance: &Instance, plan: &Plan, customer: &str, resource: &str| -> Option<f64> {
-        let c = instance.customer_index(customer)?;
+    // Ids to indices once: a search per allocation made the comparison quadratic in customers.
+    fn index_of(instance: &Instance) -> HashMap<&str, usize> {
+        instance.customers.iter().enumerate().map(|(c, customer)| (customer.id.as_str(), c)).collect()
+    }
+    let (base_index, scenario_index) = (index_of(base), index_of(scenario));
+    let hours_in = |instance: &Instance, index: &HashMap<&str, usize>, plan: &Plan, customer: &str, resource: &str| -> Option<f64> {
+        let c = *index.get(customer)?;
         let r = instance.resource_index(resource)?;
         Some(plan.customers[c].hours[r])
     };
     let mut push = |customer: &str, resource: &str, status: &'static str| {
-        let base_hours = hours_in(base, base_plan, customer, resource).unwrap_or(0.0);
-        let scenario_hours = hours_in(scenario, scenario_plan, customer, resource).unwrap_or(0.0);
+        let base_hours = hours_in(base, &base_index, base_plan, customer, resource).unwrap_or(0.0);
+        let scenario_hours = hours_in(scenario, &scenario_index, scenario_plan, customer, resource).unwrap_or(0.0);
         let change_hours = scenario_hours - base_hours;
         if change_hours.abs() > MOVE_THRESHOLD_HOURS * (1.0 + base_hours.abs()) {
             changes.push(HourChange {
@@ -210,12 +217,12 @@ fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario
         }
     };
     for customer in &base.customers {
-        let status = if scenario.customer_index(&customer.id).is_some() { "kept" } else { "removed" };
+        let status = if scenario_index.contains_key(customer.id.as_str()) { "kept" } else { "removed" };
         for resource in &base.resources {
             push(&customer.id, &resource.id, status);
         }
     }
-    for customer in scenario.customers.iter().filter(|c| base.customer_index(&c.id).is_none()) {
+    for customer in scenario.customers.iter().filter(|c| !base_index.contains_key(c.id.as_str())) {
         for resource in &scenario.resources {
             push(&customer.id, &resource.id, "added");
         }

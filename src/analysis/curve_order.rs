@@ -52,9 +52,21 @@ type Incumbent = (Formulation, Vec<f64>, f64, Option<Vec<f64>>);
 
 /// Solves `formulation` with its response curves exact (see the module documentation).
 pub fn solve_in_curve_order(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<OrderedSolve, SolveError> {
+    let mut session = (backend == Backend::Engine).then(|| Session::new(&formulation.lp));
+    solve_in_curve_order_on(formulation, backend, deadline, session.as_mut())
+}
+
+/// As [`solve_in_curve_order`], on `session` when the backend is capplan's engine: a session of
+/// a program of the formulation's shape ([`Session::same_shape`]), brought to it warm. The
+/// session is left at the branch where the optimum lies.
+pub fn solve_in_curve_order_on(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+    mut session: Option<&mut Session>,
+) -> Result<OrderedSolve, SolveError> {
     // capplan's engine keeps one session for the root and every branch: a branch differs from
     // its parent only in piece bounds, and re-solves warm from the parent's basis.
-    let mut session = (backend == Backend::Engine).then(|| Session::new(&formulation.lp));
     let mut solve_node = |node: &Formulation, backend: Backend| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
         match session.as_mut() {
             Some(session) => {

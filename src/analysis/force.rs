@@ -4,14 +4,16 @@
 
 use serde::Serialize;
 
+use super::curve_order::{resolve_warm, solve_in_curve_order};
 use super::infeasibility::{Diagnosis, diagnose_until};
-use super::{CutShort, SolveReport, Status, solve_chosen};
+use super::{CutShort, SolveReport, Status, past, solve_chosen};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
 use std::time::Instant;
 
-use crate::solve::{Backend, Choice, LpOutcome, SolveError, solve_lp_until};
+use crate::solve::session::Session;
+use crate::solve::{Backend, Choice, LpOutcome, SolveError, bare_lp_backend};
 
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
@@ -106,57 +108,64 @@ pub fn solve_forced_until(
     let Some(forced_plan) = &report.plan else {
         return Ok(ForcedSolve { report, formulation, effect: None });
     };
-    let unforced = solve_chosen(instance, &unforced_formulation, choice, deadline)?;
-    let mut stopped = unforced.status == Status::TimeLimit;
-    let effect = match (&unforced.status, &unforced.plan) {
-        (Status::Optimal, Some(unforced_plan)) => {
-            let forced_allocations = forces
-                .iter()
-                .map(|force| -> Result<ForcedAllocation, SolveError> {
-                    let kind = ConstraintKind::Force { customer: force.customer, resource: force.resource };
-                    let id = kind.id(instance);
-                    let shadow_price = forced_plan.constraints.iter().find(|c| c.id == id).map_or(0.0, |c| c.shadow_price);
-                    let row = formulation.row_of(kind).expect("every force has its row");
-                    let mut step = |delta: f64| -> Result<Option<f64>, SolveError> {
-                        let mut lp = formulation.lp.clone();
-                        lp.rows[row].rhs += delta;
-                        Ok(match solve_lp_until(&lp, backend, deadline)? {
-                            LpOutcome::Optimal { objective, .. } => Some(objective - forced_plan.objective),
-                            LpOutcome::TimeLimit => {
-                                stopped = true;
-                                None
-                            }
-                            _ => None,
-                        })
-                    };
-                    let one_more_hour = step(1.0)?;
-                    let one_less_hour = if force.hours >= 1.0 { step(-1.0)? } else { None };
-                    Ok(ForcedAllocation {
-                        id,
-                        customer: instance.customers[force.customer].id.clone(),
-                        resource: instance.resources[force.resource].id.clone(),
-                        hours: force.hours,
-                        unforced_hours: unforced_plan.customers[force.customer].hours[force.resource],
-                        shadow_price,
-                        one_more_hour,
-                        one_less_hour,
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+    let force_rows: Vec<usize> = forces
+        .iter()
+        .map(|force| formulation.row_of(ConstraintKind::Force { customer: force.customer, resource: force.resource }).expect("a force row"))
+        .collect();
+    let mut measure = Measure::new(&formulation, &force_rows, backend, deadline);
+    let mut stopped = false;
+    let mut forced_allocations = Vec::with_capacity(forces.len());
+    for (force, &row) in forces.iter().zip(&force_rows) {
+        let kind = ConstraintKind::Force { customer: force.customer, resource: force.resource };
+        let id = kind.id(instance);
+        let shadow_price = forced_plan.constraints.iter().find(|c| c.id == id).map_or(0.0, |c| c.shadow_price);
+        let mut step = |delta: f64| -> Result<Option<f64>, SolveError> {
+            Ok(match measure.with_rhs(row, force.hours + delta)? {
+                LpOutcome::Optimal { objective, .. } => Some(objective - forced_plan.objective),
+                LpOutcome::TimeLimit => {
+                    stopped = true;
+                    None
+                }
+                _ => None,
+            })
+        };
+        let one_more_hour = step(1.0)?;
+        let one_less_hour = if force.hours >= 1.0 { step(-1.0)? } else { None };
+        forced_allocations.push(ForcedAllocation {
+            id,
+            customer: instance.customers[force.customer].id.clone(),
+            resource: instance.resources[force.resource].id.clone(),
+            hours: force.hours,
+            unforced_hours: 0.0,
+            shadow_price,
+            one_more_hour,
+            one_less_hour,
+        });
+    }
+    let unforced = measure.without_rows(&force_rows, &unforced_formulation)?;
+    stopped |= unforced == LpOutcome::TimeLimit;
+    let effect = match unforced {
+        LpOutcome::Optimal { values, objective: unforced_objective } => {
+            let unforced_hours = |customer: usize, resource: usize| values[unforced_formulation.hours[customer][resource]].max(0.0);
+            for (allocation, force) in forced_allocations.iter_mut().zip(forces) {
+                allocation.unforced_hours = unforced_hours(force.customer, force.resource);
+            }
+            // The plan's allocations run customer by customer, resource by resource.
+            let resource_count = instance.resources.len();
             let mut moves: Vec<Move> = forced_plan
                 .allocations
                 .iter()
-                .zip(&unforced_plan.allocations)
-                .filter(|(forced, unforced)| (forced.hours - unforced.hours).abs() > MOVE_THRESHOLD_HOURS * (1.0 + unforced.hours))
-                .map(|(forced, unforced)| Move {
+                .enumerate()
+                .map(|(index, forced)| (forced, index / resource_count, index % resource_count))
+                .map(|(forced, customer, resource)| (forced, customer, resource, unforced_hours(customer, resource)))
+                .filter(|&(forced, _, _, unforced)| (forced.hours - unforced).abs() > MOVE_THRESHOLD_HOURS * (1.0 + unforced))
+                .map(|(forced, customer, resource, unforced)| Move {
                     customer: forced.customer.clone(),
                     resource: forced.resource.clone(),
-                    unforced_hours: unforced.hours,
+                    unforced_hours: unforced,
                     forced_hours: forced.hours,
-                    change_hours: forced.hours - unforced.hours,
-                    forced: forces.iter().any(|force| {
-                        instance.customers[force.customer].id == forced.customer && instance.resources[force.resource].id == forced.resource
-                    }),
+                    change_hours: forced.hours - unforced,
+                    forced: forces.iter().any(|force| (force.customer, force.resource) == (customer, resource)),
                 })
                 .collect();
             moves.sort_by(|a, b| {
@@ -164,9 +173,9 @@ pub fn solve_forced_until(
             });
             Some(ForceEffect {
                 forces: forced_allocations,
-                unforced_objective: unforced_plan.objective,
+                unforced_objective,
                 forced_objective: forced_plan.objective,
-                objective_change: forced_plan.objective - unforced_plan.objective,
+                objective_change: forced_plan.objective - unforced_objective,
                 moves,
             })
         }
@@ -179,6 +188,72 @@ pub fn solve_forced_until(
         report.note_cut_short(CutShort::Forces);
     }
     Ok(ForcedSolve { report, formulation, effect })
+}
+
+/// The re-solves that measure a force's effect: the one-hour steps of each force row and the
+/// optimum without the forces, every one with exact curves (curve order).
+///
+/// When the re-solves go to capplan's engine (`engine`, and `separable` whose bare programs the
+/// engine solves), they all run warm on one session of the forced program: a step changes one
+/// right-hand side, the unforced optimum relaxes the force rows. Other backends re-solve cold.
+struct Measure<'a> {
+    formulation: &'a Formulation,
+    /// The formulation as the session stands (the step's right-hand side), for the curve-order
+    /// check and its fallback.
+    stepped: Formulation,
+    session: Option<Session>,
+    backend: Backend,
+    deadline: Option<Instant>,
+}
+
+impl<'a> Measure<'a> {
+    /// `rows`: the force rows, which the session keeps through presolve so that stepping and
+    /// relaxing them stays warm.
+    fn new(formulation: &'a Formulation, rows: &[usize], backend: Backend, deadline: Option<Instant>) -> Measure<'a> {
+        let warm = bare_lp_backend(backend, &formulation.lp) == Backend::Engine;
+        let session = warm.then(|| Session::keeping(&formulation.lp, rows));
+        Measure { formulation, stepped: formulation.clone(), session, backend, deadline }
+    }
+
+    /// The exact optimum with row `row`'s right-hand side at `rhs` (every other as formulated).
+    fn with_rhs(&mut self, row: usize, rhs: f64) -> Result<LpOutcome, SolveError> {
+        if past(self.deadline) {
+            return Ok(LpOutcome::TimeLimit);
+        }
+        let original = self.formulation.lp.rows[row].rhs;
+        self.stepped.lp.rows[row].rhs = rhs;
+        let outcome = match self.session.as_mut() {
+            Some(session) => {
+                session.set_rhs(row, rhs);
+                let outcome = resolve_warm(session, &self.stepped, self.deadline);
+                session.set_rhs(row, original);
+                outcome?
+            }
+            None => {
+                let backend = bare_lp_backend(self.backend, &self.stepped.lp);
+                solve_in_curve_order(&self.stepped, backend, self.deadline)?.outcome
+            }
+        };
+        self.stepped.lp.rows[row].rhs = original;
+        Ok(outcome)
+    }
+
+    /// The exact optimum of `without`: the formulation less the rows `rows`.
+    fn without_rows(&mut self, rows: &[usize], without: &Formulation) -> Result<LpOutcome, SolveError> {
+        if past(self.deadline) {
+            return Ok(LpOutcome::TimeLimit);
+        }
+        match self.session.as_mut() {
+            Some(session) => {
+                rows.iter().for_each(|&row| session.relax_row(row, true));
+                let outcome = resolve_warm(session, without, self.deadline);
+                rows.iter().for_each(|&row| session.relax_row(row, false));
+                outcome
+            }
+            // The unforced model as `solve` would solve it (the separable backend included).
+            None => Ok(solve_in_curve_order(without, self.backend, self.deadline)?.outcome),
+        }
+    }
 }
 
 /// A solve with every what-if part it needs: the forces' effect when there are forces, and the
@@ -202,6 +277,20 @@ pub fn solve_what_if(
     choice: &Choice,
     deadline: Option<Instant>,
 ) -> Result<WhatIfSolve, SolveError> {
+    solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
+}
+
+/// As [`solve_what_if`]; without forces the plan solves on `session` (see
+/// [`super::solve_chosen_on`]), so that `compare` solves each scenario of the base's shape warm
+/// from the previous column's basis.
+pub fn solve_what_if_on(
+    instance: &Instance,
+    formulation: &Formulation,
+    forces: &[Force],
+    choice: &Choice,
+    deadline: Option<Instant>,
+    session: &mut Option<Session>,
+) -> Result<WhatIfSolve, SolveError> {
     let backend = choice.backend;
     if let Some((force, reach)) = forces.iter().find_map(|force| force.beyond_reach(instance).map(|reach| (force, reach))) {
         let mut forced = formulation.clone();
@@ -219,7 +308,7 @@ pub fn solve_what_if(
         return Ok(WhatIfSolve { report, forces: None, diagnosis: Some(diagnosis) });
     }
     let (report, forced_formulation, effect) = if forces.is_empty() {
-        (super::solve_chosen(instance, formulation, choice, deadline)?, None, None)
+        (super::solve_chosen_on(instance, formulation, choice, deadline, session)?, None, None)
     } else {
         let forced = solve_forced_until(instance, forces, choice, deadline)?;
         (forced.report, Some(forced.formulation), forced.effect)

@@ -22,9 +22,11 @@
 use std::time::Instant;
 
 use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
+use super::past;
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
+use crate::solve::session::Session;
+use crate::solve::{Backend, LpOutcome, SolveError, bare_lp_backend, session_outcome, solve_lp_until};
 
 /// Why no plan exists, and what would make one possible. Its JSON form (with the wording of
 /// the report layer) is written by `report::diagnosis`.
@@ -139,12 +141,66 @@ fn feasibility_program(lp: &LinearProgram, keep: &[bool]) -> LinearProgram {
     program
 }
 
-/// Whether the rows kept leave a plan; `None` when `deadline` came first.
-fn is_feasible(lp: &LinearProgram, keep: &[bool], backend: Backend, deadline: Option<Instant>) -> Result<Option<bool>, SolveError> {
-    Ok(match solve_lp_until(&feasibility_program(lp, keep), backend, deadline)? {
-        LpOutcome::TimeLimit => None,
-        outcome => Some(outcome != LpOutcome::Infeasible),
-    })
+/// Answers "do the rows kept leave a plan?" for the diagnosis. With capplan's engine (`engine`,
+/// and `separable`, whose bare programs the engine solves) every question goes to one session of
+/// the feasibility program, every candidate row kept through presolve: a row dropped or put back
+/// is one bound of its logical, and each answer is a warm re-solve from the last basis. Other
+/// backends solve each question cold.
+struct Feasibility<'a> {
+    lp: &'a LinearProgram,
+    backend: Backend,
+    deadline: Option<Instant>,
+    /// The session and which rows it has relaxed.
+    warm: Option<(Session, Vec<bool>)>,
+}
+
+impl<'a> Feasibility<'a> {
+    fn new(formulation: &'a Formulation, backend: Backend, deadline: Option<Instant>) -> Feasibility<'a> {
+        let lp = &formulation.lp;
+        // Crossed variable bounds are for the cold path's own checks to decide.
+        let crossed = lp.variables.iter().any(|variable| variable.lower > variable.upper);
+        let warm = (bare_lp_backend(backend, lp) == Backend::Engine && !crossed).then(|| {
+            let program = feasibility_program(lp, &vec![true; lp.rows.len()]);
+            (Session::keeping(&program, &candidate_rows(formulation)), vec![false; lp.rows.len()])
+        });
+        Feasibility { lp, backend, deadline, warm }
+    }
+
+    /// Whether the rows kept leave a plan; `None` when the deadline came first.
+    fn is_feasible(&mut self, keep: &[bool]) -> Result<Option<bool>, SolveError> {
+        let outcome = match self.warm.as_mut() {
+            Some((session, relaxed)) => {
+                if past(self.deadline) {
+                    return Ok(None);
+                }
+                for (row, (&keep, relaxed)) in keep.iter().zip(relaxed.iter_mut()).enumerate() {
+                    if *relaxed == keep {
+                        *relaxed = !keep;
+                        session.relax_row(row, !keep);
+                    }
+                }
+                // A row without terms is decided by arithmetic (as for a cold solve).
+                let empty_row_fails =
+                    self.lp.rows.iter().zip(keep).any(|(row, &keep)| keep && row.terms.is_empty() && !empty_row_holds(row));
+                if empty_row_fails { LpOutcome::Infeasible } else { session_outcome(session, self.deadline)?.0 }
+            }
+            None => solve_lp_until(&feasibility_program(self.lp, keep), self.backend, self.deadline)?,
+        };
+        Ok(match outcome {
+            LpOutcome::TimeLimit => None,
+            outcome => Some(outcome != LpOutcome::Infeasible),
+        })
+    }
+}
+
+/// Whether a row without terms holds (`0 <= 5` does, `0 >= 5` does not).
+fn empty_row_holds(row: &crate::formulation::LpRow) -> bool {
+    let tolerance = crate::solve::FEASIBILITY_TOLERANCE;
+    match row.sense {
+        Sense::Le => 0.0 <= row.rhs + tolerance,
+        Sense::Ge => 0.0 >= row.rhs - tolerance,
+        Sense::Eq => row.rhs.abs() <= tolerance,
+    }
 }
 
 /// What the deletion filter found by the time it ended.
@@ -158,24 +214,24 @@ struct Filtered {
 
 /// The deletion filter: row indices of an irreducible infeasible subset of the candidates.
 pub fn conflict_rows(formulation: &Formulation, backend: Backend) -> Result<Vec<usize>, SolveError> {
-    let lp = &formulation.lp;
-    if is_feasible(lp, &vec![true; lp.rows.len()], backend, None)? == Some(true) {
+    let mut feasibility = Feasibility::new(formulation, backend, None);
+    if feasibility.is_feasible(&vec![true; formulation.lp.rows.len()])? == Some(true) {
         return Err(SolveError("infeasibility diagnosis asked for a model that has a plan".to_string()));
     }
-    Ok(deletion_filter(formulation, backend, None)?.rows)
+    Ok(deletion_filter(formulation, &mut feasibility)?.rows)
 }
 
 /// The deletion filter on a formulation known to be infeasible, stopping at `deadline`.
 /// Invariant: the rows kept are infeasible. A row put back is needed by every infeasible subset
 /// of them, so it is in the final conflict whenever the filter stops.
-fn deletion_filter(formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<Filtered, SolveError> {
+fn deletion_filter(formulation: &Formulation, feasibility: &mut Feasibility) -> Result<Filtered, SolveError> {
     let lp = &formulation.lp;
     let mut keep = vec![true; lp.rows.len()];
     let candidates = candidate_rows(formulation);
     let mut needed = Vec::new();
     for (tested, &row) in candidates.iter().enumerate() {
         keep[row] = false;
-        match is_feasible(lp, &keep, backend, deadline)? {
+        match feasibility.is_feasible(&keep)? {
             Some(true) => {
                 keep[row] = true;
                 needed.push(row);
@@ -276,7 +332,8 @@ pub fn diagnose_until(
     };
     // The LP relaxation has a plan, the exact model (values from the curves, curve_order.rs)
     // has none: only the value shares can be at fault, and they are what the planner is told.
-    match is_feasible(&formulation.lp, &vec![true; formulation.lp.rows.len()], backend, deadline)? {
+    let mut feasibility = Feasibility::new(formulation, backend, deadline);
+    match feasibility.is_feasible(&vec![true; formulation.lp.rows.len()])? {
         None => return Ok(cut_short(Vec::new(), Vec::new(), candidates)),
         Some(true) => {
             let rows: Vec<usize> = (0..formulation.kinds.len()).filter(|&row| is_value_share(formulation.kinds[row])).collect();
@@ -295,7 +352,7 @@ pub fn diagnose_until(
         }
         Some(false) => {}
     }
-    let filtered = deletion_filter(formulation, backend, deadline)?;
+    let filtered = deletion_filter(formulation, &mut feasibility)?;
     let conflict: Vec<ConflictMember> = filtered.rows.iter().map(|&row| conflict_member(instance, formulation, row)).collect();
     if filtered.unchecked > 0 {
         // Part of a conflict: a clash per resource would add up only some of the demands, so

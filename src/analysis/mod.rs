@@ -167,7 +167,27 @@ pub fn solve_chosen(
     choice: &Choice,
     deadline: Option<Instant>,
 ) -> Result<SolveReport, SolveError> {
+    solve_chosen_on(instance, formulation, choice, deadline, &mut None)
+}
+
+/// As [`solve_chosen`], keeping capplan's engine session in `session` for the caller: the plan,
+/// its curve-order branches, the policy and the promise prices all solve on it, and a session
+/// left there by an earlier solve of a program of the same shape (a scenario, a sweep step) is
+/// brought to this one warm instead of solving from scratch. Other backends leave it alone.
+pub fn solve_chosen_on(
+    instance: &Instance,
+    formulation: &Formulation,
+    choice: &Choice,
+    deadline: Option<Instant>,
+    session: &mut Option<crate::solve::session::Session>,
+) -> Result<SolveReport, SolveError> {
     let backend = choice.backend;
+    if backend == Backend::Engine {
+        match session.as_mut() {
+            Some(session) if session.same_shape(&formulation.lp) => session.update_to(&formulation.lp),
+            _ => *session = Some(crate::solve::session::Session::new(&formulation.lp)),
+        }
+    }
     let warnings: Vec<String> = crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect();
     let report = |status: Status, plan: Option<Plan>| SolveReport {
         status,
@@ -179,7 +199,7 @@ pub fn solve_chosen(
     };
     // Exact curves: the LP's pieces in curve order, by branching where value shares pull them
     // out of it (curve_order.rs). Prices are those of the branch where the optimum lies.
-    let ordered = curve_order::solve_in_curve_order(formulation, backend, deadline)?;
+    let ordered = curve_order::solve_in_curve_order_on(formulation, backend, deadline, session.as_mut())?;
     let curve_order::OrderedSolve { outcome, row_prices, formulation: branch, branches, backend: dual_backend } = ordered;
     let exact = branch.as_ref().unwrap_or(formulation);
     match outcome {
@@ -201,8 +221,8 @@ pub fn solve_chosen(
             }
             // The plan is proven optimal: what the deadline stops from here on is an analysis
             // the report says is missing, never the plan.
-            let policies_whole = price_policies(&mut plan, formulation, backend, deadline)?;
-            let promises_whole = plan::price_promises(&mut plan, formulation, backend, deadline)?;
+            let policies_whole = price_policies(&mut plan, formulation, backend, deadline, session)?;
+            let promises_whole = plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
             let padding = plan.padding_warning(&instance.plan.currency);
             let envelope = plan.envelope_warning(&instance.plan.currency);
             let mut solved = report(Status::Optimal, Some(plan));
@@ -222,13 +242,23 @@ pub fn solve_chosen(
 /// The exact cost of each category's policy: the optimum without the constraints the policy set
 /// minus the optimum with them, by one re-solve per category that set any. `false` when
 /// `deadline` stopped it: the categories not priced by then keep no cost.
-fn price_policies(plan: &mut Plan, formulation: &Formulation, backend: Backend, deadline: Option<Instant>) -> Result<bool, SolveError> {
+fn price_policies(
+    plan: &mut Plan,
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+    session: &mut Option<crate::solve::session::Session>,
+) -> Result<bool, SolveError> {
     let Some(portfolio) = plan.portfolio.as_mut() else {
         return Ok(true);
     };
-    // capplan's engine prices every policy warm on one session: its rows are relaxed, the model
-    // re-solved from the plan's basis, and the rows put back.
-    let mut session = (backend == Backend::Engine).then(|| crate::solve::session::Session::new(&formulation.lp));
+    // capplan's engine prices every policy warm on the plan's session: its rows are relaxed, the
+    // model re-solved from the plan's basis, and the rows put back.
+    let mut session = session.as_mut().filter(|_| backend == Backend::Engine);
+    if let Some(session) = session.as_mut() {
+        // The plan's branch (curve order) back to the formulation's own bounds.
+        session.update_to(&formulation.lp);
+    }
     for category in &mut portfolio.categories {
         if category.policy_constraints.is_empty() {
             continue;

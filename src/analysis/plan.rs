@@ -871,6 +871,18 @@ pub fn price_promises(
     backend: crate::solve::Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<bool, crate::solve::SolveError> {
+    price_promises_on(plan, formulation, backend, deadline, &mut None)
+}
+
+/// As [`price_promises`], on the plan's engine session when there is one (warm from the plan's
+/// basis; see [`super::solve_chosen_on`]).
+pub fn price_promises_on(
+    plan: &mut Plan,
+    formulation: &Formulation,
+    backend: crate::solve::Backend,
+    deadline: Option<std::time::Instant>,
+    plan_session: &mut Option<crate::solve::session::Session>,
+) -> Result<bool, crate::solve::SolveError> {
     use crate::solve::LpOutcome;
     let optimum = plan.objective;
     let rows: Vec<(usize, usize)> = formulation
@@ -883,7 +895,15 @@ pub fn price_promises(
         .collect();
     let mut solves = 0;
     // capplan's engine re-solves each promise warm on one session, from the plan's basis.
-    let mut session = (backend == crate::solve::Backend::Engine).then(|| crate::solve::session::Session::new(&formulation.lp));
+    let engine = backend == crate::solve::Backend::Engine;
+    if engine && plan_session.is_none() {
+        *plan_session = Some(crate::solve::session::Session::new(&formulation.lp));
+    }
+    let mut session = plan_session.as_mut().filter(|_| engine);
+    if let Some(session) = session.as_mut() {
+        // The plan's branch (curve order) back to the formulation's own bounds.
+        session.update_to(&formulation.lp);
+    }
     for (position, row) in rows {
         let kind = formulation.kinds[row];
         let constraint = &plan.constraints[position];

@@ -190,28 +190,65 @@ pub(crate) struct LimitCurve {
     parameter: LimitParameter,
     backend: Backend,
     pub accuracy: Accuracy,
+    /// capplan's engine probes warm on one session: each probe moves the limit's right-hand
+    /// sides (rows kept through presolve) and re-solves from the last basis, with the row duals
+    /// read from it. Loaded at the first probe.
+    session: Option<Session>,
 }
 
 impl LimitCurve {
     pub(crate) fn new(lp: &LinearProgram, parameter: LimitParameter, backend: Backend) -> Self {
-        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend) }
+        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend), session: None }
+    }
+
+    /// The optimum at the current right-hand sides, and its row duals.
+    fn solve_here(&mut self) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+        if self.backend != Backend::Engine {
+            let outcome = solve_lp(&self.lp, self.backend)?;
+            let row_duals = match &outcome {
+                LpOutcome::Optimal { objective, .. } => Some(compute_duals(&self.lp, self.backend, *objective)?.row_duals),
+                _ => None,
+            };
+            return Ok((outcome, row_duals));
+        }
+        let session = match self.session.as_mut() {
+            Some(session) => {
+                for &(row, _) in &self.parameter.rows {
+                    session.set_rhs(row, self.lp.rows[row].rhs);
+                }
+                session
+            }
+            None => {
+                let rows: Vec<usize> = self.parameter.rows.iter().map(|&(row, _)| row).collect();
+                self.session.insert(Session::keeping(&self.lp, &rows))
+            }
+        };
+        let (outcome, row_prices) = crate::solve::session_outcome(session, None)?;
+        Ok(match (outcome, row_prices) {
+            (LpOutcome::Optimal { values, objective }, Some(row_prices)) => {
+                // The same checks as every plan's duals: dual feasibility and strong duality.
+                let duals = super::duals::duals_from_row_prices(&self.lp, row_prices, Backend::Engine, objective)?;
+                (LpOutcome::Optimal { values, objective }, Some(duals.row_duals))
+            }
+            (outcome, _) => (outcome, None),
+        })
     }
 
     /// The value and slope (per unit of the limit) at `t`, which must be feasible.
     pub(crate) fn probe(&mut self, t: f64) -> Result<Probe, SolveError> {
         self.parameter.apply(&mut self.lp, t);
-        match solve_lp(&self.lp, self.backend)? {
-            LpOutcome::Optimal { objective, .. } => {
-                let duals = compute_duals(&self.lp, self.backend, objective)?;
-                Ok(Probe { at: t, value: objective, slope: self.parameter.slope(&duals.row_duals) })
+        match self.solve_here()? {
+            (LpOutcome::Optimal { objective, .. }, Some(row_duals)) => {
+                Ok(Probe { at: t, value: objective, slope: self.parameter.slope(&row_duals) })
             }
-            LpOutcome::TimeLimit => Err(SolveError("a re-solve stopped at a time limit".to_string())),
-            LpOutcome::Infeasible => Err(SolveError(format!(
+            (LpOutcome::Optimal { .. }, None) => Err(SolveError("an optimal re-solve came back without row duals".to_string())),
+            (LpOutcome::TimeLimit, _) => Err(SolveError("a re-solve stopped at a time limit".to_string())),
+            (LpOutcome::Infeasible, _) => Err(SolveError(format!(
                 "a re-solve at {t} inside the feasible range of {} came back infeasible ({})",
                 self.parameter.name(&self.lp),
                 self.backend
             ))),
-            LpOutcome::Unbounded => Err(SolveError(format!(
+            (LpOutcome::Unbounded, _) => Err(SolveError(format!(
                 "a re-solve of {} came back unbounded although the plan is bounded ({})",
                 self.parameter.name(&self.lp),
                 self.backend
@@ -379,6 +416,10 @@ fn mirrored(probe: Probe, sign: f64) -> Probe {
 /// from it by one ratio test ([`Session::rhs_range`], [`Session::cost_range`]) instead of
 /// re-solves. A side where the basis is degenerate (it ranges 0 there although the price may
 /// hold on) is left to the re-solves.
+/// `--time-limit` ran out before the ranging could start.
+#[derive(Debug)]
+pub(crate) struct TimedOut;
+
 pub(crate) struct BasisRanges {
     session: Session,
     row_duals: Vec<f64>,
@@ -386,18 +427,21 @@ pub(crate) struct BasisRanges {
 }
 
 impl BasisRanges {
-    /// The basis of `lp`'s optimum, for a plan that came from the engine; `None` otherwise.
-    pub(crate) fn of(lp: &LinearProgram, backend: Backend) -> Option<BasisRanges> {
+    /// The basis of `lp`'s optimum, for a plan that came from the engine; `Ok(None)` otherwise,
+    /// and `Err(TimedOut)` when `deadline` stopped the solve that finds it.
+    pub(crate) fn of(lp: &LinearProgram, backend: Backend, deadline: Option<std::time::Instant>) -> Result<Option<BasisRanges>, TimedOut> {
         if backend != Backend::Engine {
-            return None;
+            return Ok(None);
         }
         let mut session = Session::new(lp);
-        if session.solve(None) != Ok(SessionStatus::Optimal) {
-            return None;
+        match session.solve(deadline) {
+            Ok(SessionStatus::Optimal) => {}
+            Ok(SessionStatus::TimeLimit) => return Err(TimedOut),
+            _ => return Ok(None),
         }
         let row_duals = session.row_duals();
         let values = session.values();
-        Some(BasisRanges { session, row_duals, values })
+        Ok(Some(BasisRanges { session, row_duals, values }))
     }
 
     /// How far a limit can rise and fall with the plan's price, `(increase, decrease)`; `None`
@@ -689,18 +733,21 @@ fn range_allocation(
 /// the optimal basis when that backend is capplan's engine. A plan found by branching (exact
 /// curves under value shares, curve_order.rs) is ranged on the LP of its branch, the exact model
 /// around it; ranging re-solves modified programs, which the separable backend hands on.
+type Ranged<'a> = (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>);
+
 fn ranged_program<'a>(
     formulation: &'a Formulation,
     plan: &Plan,
     backend: Backend,
-) -> (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>) {
+    deadline: Option<std::time::Instant>,
+) -> Result<Ranged<'a>, TimedOut> {
     let formulation = match &plan.lp.exact_lp {
         Some(lp) => std::borrow::Cow::Owned(Formulation { lp: lp.clone(), ..formulation.clone() }),
         None => std::borrow::Cow::Borrowed(formulation),
     };
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
-    let basis = BasisRanges::of(&formulation.lp, backend);
-    (formulation, backend, basis)
+    let basis = BasisRanges::of(&formulation.lp, backend, deadline)?;
+    Ok((formulation, backend, basis))
 }
 
 /// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
@@ -713,7 +760,10 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
-    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    // The deadline bounds the solve that finds the optimal basis too.
+    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
+        return Ok(None);
+    };
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let mut constraints = Vec::with_capacity(plan.constraints.len());
@@ -743,7 +793,10 @@ pub fn capacity_ranges(
     plan: &Plan,
     backend: Backend,
 ) -> Result<Vec<ConstraintRange>, SolveError> {
-    let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
+    // Without a deadline the basis solve cannot time out; were it to, no range is given.
+    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, None) else {
+        return Ok(Vec::new());
+    };
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     named_rows

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
 use crate::analysis::Status;
 use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
-use crate::analysis::force::solve_what_if;
+use crate::analysis::force::solve_what_if_on;
 use crate::formulation::formulate;
 use crate::report::{Format, render_comparison};
 use crate::solve::{Backend, SolverChoice};
@@ -81,6 +81,9 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
     // The deadline counts from here, as in `solve`: reading the files is not part of the solves.
     let deadline = args.time_limit.map(|limit| Instant::now() + limit);
     let mut solved = Vec::with_capacity(scenarios.len() + 1);
+    // capplan's engine keeps one session across the columns: a scenario whose model has the
+    // base's shape (changed capacities, floors, values) re-solves warm from the last basis.
+    let mut session = None;
     for instance in std::iter::once(&base).chain(scenarios.iter().map(|(instance, _)| instance)) {
         let formulation = formulate(instance);
         let choice = match super::fixed_backend(backend, &formulation) {
@@ -90,7 +93,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
                 return EXIT_INPUT;
             }
         };
-        match solve_what_if(instance, &formulation, &[], &choice, deadline) {
+        match solve_what_if_on(instance, &formulation, &[], &choice, deadline, &mut session) {
             Ok(result) => solved.push(result),
             Err(error) => {
                 eprintln!("error: internal: {error}");

@@ -27,6 +27,12 @@ pub struct GenerateArgs {
     /// Write the instance to this file (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Add diversification limits: the network segment at most 60 % of the last resource's
+    /// hours, the relationship segment at least 20 % and the transactional segment at most 50 %
+    /// of the value, each customer at most 5 % of the value (the general LP path, not the
+    /// separable one).
+    #[arg(long)]
+    pub diversify: bool,
 }
 
 pub(super) fn run(args: &GenerateArgs) -> i32 {
@@ -34,7 +40,8 @@ pub(super) fn run(args: &GenerateArgs) -> i32 {
         eprintln!("error: --resources: {message}");
         return EXIT_INPUT;
     }
-    let settings = Settings { customers: args.customers as usize, seed: args.seed, resources: args.resources.clone() };
+    let settings =
+        Settings { customers: args.customers as usize, seed: args.seed, resources: args.resources.clone(), diversify: args.diversify };
     let text = generate(&settings);
     // Checked before anything is written, so that a file capplan could not read back never
     // replaces a previous one.

@@ -196,8 +196,10 @@ impl RowActivity {
 }
 
 /// Presolves `lp`: the reduction and the reduced rows (indexed by original row, in original
-/// variable indices; removed rows empty).
-fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
+/// variable indices; removed rows empty). A row marked in `kept` is never substituted away: the
+/// rows relaxed away (a substitution would keep enforcing them) and those the caller means to
+/// change or relax ([`Session::keeping`]), so that changing them keeps the basis.
+fn presolve(lp: &LinearProgram, kept: &[bool]) -> (Reduction, Vec<Vec<(usize, f64)>>) {
     let n = lp.variables.len();
     let mut rows: Vec<Vec<(usize, f64)>> = lp.rows.iter().map(|row| row.terms.clone()).collect();
     let mut rhs: Vec<f64> = lp.rows.iter().map(|row| row.rhs).collect();
@@ -228,7 +230,7 @@ fn presolve(lp: &LinearProgram) -> (Reduction, Vec<Vec<(usize, f64)>>) {
     // cancelled.
     let mut row_largest: Vec<f64> = rows.iter().map(|row| row.iter().fold(0.0f64, |m, &(_, v)| m.max(v.abs()))).collect();
     for q in 0..lp.rows.len() {
-        if lp.rows[q].sense != Sense::Eq || rows[q].len() == tombstones[q] {
+        if lp.rows[q].sense != Sense::Eq || rows[q].len() == tombstones[q] || kept[q] {
             continue;
         }
         if tombstones[q] > 0 {
@@ -358,6 +360,8 @@ pub struct Session {
     engine: Engine,
     /// Rows relaxed away (their logical free).
     relaxed: Vec<bool>,
+    /// Rows presolve must keep (see [`Session::keeping`]).
+    kept: Vec<bool>,
     status: Option<SessionStatus>,
     /// Reloads since the first load (a change that touched a substitution).
     pub reloads: usize,
@@ -366,14 +370,25 @@ pub struct Session {
 impl Session {
     /// Loads `lp` into a new engine (presolved; see the module documentation).
     pub fn new(lp: &LinearProgram) -> Session {
-        let relaxed = vec![false; lp.rows.len()];
-        let (reduction, engine) = Session::load(lp, &relaxed);
-        Session { lp: lp.clone(), reduction, engine, relaxed, status: None, reloads: 0 }
+        Session::keeping(lp, &[])
     }
 
-    fn load(lp: &LinearProgram, relaxed: &[bool]) -> (Reduction, Engine) {
+    /// As [`Session::new`], with the rows `rows` kept by presolve: rows whose right-hand side
+    /// the caller will change or that it will relax (a force row, a conflict candidate). A
+    /// change to a row presolve substituted away reloads the program and loses the basis; a
+    /// kept row's change is one bound of its logical, and the re-solve is warm.
+    pub fn keeping(lp: &LinearProgram, rows: &[usize]) -> Session {
+        let relaxed = vec![false; lp.rows.len()];
+        let mut kept = vec![false; lp.rows.len()];
+        rows.iter().for_each(|&i| kept[i] = true);
+        let (reduction, engine) = Session::load(lp, &relaxed, &kept);
+        Session { lp: lp.clone(), reduction, engine, relaxed, kept, status: None, reloads: 0 }
+    }
+
+    fn load(lp: &LinearProgram, relaxed: &[bool], kept: &[bool]) -> (Reduction, Engine) {
+        let protected: Vec<bool> = relaxed.iter().zip(kept).map(|(&relaxed, &kept)| relaxed || kept).collect();
         let started = Instant::now();
-        let (reduction, rows) = presolve(lp);
+        let (reduction, rows) = presolve(lp, &protected);
         if tracing() {
             eprintln!("engine: presolve {} x {} in {:.3} s", lp.rows.len(), lp.variables.len(), started.elapsed().as_secs_f64());
         }
@@ -402,7 +417,7 @@ impl Session {
     }
 
     fn reload(&mut self) {
-        let (reduction, engine) = Session::load(&self.lp, &self.relaxed);
+        let (reduction, engine) = Session::load(&self.lp, &self.relaxed, &self.kept);
         self.reduction = reduction;
         self.engine = engine;
         self.status = None;
@@ -637,6 +652,15 @@ impl Session {
                 self.set_rhs(i, row.rhs);
             }
         }
+    }
+
+    /// Whether `lp` has this session's rows and variables in the same order, with the same terms
+    /// and senses: then [`Session::update_to`] brings the session to it warm (a scenario that
+    /// changes capacities, floors or values, not the portfolio's shape).
+    pub fn same_shape(&self, lp: &LinearProgram) -> bool {
+        lp.variables.len() == self.lp.variables.len()
+            && lp.rows.len() == self.lp.rows.len()
+            && lp.rows.iter().zip(&self.lp.rows).all(|(a, b)| a.sense == b.sense && a.terms == b.terms)
     }
 
     /// The program as it stands, without the rows relaxed away: what the engine's point must

@@ -262,3 +262,45 @@ fn ranging_needs_an_optimal_solve() {
     assert_eq!(session.rhs_range(&[(0, 1.0)]), None);
     assert_eq!(session.cost_range(0), None);
 }
+
+/// max 3h - p2  s.t.  h = p1 + p2 (presolve substitutes h), force: h = 1 (a singleton equality
+/// presolve would substitute too), p1 <= 2, p2 <= 5. Relaxing the force must free h: optimum
+/// h = 7 (p1 = 2, p2 = 5), 3*7 - 5 = 16. Before presolve kept relaxed rows, the reload after
+/// relaxing a substituted row substituted it again and kept enforcing it (objective 3).
+fn forced_definition() -> LinearProgram {
+    let mut lp = LinearProgram::default();
+    let h = lp.add_variable("h".into(), 0.0, f64::INFINITY, 3.0);
+    let p1 = lp.add_variable("p1".into(), 0.0, 2.0, 0.0);
+    let p2 = lp.add_variable("p2".into(), 0.0, 5.0, -1.0);
+    lp.rows.push(row("force", vec![(h, 1.0)], Sense::Eq, 1.0));
+    lp.rows.push(row("define", vec![(h, 1.0), (p1, -1.0), (p2, -1.0)], Sense::Eq, 0.0));
+    lp
+}
+
+#[test]
+fn relaxing_a_row_presolve_substituted_really_drops_it() {
+    let mut session = Session::new(&forced_definition());
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 3.0), "{}", session.objective());
+    session.relax_row(0, true);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 16.0), "{}", session.objective());
+    session.relax_row(0, false);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 3.0), "{}", session.objective());
+}
+
+#[test]
+fn kept_rows_change_and_relax_without_a_reload() {
+    let mut session = Session::keeping(&forced_definition(), &[0]);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 3.0));
+    // h = 4: p1 = 2, p2 = 2: 12 - 2 = 10.
+    session.set_rhs(0, 4.0);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 10.0), "{}", session.objective());
+    session.relax_row(0, true);
+    assert_eq!(session.solve(None).unwrap(), SessionStatus::Optimal);
+    assert!(close(session.objective(), 16.0), "{}", session.objective());
+    assert_eq!(session.reloads, 0);
+}
