@@ -33,14 +33,17 @@ impl<T> Spanned<T> {
         self.start..self.end
     }
 
+    /// The value, without its place.
     pub fn into_inner(self) -> T {
         self.value
     }
 
+    /// The value.
     pub fn get_ref(&self) -> &T {
         &self.value
     }
 
+    /// The value, to change it (a scenario's patch); the span stays where it was written.
     pub fn get_mut(&mut self) -> &mut T {
         &mut self.value
     }
