@@ -61,7 +61,8 @@ fn peak_bytes_during<T>(work: impl FnOnce() -> T) -> (usize, T) {
 #[test]
 fn issue11_reader_memory_is_proportional_to_the_file() {
     let _one_at_a_time = MEASURING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let settings = Settings { customers: 10_000, seed: 1, resources: DEFAULT_RESOURCES.iter().map(|id| id.to_string()).collect(), diversify: false };
+    let settings =
+        Settings { customers: 10_000, seed: 1, resources: DEFAULT_RESOURCES.iter().map(|id| id.to_string()).collect(), diversify: false };
     let text = generate(&settings);
     let (peak, instance) = peak_bytes_during(|| Instance::from_toml_str("generated.toml", &text));
     let instance = instance.expect("the generated portfolio is valid");
