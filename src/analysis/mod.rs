@@ -10,6 +10,7 @@ pub mod duals;
 pub mod force;
 pub mod frontier;
 pub mod infeasibility;
+pub mod limits;
 pub mod parametric;
 mod plan;
 pub mod ranging;

@@ -25,11 +25,14 @@ use crate::model::{Instance, ShareBase};
 use crate::solve::session::{Session, SessionStatus};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
-/// The sensitivity report: every named constraint and every allocation.
+/// The sensitivity report: every named constraint and every allocation, and the Limits report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sensitivity {
     pub constraints: Vec<ConstraintRange>,
     pub allocations: Vec<AllocationRange>,
+    /// Excel Solver's Limits report: each allocation's fewest and most hours with the rest of
+    /// the plan held, and the objective at each ([`super::limits`]).
+    pub limits: Vec<super::limits::AllocationLimits>,
 }
 
 /// What one more unit of a limit, or one unit less, is worth, and for how many units that holds.
@@ -702,6 +705,11 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
+    // The Limits report reads the model as written (not a branch of the exact solve): the curve
+    // order its pieces must follow is checked by the report itself.
+    let Some(limits) = super::limits::allocation_limits(instance, formulation, plan, deadline)? else {
+        return Ok(None);
+    };
     let (formulation, backend, mut basis) = ranged_program(formulation, plan, backend);
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
@@ -721,7 +729,7 @@ pub fn sensitivity(
         let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
         allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut())?);
     }
-    Ok(Some(Sensitivity { constraints, allocations }))
+    Ok(Some(Sensitivity { constraints, allocations, limits }))
 }
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and

@@ -351,7 +351,7 @@ fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtr
     charts(out, instance, plan, extras, currency);
     tables(out, instance, plan, currency);
     if let Some(sensitivity) = &plan.sensitivity {
-        sensitivity_section(out, sensitivity, currency);
+        sensitivity_section(out, sensitivity, plan.objective, currency);
     }
 }
 
@@ -569,7 +569,7 @@ fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
     out.push_str("</section>\n");
 }
 
-fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, currency: &str) {
+fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, objective: f64, currency: &str) {
     let _ = writeln!(out, "<section id=\"sensitivity\">\n<h2>Sensitivity report</h2>");
     let _ = writeln!(
         out,
@@ -642,5 +642,57 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
         rows,
         true,
     );
+    limits_table(out, sensitivity, objective, currency);
     out.push_str("</section>\n");
+}
+
+/// The Limits report, as Excel Solver's: each allocation moved alone with the rest of the plan
+/// held, its fewest and most hours, the objective there and the constraints that stop it.
+fn limits_table(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, objective: f64, currency: &str) {
+    let _ = writeln!(
+        out,
+        "<h3>Limits: each allocation moved alone, the rest of the plan held</h3>\n<p class=\"note\">As Excel Solver's Limits report: the fewest and the most hours an allocation can have while every other allocation and expansion stays as planned, and the objective there ({currency}; the plan's is {}), read off the model's own curves. A lower limit of 0 h set by nothing: hours are never negative.</p>",
+        money(objective)
+    );
+    let set_by = |ids: &[String]| text(if ids.is_empty() { "-".to_string() } else { ids.join(", ") });
+    let rows = sensitivity
+        .limits
+        .iter()
+        .map(|limits| {
+            let mut row = vec![
+                text(limits.customer.clone()),
+                text(limits.resource.clone()),
+                number(limits.hours, hours(limits.hours)),
+                number(limits.lower.hours, hours(limits.lower.hours)),
+                number(limits.lower.objective, money(limits.lower.objective)),
+                set_by(&limits.lower.set_by),
+            ];
+            match &limits.upper {
+                Some(upper) => row.extend([
+                    number(upper.hours, hours(upper.hours)),
+                    number(upper.objective, money(upper.objective)),
+                    set_by(&upper.set_by),
+                ]),
+                None => row.extend([number(f64::MAX, "unlimited".into()), text("-"), text("-")]),
+            }
+            row
+        })
+        .collect();
+    table(
+        out,
+        "sensitivity-limits",
+        &[
+            ("customer", false),
+            ("resource", false),
+            ("hours", true),
+            ("lower limit (h)", true),
+            ("objective there", true),
+            ("lower limit set by", false),
+            ("upper limit (h)", true),
+            ("objective there", true),
+            ("upper limit set by", false),
+        ],
+        rows,
+        true,
+    );
 }

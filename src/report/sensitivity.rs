@@ -27,7 +27,7 @@ fn unlimited_or_money(value: Option<f64>) -> String {
     value.map_or_else(|| "unlimited".to_string(), money)
 }
 
-pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width: usize) {
+pub fn render(out: &mut String, sensitivity: &Sensitivity, objective: f64, currency: &str, width: usize) {
     let _ = writeln!(out, "\nSensitivity report (ranges from the optimal basis or from re-solves; see docs/sensitivity.md)");
 
     let _ = writeln!(out, "\nAllocations: value per hour over which the plan stays optimal ({currency} per hour)");
@@ -86,6 +86,8 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width
         paragraph(out, "  ", &text, width);
     }
 
+    limits_table(out, sensitivity, objective, currency, width);
+
     let _ = writeln!(out, "\nWhat one unit more or less is worth");
     let mut any = false;
     for range in sensitivity.constraints.iter().filter(|range| range.ranged) {
@@ -100,6 +102,51 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width
     if !any {
         let _ = writeln!(out, "  no limit changes the objective in either direction");
     }
+}
+
+/// The Limits report, as Excel Solver's: each allocation moved alone with the rest of the plan
+/// held, its fewest and most hours, and what the objective becomes there (as a change against
+/// the plan's, which is what a planner compares; the workbook and JSON give it whole).
+fn limits_table(out: &mut String, sensitivity: &Sensitivity, objective: f64, currency: &str, width: usize) {
+    let heading = format!(
+        "Limits: each allocation moved alone, the rest of the plan held; objective change against the plan's {} \
+         {currency} (docs/sensitivity.md)",
+        money(objective)
+    );
+    out.push('\n');
+    paragraph(out, "", &heading, width);
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("hours", true),
+        ("lower", true),
+        ("change", true),
+        ("upper", true),
+        ("change", true),
+        ("set by (lower; upper)", false),
+    ])
+    .keys(2)
+    .wrapping(7);
+    let set_by =
+        |ids: &[String]| if ids.is_empty() { "0 h".to_string() } else { ids.iter().map(|id| short_id(id)).collect::<Vec<_>>().join(", ") };
+    for limits in &sensitivity.limits {
+        let (upper, upper_change, upper_set_by) = match &limits.upper {
+            Some(upper) => (hours(upper.hours), money(upper.objective - objective), set_by(&upper.set_by)),
+            None => ("unlimited".to_string(), "-".to_string(), "nothing".to_string()),
+        };
+        table.row(vec![
+            short_name(&limits.customer),
+            short_name(&limits.resource),
+            hours(limits.hours),
+            hours(limits.lower.hours),
+            money(limits.lower.objective - objective),
+            upper,
+            upper_change,
+            format!("{}; {upper_set_by}", set_by(&limits.lower.set_by)),
+        ]);
+    }
+    table.render_within(out, width);
+    paragraph(out, "  ", "Set by 0 h: the hours cannot go below zero. Hours in h, changes in the plan's currency.", width);
 }
 
 /// "one more engineering hour" / "raising floor[m1/service] by one hour".

@@ -131,7 +131,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
     reduced_costs_section(&mut out, plan, currency, width);
     if let Some(sensitivity) = &plan.sensitivity {
         let _ = writeln!(out, "\n== Sensitivity ==");
-        super::sensitivity::render(&mut out, sensitivity, currency, width);
+        super::sensitivity::render(&mut out, sensitivity, plan.objective, currency, width);
     }
     out
 }
