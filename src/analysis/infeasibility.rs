@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
+use super::document::{DemandKind, Family, Finding, LimitKind, Owner, Unit};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
@@ -67,7 +67,7 @@ impl Diagnosis {
 pub struct ConflictMember {
     /// Stable id, e.g. `floor[m1/engineering]`.
     pub id: String,
-    pub family: &'static str,
+    pub family: Family,
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
     pub limit: f64,
@@ -81,7 +81,7 @@ pub struct ConflictMember {
 #[derive(Debug, Clone, Serialize)]
 pub struct Relaxation {
     pub id: String,
-    pub family: &'static str,
+    pub family: Family,
     pub sense: Sense,
     /// The row's right-hand side as built (hours; currency for value shares; for hour shares
     /// the row is `hours - share x expansion bought <= share x capacity`).
@@ -313,7 +313,7 @@ pub fn diagnose_until(
             let unit = if is_value_share(kind) { Unit::Currency } else { Unit::Hour };
             Relaxation {
                 id: lp_row.name.clone(),
-                family: kind.family(),
+                family: Family::of(kind),
                 sense: lp_row.sense,
                 row_limit: lp_row.rhs,
                 relaxed_row_limit: lp_row.rhs + change[row],
@@ -365,7 +365,7 @@ pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulatio
             let change = forced - reach;
             Relaxation {
                 id: lp_row.name.clone(),
-                family: kind.family(),
+                family: Family::of(kind),
                 sense: lp_row.sense,
                 row_limit: lp_row.rhs,
                 relaxed_row_limit: lp_row.rhs + change,
@@ -409,7 +409,7 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
     };
     ConflictMember {
         id: lp_row.name.clone(),
-        family: kind.family(),
+        family: Family::of(kind),
         sense: lp_row.sense,
         limit,
         unit,

@@ -50,7 +50,10 @@ pub struct OneSided {
 #[derive(Debug, Clone, Serialize)]
 pub struct ConstraintRange {
     pub id: String,
-    pub family: &'static str,
+    pub family: super::document::Family,
+    /// What the limit is about, as in [`super::ConstraintResult::about`].
+    #[serde(skip)]
+    pub about: super::document::LimitKind,
     pub sense: Sense,
     /// `hour` or `percentage point`: the unit of the prices below.
     pub unit: super::document::Unit,
@@ -467,6 +470,7 @@ fn range_constraint(
     let mut range = ConstraintRange {
         id: result.id.clone(),
         family: result.family,
+        about: result.about.clone(),
         sense: result.sense,
         unit: result.unit,
         actual: result.actual,

@@ -13,6 +13,7 @@ use super::format::{hours, money, percent};
 use super::svg::{self, Bar, escape};
 use super::text::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD, capacity_range, costliest_limits, shortfall};
 use super::whatif::WhatIf;
+use crate::analysis::document::Family;
 use crate::analysis::sweep::Sweep;
 use crate::analysis::{Plan, SolveReport, Status};
 use crate::model::Instance;
@@ -158,8 +159,8 @@ pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>
             scenario.description.as_ref().map_or(String::new(), |d| format!(": {}", escape(d.trim())))
         );
     }
-    for warning in &report.warnings {
-        let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(warning));
+    for warning in super::warnings(report, &header.currency) {
+        let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(&warning));
     }
     if let Some(sentence) = super::cut_short_sentence(report) {
         let _ = writeln!(out, r#"<p class="warning">Cut short: {}</p>"#, escape(&sentence));
@@ -305,7 +306,7 @@ fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtr
         .take(8)
         .map(|c| {
             let (total, reading) = match c.exact_cost {
-                Some(cost) if c.family == "expectation" && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
+                Some(cost) if c.family == Family::Expectation && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
                 Some(cost) => (number(cost, money(cost)), "gain if dropped"),
                 None => (number(0.0, "-".to_string()), "margin only"),
             };

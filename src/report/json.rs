@@ -17,7 +17,7 @@ struct JsonReport<'a> {
     resource_ids: Vec<&'a str>,
     result: Option<&'a Plan>,
     /// Reasons to doubt the numbers; empty when there are none.
-    warnings: &'a [String],
+    warnings: Vec<String>,
     /// The analyses `--time-limit` stopped before they finished; empty when none was.
     cut_short: &'a [crate::analysis::CutShort],
 }
@@ -47,7 +47,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, extras: Vec<(&str,
         solver_reason: &report.solver_reason,
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
-        warnings: &report.warnings,
+        warnings: super::warnings(report, &header.currency),
         cut_short: &report.cut_short,
     };
     let mut value = serde_json::to_value(&document).expect("report types serialise to JSON");

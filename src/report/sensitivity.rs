@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::table::{Table, paragraph, short_id, short_name};
+use crate::analysis::document::LimitKind;
 use crate::analysis::ranging::{ConstraintRange, OneSided, Sensitivity};
 
 /// Prices closer than this (currency) read as the same in planner words.
@@ -152,17 +153,17 @@ fn limits_table(out: &mut String, sensitivity: &Sensitivity, objective: f64, cur
 /// "one more engineering hour" / "raising floor[m1/service] by one hour".
 fn one_more(range: &ConstraintRange) -> String {
     let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
-    match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
-        Some(resource) => format!("one more {resource} hour"),
-        None => format!("one more {unit} of {}", range.id),
+    match &range.about {
+        LimitKind::Capacity { resource } => format!("one more {resource} hour"),
+        _ => format!("one more {unit} of {}", range.id),
     }
 }
 
 fn one_less(range: &ConstraintRange) -> String {
     let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
-    match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
-        Some(resource) => format!("the last {resource} hour"),
-        None => format!("the last {unit} of {}", range.id),
+    match &range.about {
+        LimitKind::Capacity { resource } => format!("the last {resource} hour"),
+        _ => format!("the last {unit} of {}", range.id),
     }
 }
 

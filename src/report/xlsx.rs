@@ -130,8 +130,7 @@ fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, 
         number(sheet, row, column + 1, *value, &formats.money)?;
     }
     // Warnings, then what --time-limit cut short, one line each above the plan table.
-    let notes: Vec<String> = report
-        .warnings
+    let notes: Vec<String> = super::warnings(report, currency)
         .iter()
         .map(|warning| format!("Warning: {warning}"))
         .chain(super::cut_short_sentence(report).map(|sentence| format!("Cut short: {sentence}")))
@@ -264,7 +263,7 @@ fn constraints_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> R
         let row = 1 + index as u32;
         let unit_format = formats.of_unit(constraint.unit);
         sheet.write_string(row, 0, &constraint.id)?;
-        sheet.write_string(row, 1, constraint.family)?;
+        sheet.write_string(row, 1, constraint.family.name())?;
         sheet.write_string(row, 2, constraint.sense.symbol())?;
         number(sheet, row, 3, constraint.limit, unit_format)?;
         number(sheet, row, 4, constraint.actual, unit_format)?;
