@@ -11,8 +11,8 @@ use capplan::model::Instance;
 use capplan::solve::{Backend, LpOutcome, solve_lp};
 
 fn example(name: &str) -> Instance {
-    let path = format!("{}/instances/{name}", env!("CARGO_MANIFEST_DIR"));
-    Instance::from_toml_str(name, &std::fs::read_to_string(&path).unwrap()).unwrap()
+    // From the file, so that a model file named relative to it is found.
+    Instance::from_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("instances").join(name)).unwrap()
 }
 
 fn close(found: f64, expected: f64, what: &str) {
@@ -185,5 +185,13 @@ response.service = { value_per_hour = 5 }
         let top = b.upper.as_ref().unwrap();
         close(top.hours, 500.0, "b upper");
         assert_eq!(top.set_by, ["cap[b/service]"]);
+    }
+}
+
+/// The other examples: revenue-risk scenarios (no CVaR floor), the profitability groups, tiers.
+#[test]
+fn limits_of_the_other_examples_match_resolves_with_the_rest_of_the_plan_held() {
+    for name in ["risk.toml", "three-groups-profitability.toml", "tiers.toml", "tiny.toml"] {
+        check_against_resolves(name);
     }
 }

@@ -170,6 +170,14 @@ pub enum Implication {
     },
 }
 
+/// Why a limit has no exact range (the sensitivity report's `n/a`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unranged {
+    /// A share of value, or of hours that include expansion: the share multiplies planned
+    /// quantities, so the optimum is not piecewise linear in it.
+    ShareScalesPlannedQuantities,
+}
+
 /// What a share limits the share of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShareOf {

@@ -76,7 +76,9 @@ pub struct ConstraintRange {
     pub kink: bool,
     /// `false` when ranging does not apply; `note` says why.
     pub ranged: bool,
-    pub note: Option<&'static str>,
+    /// JSON writes it in words (`note`, worded by the report layer).
+    #[serde(serialize_with = "crate::report::words::serialize_unranged")]
+    pub note: Option<Unranged>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,9 +98,7 @@ pub struct AllocationRange {
     pub allowable_decrease: Option<f64>,
 }
 
-/// Why a limit has no range.
-const NOTE_SHARE_SCALES_VARIABLES: &str = "the share multiplies planned quantities (value, or hours that include expansion), \
-so the value curve is not piecewise linear in it and no exact range exists";
+use super::document::Unranged;
 
 /// The backend for the far-out line of a limit that can tighten for ever. That LP (one dual
 /// variable in the objective, everything else free to move) is so degenerate that the simplex
@@ -119,14 +119,14 @@ pub(crate) struct LimitParameter {
 
 impl LimitParameter {
     /// The limit of one named constraint, or why it cannot be moved on its own.
-    pub(crate) fn of(instance: &Instance, formulation: &Formulation, row: usize) -> Result<Self, &'static str> {
+    pub(crate) fn of(instance: &Instance, formulation: &Formulation, row: usize) -> Result<Self, Unranged> {
         let rhs = formulation.lp.rows[row].rhs;
         let resource_share = |base: ShareBase| match base {
             ShareBase::Resource(r) if instance.resources[r].expansion.is_empty() && instance.resources[r].capacity_hours > 0.0 => {
                 let capacity = instance.resources[r].capacity_hours;
                 Ok(LimitParameter { rows: vec![(row, capacity)], current: rhs / capacity })
             }
-            _ => Err(NOTE_SHARE_SCALES_VARIABLES),
+            _ => Err(Unranged::ShareScalesPlannedQuantities),
         };
         match formulation.kinds[row] {
             ConstraintKind::CustomerShare { base, .. }

@@ -119,8 +119,16 @@ fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cel
                     let _ = write!(out, r#"<td class="wrap">{}</td>"#, escape(&value));
                 }
                 Cell::Number(value, shown) => {
-                    let _ =
-                        write!(out, r#"<td class="n" data-v="{}">{}</td>"#, if value.is_finite() { value } else { 0.0 }, escape(&shown));
+                    // The sort key in exponent form when huge ("unlimited" sorts as f64::MAX), not
+                    // as 309 digits.
+                    let key = if !value.is_finite() {
+                        "0".to_string()
+                    } else if value.abs() >= 1e15 {
+                        format!("{value:e}")
+                    } else {
+                        value.to_string()
+                    };
+                    let _ = write!(out, r#"<td class="n" data-v="{key}">{}</td>"#, escape(&shown));
                 }
             }
         }
@@ -591,8 +599,10 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
                 number(range.limit, amount(range.limit)),
                 if range.ranged { optional(range.allowable_increase, &amount) } else { text("n/a") },
                 if range.ranged { optional(range.allowable_decrease, &amount) } else { text("n/a") },
-                range.next_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
-                range.last_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
+                // An unranged limit has no one-sided values: n/a, as in the text report, not
+                // "infeasible".
+                if range.ranged { range.next_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))) } else { text("n/a") },
+                if range.ranged { range.last_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))) } else { text("n/a") },
             ]
         })
         .collect();
@@ -652,28 +662,25 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
 fn limits_table(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, objective: f64, currency: &str) {
     let _ = writeln!(
         out,
-        "<h3>Limits: each allocation moved alone, the rest of the plan held</h3>\n<p class=\"note\">As Excel Solver's Limits report: the fewest and the most hours an allocation can have while every other allocation and expansion stays as planned, and the objective there ({currency}; the plan's is {}), read off the model's own curves. A lower limit of 0 h set by nothing: hours are never negative.</p>",
+        "<h3>Limits: each allocation moved alone, the rest of the plan held</h3>\n<p class=\"note\">As Excel Solver's Limits report: the fewest and the most hours an allocation can have while every other allocation and expansion stays as planned, and the objective there, read off the model's own curves, as its change against the plan's {} {currency} (the JSON report and the workbook give it whole). Set by -: the hours stop at 0 h, as they are never negative.</p>",
         money(objective)
     );
-    let set_by = |ids: &[String]| text(if ids.is_empty() { "-".to_string() } else { ids.join(", ") });
+    let set_by = |ids: &[String]| prose(if ids.is_empty() { "-".to_string() } else { ids.join(", ") });
     let rows = sensitivity
         .limits
         .iter()
         .map(|limits| {
+            let change = |at: f64| number(at - objective, money(at - objective));
             let mut row = vec![
                 text(limits.customer.clone()),
                 text(limits.resource.clone()),
                 number(limits.hours, hours(limits.hours)),
                 number(limits.lower.hours, hours(limits.lower.hours)),
-                number(limits.lower.objective, money(limits.lower.objective)),
+                change(limits.lower.objective),
                 set_by(&limits.lower.set_by),
             ];
             match &limits.upper {
-                Some(upper) => row.extend([
-                    number(upper.hours, hours(upper.hours)),
-                    number(upper.objective, money(upper.objective)),
-                    set_by(&upper.set_by),
-                ]),
+                Some(upper) => row.extend([number(upper.hours, hours(upper.hours)), change(upper.objective), set_by(&upper.set_by)]),
                 None => row.extend([number(f64::MAX, "unlimited".into()), text("-"), text("-")]),
             }
             row
@@ -686,12 +693,12 @@ fn limits_table(out: &mut String, sensitivity: &crate::analysis::ranging::Sensit
             ("customer", false),
             ("resource", false),
             ("hours", true),
-            ("lower limit (h)", true),
-            ("objective there", true),
-            ("lower limit set by", false),
-            ("upper limit (h)", true),
-            ("objective there", true),
-            ("upper limit set by", false),
+            ("lower (h)", true),
+            ("objective change", true),
+            ("set by", false),
+            ("upper (h)", true),
+            ("objective change", true),
+            ("set by", false),
         ],
         rows,
         true,

@@ -82,8 +82,11 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, objective: f64, curre
     table.render_within(out, width);
     let unranged: Vec<&str> = sensitivity.constraints.iter().filter(|range| !range.ranged).map(|range| range.id.as_str()).collect();
     if !unranged.is_empty() {
-        let text =
-            format!("n/a: {}: {}.", unranged.join(", "), sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range"));
+        let text = format!(
+            "n/a: {}: {}.",
+            unranged.join(", "),
+            sensitivity.constraints.iter().find_map(|range| range.note).map_or("no range", super::words::unranged)
+        );
         paragraph(out, "  ", &text, width);
     }
 

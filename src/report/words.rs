@@ -4,7 +4,7 @@
 //! calling this module; analysis writes none of it.
 
 use super::format::{hours, money};
-use crate::analysis::document::Implication;
+use crate::analysis::document::{Implication, Unranged};
 use crate::analysis::{CutShort, Plan, SolveReport};
 use crate::model::ExpectationKind;
 
@@ -108,6 +108,30 @@ pub fn category_implies(implies: &[Implication]) -> String {
 /// string.
 pub fn serialize_category_implies<S: serde::Serializer>(implies: &[Implication], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&category_implies(implies))
+}
+
+/// Why a limit has no range, in planner words.
+pub fn unranged(why: Unranged) -> &'static str {
+    match why {
+        Unranged::ShareScalesPlannedQuantities => {
+            "the share multiplies planned quantities (value, or hours that include expansion), so the value curve is not \
+             piecewise linear in it and no exact range exists"
+        }
+    }
+}
+
+impl std::fmt::Display for Unranged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(unranged(*self))
+    }
+}
+
+/// JSON's `note` of a range: the words of [`unranged`], or null.
+pub fn serialize_unranged<S: serde::Serializer>(why: &Option<Unranged>, serializer: S) -> Result<S::Ok, S::Error> {
+    match why {
+        Some(why) => serializer.serialize_str(unranged(*why)),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// What is missing, in planner words, when `--time-limit` stopped an analysis.

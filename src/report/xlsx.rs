@@ -339,7 +339,7 @@ fn sensitivity_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> R
         let unit_format = formats.of_unit(constraint.unit);
         sheet.write_string(row, 0, &constraint.id)?;
         let note = match (constraint.note, constraint.kink) {
-            (Some(note), _) => note.to_string(),
+            (Some(note), _) => super::words::unranged(note).to_string(),
             (None, true) => "kink: the value of one unit more and one unit less differ (see the text report)".to_string(),
             (None, false) => String::new(),
         };
