@@ -23,7 +23,8 @@ use serde::Serialize;
 use super::Plan;
 use crate::formulation::{Formulation, LinearProgram, LpRow, LpVariable, Sense};
 use crate::model::{ExpectationKind, Instance};
-use crate::solve::{LpOutcome, SolveError, solve_lp_with_duals};
+use crate::solve::session::Session;
+use crate::solve::{LpOutcome, SolveError, session_outcome, solve_lp_with_duals};
 
 /// One allocation's Limits row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,8 +69,10 @@ pub fn allocation_limits(
         }
         let (c, r) = (index / resources, index % resources);
         let local = Local::new(instance, formulation, plan, &columns, c, r);
-        let lower = local.end(-1.0)?.unwrap_or(LimitEnd { hours: 0.0, set_by: Vec::new() });
-        let upper = local.end(1.0)?;
+        // One engine for both sides: the fewest hours are found warm from the most.
+        let mut session = Session::new(&local.lp);
+        let upper = local.end(&mut session, 1.0)?;
+        let lower = local.end(&mut session, -1.0)?.unwrap_or(LimitEnd { hours: 0.0, set_by: Vec::new() });
         let point = |end: LimitEnd| LimitPoint { objective: local.objective_at(end.hours), hours: end.hours, set_by: end.set_by };
         rows.push(AllocationLimits {
             customer: allocation.customer.clone(),
@@ -173,10 +176,9 @@ impl<'a> Local<'a> {
 
     /// The end of the interval on one side (`sign` +1: the most hours, -1: the fewest); `None`
     /// when the hours can grow without bound (or, downwards, never happens: hours stop at 0).
-    fn end(&self, sign: f64) -> Result<Option<LimitEnd>, SolveError> {
-        let mut search = self.lp.clone();
-        search.variables[0].objective = sign;
-        let (outcome, duals) = solve_lp_with_duals(&search, None)?;
+    fn end(&self, session: &mut Session, sign: f64) -> Result<Option<LimitEnd>, SolveError> {
+        session.set_objective(0, sign);
+        let (outcome, duals) = session_outcome(session, None)?;
         let (values, duals) = match (outcome, duals) {
             (LpOutcome::Optimal { values, .. }, Some(duals)) => (values, duals),
             (LpOutcome::Unbounded, _) => return Ok(None),
