@@ -174,7 +174,7 @@ pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>
         let _ = writeln!(out, r#"<p class="warning">Cut short: {}</p>"#, escape(&sentence));
     }
     match (&report.plan, report.status) {
-        (Some(plan), Status::Optimal) => optimal(&mut out, instance, plan, extras, currency),
+        (Some(plan), Status::Optimal) => optimal(&mut out, plan, extras, currency),
         _ => not_optimal(&mut out, report, extras, currency),
     }
     let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
@@ -233,7 +233,7 @@ fn card(out: &mut String, label: &str, value: &str, class: &str) {
     );
 }
 
-fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
     // Summary.
     out.push_str(r#"<section id="summary"><div class="cards">"#);
     card(out, "Status", "optimal", "status-optimal");
@@ -357,14 +357,14 @@ fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtr
     }
     out.push_str("</section>\n");
 
-    charts(out, instance, plan, extras, currency);
-    tables(out, instance, plan, currency);
+    charts(out, plan, extras, currency);
+    tables(out, plan, currency);
     if let Some(sensitivity) = &plan.sensitivity {
         sensitivity_section(out, sensitivity, plan.objective, currency);
     }
 }
 
-fn charts(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+fn charts(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
     let _ = writeln!(out, "<section id=\"charts\">\n<h2>Charts</h2>");
     let _ = writeln!(out, "<h3>Value of each resource's capacity</h3>");
     if extras.value_curves.is_empty() {
@@ -461,28 +461,28 @@ fn charts(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtra
         percent(whale.top_20),
         percent(whale.middle_70),
         percent(whale.bottom_10),
-        if instance.customers.len() < 10 { " (few customers: the shares are coarse)" } else { "" }
+        if plan.customers.len() < 10 { " (few customers: the shares are coarse)" } else { "" }
     );
     out.push_str("</section>\n");
 }
 
-fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
+fn tables(out: &mut String, plan: &Plan, currency: &str) {
     let _ = writeln!(out, "<section id=\"tables\">\n<h2>Plan</h2>\n<p class=\"note\">Click a column to sort.</p>");
     let mut headers: Vec<(String, bool)> = vec![("customer".into(), false), ("name".into(), false)];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         headers.push(("segment".into(), false));
     }
     if plan.portfolio.is_some() {
         headers.extend([("category".into(), false), ("outcome".into(), false)]);
     }
-    headers.extend(instance.resources.iter().map(|r| (format!("{} (h)", r.id), true)));
+    headers.extend(plan.resources.iter().map(|r| (format!("{} (h)", r.resource), true)));
     headers.extend([("value".into(), true), ("hour cost".into(), true), ("penalty".into(), true), ("contribution".into(), true)]);
     let rows = plan
         .customers
         .iter()
         .map(|c| {
             let mut row = vec![text(c.customer.clone()), prose(c.name.clone())];
-            if !instance.segments.is_empty() {
+            if !plan.segments.is_empty() {
                 row.push(text(c.segment.clone().unwrap_or_default()));
             }
             if plan.portfolio.is_some() {

@@ -45,7 +45,7 @@ pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> Stri
     match format {
         Format::Text => text::render(instance, report),
         Format::Json => json::render(instance, report),
-        Format::Csv => csv::render(instance, report),
+        Format::Csv => csv::render(report),
     }
 }
 

@@ -115,9 +115,9 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
     let _ = writeln!(out, "\n== Resources ==");
     resources_section(&mut out, plan, currency, width);
     let _ = writeln!(out, "\n== Plan ==");
-    plan_section(&mut out, instance, plan, width);
-    if !instance.segments.is_empty() {
-        segments_section(&mut out, instance, plan, width);
+    plan_section(&mut out, plan, currency, width);
+    if !plan.segments.is_empty() {
+        segments_section(&mut out, plan, width);
     }
     changes_section(&mut out, plan, width);
     if let Some(portfolio) = &plan.portfolio {
@@ -361,24 +361,24 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str, width: usize
     }
 }
 
-fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
+fn plan_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
     let _ = writeln!(out, "\nHours per customer and resource");
     let mut columns: Vec<(&str, bool)> = vec![("customer", false)];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         columns.push(("segment", false));
     }
     let with_portfolio = plan.portfolio.is_some();
     if with_portfolio {
         columns.extend([("category", false), ("outcome", false)]);
     }
-    let resource_names: Vec<String> = instance.resources.iter().map(|resource| short_name(&resource.id)).collect();
+    let resource_names: Vec<String> = plan.resources.iter().map(|resource| short_name(&resource.resource)).collect();
     for name in &resource_names {
         columns.push((name.as_str(), true));
     }
     let mut table = Table::new(&columns);
     for customer in &plan.customers {
         let mut row = vec![short_name(&customer.customer)];
-        if !instance.segments.is_empty() {
+        if !plan.segments.is_empty() {
             row.push(short_name(customer.segment.as_deref().unwrap_or_default()));
         }
         if with_portfolio {
@@ -388,7 +388,7 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
         table.row(row);
     }
     let mut total = vec!["total".to_string()];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         total.push(String::new());
     }
     if with_portfolio {
@@ -398,7 +398,7 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
     table.row(total);
     table.render_within(out, width);
 
-    let _ = writeln!(out, "\nValue per customer ({}; contribution = value - hour cost - penalty)", instance.plan.currency);
+    let _ = writeln!(out, "\nValue per customer ({currency}; contribution = value - hour cost - penalty)");
     let mut table = Table::new(&[("customer", false), ("value", true), ("hour cost", true), ("penalty", true), ("contribution", true)]);
     for customer in &plan.customers {
         table.row(vec![
@@ -419,11 +419,11 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
     table.render_within(out, width);
 }
 
-fn segments_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
+fn segments_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nSegments");
     let mut columns: Vec<(&str, bool)> = vec![("segment", false), ("customers", true)];
-    for resource in &instance.resources {
-        columns.push((resource.id.as_str(), true));
+    for resource in &plan.resources {
+        columns.push((resource.resource.as_str(), true));
     }
     columns.extend([("value", true), ("value share", true), ("contribution", true)]);
     let mut table = Table::new(&columns);
