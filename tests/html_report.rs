@@ -137,3 +137,49 @@ fn issue12_html_report_with_sensitivity_has_the_sensitivity_tables() {
     // The engineering capacity's price holds for 10 h more and 30 h less (docs/worked-example.md).
     assert!(html.contains("+10.0 h") && html.contains("-30.0 h"), "{html}");
 }
+
+/// The Limits report in the HTML report of dsp.toml with --sensitivity: a sortable table with one
+/// row per allocation, each lower and upper limit as the JSON report gives it, shown by Chromium.
+#[test]
+fn html_report_with_sensitivity_has_the_limits_report() {
+    let dir = scratch("dsp-limits");
+    let page = dir.join("dsp-limits.html");
+    let output =
+        capplan(&["solve", "instances/dsp.toml", "--format", "html", "--sensitivity", "--output", page.to_str().unwrap(), "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(external_references(&html), Vec::<String>::new());
+    let json: serde_json::Value =
+        serde_json::from_slice(&capplan(&["solve", "instances/dsp.toml", "--format", "json", "--sensitivity", "--quiet"]).stdout).unwrap();
+    let objective = json["result"]["objective"].as_f64().unwrap();
+    let limits = json["result"]["sensitivity"]["limits"].as_array().unwrap();
+    let check = |page: &str, what: &str| {
+        let table = page.split("id=\"sensitivity-limits\"").nth(1).unwrap_or_else(|| panic!("{what}: no Limits table"));
+        let body = table.split("</table>").next().unwrap();
+        let rows: Vec<&str> = body.split("<tr>").skip(2).collect();
+        assert_eq!(rows.len(), limits.len(), "{what}: one row per allocation");
+        for (row, entry) in rows.iter().zip(limits) {
+            let cells: Vec<&str> =
+                row.split("<td").skip(1).map(|cell| cell.split('>').nth(1).unwrap().split('<').next().unwrap()).collect();
+            assert_eq!(cells[0], entry["customer"].as_str().unwrap(), "{what}");
+            assert_eq!(cells[3], capplan::report::hours(entry["lower"]["hours"].as_f64().unwrap()), "{what} lower");
+            assert_eq!(cells[4], capplan::report::money(entry["lower"]["objective"].as_f64().unwrap() - objective), "{what} lower change");
+            assert_eq!(cells[6], capplan::report::hours(entry["upper"]["hours"].as_f64().unwrap()), "{what} upper");
+            assert_eq!(cells[7], capplan::report::money(entry["upper"]["objective"].as_f64().unwrap() - objective), "{what} upper change");
+        }
+    };
+    check(&html, "page");
+    // A limit without a range has no one-sided values: n/a, never "infeasible" (the text report
+    // says the same).
+    let constraints = html.split("id=\"sensitivity-constraints\"").nth(1).unwrap().split("</table>").next().unwrap();
+    for row in constraints.split("<tr>").filter(|row| row.contains("share_cap[value/")) {
+        assert!(!row.contains("infeasible") && row.contains("n/a"), "{row}");
+    }
+    // Sort keys of "unlimited" cells are short numbers, not 309 digits.
+    assert!(html.split("data-v=\"").skip(1).all(|rest| rest.split('"').next().unwrap().len() < 40), "long sort keys");
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: no Chromium installed (apt-get install chromium); the page was checked without a browser");
+        return;
+    };
+    check(&rendered_dom(&browser, &page), "as Chromium shows it");
+}

@@ -65,6 +65,10 @@ fn issue12_every_example_report_fits_100_columns() {
     }
     for scenario in scenarios() {
         check(format!("solve dsp --scenario {scenario}"), capplan(&["solve", "instances/dsp.toml", "--scenario", &scenario]));
+        check(
+            format!("solve dsp --scenario {scenario} --sensitivity"),
+            capplan(&["solve", "instances/dsp.toml", "--scenario", &scenario, "--sensitivity"]),
+        );
     }
     check("solve infeasible".into(), capplan(&["solve", "instances/infeasible/engineering-promises.toml"]));
     check("solve --force".into(), capplan(&["solve", "instances/dsp.toml", "--force", "m1/engineering=400"]));
@@ -131,6 +135,43 @@ fn issue12_first_screen_holds_the_answers() {
     assert!(row.contains(&money(costliest["exact_cost"].as_f64().unwrap())), "{row}");
     assert!(row.contains(&money(costliest["shadow_price"].as_f64().unwrap())), "{row}");
     assert!(screen_text.contains("xpectation gaps"), "{screen_text}");
+}
+
+/// The Limits report of `--sensitivity` in the text report: in the details (not in the summary),
+/// one row per allocation in the JSON report's order with its lower and upper hours as the JSON
+/// gives them and the objective's change at each, within 100 columns.
+#[test]
+fn limits_report_in_text_has_every_allocation_with_the_json_numbers() {
+    let (code, text) = capplan(&["solve", "instances/dsp.toml", "--sensitivity"]);
+    assert_eq!(code, Some(0));
+    let (_, json) = capplan(&["solve", "instances/dsp.toml", "--sensitivity", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let objective = json["result"]["objective"].as_f64().unwrap();
+    let limits = json["result"]["sensitivity"]["limits"].as_array().unwrap();
+    let start = text.find("\nLimits: each allocation moved alone").expect("the Limits report is printed");
+    let table: Vec<&str> = text[start..].lines().skip(5).collect();
+    let rows: Vec<Vec<&str>> = table
+        .iter()
+        .take_while(|line| line.starts_with("  ") && !line.trim_start().starts_with("Set by"))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>())
+        .filter(|cells| cells.len() >= 8)
+        .collect();
+    assert_eq!(rows.len(), limits.len(), "one row per allocation");
+    let hours = |value: &serde_json::Value| capplan::report::hours(value.as_f64().unwrap());
+    let change = |value: &serde_json::Value| capplan::report::money(value.as_f64().unwrap() - objective);
+    for (cells, entry) in rows.iter().zip(limits) {
+        let what = format!("{}/{}", entry["customer"], entry["resource"]);
+        assert_eq!(cells[0], entry["customer"].as_str().unwrap(), "{what}");
+        assert_eq!(cells[1], entry["resource"].as_str().unwrap(), "{what}");
+        assert_eq!(cells[2], hours(&entry["hours"]), "{what} hours");
+        assert_eq!(cells[3], hours(&entry["lower"]["hours"]), "{what} lower");
+        assert_eq!(cells[4], change(&entry["lower"]["objective"]), "{what} lower change");
+        assert_eq!(cells[5], hours(&entry["upper"]["hours"]), "{what} upper");
+        assert_eq!(cells[6], change(&entry["upper"]["objective"]), "{what} upper change");
+    }
+    assert!(too_wide(&text).is_empty());
+    let (_, summary) = capplan(&["solve", "instances/dsp.toml", "--sensitivity", "--detail", "summary"]);
+    assert!(!summary.contains("Limits: each allocation"), "the summary leaves the Limits report to --detail full");
 }
 
 /// `--detail summary` stops after the opening screen; `full` goes on with every table.

@@ -381,7 +381,7 @@ fn issue10_expectation_bend_is_found() {
     let mut checked = 0;
     for backend in [Backend::Engine] {
         let sensitivity = sensitivity_of(&instance, backend);
-        for range in sensitivity.constraints.iter().filter(|range| range.family == "expectation") {
+        for range in sensitivity.constraints.iter().filter(|range| range.family == capplan::analysis::document::Family::Expectation) {
             let (from, to) = ((range.limit - 150.0).max(0.0), range.limit + 150.0);
             let curve = sweep(&instance, SweepTarget::Constraint(&range.id), from, to, backend).unwrap();
             let tolerance = 1e-6 * (1.0 + range.limit);

@@ -117,7 +117,12 @@ fn issue9_promise_and_policy_prices_past_the_deadline_are_missing_and_said_to_be
     assert_eq!(stopped.status, Status::Optimal);
     assert!(stopped.cut_short.contains(&CutShort::PromisePrices), "{:?}", stopped.cut_short);
     let plan = stopped.plan.as_ref().unwrap();
-    assert!(plan.constraints.iter().filter(|c| c.binding && c.family == "floor").all(|c| c.exact_cost.is_none()));
+    assert!(
+        plan.constraints
+            .iter()
+            .filter(|c| c.binding && c.family == capplan::analysis::document::Family::Floor)
+            .all(|c| c.exact_cost.is_none())
+    );
     let portfolio = plan.portfolio.as_ref().expect("tiers.toml names a portfolio model");
     assert!(stopped.cut_short.contains(&CutShort::PolicyPrices));
     assert!(portfolio.categories.iter().all(|category| category.policy_cost.is_none()));

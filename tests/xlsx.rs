@@ -126,29 +126,32 @@ fn dsp_workbook_has_five_sheets_with_the_json_numbers() {
     let sensitivity = sheet(&mut workbook, "Sensitivity");
     assert!(cell_text(&sensitivity, 0, 0).contains("--sensitivity"));
 
-    // Limits: one row per allocation; a floor shows up as the lower limit it sets.
+    // The Limits report is part of the sensitivity report: without it the sheet says so.
     let limits = sheet(&mut workbook, "Limits");
-    assert_eq!(limits.height(), 1 + allocations.len());
-    for constraint in listed.iter().filter(|c| c["family"] == "floor") {
-        let id = constraint["id"].as_str().unwrap();
-        let (customer, resource) = id.trim_start_matches("floor[").trim_end_matches(']').split_once('/').unwrap();
-        let row =
-            (1..limits.height()).find(|&row| cell_text(&limits, row, 0) == customer && cell_text(&limits, row, 2) == resource).unwrap();
-        assert!(cell_number(&limits, row, 4) >= json_number(&constraint["limit"], "floor") - 1e-9, "{id}");
-    }
-    // A soft expectation may fall short: it never shows as a lower limit; a hard one does.
-    let expectations = result["expectations"].as_array().unwrap();
-    assert!(expectations.iter().any(|e| e["kind"] == "soft"), "dsp has soft expectations");
-    for expectation in expectations {
-        let (customer, resource) = (expectation["customer"].as_str().unwrap(), expectation["resource"].as_str().unwrap());
-        let row =
-            (1..limits.height()).find(|&row| cell_text(&limits, row, 0) == customer && cell_text(&limits, row, 2) == resource).unwrap();
-        let id = format!("expectation[{customer}/{resource}]");
-        if expectation["kind"] == "soft" {
-            assert_ne!(cell_text(&limits, row, 5), id);
-        } else {
-            assert!(cell_number(&limits, row, 4) >= json_number(&expectation["expected_hours"], "expected hours") - 1e-9, "{id}");
-        }
+    assert!(cell_text(&limits, 0, 0).contains("--sensitivity"));
+}
+
+/// dsp.toml with --sensitivity: the Limits sheet holds the JSON report's `sensitivity.limits`,
+/// row by row (Excel Solver's Limits report: lower and upper limit, objective at each).
+#[test]
+fn limits_sheet_holds_the_limits_report_of_the_json() {
+    let (mut workbook, json) = solve_both(&instance("dsp.toml"), &["--sensitivity"], "dsp-limits");
+    let listed = json["result"]["sensitivity"]["limits"].as_array().unwrap();
+    assert_eq!(listed.len(), json["result"]["allocations"].as_array().unwrap().len());
+    let limits = sheet(&mut workbook, "Limits");
+    assert_eq!(limits.height(), 1 + listed.len());
+    for (index, entry) in listed.iter().enumerate() {
+        let row = 1 + index;
+        assert_eq!(cell_text(&limits, row, 0), entry["customer"].as_str().unwrap());
+        assert_eq!(cell_text(&limits, row, 2), entry["resource"].as_str().unwrap());
+        close(cell_number(&limits, row, 3), json_number(&entry["hours"], "hours"), "hours");
+        close(cell_number(&limits, row, 4), json_number(&entry["lower"]["hours"], "lower"), "lower limit");
+        close(cell_number(&limits, row, 5), json_number(&entry["lower"]["objective"], "lower objective"), "objective at lower");
+        let upper = &entry["upper"];
+        close(cell_number(&limits, row, 7), json_number(&upper["hours"], "upper"), "upper limit");
+        close(cell_number(&limits, row, 8), json_number(&upper["objective"], "upper objective"), "objective at upper");
+        let set_by: Vec<&str> = upper["set_by"].as_array().unwrap().iter().map(|id| id.as_str().unwrap()).collect();
+        assert_eq!(cell_text(&limits, row, 9), set_by.join(", "));
     }
 }
 

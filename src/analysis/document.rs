@@ -56,6 +56,157 @@ impl std::fmt::Display for Unit {
     }
 }
 
+/// The family of a constraint: the part of its id before the brackets, as a type. JSON writes
+/// it as that same string (`"floor"`, `"share_cap"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// A resource's capacity (`capacity[resource]`).
+    Capacity,
+    /// The most hours an expansion option can buy.
+    ExpansionLimit,
+    /// An internal row tying hours to curve pieces.
+    Response,
+    /// An internal row adding up the plan's total value.
+    TotalValue,
+    /// A customer's minimum hours of a resource.
+    Floor,
+    /// A customer's maximum hours of a resource.
+    Cap,
+    /// A customer's expected hours of a resource.
+    Expectation,
+    /// The most hours an allocation may rise against the current hours.
+    MaxIncrease,
+    /// The most hours an allocation may fall against the current hours.
+    MaxDecrease,
+    /// A customer's share of a resource's hours or of value (`share_cap[base/customer]`).
+    ShareCap,
+    /// A segment's minimum hours of a resource.
+    SegmentMinHours,
+    /// A segment's maximum hours of a resource.
+    SegmentMaxHours,
+    /// A segment's minimum share of a resource's hours or of value.
+    SegmentMinShare,
+    /// A segment's maximum share of a resource's hours or of value.
+    SegmentMaxShare,
+    /// An allocation forced to given hours (`--force`).
+    Force,
+    /// An internal row of the CVaR: a scenario's shortfall below the threshold.
+    CvarShortfall,
+    /// The floor on the plan's CVaR (`[risk] min_cvar`).
+    CvarFloor,
+}
+
+impl Family {
+    /// The family of a row of the model.
+    pub fn of(kind: ConstraintKind) -> Family {
+        match kind {
+            ConstraintKind::Capacity { .. } => Family::Capacity,
+            ConstraintKind::ExpansionLimit { .. } => Family::ExpansionLimit,
+            ConstraintKind::Response { .. } => Family::Response,
+            ConstraintKind::TotalValue => Family::TotalValue,
+            ConstraintKind::Floor { .. } => Family::Floor,
+            ConstraintKind::Cap { .. } => Family::Cap,
+            ConstraintKind::Expectation { .. } => Family::Expectation,
+            ConstraintKind::MaxIncrease { .. } => Family::MaxIncrease,
+            ConstraintKind::MaxDecrease { .. } => Family::MaxDecrease,
+            ConstraintKind::CustomerShare { .. } => Family::ShareCap,
+            ConstraintKind::SegmentMinHours { .. } => Family::SegmentMinHours,
+            ConstraintKind::SegmentMaxHours { .. } => Family::SegmentMaxHours,
+            ConstraintKind::SegmentMinShare { .. } => Family::SegmentMinShare,
+            ConstraintKind::SegmentMaxShare { .. } => Family::SegmentMaxShare,
+            ConstraintKind::Force { .. } => Family::Force,
+            ConstraintKind::CvarShortfall { .. } => Family::CvarShortfall,
+            ConstraintKind::CvarFloor => Family::CvarFloor,
+        }
+    }
+
+    /// The family as ids and JSON write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Capacity => "capacity",
+            Family::ExpansionLimit => "expansion_limit",
+            Family::Response => "response",
+            Family::TotalValue => "total_value",
+            Family::Floor => "floor",
+            Family::Cap => "cap",
+            Family::Expectation => "expectation",
+            Family::MaxIncrease => "max_increase",
+            Family::MaxDecrease => "max_decrease",
+            Family::ShareCap => "share_cap",
+            Family::SegmentMinHours => "segment_min_hours",
+            Family::SegmentMaxHours => "segment_max_hours",
+            Family::SegmentMinShare => "segment_min_share",
+            Family::SegmentMaxShare => "segment_max_share",
+            Family::Force => "force",
+            Family::CvarShortfall => "cvar_shortfall",
+            Family::CvarFloor => "cvar_floor",
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One thing a customer's portfolio category prescribes for one resource (the alignment table).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Implication {
+    /// The category's floor, in force.
+    Floor {
+        /// The floor (hours).
+        hours: f64,
+    },
+    /// The category's floor, replaced by the customer's own.
+    FloorOverridden {
+        /// The category's floor (hours).
+        default_hours: f64,
+        /// The customer's own floor, which applies (hours).
+        own_hours: f64,
+    },
+    /// The category's cap, in force.
+    Cap {
+        /// The cap (hours).
+        hours: f64,
+    },
+    /// The category's cap, replaced by the customer's own.
+    CapOverridden {
+        /// The category's cap (hours).
+        default_hours: f64,
+        /// The customer's own cap, which applies (hours).
+        own_hours: f64,
+    },
+    /// The category's limit on the change against the current hours.
+    MaxChange {
+        /// The most hours the allocation may move (hours).
+        hours: f64,
+    },
+    /// The category's kind of expectation, in force (a soft one with its penalty per hour).
+    Expectation {
+        /// Hard or soft.
+        kind: crate::model::ExpectationKind,
+        /// The penalty per hour short (currency per hour; 0 for a hard expectation).
+        penalty_per_hour: f64,
+    },
+    /// The category's kind of expectation, replaced by the customer's own.
+    ExpectationOverridden {
+        /// The category's kind.
+        default: crate::model::ExpectationKind,
+        /// The customer's own kind, which applies.
+        own: crate::model::ExpectationKind,
+    },
+}
+
+/// Why a limit has no exact range (the sensitivity report's `n/a`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unranged {
+    /// A share of value, or of hours that include expansion: the share multiplies planned
+    /// quantities, so the optimum is not piecewise linear in it.
+    ShareScalesPlannedQuantities,
+}
+
 /// What a share limits the share of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShareOf {
@@ -267,4 +418,38 @@ pub enum Finding {
         /// The most hours the resource can supply: capacity plus every expansion option.
         reach_hours: f64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON keeps writing the family strings the ids use: the enum must not change the layout.
+    #[test]
+    fn family_names_are_the_id_prefixes_and_the_json_strings() {
+        let kinds = [
+            ConstraintKind::Capacity { resource: 0 },
+            ConstraintKind::ExpansionLimit { resource: 0, option: 0 },
+            ConstraintKind::Response { customer: 0, resource: 0 },
+            ConstraintKind::TotalValue,
+            ConstraintKind::Floor { customer: 0, resource: 0 },
+            ConstraintKind::Cap { customer: 0, resource: 0 },
+            ConstraintKind::Expectation { customer: 0, resource: 0 },
+            ConstraintKind::MaxIncrease { customer: 0, resource: 0 },
+            ConstraintKind::MaxDecrease { customer: 0, resource: 0 },
+            ConstraintKind::CustomerShare { customer: 0, base: ShareBase::Value },
+            ConstraintKind::SegmentMinHours { segment: 0, resource: 0 },
+            ConstraintKind::SegmentMaxHours { segment: 0, resource: 0 },
+            ConstraintKind::SegmentMinShare { segment: 0, base: ShareBase::Value },
+            ConstraintKind::SegmentMaxShare { segment: 0, base: ShareBase::Value },
+            ConstraintKind::Force { customer: 0, resource: 0 },
+            ConstraintKind::CvarShortfall { scenario: 0 },
+            ConstraintKind::CvarFloor,
+        ];
+        for kind in kinds {
+            let family = Family::of(kind);
+            assert_eq!(family.name(), kind.family());
+            assert_eq!(serde_json::to_value(family).unwrap(), serde_json::Value::String(kind.family().to_string()));
+        }
+    }
 }

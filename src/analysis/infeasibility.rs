@@ -21,7 +21,7 @@
 
 use std::time::Instant;
 
-use super::document::{DemandKind, Finding, LimitKind, Owner, Unit};
+use super::document::{DemandKind, Family, Finding, LimitKind, Owner, Unit};
 use super::past;
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
@@ -69,7 +69,7 @@ pub struct ConflictMember {
     /// Stable id, e.g. `floor[m1/engineering]`.
     pub id: String,
     /// The kind of limit, as in `result.constraints[].family` (plus `force`).
-    pub family: &'static str,
+    pub family: Family,
     /// The direction of the limit.
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
@@ -86,7 +86,7 @@ pub struct Relaxation {
     /// Stable id of the constraint, e.g. `floor[m1/engineering]`.
     pub id: String,
     /// The kind of limit, as in `result.constraints[].family` (plus `force`).
-    pub family: &'static str,
+    pub family: Family,
     /// The direction of the limit.
     pub sense: Sense,
     /// The row's right-hand side as built (hours; currency for value shares; for hour shares
@@ -373,7 +373,7 @@ pub fn diagnose_until(
             let unit = if is_value_share(kind) { Unit::Currency } else { Unit::Hour };
             Relaxation {
                 id: lp_row.name.clone(),
-                family: kind.family(),
+                family: Family::of(kind),
                 sense: lp_row.sense,
                 row_limit: lp_row.rhs,
                 relaxed_row_limit: lp_row.rhs + change[row],
@@ -425,7 +425,7 @@ pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulatio
             let change = forced - reach;
             Relaxation {
                 id: lp_row.name.clone(),
-                family: kind.family(),
+                family: Family::of(kind),
                 sense: lp_row.sense,
                 row_limit: lp_row.rhs,
                 relaxed_row_limit: lp_row.rhs + change,
@@ -469,7 +469,7 @@ fn conflict_member(instance: &Instance, formulation: &Formulation, row: usize) -
     };
     ConflictMember {
         id: lp_row.name.clone(),
-        family: kind.family(),
+        family: Family::of(kind),
         sense: lp_row.sense,
         limit,
         unit,

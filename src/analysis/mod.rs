@@ -10,6 +10,7 @@ pub mod duals;
 pub mod force;
 pub mod frontier;
 pub mod infeasibility;
+pub mod limits;
 pub mod parametric;
 mod per_resource;
 mod plan;
@@ -101,19 +102,6 @@ impl CutShort {
             CutShort::Diagnosis => "diagnosis",
         }
     }
-
-    /// What is missing, in planner words, for the text report.
-    pub fn words(self) -> &'static str {
-        match self {
-            CutShort::PromisePrices => "the exact cost of some floors and expectations is missing",
-            CutShort::PolicyPrices => "the exact cost of some category policies is missing",
-            CutShort::Forces => "what the forces cost is missing",
-            CutShort::Sensitivity => "the sensitivity report is left out",
-            CutShort::CapacityRanges => "how far each resource's price holds is left out",
-            CutShort::ValueCurves => "the value curves of the capacities are left out",
-            CutShort::Diagnosis => "the infeasibility diagnosis is incomplete",
-        }
-    }
 }
 
 /// Whether `deadline` has passed.
@@ -132,7 +120,9 @@ pub struct SolveReport {
     pub solver_reason: String,
     /// Present exactly when `status` is optimal.
     pub plan: Option<Plan>,
-    /// Reasons to doubt the numbers (badly scaled data), in planner words; empty when none.
+    /// Reasons to doubt the numbers the solver found (badly scaled data), as the solve layer words
+    /// them; empty when none. The plan's own (envelope curves, share padding) are numbers in the
+    /// plan: [`crate::report::warnings`] gives every warning worded.
     pub warnings: Vec<String>,
     /// The analyses `--time-limit` stopped before they finished, in [`CutShort`] order; empty
     /// when none was.
@@ -223,11 +213,9 @@ pub fn solve_chosen_on(
             // the report says is missing, never the plan.
             let policies_whole = price_policies(&mut plan, formulation, backend, deadline, session)?;
             let promises_whole = plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
-            let padding = plan.padding_warning(&instance.plan.currency);
-            let envelope = plan.envelope_warning(&instance.plan.currency);
+            // The plan's own reasons for doubt (envelope curves, share padding) are in the plan
+            // as numbers; the printers word them (`crate::report::warnings`).
             let mut solved = report(Status::Optimal, Some(plan));
-            solved.warnings.extend(envelope);
-            solved.warnings.extend(padding);
             if !policies_whole {
                 solved.note_cut_short(CutShort::PolicyPrices);
             }

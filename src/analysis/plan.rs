@@ -314,9 +314,12 @@ pub struct AlignmentRow {
     pub cap_hours: Option<f64>,
     /// Where the cap came from; `None` without a cap.
     pub cap_source: Option<Source>,
-    /// What the seller's category implies for this resource, in words, e.g.
-    /// "floor 40.0 h; expectation hard".
-    pub category_implies: String,
+    /// What the seller's category implies for this resource, in order (floor, cap, change limit,
+    /// expectation), with the defaults a customer's own setting replaced; empty for nothing.
+    /// JSON writes it in words (`category_implies`, worded by the report layer).
+    #[serde(serialize_with = "crate::report::words::serialize_category_implies")]
+    #[schemars(with = "String")]
+    pub category_implies: Vec<super::document::Implication>,
     /// A limit the category's policy set binds this allocation.
     pub policy_binds: bool,
 }
@@ -411,55 +414,6 @@ fn envelope_overstatements(instance: &Instance, allocations: &[Allocation]) -> V
     found
 }
 
-impl Plan {
-    /// The envelopes in one sentence for the report's warnings, if any curve was planned with one.
-    pub fn envelope_warning(&self, currency: &str) -> Option<String> {
-        if self.envelope_overstatements.is_empty() {
-            return None;
-        }
-        let total: f64 = self.envelope_overstatements.iter().map(|entry| entry.overstatement).sum();
-        let each: Vec<String> = self
-            .envelope_overstatements
-            .iter()
-            .map(|entry| {
-                format!(
-                    "{}/{} at {} h: {} {currency} (envelope {}, judged points {})",
-                    entry.customer,
-                    entry.resource,
-                    crate::report::hours(entry.hours),
-                    crate::report::money(entry.overstatement),
-                    crate::report::money(entry.envelope_value),
-                    crate::report::money(entry.judged_value),
-                )
-            })
-            .collect();
-        Some(format!(
-            "S-shaped judged curves planned with their concave envelope (envelope = true); the envelope overstates \
-             value at the planned hours by {} {currency} in all: {}",
-            crate::report::money(total),
-            each.join("; "),
-        ))
-    }
-
-    /// The padding in one sentence for the report's warnings, if there is any.
-    pub fn padding_warning(&self, currency: &str) -> Option<String> {
-        let first = self.share_padding.first()?;
-        let hours: f64 = self.share_padding.iter().map(|padding| padding.hours_above_lower_limits).sum();
-        Some(format!(
-            "share limit met by padding: {} is met partly by giving {} h to {} allocation{} (e.g. {}/{}, whose last \
-             hour returns {} {currency}) only to raise the plan's total value; a share of a fixed total \
-             ([diversification] value_share_base = \"current\") cannot be met this way",
-            first.shares.join(", "),
-            crate::report::hours(hours),
-            self.share_padding.len(),
-            if self.share_padding.len() == 1 { "" } else { "s" },
-            first.customer,
-            first.resource,
-            crate::report::money(first.last_hour_return),
-        ))
-    }
-}
-
 /// One segment of customers and what the plan gives it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SegmentResult {
@@ -485,7 +439,11 @@ pub struct ConstraintResult {
     pub id: String,
     /// The kind of limit, the part of `id` before the bracket: `capacity`, `floor`, `cap`,
     /// `expectation`, `share_cap`, `max_increase`, `segment_min_hours` and so on.
-    pub family: &'static str,
+    pub family: super::document::Family,
+    /// What the limit is about, by the ids of its customer, segment, resource or option (the
+    /// printers word it from this; JSON has the id).
+    #[serde(skip)]
+    pub about: super::document::LimitKind,
     /// The direction of the limit.
     pub sense: Sense,
     /// The limit as the planner wrote it: hours, or a share in [0, 1].
@@ -848,7 +806,8 @@ fn constraint_result(
         source,
         category,
         id: lp_row.name.clone(),
-        family: kind.family(),
+        family: super::document::Family::of(kind),
+        about: super::document::LimitKind::of(instance, kind),
         sense: lp_row.sense,
         limit,
         actual,
@@ -1103,46 +1062,36 @@ fn portfolio_result(
                 continue;
             }
             let planned = customers[c].hours[r];
+            use super::document::Implication;
             let mut implies = Vec::new();
             let category_floor = policy.and_then(|p| p.floor_hours_for(resource));
             let category_cap = policy.and_then(|p| p.cap_hours_for(resource));
             match (customer.sources.floor[r], customer.floor_hours[r], category_floor) {
-                (Source::Policy, Some(floor), _) => implies.push(format!("floor {} h", crate::report::hours(floor))),
-                (Source::Instance, Some(own), Some(default)) => implies.push(format!(
-                    "floor {} h overridden by the customer's own {} h",
-                    crate::report::hours(default),
-                    crate::report::hours(own)
-                )),
+                (Source::Policy, Some(floor), _) => implies.push(Implication::Floor { hours: floor }),
+                (Source::Instance, Some(own), Some(default)) => {
+                    implies.push(Implication::FloorOverridden { default_hours: default, own_hours: own })
+                }
                 _ => {}
             }
             match (customer.sources.cap[r], customer.cap_hours[r], category_cap) {
-                (Source::Policy, Some(cap), _) => implies.push(format!("cap {} h", crate::report::hours(cap))),
-                (Source::Instance, Some(own), Some(default)) => implies.push(format!(
-                    "cap {} h overridden by the customer's own {} h",
-                    crate::report::hours(default),
-                    crate::report::hours(own)
-                )),
+                (Source::Policy, Some(cap), _) => implies.push(Implication::Cap { hours: cap }),
+                (Source::Instance, Some(own), Some(default)) => {
+                    implies.push(Implication::CapOverridden { default_hours: default, own_hours: own })
+                }
                 _ => {}
             }
             if customer.sources.max_change[r] == Source::Policy
                 && let Some(change) = customer.max_change_hours[r]
             {
-                implies.push(format!("change at most {} h", crate::report::hours(change)));
+                implies.push(Implication::MaxChange { hours: change });
             }
-            let kind_word = |kind: ExpectationKind| match kind {
-                ExpectationKind::Hard => "hard",
-                ExpectationKind::Soft => "soft",
-            };
             match (expectation, customer.sources.expectation_kind[r], policy.and_then(|p| p.expectations)) {
-                (Some(expectation), Source::Policy, _) => implies.push(match expectation.kind {
-                    ExpectationKind::Hard => "expectation hard".to_string(),
-                    ExpectationKind::Soft => format!("expectation soft ({}/h at risk)", crate::report::money(expectation.penalty_per_hour)),
-                }),
-                (Some(expectation), Source::Instance, Some(default)) if default != expectation.kind => implies.push(format!(
-                    "expectation {} overridden by the customer's own {}",
-                    kind_word(default),
-                    kind_word(expectation.kind)
-                )),
+                (Some(expectation), Source::Policy, _) => {
+                    implies.push(Implication::Expectation { kind: expectation.kind, penalty_per_hour: expectation.penalty_per_hour })
+                }
+                (Some(expectation), Source::Instance, Some(default)) if default != expectation.kind => {
+                    implies.push(Implication::ExpectationOverridden { default, own: expectation.kind })
+                }
                 _ => {}
             }
             let policy_binds = held_by_policy.contains(&(c, r));
@@ -1160,7 +1109,7 @@ fn portfolio_result(
                 floor_source: customer.floor_hours[r].map(|_| customer.sources.floor[r]),
                 cap_hours: customer.cap_hours[r],
                 cap_source: customer.cap_hours[r].map(|_| customer.sources.cap[r]),
-                category_implies: if implies.is_empty() { "-".to_string() } else { implies.join("; ") },
+                category_implies: implies,
             });
         }
     }

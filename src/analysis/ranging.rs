@@ -25,13 +25,16 @@ use crate::model::{Instance, ShareBase};
 use crate::solve::session::{Session, SessionStatus};
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 
-/// The sensitivity report: every named constraint and every allocation.
+/// The sensitivity report: every named constraint and every allocation, and the Limits report.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sensitivity {
     /// One entry per named constraint, in the order of `result.constraints`.
     pub constraints: Vec<ConstraintRange>,
     /// One entry per customer and resource, in the order of `result.allocations`.
     pub allocations: Vec<AllocationRange>,
+    /// Excel Solver's Limits report: each allocation's fewest and most hours with the rest of
+    /// the plan held, and the objective at each ([`super::limits`]).
+    pub limits: Vec<super::limits::AllocationLimits>,
 }
 
 /// What one more unit of a limit, or one unit less, is worth, and for how many units that holds.
@@ -53,7 +56,10 @@ pub struct ConstraintRange {
     /// Stable id, as in `result.constraints[].id`.
     pub id: String,
     /// The kind of limit, as in `result.constraints[].family`.
-    pub family: &'static str,
+    pub family: super::document::Family,
+    /// What the limit is about, as in [`super::ConstraintResult::about`].
+    #[serde(skip)]
+    pub about: super::document::LimitKind,
     /// The direction of the limit.
     pub sense: Sense,
     /// `hour` or `percentage point`: the unit of the prices below.
@@ -77,8 +83,11 @@ pub struct ConstraintRange {
     pub kink: bool,
     /// `false` when ranging does not apply; `note` says why.
     pub ranged: bool,
-    /// Why the limit is not ranged; `None` when `ranged`.
-    pub note: Option<&'static str>,
+    /// Why the limit is not ranged; `None` when `ranged`. JSON writes it in words (`note`,
+    /// worded by the report layer).
+    #[serde(serialize_with = "crate::report::words::serialize_unranged")]
+    #[schemars(with = "Option<String>")]
+    pub note: Option<Unranged>,
 }
 
 /// How far one allocation's value per hour can move with the plan still optimal.
@@ -101,9 +110,7 @@ pub struct AllocationRange {
     pub allowable_decrease: Option<f64>,
 }
 
-/// Why a limit has no range.
-const NOTE_SHARE_SCALES_VARIABLES: &str = "the share multiplies planned quantities (value, or hours that include expansion), \
-so the value curve is not piecewise linear in it and no exact range exists";
+use super::document::Unranged;
 
 /// The backend for the far-out line of a limit that can tighten for ever. That LP (one dual
 /// variable in the objective, everything else free to move) is so degenerate that the simplex
@@ -124,14 +131,14 @@ pub(crate) struct LimitParameter {
 
 impl LimitParameter {
     /// The limit of one named constraint, or why it cannot be moved on its own.
-    pub(crate) fn of(instance: &Instance, formulation: &Formulation, row: usize) -> Result<Self, &'static str> {
+    pub(crate) fn of(instance: &Instance, formulation: &Formulation, row: usize) -> Result<Self, Unranged> {
         let rhs = formulation.lp.rows[row].rhs;
         let resource_share = |base: ShareBase| match base {
             ShareBase::Resource(r) if instance.resources[r].expansion.is_empty() && instance.resources[r].capacity_hours > 0.0 => {
                 let capacity = instance.resources[r].capacity_hours;
                 Ok(LimitParameter { rows: vec![(row, capacity)], current: rhs / capacity })
             }
-            _ => Err(NOTE_SHARE_SCALES_VARIABLES),
+            _ => Err(Unranged::ShareScalesPlannedQuantities),
         };
         match formulation.kinds[row] {
             ConstraintKind::CustomerShare { base, .. }
@@ -519,6 +526,7 @@ fn range_constraint(
     let mut range = ConstraintRange {
         id: result.id.clone(),
         family: result.family,
+        about: result.about.clone(),
         sense: result.sense,
         unit: result.unit,
         actual: result.actual,
@@ -760,6 +768,11 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
+    // The Limits report reads the model as written (not a branch of the exact solve): the curve
+    // order its pieces must follow is checked by the report itself.
+    let Some(limits) = super::limits::allocation_limits(instance, formulation, plan, deadline)? else {
+        return Ok(None);
+    };
     // The deadline bounds the solve that finds the optimal basis too.
     let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
         return Ok(None);
@@ -782,7 +795,7 @@ pub fn sensitivity(
         let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
         allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut())?);
     }
-    Ok(Some(Sensitivity { constraints, allocations }))
+    Ok(Some(Sensitivity { constraints, allocations, limits }))
 }
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and

@@ -284,7 +284,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     }
     if args.format == SolveFormat::Csv {
         // The CSV is the plan table alone; its warnings go where a pipeline's reader sees them.
-        for warning in &report.warnings {
+        for warning in crate::report::warnings(report, instance.plan().currency()) {
             eprintln!("capplan: warning: {warning}");
         }
     }

@@ -46,7 +46,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
         }
     }
     for plan in comparison.plans.iter().filter(|plan| !plan.cut_short.is_empty()) {
-        let missing: Vec<&str> = plan.cut_short.iter().map(|analysis| analysis.words()).collect();
+        let missing: Vec<&str> = plan.cut_short.iter().map(|&analysis| super::words::cut_short(analysis)).collect();
         let text = format!("{}: --time-limit ran out before {}: {}.", plan.label, "every analysis finished", missing.join("; "));
         super::table::paragraph(&mut out, "Cut short: ", &text, WIDTH);
     }

@@ -3,18 +3,17 @@
 use std::fmt::Write;
 
 use crate::analysis::SolveReport;
-use crate::model::Instance;
 
 pub const HEADER: &str = "customer,name,segment,resource,hours,current_hours,change_hours,value,marginal_value,reduced_cost";
 
 /// An infeasible or unbounded report has no plan: the CSV is the header alone.
-pub fn render(instance: &Instance, report: &SolveReport) -> String {
+pub fn render(report: &SolveReport) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
     let Some(plan) = &report.plan else {
         return out;
     };
-    let resources = instance.resources.len();
+    let resources = plan.resources.len();
     for (index, allocation) in plan.allocations.iter().enumerate() {
         let customer = &plan.customers[index / resources];
         let _ = writeln!(

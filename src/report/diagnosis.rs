@@ -89,7 +89,7 @@ impl<'a> WordedDiagnosis<'a> {
                 .iter()
                 .map(|member| WordedConflictMember {
                     id: &member.id,
-                    family: member.family,
+                    family: member.family.name(),
                     sense: member.sense,
                     limit: member.limit,
                     unit: member.unit,
@@ -102,7 +102,7 @@ impl<'a> WordedDiagnosis<'a> {
                 .iter()
                 .map(|relaxation| WordedRelaxation {
                     id: &relaxation.id,
-                    family: relaxation.family,
+                    family: relaxation.family.name(),
                     sense: relaxation.sense,
                     row_limit: relaxation.row_limit,
                     relaxed_row_limit: relaxation.relaxed_row_limit,

@@ -13,6 +13,7 @@ use super::format::{hours, money, percent};
 use super::svg::{self, Bar, escape};
 use super::text::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD, capacity_range, costliest_limits, shortfall};
 use super::whatif::WhatIf;
+use crate::analysis::document::Family;
 use crate::analysis::sweep::Sweep;
 use crate::analysis::{Plan, SolveReport, Status};
 use crate::model::Instance;
@@ -120,8 +121,16 @@ fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cel
                     let _ = write!(out, r#"<td class="wrap">{}</td>"#, escape(&value));
                 }
                 Cell::Number(value, shown) => {
-                    let _ =
-                        write!(out, r#"<td class="n" data-v="{}">{}</td>"#, if value.is_finite() { value } else { 0.0 }, escape(&shown));
+                    // The sort key in exponent form when huge ("unlimited" sorts as f64::MAX), not
+                    // as 309 digits.
+                    let key = if !value.is_finite() {
+                        "0".to_string()
+                    } else if value.abs() >= 1e15 {
+                        format!("{value:e}")
+                    } else {
+                        value.to_string()
+                    };
+                    let _ = write!(out, r#"<td class="n" data-v="{key}">{}</td>"#, escape(&shown));
                 }
             }
         }
@@ -160,14 +169,14 @@ pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>
             scenario.description.as_ref().map_or(String::new(), |d| format!(": {}", escape(d.trim())))
         );
     }
-    for warning in &report.warnings {
-        let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(warning));
+    for warning in super::warnings(report, &header.currency) {
+        let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(&warning));
     }
     if let Some(sentence) = super::cut_short_sentence(report) {
         let _ = writeln!(out, r#"<p class="warning">Cut short: {}</p>"#, escape(&sentence));
     }
     match (&report.plan, report.status) {
-        (Some(plan), Status::Optimal) => optimal(&mut out, instance, plan, extras, currency),
+        (Some(plan), Status::Optimal) => optimal(&mut out, plan, extras, currency),
         _ => not_optimal(&mut out, report, extras, currency),
     }
     let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
@@ -226,7 +235,7 @@ fn card(out: &mut String, label: &str, value: &str, class: &str) {
     );
 }
 
-fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
     // Summary.
     out.push_str(r#"<section id="summary"><div class="cards">"#);
     card(out, "Status", "optimal", "status-optimal");
@@ -307,7 +316,7 @@ fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtr
         .take(8)
         .map(|c| {
             let (total, reading) = match c.exact_cost {
-                Some(cost) if c.family == "expectation" && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
+                Some(cost) if c.family == Family::Expectation && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
                 Some(cost) => (number(cost, money(cost)), "gain if dropped"),
                 None => (number(0.0, "-".to_string()), "margin only"),
             };
@@ -350,14 +359,14 @@ fn optimal(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtr
     }
     out.push_str("</section>\n");
 
-    charts(out, instance, plan, extras, currency);
-    tables(out, instance, plan, currency);
+    charts(out, plan, extras, currency);
+    tables(out, plan, currency);
     if let Some(sensitivity) = &plan.sensitivity {
-        sensitivity_section(out, sensitivity, currency);
+        sensitivity_section(out, sensitivity, plan.objective, currency);
     }
 }
 
-fn charts(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
+fn charts(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str) {
     let _ = writeln!(out, "<section id=\"charts\">\n<h2>Charts</h2>");
     let _ = writeln!(out, "<h3>Value of each resource's capacity</h3>");
     if extras.value_curves.is_empty() {
@@ -454,28 +463,28 @@ fn charts(out: &mut String, instance: &Instance, plan: &Plan, extras: &HtmlExtra
         percent(whale.top_20),
         percent(whale.middle_70),
         percent(whale.bottom_10),
-        if instance.customers.len() < 10 { " (few customers: the shares are coarse)" } else { "" }
+        if plan.customers.len() < 10 { " (few customers: the shares are coarse)" } else { "" }
     );
     out.push_str("</section>\n");
 }
 
-fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
+fn tables(out: &mut String, plan: &Plan, currency: &str) {
     let _ = writeln!(out, "<section id=\"tables\">\n<h2>Plan</h2>\n<p class=\"note\">Click a column to sort.</p>");
     let mut headers: Vec<(String, bool)> = vec![("customer".into(), false), ("name".into(), false)];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         headers.push(("segment".into(), false));
     }
     if plan.portfolio.is_some() {
         headers.extend([("category".into(), false), ("outcome".into(), false)]);
     }
-    headers.extend(instance.resources.iter().map(|r| (format!("{} (h)", r.id), true)));
+    headers.extend(plan.resources.iter().map(|r| (format!("{} (h)", r.resource), true)));
     headers.extend([("value".into(), true), ("hour cost".into(), true), ("penalty".into(), true), ("contribution".into(), true)]);
     let rows = plan
         .customers
         .iter()
         .map(|c| {
             let mut row = vec![text(c.customer.clone()), prose(c.name.clone())];
-            if !instance.segments.is_empty() {
+            if !plan.segments.is_empty() {
                 row.push(text(c.segment.clone().unwrap_or_default()));
             }
             if plan.portfolio.is_some() {
@@ -571,7 +580,7 @@ fn tables(out: &mut String, instance: &Instance, plan: &Plan, currency: &str) {
     out.push_str("</section>\n");
 }
 
-fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, currency: &str) {
+fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, objective: f64, currency: &str) {
     let _ = writeln!(out, "<section id=\"sensitivity\">\n<h2>Sensitivity report</h2>");
     let _ = writeln!(
         out,
@@ -592,8 +601,10 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
                 number(range.limit, amount(range.limit)),
                 if range.ranged { optional(range.allowable_increase, &amount) } else { text("n/a") },
                 if range.ranged { optional(range.allowable_decrease, &amount) } else { text("n/a") },
-                range.next_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
-                range.last_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))),
+                // An unranged limit has no one-sided values: n/a, as in the text report, not
+                // "infeasible".
+                if range.ranged { range.next_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))) } else { text("n/a") },
+                if range.ranged { range.last_unit.value.map_or_else(|| text("infeasible"), |v| number(v, money(v))) } else { text("n/a") },
             ]
         })
         .collect();
@@ -644,5 +655,54 @@ fn sensitivity_section(out: &mut String, sensitivity: &crate::analysis::ranging:
         rows,
         true,
     );
+    limits_table(out, sensitivity, objective, currency);
     out.push_str("</section>\n");
+}
+
+/// The Limits report, as Excel Solver's: each allocation moved alone with the rest of the plan
+/// held, its fewest and most hours, the objective there and the constraints that stop it.
+fn limits_table(out: &mut String, sensitivity: &crate::analysis::ranging::Sensitivity, objective: f64, currency: &str) {
+    let _ = writeln!(
+        out,
+        "<h3>Limits: each allocation moved alone, the rest of the plan held</h3>\n<p class=\"note\">As Excel Solver's Limits report: the fewest and the most hours an allocation can have while every other allocation and expansion stays as planned, and the objective there, read off the model's own curves, as its change against the plan's {} {currency} (the JSON report and the workbook give it whole). Set by -: the hours stop at 0 h, as they are never negative.</p>",
+        money(objective)
+    );
+    let set_by = |ids: &[String]| prose(if ids.is_empty() { "-".to_string() } else { ids.join(", ") });
+    let rows = sensitivity
+        .limits
+        .iter()
+        .map(|limits| {
+            let change = |at: f64| number(at - objective, money(at - objective));
+            let mut row = vec![
+                text(limits.customer.clone()),
+                text(limits.resource.clone()),
+                number(limits.hours, hours(limits.hours)),
+                number(limits.lower.hours, hours(limits.lower.hours)),
+                change(limits.lower.objective),
+                set_by(&limits.lower.set_by),
+            ];
+            match &limits.upper {
+                Some(upper) => row.extend([number(upper.hours, hours(upper.hours)), change(upper.objective), set_by(&upper.set_by)]),
+                None => row.extend([number(f64::MAX, "unlimited".into()), text("-"), text("-")]),
+            }
+            row
+        })
+        .collect();
+    table(
+        out,
+        "sensitivity-limits",
+        &[
+            ("customer", false),
+            ("resource", false),
+            ("hours", true),
+            ("lower (h)", true),
+            ("objective change", true),
+            ("set by", false),
+            ("upper (h)", true),
+            ("objective change", true),
+            ("set by", false),
+        ],
+        rows,
+        true,
+    );
 }

@@ -30,7 +30,7 @@ pub(super) struct JsonReport<'a> {
     /// The optimal plan; null exactly when `status` is not `optimal`.
     result: Option<&'a Plan>,
     /// Reasons to doubt the numbers, in planner words; empty when there are none.
-    warnings: &'a [String],
+    warnings: Vec<String>,
     /// The analyses `--time-limit` stopped before they finished; empty when none was.
     cut_short: &'a [crate::analysis::CutShort],
     /// The scenario applied; present only with `--scenario`.
@@ -77,7 +77,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'
         solver_reason: &report.solver_reason,
         resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
         result: report.plan.as_ref(),
-        warnings: &report.warnings,
+        warnings: super::warnings(report, &header.currency),
         cut_short: &report.cut_short,
         scenario: what_if.scenario,
         forces: what_if.forces,

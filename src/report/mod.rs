@@ -17,6 +17,7 @@ pub mod sweep;
 pub mod table;
 mod text;
 mod whatif;
+pub mod words;
 pub mod xlsx;
 
 pub use compare::render_comparison;
@@ -25,6 +26,7 @@ pub use format::{hours, money, percent};
 pub use table::{Table, paragraph, short_id, short_name};
 pub use text::{DEFAULT_WIDTH, Detail, TextOptions, plural};
 pub use whatif::{WhatIf, render_what_if};
+pub use words::warnings;
 
 use crate::analysis::SolveReport;
 use crate::model::Instance;
@@ -46,7 +48,7 @@ pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> Stri
     match format {
         Format::Text => text::render(instance, report),
         Format::Json => json::render(instance, report),
-        Format::Csv => csv::render(instance, report),
+        Format::Csv => csv::render(report),
     }
 }
 
@@ -56,7 +58,7 @@ pub fn cut_short_sentence(report: &SolveReport) -> Option<String> {
     if report.cut_short.is_empty() {
         return None;
     }
-    let missing: Vec<&str> = report.cut_short.iter().map(|analysis| analysis.words()).collect();
+    let missing: Vec<&str> = report.cut_short.iter().map(|&analysis| words::cut_short(analysis)).collect();
     let plan = if report.status == crate::analysis::Status::Optimal { " The plan and its shadow prices are proven optimal." } else { "" };
     Some(format!("--time-limit ran out before every analysis finished: {}.{plan} Allow more time for the rest.", missing.join("; ")))
 }

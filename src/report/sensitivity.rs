@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::table::{Table, paragraph, short_id, short_name};
+use crate::analysis::document::LimitKind;
 use crate::analysis::ranging::{ConstraintRange, OneSided, Sensitivity};
 
 /// Prices closer than this (currency) read as the same in planner words.
@@ -27,7 +28,7 @@ fn unlimited_or_money(value: Option<f64>) -> String {
     value.map_or_else(|| "unlimited".to_string(), money)
 }
 
-pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width: usize) {
+pub fn render(out: &mut String, sensitivity: &Sensitivity, objective: f64, currency: &str, width: usize) {
     let _ = writeln!(out, "\nSensitivity report (ranges from the optimal basis or from re-solves; see docs/sensitivity.md)");
 
     let _ = writeln!(out, "\nAllocations: value per hour over which the plan stays optimal ({currency} per hour)");
@@ -81,10 +82,15 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width
     table.render_within(out, width);
     let unranged: Vec<&str> = sensitivity.constraints.iter().filter(|range| !range.ranged).map(|range| range.id.as_str()).collect();
     if !unranged.is_empty() {
-        let text =
-            format!("n/a: {}: {}.", unranged.join(", "), sensitivity.constraints.iter().find_map(|range| range.note).unwrap_or("no range"));
+        let text = format!(
+            "n/a: {}: {}.",
+            unranged.join(", "),
+            sensitivity.constraints.iter().find_map(|range| range.note).map_or("no range", super::words::unranged)
+        );
         paragraph(out, "  ", &text, width);
     }
+
+    limits_table(out, sensitivity, objective, currency, width);
 
     let _ = writeln!(out, "\nWhat one unit more or less is worth");
     let mut any = false;
@@ -102,20 +108,65 @@ pub fn render(out: &mut String, sensitivity: &Sensitivity, currency: &str, width
     }
 }
 
+/// The Limits report, as Excel Solver's: each allocation moved alone with the rest of the plan
+/// held, its fewest and most hours, and what the objective becomes there (as a change against
+/// the plan's, which is what a planner compares; the workbook and JSON give it whole).
+fn limits_table(out: &mut String, sensitivity: &Sensitivity, objective: f64, currency: &str, width: usize) {
+    let heading = format!(
+        "Limits: each allocation moved alone, the rest of the plan held; objective change against the plan's {} \
+         {currency} (docs/sensitivity.md)",
+        money(objective)
+    );
+    out.push('\n');
+    paragraph(out, "", &heading, width);
+    let mut table = Table::new(&[
+        ("customer", false),
+        ("resource", false),
+        ("hours", true),
+        ("lower", true),
+        ("change", true),
+        ("upper", true),
+        ("change", true),
+        ("set by (lower; upper)", false),
+    ])
+    .keys(2)
+    .wrapping(7);
+    let set_by =
+        |ids: &[String]| if ids.is_empty() { "0 h".to_string() } else { ids.iter().map(|id| short_id(id)).collect::<Vec<_>>().join(", ") };
+    for limits in &sensitivity.limits {
+        let (upper, upper_change, upper_set_by) = match &limits.upper {
+            Some(upper) => (hours(upper.hours), money(upper.objective - objective), set_by(&upper.set_by)),
+            None => ("unlimited".to_string(), "-".to_string(), "nothing".to_string()),
+        };
+        table.row(vec![
+            short_name(&limits.customer),
+            short_name(&limits.resource),
+            hours(limits.hours),
+            hours(limits.lower.hours),
+            money(limits.lower.objective - objective),
+            upper,
+            upper_change,
+            format!("{}; {upper_set_by}", set_by(&limits.lower.set_by)),
+        ]);
+    }
+    table.render_within(out, width);
+    paragraph(out, "  ", "Set by 0 h: the hours cannot go below zero. Hours in h, changes in the plan's currency.", width);
+}
+
 /// "one more engineering hour" / "raising floor[m1/service] by one hour".
 fn one_more(range: &ConstraintRange) -> String {
     let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
-    match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
-        Some(resource) => format!("one more {resource} hour"),
-        None => format!("one more {unit} of {}", range.id),
+    match &range.about {
+        LimitKind::Capacity { resource } => format!("one more {resource} hour"),
+        _ => format!("one more {unit} of {}", range.id),
     }
 }
 
 fn one_less(range: &ConstraintRange) -> String {
     let unit = if range.unit.is_hours() { "hour" } else { "percentage point" };
-    match range.id.strip_prefix("capacity[").and_then(|rest| rest.strip_suffix(']')) {
-        Some(resource) => format!("the last {resource} hour"),
-        None => format!("the last {unit} of {}", range.id),
+    match &range.about {
+        LimitKind::Capacity { resource } => format!("the last {resource} hour"),
+        _ => format!("the last {unit} of {}", range.id),
     }
 }
 

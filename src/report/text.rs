@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::table::{Table, hanging, paragraph, short_id, short_name};
+use crate::analysis::document::{Family, LimitKind, ShareOf};
 use crate::analysis::ranging::ConstraintRange;
 use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Status};
 use crate::formulation::Sense;
@@ -66,8 +67,8 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
         }
     }
     // Reasons to doubt the numbers come before any of them.
-    for warning in &report.warnings {
-        paragraph(&mut out, "Warning: ", warning, width);
+    for warning in super::warnings(report, &plan_header.currency) {
+        paragraph(&mut out, "Warning: ", &warning, width);
     }
     if let Some(sentence) = super::cut_short_sentence(report) {
         paragraph(&mut out, "Cut short: ", &sentence, width);
@@ -115,9 +116,9 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
     let _ = writeln!(out, "\n== Resources ==");
     resources_section(&mut out, plan, currency, width);
     let _ = writeln!(out, "\n== Plan ==");
-    plan_section(&mut out, instance, plan, width);
-    if !instance.segments.is_empty() {
-        segments_section(&mut out, instance, plan, width);
+    plan_section(&mut out, plan, currency, width);
+    if !plan.segments.is_empty() {
+        segments_section(&mut out, plan, width);
     }
     changes_section(&mut out, plan, width);
     if let Some(portfolio) = &plan.portfolio {
@@ -132,7 +133,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
     reduced_costs_section(&mut out, plan, currency, width);
     if let Some(sensitivity) = &plan.sensitivity {
         let _ = writeln!(out, "\n== Sensitivity ==");
-        super::sensitivity::render(&mut out, sensitivity, currency, width);
+        super::sensitivity::render(&mut out, sensitivity, plan.objective, currency, width);
     }
     out
 }
@@ -217,7 +218,7 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
         let mut table = Table::new(&[("limit", false), ("per hour", true), ("total", true), ("reading", false)]).wrapping(3);
         for constraint in costly.iter().take(SUMMARY_ROWS) {
             let (total, reading) = match constraint.exact_cost {
-                Some(cost) if constraint.family == "expectation" && shortfall(constraint) => {
+                Some(cost) if constraint.family == Family::Expectation && shortfall(constraint) => {
                     (money(cost), "meeting it in full would cost the total".to_string())
                 }
                 Some(cost) => (money(cost), "dropping it would gain the total".to_string()),
@@ -275,9 +276,9 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
 /// The capacity's range: from the sensitivity report, or the ranges `solve` computes for the
 /// opening screen.
 pub(super) fn capacity_range<'a>(plan: &'a Plan, resource: &str) -> Option<&'a ConstraintRange> {
-    let id = format!("capacity[{resource}]");
-    let from_sensitivity = plan.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(|range| range.id == id));
-    from_sensitivity.or_else(|| plan.capacity_ranges.iter().find(|range| range.id == id))
+    let of_resource = |range: &&ConstraintRange| matches!(&range.about, LimitKind::Capacity { resource: r } if r == resource);
+    let from_sensitivity = plan.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(of_resource));
+    from_sensitivity.or_else(|| plan.capacity_ranges.iter().find(of_resource))
 }
 
 pub(super) fn shortfall(constraint: &ConstraintResult) -> bool {
@@ -293,7 +294,7 @@ pub(super) fn costliest_limits(plan: &Plan) -> Vec<&ConstraintResult> {
     let mut priced: Vec<&ConstraintResult> = plan
         .constraints
         .iter()
-        .filter(|c| c.family != "capacity" && c.exact_cost.is_none() && c.shadow_price.abs() >= PRICE_THRESHOLD)
+        .filter(|c| c.family != Family::Capacity && c.exact_cost.is_none() && c.shadow_price.abs() >= PRICE_THRESHOLD)
         .collect();
     priced.sort_by(|a, b| b.shadow_price.abs().total_cmp(&a.shadow_price.abs()).then_with(|| a.id.cmp(&b.id)));
     with_total.extend(priced);
@@ -361,24 +362,24 @@ fn resources_section(out: &mut String, plan: &Plan, currency: &str, width: usize
     }
 }
 
-fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
+fn plan_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
     let _ = writeln!(out, "\nHours per customer and resource");
     let mut columns: Vec<(&str, bool)> = vec![("customer", false)];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         columns.push(("segment", false));
     }
     let with_portfolio = plan.portfolio.is_some();
     if with_portfolio {
         columns.extend([("category", false), ("outcome", false)]);
     }
-    let resource_names: Vec<String> = instance.resources.iter().map(|resource| short_name(&resource.id)).collect();
+    let resource_names: Vec<String> = plan.resources.iter().map(|resource| short_name(&resource.resource)).collect();
     for name in &resource_names {
         columns.push((name.as_str(), true));
     }
     let mut table = Table::new(&columns);
     for customer in &plan.customers {
         let mut row = vec![short_name(&customer.customer)];
-        if !instance.segments.is_empty() {
+        if !plan.segments.is_empty() {
             row.push(short_name(customer.segment.as_deref().unwrap_or_default()));
         }
         if with_portfolio {
@@ -388,7 +389,7 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
         table.row(row);
     }
     let mut total = vec!["total".to_string()];
-    if !instance.segments.is_empty() {
+    if !plan.segments.is_empty() {
         total.push(String::new());
     }
     if with_portfolio {
@@ -398,7 +399,7 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
     table.row(total);
     table.render_within(out, width);
 
-    let _ = writeln!(out, "\nValue per customer ({}; contribution = value - hour cost - penalty)", instance.plan.currency);
+    let _ = writeln!(out, "\nValue per customer ({currency}; contribution = value - hour cost - penalty)");
     let mut table = Table::new(&[("customer", false), ("value", true), ("hour cost", true), ("penalty", true), ("contribution", true)]);
     for customer in &plan.customers {
         table.row(vec![
@@ -419,11 +420,11 @@ fn plan_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize
     table.render_within(out, width);
 }
 
-fn segments_section(out: &mut String, instance: &Instance, plan: &Plan, width: usize) {
+fn segments_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nSegments");
     let mut columns: Vec<(&str, bool)> = vec![("segment", false), ("customers", true)];
-    for resource in &instance.resources {
-        columns.push((resource.id.as_str(), true));
+    for resource in &plan.resources {
+        columns.push((resource.resource.as_str(), true));
     }
     columns.extend([("value", true), ("value share", true), ("contribution", true)]);
     let mut table = Table::new(&columns);
@@ -531,7 +532,7 @@ fn words_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
         });
     }
     for constraint in &plan.constraints {
-        if constraint.family == "capacity" || constraint.shadow_price.abs() < PRICE_THRESHOLD {
+        if constraint.family == Family::Capacity || constraint.shadow_price.abs() < PRICE_THRESHOLD {
             continue;
         }
         lines.push(constraint_words(constraint, currency));
@@ -544,22 +545,22 @@ fn words_section(out: &mut String, plan: &Plan, currency: &str, width: usize) {
 /// One sentence per constraint with a non-zero shadow price, in the planner's terms.
 fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
     let price = money(constraint.shadow_price.abs());
-    let (subject, object) = split_id(&constraint.id);
+    let (subject, object) = subject_and_object(&constraint.about);
     match constraint.family {
-        "expansion_limit" => format!("One more hour of {object} for {} would be worth {price} {currency} net of its cost.", subject),
-        "floor" => format!(
+        Family::ExpansionLimit => format!("One more hour of {object} for {} would be worth {price} {currency} net of its cost.", subject),
+        Family::Floor => format!(
             "The floor of {} {} hours for {subject} costs {price} {currency} per hour: lowering it by one hour would gain {price} {currency}.",
             hours(constraint.limit),
             object
         ),
-        "cap" => format!(
+        Family::Cap => format!(
             "The cap of {} {} hours for {subject} costs {price} {currency} per hour: allowing one more hour would be worth {price} {currency}.",
             hours(constraint.limit),
             object
         ),
         // Short of a soft expectation, the price per hour is the penalty: what meeting it costs
         // is the exact re-solve's total.
-        "expectation" if constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit) => format!(
+        Family::Expectation if constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit) => format!(
             "{subject} gets {} of the {} {object} hours it expects: each hour short puts {price} {currency} at risk{}.",
             hours(constraint.actual),
             hours(constraint.limit),
@@ -568,7 +569,7 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 None => String::new(),
             }
         ),
-        "expectation" => format!(
+        Family::Expectation => format!(
             "Honouring {subject}'s expectation of {} {} hours costs {price} {currency} per hour at the margin{}.",
             hours(constraint.limit),
             object,
@@ -577,22 +578,22 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 _ => String::new(),
             }
         ),
-        "share_cap" => {
+        Family::ShareCap => {
             let base = if subject == "value" { "value".to_string() } else { format!("{} hours", subject) };
             format!(
                 "Raising {object}'s cap on its share of {base} ({}) by one percentage point would be worth {price} {currency}.",
                 percent(constraint.limit)
             )
         }
-        "max_increase" => format!(
+        Family::MaxIncrease => format!(
             "Letting {subject}'s {object} hours rise one hour beyond the change limit ({} h) would be worth {price} {currency}.",
             hours(constraint.limit)
         ),
-        "max_decrease" => format!(
+        Family::MaxDecrease => format!(
             "The limit on how far {subject}'s {object} hours may fall (to {} h) costs {price} {currency} per hour.",
             hours(constraint.limit)
         ),
-        "segment_min_hours" | "segment_max_hours" => {
+        Family::SegmentMinHours | Family::SegmentMaxHours => {
             let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
             format!(
                 "The {what} of {} {} hours for segment {subject} costs {price} {currency} per hour: {direction} it by one hour would gain {price} {currency}.",
@@ -600,7 +601,7 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 object
             )
         }
-        "segment_min_share" | "segment_max_share" => {
+        Family::SegmentMinShare | Family::SegmentMaxShare => {
             let base = if subject == "value" { "value".to_string() } else { format!("{} hours", subject) };
             let (what, direction) = if constraint.sense == Sense::Ge { ("minimum", "lowering") } else { ("maximum", "raising") };
             format!(
@@ -608,15 +609,15 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
                 percent(constraint.limit)
             )
         }
-        "force" if constraint.shadow_price < 0.0 => format!(
+        Family::Force if constraint.shadow_price < 0.0 => format!(
             "Forcing {subject} to {} {object} hours costs {price} {currency} per further forced hour at the margin.",
             hours(constraint.limit)
         ),
-        "force" => format!(
+        Family::Force => format!(
             "Forcing {subject} to {} {object} hours holds it below what pays: each further forced hour would gain {price} {currency} at the margin.",
             hours(constraint.limit)
         ),
-        "cvar_floor" => format!(
+        Family::CvarFloor => format!(
             "The CVaR floor of {} {currency} binds: raising it by 1 {currency} costs {price} {currency} of expected contribution.",
             money(constraint.limit)
         ),
@@ -624,11 +625,29 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
     }
 }
 
-/// `floor[m1/service]` -> ("m1", "service").
-fn split_id(id: &str) -> (String, String) {
-    let inner = id.split_once('[').map_or("", |(_, rest)| rest.trim_end_matches(']'));
-    let (a, b) = inner.split_once('/').unwrap_or((inner, ""));
-    (a.to_string(), b.to_string())
+/// The two things a limit is about, in the order its id names them: floor[m1/service] is about
+/// ("m1", "service"), share_cap[value/m1] about ("value", "m1").
+fn subject_and_object(about: &LimitKind) -> (String, String) {
+    let base = |of: &ShareOf| match of {
+        ShareOf::Hours(resource) => resource.clone(),
+        ShareOf::Value => "value".to_string(),
+    };
+    match about {
+        LimitKind::Capacity { resource } => (resource.clone(), String::new()),
+        LimitKind::ExpansionLimit { resource, option } => (resource.clone(), option.clone()),
+        LimitKind::Floor { customer, resource }
+        | LimitKind::Cap { customer, resource }
+        | LimitKind::HardExpectation { customer, resource }
+        | LimitKind::Force { customer, resource }
+        | LimitKind::MaxIncrease { customer, resource }
+        | LimitKind::MaxDecrease { customer, resource } => (customer.clone(), resource.clone()),
+        LimitKind::SegmentMinHours { segment, resource } | LimitKind::SegmentMaxHours { segment, resource } => {
+            (segment.clone(), resource.clone())
+        }
+        LimitKind::CustomerShareCap { customer, of } => (base(of), customer.clone()),
+        LimitKind::SegmentMinShare { segment, of } | LimitKind::SegmentMaxShare { segment, of } => (base(of), segment.clone()),
+        LimitKind::CvarFloor | LimitKind::Internal { .. } => (String::new(), String::new()),
+    }
 }
 
 fn expectations_section(out: &mut String, plan: &Plan, width: usize) {
@@ -837,7 +856,7 @@ fn portfolio_section(out: &mut String, portfolio: &PortfolioResult, currency: &s
             hours(row.current_hours),
             hours(row.planned_hours),
             row.gap_hours.map_or("-".to_string(), |gap| format!("{}{}", if gap > 0.0 { "+" } else { "" }, hours(gap))),
-            row.category_implies.clone(),
+            super::words::category_implies(&row.category_implies),
         ]);
     }
     if table.is_empty() {

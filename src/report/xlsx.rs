@@ -2,14 +2,13 @@
 //! Constraints, Sensitivity and Limits, numbers stored as numbers with number formats, each
 //! sheet's header row frozen.
 //!
-//! The printer reads only the solve report (the plan, and its sensitivity report when one was
-//! computed) plus the instance for names and the currency, so it does not depend on any other
-//! printer. The layout of each sheet is documented in docs/cli.md ("Excel workbook").
+//! The printer reads only the solve report (the plan, its sensitivity and Limits reports when
+//! they were computed) plus the instance's plan header (name, period, currency); it derives
+//! nothing and does not depend on any other printer. The layout of each sheet is documented in docs/cli.md ("Excel workbook").
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::analysis::SolveReport;
-use crate::analysis::ranging::Sensitivity;
 use crate::analysis::{ConstraintResult, Plan};
 use crate::model::Instance;
 
@@ -80,8 +79,8 @@ pub fn render(instance: &Instance, report: &SolveReport) -> Result<Vec<u8>, Xlsx
         match *name {
             "Resources" => resources_sheet(sheet, plan, &formats)?,
             "Constraints" => constraints_sheet(sheet, plan, &formats)?,
-            "Sensitivity" => sensitivity_sheet(sheet, instance, plan.sensitivity.as_ref(), &formats)?,
-            _ => limits_sheet(sheet, instance, plan, &formats)?,
+            "Sensitivity" => sensitivity_sheet(sheet, plan, &formats)?,
+            _ => limits_sheet(sheet, plan, &formats)?,
         }
     }
     workbook.save_to_buffer()
@@ -131,8 +130,7 @@ fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, 
         number(sheet, row, column + 1, *value, &formats.money)?;
     }
     // Warnings, then what --time-limit cut short, one line each above the plan table.
-    let notes: Vec<String> = report
-        .warnings
+    let notes: Vec<String> = super::warnings(report, currency)
         .iter()
         .map(|warning| format!("Warning: {warning}"))
         .chain(super::cut_short_sentence(report).map(|sentence| format!("Cut short: {sentence}")))
@@ -158,13 +156,13 @@ fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, 
         ],
         formats,
     )?;
-    let customers = customers_by_id(instance);
+    let customers: std::collections::HashMap<&str, &crate::analysis::CustomerResult> =
+        plan.customers.iter().map(|customer| (customer.customer.as_str(), customer)).collect();
     for (row, allocation) in (header_row + 1..).zip(&plan.allocations) {
         let customer = customers.get(allocation.customer.as_str());
         sheet.write_string(row, 0, &allocation.customer)?;
         sheet.write_string(row, 1, customer.map_or(allocation.customer.as_str(), |customer| customer.name.as_str()))?;
-        let segment = customer.and_then(|customer| customer.segment).map_or("", |segment| instance.segments[segment].id.as_str());
-        sheet.write_string(row, 2, segment)?;
+        sheet.write_string(row, 2, customer.and_then(|customer| customer.segment.as_deref()).unwrap_or(""))?;
         sheet.write_string(row, 3, &allocation.resource)?;
         number(sheet, row, 4, allocation.hours, &formats.hours)?;
         number(sheet, row, 5, allocation.current_hours, &formats.hours)?;
@@ -265,7 +263,7 @@ fn constraints_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> R
         let row = 1 + index as u32;
         let unit_format = formats.of_unit(constraint.unit);
         sheet.write_string(row, 0, &constraint.id)?;
-        sheet.write_string(row, 1, constraint.family)?;
+        sheet.write_string(row, 1, constraint.family.name())?;
         sheet.write_string(row, 2, constraint.sense.symbol())?;
         number(sheet, row, 3, constraint.limit, unit_format)?;
         number(sheet, row, 4, constraint.actual, unit_format)?;
@@ -294,13 +292,8 @@ fn allowable(
 
 /// Sensitivity, in the layout of Excel Solver's sensitivity report: a table of variable cells
 /// (the allocations) and a table of constraints.
-fn sensitivity_sheet(
-    sheet: &mut Worksheet,
-    instance: &Instance,
-    sensitivity: Option<&Sensitivity>,
-    formats: &Formats,
-) -> Result<(), XlsxError> {
-    let Some(sensitivity) = sensitivity else {
+fn sensitivity_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> Result<(), XlsxError> {
+    let Some(sensitivity) = plan.sensitivity.as_ref() else {
         sheet.write_string(0, 0, "No sensitivity report: run `capplan solve --sensitivity --format xlsx` to fill this sheet.")?;
         return Ok(());
     };
@@ -320,10 +313,10 @@ fn sensitivity_sheet(
         formats,
     )?;
     sheet.write_string_with_format(0, 0, "Variable cells (1E+30: unlimited, as in Excel Solver)", &formats.title)?;
-    let customers = customers_by_id(instance);
+    let names = customer_names(plan);
     let mut row = 2;
     for allocation in &sensitivity.allocations {
-        let name = customers.get(allocation.customer.as_str()).map_or(allocation.customer.as_str(), |customer| &customer.name);
+        let name = names.get(allocation.customer.as_str()).copied().unwrap_or(allocation.customer.as_str());
         sheet.write_string(row, 0, format!("{}/{}", allocation.customer, allocation.resource))?;
         sheet.write_string(row, 1, format!("{name}, {}", allocation.resource))?;
         number(sheet, row, 2, allocation.hours, &formats.hours)?;
@@ -346,7 +339,7 @@ fn sensitivity_sheet(
         let unit_format = formats.of_unit(constraint.unit);
         sheet.write_string(row, 0, &constraint.id)?;
         let note = match (constraint.note, constraint.kink) {
-            (Some(note), _) => note.to_string(),
+            (Some(note), _) => super::words::unranged(note).to_string(),
             (None, true) => "kink: the value of one unit more and one unit less differ (see the text report)".to_string(),
             (None, false) => String::new(),
         };
@@ -363,17 +356,15 @@ fn sensitivity_sheet(
     Ok(())
 }
 
-/// The constraint families that bound one allocation from below or from above; their ids are
-/// `family[customer/resource]`. An expectation bounds the hours only when it is hard: a soft one
-/// may fall short at its penalty.
-const LOWER_FAMILIES: [&str; 4] = ["floor", "expectation", "max_decrease", "force"];
-const UPPER_FAMILIES: [&str; 4] = ["cap", "max_increase", "share_cap", "force"];
-
-/// Limits: for each allocation, the tightest limit of its own below and above the planned hours
-/// (floor, hard expectation, change limits, cap, hours share cap, a forced value), and
-/// the constraint that sets it. Shared limits (capacity, segment limits) are on the Constraints
-/// sheet.
-fn limits_sheet(sheet: &mut Worksheet, instance: &Instance, plan: &Plan, formats: &Formats) -> Result<(), XlsxError> {
+/// Limits, in the layout of Excel Solver's Limits report: per allocation (variable cell), its
+/// planned hours, the fewest hours it can have with the rest of the plan held and the objective
+/// there, the most hours and the objective there, each with the constraints that set it. Read
+/// from the sensitivity report (`--sensitivity`); docs/sensitivity.md says what is held.
+fn limits_sheet(sheet: &mut Worksheet, plan: &Plan, formats: &Formats) -> Result<(), XlsxError> {
+    let Some(sensitivity) = plan.sensitivity.as_ref() else {
+        sheet.write_string(0, 0, "No Limits report: run `capplan solve --sensitivity --format xlsx` to fill this sheet.")?;
+        return Ok(());
+    };
     headers(
         sheet,
         0,
@@ -383,91 +374,42 @@ fn limits_sheet(sheet: &mut Worksheet, instance: &Instance, plan: &Plan, formats
             ("resource", 12.0),
             ("hours", 10.0),
             ("lower limit (hours)", 11.0),
-            ("set by", 30.0),
+            ("objective at lower limit", 14.0),
+            ("lower limit set by", 30.0),
             ("upper limit (hours)", 11.0),
-            ("set by", 30.0),
+            ("objective at upper limit", 14.0),
+            ("upper limit set by", 30.0),
         ],
         formats,
     )?;
-    // Lower and upper limits in hours per (customer, resource) id pair.
-    let mut lower: std::collections::HashMap<(&str, &str), (f64, &str)> = std::collections::HashMap::new();
-    let mut upper: std::collections::HashMap<(&str, &str), (f64, &str)> = std::collections::HashMap::new();
-    let customers = customers_by_id(instance);
-    let available: std::collections::HashMap<&str, f64> =
-        plan.resources.iter().map(|resource| (resource.resource.as_str(), resource.available_hours)).collect();
-    for constraint in &plan.constraints {
-        let Some((customer, resource)) = pair_of(&constraint.id) else { continue };
-        let soft = constraint.family == "expectation" && !is_hard_expectation(instance, &customers, customer, resource);
-        if LOWER_FAMILIES.contains(&constraint.family) && constraint.sense != crate::formulation::Sense::Le && !soft {
-            let entry = lower.entry((customer, resource)).or_insert((constraint.limit, &constraint.id));
-            if constraint.limit > entry.0 {
-                *entry = (constraint.limit, &constraint.id);
-            }
-        }
-        if UPPER_FAMILIES.contains(&constraint.family) && constraint.sense != crate::formulation::Sense::Ge {
-            // share_cap[r/c] has the resource first and limits a share of the available hours.
-            let (key, hours) = if constraint.family == "share_cap" {
-                match available.get(customer) {
-                    Some(hours) => ((resource, customer), constraint.limit * hours),
-                    None => continue, // a share of value, not of hours
-                }
-            } else {
-                ((customer, resource), constraint.limit)
-            };
-            let entry = upper.entry(key).or_insert((hours, &constraint.id));
-            if hours < entry.0 {
-                *entry = (hours, &constraint.id);
-            }
-        }
-    }
-    for (index, allocation) in plan.allocations.iter().enumerate() {
+    let names = customer_names(plan);
+    for (index, limits) in sensitivity.limits.iter().enumerate() {
         let row = 1 + index as u32;
-        let name = customers.get(allocation.customer.as_str()).map_or(allocation.customer.as_str(), |customer| &customer.name);
-        sheet.write_string(row, 0, &allocation.customer)?;
-        sheet.write_string(row, 1, name)?;
-        sheet.write_string(row, 2, &allocation.resource)?;
-        number(sheet, row, 3, allocation.hours, &formats.hours)?;
-        let key = (allocation.customer.as_str(), allocation.resource.as_str());
-        match lower.get(&key) {
-            Some((hours, id)) => {
-                number(sheet, row, 4, *hours, &formats.hours)?;
-                sheet.write_string(row, 5, *id)?;
+        sheet.write_string(row, 0, &limits.customer)?;
+        sheet.write_string(row, 1, names.get(limits.customer.as_str()).copied().unwrap_or(limits.customer.as_str()))?;
+        sheet.write_string(row, 2, &limits.resource)?;
+        number(sheet, row, 3, limits.hours, &formats.hours)?;
+        number(sheet, row, 4, limits.lower.hours, &formats.hours)?;
+        number(sheet, row, 5, limits.lower.objective, &formats.money)?;
+        let lower_set_by =
+            if limits.lower.set_by.is_empty() { "none (hours are never negative)".to_string() } else { limits.lower.set_by.join(", ") };
+        sheet.write_string(row, 6, lower_set_by)?;
+        match &limits.upper {
+            Some(upper) => {
+                number(sheet, row, 7, upper.hours, &formats.hours)?;
+                number(sheet, row, 8, upper.objective, &formats.money)?;
+                sheet.write_string(row, 9, upper.set_by.join(", "))?;
             }
             None => {
-                number(sheet, row, 4, 0.0, &formats.hours)?;
-                sheet.write_string(row, 5, "none (hours are never negative)")?;
-            }
-        }
-        match upper.get(&key) {
-            Some((hours, id)) => {
-                number(sheet, row, 6, *hours, &formats.hours)?;
-                sheet.write_string(row, 7, *id)?;
-            }
-            None => {
-                sheet.write_string(row, 7, "none of its own (shared limits only)")?;
+                number(sheet, row, 7, UNLIMITED, &formats.unlimited)?;
+                sheet.write_string(row, 9, "none: no limit stops the hours")?;
             }
         }
     }
     Ok(())
 }
 
-/// `floor[m1/service]` -> ("m1", "service"); `None` for ids without a pair.
-fn pair_of(id: &str) -> Option<(&str, &str)> {
-    let inner = id.split_once('[')?.1.strip_suffix(']')?;
-    inner.split_once('/')
-}
-
-/// Customers by id, for their display names: one lookup per row, not a scan.
-fn customers_by_id(instance: &Instance) -> std::collections::HashMap<&str, &crate::model::Customer> {
-    instance.customers.iter().map(|customer| (customer.id.as_str(), customer)).collect()
-}
-
-fn is_hard_expectation(
-    instance: &Instance,
-    customers: &std::collections::HashMap<&str, &crate::model::Customer>,
-    customer: &str,
-    resource: &str,
-) -> bool {
-    let (Some(customer), Some(resource)) = (customers.get(customer), instance.resource_index(resource)) else { return false };
-    customer.expectations[resource].is_some_and(|expectation| expectation.kind == crate::model::ExpectationKind::Hard)
+/// Customers' display names by id, from the plan: one lookup per row, not a scan.
+fn customer_names(plan: &Plan) -> std::collections::HashMap<&str, &str> {
+    plan.customers.iter().map(|customer| (customer.customer.as_str(), customer.name.as_str())).collect()
 }
