@@ -1,12 +1,14 @@
 //! How the library's enums are spelled on the command line.
 //!
-//! The library types ([`Backend`], [`SolverChoice`], [`Format`], [`Audience`], [`Detail`]) know nothing of
-//! argument parsing; the command line gives each its values and help lines here, so that a
-//! library user does not inherit clap's traits on capplan's public types.
+//! The library types ([`Backend`], [`SolverChoice`], [`Format`], [`Audience`], [`Detail`],
+//! [`Document`]) know nothing of argument parsing; the command line gives each its values and
+//! help lines here, so that a library user does not inherit clap's traits on capplan's public
+//! types.
 
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
+use crate::report::schema::Document;
 use crate::report::{Audience, Detail, Format};
 use crate::solve::{Backend, SolverChoice};
 
@@ -93,5 +95,24 @@ impl ValueEnum for Detail {
             }
             Detail::Full => PossibleValue::new("full").help("The opening screen, then every table grouped by subject"),
         })
+    }
+}
+
+impl ValueEnum for Document {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Document::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Document::Solve => "`capplan solve --format json` (with --sensitivity, --scenario, --force too)",
+            Document::Partner => "`capplan solve --audience partner --format json`",
+            Document::Compare => "`capplan compare --format json`",
+            Document::Sweep => "`capplan sweep --format json`",
+            Document::Frontier => "`capplan frontier --format json`",
+            Document::Classify => "`capplan classify --format json`",
+            Document::Error => "The error report a failed run prints on standard error with `--format json`",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
     }
 }
