@@ -8,9 +8,7 @@
 //! `cargo bench --bench scale -- n=10000/`. Combinations that would take minutes per sample are
 //! skipped (see `runs_in_reasonable_time`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use capplan::analysis::solve_chosen;
@@ -21,30 +19,10 @@ use capplan::report::{Format, render};
 use capplan::solve::{Backend, Choice, SolverChoice, choose};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The system allocator, counting the bytes in use and their peak.
-struct Counting;
+#[path = "../tests/support/counting_allocator.rs"]
+mod counting_allocator;
 
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use counting_allocator::peak_bytes_during;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
@@ -71,10 +49,8 @@ fn scale(c: &mut Criterion) {
         let formulation = formulate(&instance);
         let auto = choose(SolverChoice::Auto, &formulation).unwrap();
 
-        let before = IN_USE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
-        let whole = render(&instance, &solve_chosen(&instance, &formulate(&instance), &auto, None).unwrap(), Format::Text);
-        let peak = PEAK.load(Ordering::Relaxed) - before;
+        let (peak, whole) =
+            peak_bytes_during(|| render(&instance, &solve_chosen(&instance, &formulate(&instance), &auto, None).unwrap(), Format::Text));
         drop(whole);
         eprintln!(
             "n={customers}: {} LP variables, {} rows; auto picks {}; peak heap of formulate + solve + text report: {:.1} MiB",

@@ -7,51 +7,19 @@
 //! 100,000-customer portfolio); the bounds here are a few times what the reader takes now, so
 //! that they fail on a return to anything like it but not on small changes of the structures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use capplan::generate::{DEFAULT_RESOURCES, Settings, generate};
 use capplan::model::Instance;
 
-/// The system allocator, counting the bytes live now and the most live since the last reset.
-struct Counting;
+#[path = "support/counting_allocator.rs"]
+mod counting_allocator;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator, with the caller's layout.
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: `pointer` was allocated by `alloc` above with this layout.
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+use counting_allocator::peak_bytes_during;
 
 /// One measurement at a time: the counters are global to the process.
 static MEASURING: Mutex<()> = Mutex::new(());
-
-/// The most bytes allocated at once while `work` runs, beyond those live when it starts.
-fn peak_bytes_during<T>(work: impl FnOnce() -> T) -> (usize, T) {
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let result = work();
-    (PEAK.load(Ordering::Relaxed) - before, result)
-}
 
 /// Reading (and validating) a generated 10,000-customer portfolio, 5.1 MB of TOML, peaked at
 /// 12.8 times its size when this test was written (the text's copy, the raw located structures
