@@ -114,9 +114,10 @@ use super::document::Unranged;
 
 /// The backend for the far-out line of a limit that can tighten for ever. That LP (one dual
 /// variable in the objective, everything else free to move) is so degenerate that the simplex
-/// method of microlp has been seen never to return on it; the interior-point method stops after
-/// a bounded number of iterations, and its answer is only compared within its own accuracy.
-const FAR_BACKEND: Backend = Backend::Clarabel;
+/// method of microlp has been seen never to return on it. capplan's engine leaves stalls by
+/// Bland's rule and returns a vertex; clarabel, used here before, could report such an LP
+/// unbounded where it has an optimum, which failed the whole sensitivity report.
+const FAR_BACKEND: Backend = Backend::Engine;
 
 /// A limit as a parameter `t` of the LP, in the planner's unit (hours, or a share): each row
 /// listed has the right-hand side `coefficient * t`. A named constraint is one row; a resource's
@@ -348,10 +349,10 @@ impl LimitCurve {
     /// The intercept of the far-out line: the smallest rest among dual-feasible points with the
     /// far-out slope.
     fn far_intercept(&self, far_slope: f64) -> Result<f64, SolveError> {
-        // The slope is pinned exactly first. It comes from an interior-point solve accurate to
-        // about 1e-6, and pinned exactly it can leave no dual-feasible point at clarabel's own,
-        // tighter tolerance; only then is it held within that accuracy instead (a band from the
-        // start would shift the intercept by the band and invent breakpoints next to the plan).
+        // The slope is pinned exactly first; should that leave no dual-feasible point within the
+        // solver's tolerance (a slope rounded in the last digits), it is held within 1e-6
+        // instead (a band from the start would shift the intercept by the band and invent
+        // breakpoints next to the plan).
         let band = 1e-6 * (1.0 + far_slope.abs());
         for width in [0.0, band] {
             let mut dual = self.dual_without_parameter();
