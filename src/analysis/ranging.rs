@@ -23,7 +23,10 @@ use super::{Plan, Status};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
 use crate::solve::session::{Session, SessionStatus};
-use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
+use crate::solve::session::SavedSession;
+use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
+
+use std::time::Instant;
 
 /// The sensitivity report: every named constraint and every allocation, and the Limits report.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -202,17 +205,24 @@ pub(crate) struct LimitCurve {
     /// sides (rows kept through presolve) and re-solves from the last basis, with the row duals
     /// read from it. Loaded at the first probe.
     session: Option<Session>,
+    /// Every solve gives up here, with [`timed_out`].
+    deadline: Option<Instant>,
 }
 
 impl LimitCurve {
     pub(crate) fn new(lp: &LinearProgram, parameter: LimitParameter, backend: Backend) -> Self {
-        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend), session: None }
+        LimitCurve { lp: lp.clone(), parameter, backend, accuracy: Accuracy::of(backend), session: None, deadline: None }
+    }
+
+    /// The same curve with every solve bounded by `deadline`.
+    pub(crate) fn until(self, deadline: Option<Instant>) -> Self {
+        LimitCurve { deadline, ..self }
     }
 
     /// The optimum at the current right-hand sides, and its row duals.
     fn solve_here(&mut self) -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
         if self.backend != Backend::Engine {
-            let outcome = solve_lp(&self.lp, self.backend)?;
+            let outcome = solve_lp_until(&self.lp, self.backend, self.deadline)?;
             let row_duals = match &outcome {
                 LpOutcome::Optimal { objective, .. } => Some(compute_duals(&self.lp, self.backend, *objective)?.row_duals),
                 _ => None,
@@ -231,7 +241,7 @@ impl LimitCurve {
                 self.session.insert(Session::keeping(&self.lp, &rows))
             }
         };
-        let (outcome, row_prices) = crate::solve::session_outcome(session, None)?;
+        let (outcome, row_prices) = crate::solve::session_outcome(session, self.deadline)?;
         Ok(match (outcome, row_prices) {
             (LpOutcome::Optimal { values, objective }, Some(row_prices)) => {
                 // The same checks as every plan's duals: dual feasibility and strong duality.
@@ -250,7 +260,7 @@ impl LimitCurve {
                 Ok(Probe { at: t, value: objective, slope: self.parameter.slope(&row_duals) })
             }
             (LpOutcome::Optimal { .. }, None) => Err(SolveError("an optimal re-solve came back without row duals".to_string())),
-            (LpOutcome::TimeLimit, _) => Err(SolveError("a re-solve stopped at a time limit".to_string())),
+            (LpOutcome::TimeLimit, _) => Err(timed_out()),
             (LpOutcome::Infeasible, _) => Err(SolveError(format!(
                 "a re-solve at {t} inside the feasible range of {} came back infeasible ({})",
                 self.parameter.name(&self.lp),
@@ -277,11 +287,11 @@ impl LimitCurve {
         }
         let mut extreme = |direction: f64| -> Result<Option<f64>, SolveError> {
             search.variables[t].objective = direction;
-            Ok(match solve_lp(&search, self.backend)? {
+            Ok(match solve_lp_until(&search, self.backend, self.deadline)? {
                 LpOutcome::Optimal { values, .. } => Some(values[t]),
                 LpOutcome::Unbounded => Some(direction * f64::INFINITY),
                 LpOutcome::Infeasible => None,
-                LpOutcome::TimeLimit => return Err(SolveError("a re-solve stopped at a time limit".to_string())),
+                LpOutcome::TimeLimit => return Err(timed_out()),
             })
         };
         match (extreme(-1.0)?, extreme(1.0)?) {
@@ -313,11 +323,12 @@ impl LimitCurve {
         for &(variable, weight) in &removed.terms {
             reach.variables[variable].objective = direction * weight;
         }
-        Ok(match solve_lp(&reach, self.backend)? {
+        Ok(match solve_lp_until(&reach, self.backend, self.deadline)? {
             LpOutcome::Optimal { values, .. } => {
                 let activity: f64 = removed.terms.iter().map(|&(variable, weight)| weight * values[variable]).sum();
                 Some(activity / coefficient)
             }
+            LpOutcome::TimeLimit => return Err(timed_out()),
             _ => None,
         })
     }
@@ -340,8 +351,9 @@ impl LimitCurve {
         for &(row, coefficient) in &self.parameter.rows {
             dual.variables[row].objective = -direction * coefficient;
         }
-        match solve_lp(&dual, FAR_BACKEND)? {
+        match solve_lp_until(&dual, FAR_BACKEND, self.deadline)? {
             LpOutcome::Optimal { values, .. } => Ok(self.parameter.slope(&values)),
+            LpOutcome::TimeLimit => Err(timed_out()),
             _ => Err(SolveError(format!("the far-out slope of {} could not be found ({})", self.parameter.name(&self.lp), self.backend))),
         }
     }
@@ -370,8 +382,10 @@ impl LimitCurve {
                     dual.rows.push(crate::formulation::LpRow { name: name.to_string(), terms: self.parameter.rows.clone(), sense, rhs });
                 }
             }
-            if let LpOutcome::Optimal { values, .. } = solve_lp(&dual, FAR_BACKEND)? {
-                return Ok(-dual.objective_value(&values) + self.lp.objective_constant);
+            match solve_lp_until(&dual, FAR_BACKEND, self.deadline)? {
+                LpOutcome::Optimal { values, .. } => return Ok(-dual.objective_value(&values) + self.lp.objective_constant),
+                LpOutcome::TimeLimit => return Err(timed_out()),
+                _ => {}
             }
         }
         Err(SolveError(format!("the far-out value of {} could not be found ({})", self.parameter.name(&self.lp), self.backend)))
@@ -423,21 +437,63 @@ fn mirrored(probe: Probe, sign: f64) -> Probe {
 /// The optimal basis of the plan's LP when capplan's engine found the plan: each range is read
 /// from it by one ratio test ([`Session::rhs_range`], [`Session::cost_range`]) instead of
 /// re-solves. A side where the basis is degenerate (it ranges 0 there although the price may
-/// hold on) is left to the re-solves.
+/// hold on) is walked from basis to basis ([`BasisRanges::limit_walk`],
+/// [`BasisRanges::coefficient_walk`]), warm on the same session; only what the walk cannot
+/// settle is left to the re-solves.
 /// `--time-limit` ran out before the ranging could start.
 #[derive(Debug)]
 pub(crate) struct TimedOut;
 
+/// What a ranging solve that ran into `--time-limit` returns, through the re-solves' error path;
+/// [`sensitivity`] turns it into a report that says it was cut short, never into an error.
+const TIMED_OUT: &str = "ranging stopped at the time limit";
+
+fn timed_out() -> SolveError {
+    SolveError(TIMED_OUT.to_string())
+}
+
+fn is_timed_out(error: &SolveError) -> bool {
+    error.0 == TIMED_OUT
+}
+
+/// Bases a walk may step through on one side before it leaves that side to the re-solves: a
+/// side whose price holds across more optimal bases than this is rare, and the re-solves find
+/// its end directly.
+const MAX_WALK_STEPS: usize = 32;
+
+/// The probe steps of a walk, relative to `1 + |t|`: the first is where a basis optimal just
+/// beyond `t` is looked for, the second where a breakpoint (or the end of the feasible range)
+/// sits closer to `t` than the first. Each basis found is checked to be optimal at `t` itself,
+/// so the step never shows in a result; a feasible range that ends within the last step of
+/// `t` counts as ending at `t`, as the re-solves do within 1e-9.
+const WALK_STEPS: [f64; 2] = [1e-6, 1e-8];
+
 pub(crate) struct BasisRanges {
     session: Session,
+    /// The optimal basis every walk starts from and returns to.
+    saved: SavedSession,
     row_duals: Vec<f64>,
     values: Vec<f64>,
+    deadline: Option<Instant>,
+}
+
+/// One step of a walk: a basis optimal just beyond the point it started from.
+enum Step {
+    /// Optimal over `[at, at + reach]` (in the walk's direction), with this slope (or value of
+    /// the variable) there; `reach` may be infinite.
+    Optimal { slope: f64, reach: f64 },
+    /// No plan just beyond the point.
+    Infeasible,
+    /// The walk cannot settle the side (unbounded, a failure of the engine, a breakpoint closer
+    /// than the smallest step): the re-solves do.
+    Unsettled,
 }
 
 impl BasisRanges {
     /// The basis of `lp`'s optimum, for a plan that came from the engine; `Ok(None)` otherwise,
-    /// and `Err(TimedOut)` when `deadline` stopped the solve that finds it.
-    pub(crate) fn of(lp: &LinearProgram, backend: Backend, deadline: Option<std::time::Instant>) -> Result<Option<BasisRanges>, TimedOut> {
+    /// and `Err(TimedOut)` when `deadline` stopped the solve that finds it. Every later solve of
+    /// the walks stops at `deadline` too.
+    pub(crate) fn of(lp: &LinearProgram, backend: Backend, deadline: Option<Instant>) -> Result<Option<BasisRanges>, TimedOut> {
         if backend != Backend::Engine {
             return Ok(None);
         }
@@ -449,7 +505,8 @@ impl BasisRanges {
         }
         let row_duals = session.row_duals();
         let values = session.values();
-        Ok(Some(BasisRanges { session, row_duals, values }))
+        let saved = session.save();
+        Ok(Some(BasisRanges { session, saved, row_duals, values, deadline }))
     }
 
     /// How far a limit can rise and fall with the plan's price, `(increase, decrease)`; `None`
@@ -468,6 +525,139 @@ impl BasisRanges {
             return None;
         }
         self.session.cost_range(variable)
+    }
+
+    /// Back to the plan's basis after a walk. A walk never reloads the program (it moves kept
+    /// rows and costs only), so the saved basis is always there to come back to.
+    fn back_to_plan(&mut self) {
+        let restored = self.session.restore(&self.saved);
+        debug_assert!(restored, "a walk reloaded the program");
+    }
+
+    /// One side of a limit, walked from basis to basis: from the limit as written, a basis
+    /// optimal just beyond it in direction `sign` (one warm solve with the limit moved a step,
+    /// checked to be optimal at the start too); its price is this side's value exactly, and the
+    /// side goes on through each next basis with the same price. `Ok(None)`: the walk cannot
+    /// settle it (the re-solves do).
+    fn limit_walk(&mut self, parameter: &LimitParameter, sign: f64, accuracy: Accuracy) -> Result<Option<OneSided>, SolveError> {
+        // Only rows the engine holds as bounds of their logicals can be moved warm.
+        if self.session.rhs_range(&parameter.rows).is_none() {
+            return Ok(None);
+        }
+        let start = parameter.current;
+        let mut value: Option<f64> = None;
+        let mut over = 0.0;
+        let mut side = None;
+        for _ in 0..MAX_WALK_STEPS {
+            let at = start + sign * over;
+            let step = self.walk_step(at, sign, |session, t| {
+                for &(row, coefficient) in &parameter.rows {
+                    session.set_rhs(row, coefficient * t);
+                }
+            }, |session| {
+                let slope = parameter.slope(&session.row_duals());
+                session.rhs_range(&parameter.rows).map(|reach| (slope, reach))
+            });
+            match step {
+                Err(error) => {
+                    self.back_to_plan();
+                    return Err(error);
+                }
+                Ok(Step::Unsettled) => break,
+                Ok(Step::Infeasible) => {
+                    side = Some(OneSided { value, over: Some(over) });
+                    break;
+                }
+                Ok(Step::Optimal { slope, reach }) => {
+                    match value {
+                        Some(value) if !accuracy.same_slope(value, slope) => {
+                            side = Some(OneSided { value: Some(value), over: Some(over) });
+                            break;
+                        }
+                        Some(_) => {}
+                        None => value = Some(slope),
+                    }
+                    if reach.is_infinite() {
+                        side = Some(OneSided { value, over: None });
+                        break;
+                    }
+                    over += reach;
+                }
+            }
+        }
+        self.back_to_plan();
+        Ok(side)
+    }
+
+    /// One side of an allocation's value per hour, walked as [`BasisRanges::limit_walk`] does
+    /// with the variable's objective coefficient: the plan stays optimal while every basis
+    /// walked through keeps the variable at its planned value. `Ok(Some(reach))` (`None`:
+    /// unlimited), or `Ok(None)` when the walk cannot settle the side.
+    fn coefficient_walk(&mut self, variable: usize, planned: f64, sign: f64, accuracy: Accuracy) -> Result<Option<Option<f64>>, SolveError> {
+        let original = self.session.program().variables[variable].objective;
+        let mut over = 0.0;
+        let mut side = None;
+        for _ in 0..MAX_WALK_STEPS {
+            let step = self.walk_step(sign * over, sign, |session, delta| session.set_objective_warm(variable, original + delta), |session| {
+                let value = session.values()[variable];
+                session.cost_range(variable).map(|reach| (value, reach))
+            });
+            match step {
+                Err(error) => {
+                    self.back_to_plan();
+                    return Err(error);
+                }
+                // A cost cannot make the plan infeasible; unbounded beyond is the re-solves' case.
+                Ok(Step::Unsettled | Step::Infeasible) => break,
+                Ok(Step::Optimal { slope: value, reach }) => {
+                    if !accuracy.same_slope(value, planned) {
+                        side = Some(Some(over));
+                        break;
+                    }
+                    if reach.is_infinite() {
+                        side = Some(None);
+                        break;
+                    }
+                    over += reach;
+                }
+            }
+        }
+        self.back_to_plan();
+        Ok(side)
+    }
+
+    /// A basis optimal just beyond `at` in direction `sign`: the parameter set by `move_to` a
+    /// step beyond, one warm solve, and `read` for the slope there and the basis's `(increase,
+    /// decrease)` reach; the basis counts only if its reach back covers the step, so that it is
+    /// optimal at `at` itself.
+    fn walk_step<M, R>(&mut self, at: f64, sign: f64, mut move_to: M, mut read: R) -> Result<Step, SolveError>
+    where
+        M: FnMut(&mut Session, f64),
+        R: FnMut(&mut Session) -> Option<(f64, (f64, f64))>,
+    {
+        let (mut infeasible, mut feasible) = (false, false);
+        for relative in WALK_STEPS {
+            let step = relative * (1.0 + at.abs());
+            move_to(&mut self.session, at + sign * step);
+            match self.session.solve(self.deadline) {
+                Ok(SessionStatus::Optimal) => {}
+                Ok(SessionStatus::Infeasible) => {
+                    infeasible = !feasible;
+                    continue;
+                }
+                Ok(SessionStatus::TimeLimit) => return Err(timed_out()),
+                Ok(SessionStatus::Unbounded) | Err(_) => return Ok(Step::Unsettled),
+            }
+            (infeasible, feasible) = (false, true);
+            let Some((slope, (increase, decrease))) = read(&mut self.session) else {
+                return Ok(Step::Unsettled);
+            };
+            let (forward, back) = if sign > 0.0 { (increase, decrease) } else { (decrease, increase) };
+            if back >= step * (1.0 - 1e-6) {
+                return Ok(Step::Optimal { slope, reach: step + forward });
+            }
+        }
+        Ok(if infeasible { Step::Infeasible } else { Step::Unsettled })
     }
 }
 
@@ -522,7 +712,8 @@ fn range_constraint(
     row: usize,
     result: &super::ConstraintResult,
     backend: Backend,
-    basis: Option<&mut BasisRanges>,
+    mut basis: Option<&mut BasisRanges>,
+    deadline: Option<Instant>,
 ) -> Result<ConstraintRange, SolveError> {
     let mut range = ConstraintRange {
         id: result.id.clone(),
@@ -552,19 +743,29 @@ fn range_constraint(
     let accuracy = Accuracy::of(backend);
     // From the basis where it is not degenerate: the price holds over the ratio test's reach.
     let mut sides = [None, None];
-    if let Some((increase, decrease)) = basis.and_then(|basis| basis.limit_reach(&parameter, current.slope, accuracy)) {
+    if let Some((increase, decrease)) = basis.as_deref_mut().and_then(|basis| basis.limit_reach(&parameter, current.slope, accuracy)) {
         for (side, reach) in sides.iter_mut().zip([increase, decrease]) {
             if !degenerate(reach, parameter.current) {
                 *side = Some(OneSided { value: Some(current.slope), over: reach.is_finite().then_some(reach) });
             }
         }
     }
-    let mut curve = LimitCurve::new(&formulation.lp, parameter, backend);
+    // A degenerate side: walked from basis to basis, warm.
+    if let Some(basis) = basis {
+        for (side, sign) in sides.iter_mut().zip([1.0, -1.0]) {
+            if side.is_none() {
+                *side = basis.limit_walk(&parameter, sign, accuracy)?;
+            }
+        }
+    }
+    // The re-solves, for what the basis left open; the LP is copied only then.
+    let mut curve = None;
     let mut domain = None;
     for (side, sign) in sides.iter_mut().zip([1.0, -1.0]) {
         if side.is_some() {
             continue;
         }
+        let curve = curve.get_or_insert_with(|| LimitCurve::new(&formulation.lp, parameter.clone(), backend).until(deadline));
         let feasible = match domain {
             Some(feasible) => feasible,
             None => *domain.insert(
@@ -573,7 +774,7 @@ fn range_constraint(
                     .ok_or_else(|| SolveError(format!("no feasible value of {} was found although the plan is feasible", result.id)))?,
             ),
         };
-        *side = Some(limit_side(&mut curve, current, feasible, sign)?);
+        *side = Some(limit_side(curve, current, feasible, sign)?);
     }
     let [Some(mut next_unit), Some(mut last_unit)] = sides else { unreachable!("both sides are ranged above") };
     // Prices per unit of the planner's limit; shares are quoted per percentage point.
@@ -610,14 +811,16 @@ struct CoefficientCurve {
     variable: usize,
     original: f64,
     backend: Backend,
+    deadline: Option<Instant>,
 }
 
 impl CoefficientCurve {
     /// Negated value and slope (the variable's value) at a shift `delta`.
     fn probe(&mut self, delta: f64) -> Result<Probe, SolveError> {
         self.lp.variables[self.variable].objective = self.original + delta;
-        match solve_lp(&self.lp, self.backend)? {
+        match solve_lp_until(&self.lp, self.backend, self.deadline)? {
             LpOutcome::Optimal { values, objective } => Ok(Probe { at: delta, value: -objective, slope: -values[self.variable] }),
+            LpOutcome::TimeLimit => Err(timed_out()),
             _ => Err(SolveError(format!(
                 "a re-solve with {} shifted by {delta} inside its bounded range did not come back optimal ({})",
                 self.lp.variables[self.variable].name, self.backend
@@ -634,13 +837,13 @@ impl CoefficientCurve {
         let shift = dual.add_variable("shift".to_string(), f64::NEG_INFINITY, f64::INFINITY, sign);
         // The dual row of the variable is `A_j' y + w - z (>=|=) c_j`; a shift moves c_j.
         dual.rows[self.variable].terms.push((shift, -1.0));
-        match solve_lp(&dual, self.backend)? {
+        match solve_lp_until(&dual, self.backend, self.deadline)? {
             LpOutcome::Optimal { values, .. } => Ok(sign * values[shift]),
             LpOutcome::Unbounded => Ok(f64::INFINITY),
             LpOutcome::Infeasible => {
                 Err(SolveError(format!("the bounded range of {} could not be found", self.lp.variables[self.variable].name)))
             }
-            LpOutcome::TimeLimit => Err(SolveError("a re-solve stopped at a time limit".to_string())),
+            LpOutcome::TimeLimit => Err(timed_out()),
         }
     }
 
@@ -651,11 +854,11 @@ impl CoefficientCurve {
         search.objective_constant = 0.0;
         search.variables.iter_mut().for_each(|variable| variable.objective = 0.0);
         search.variables[self.variable].objective = sign;
-        match solve_lp(&search, self.backend)? {
+        match solve_lp_until(&search, self.backend, self.deadline)? {
             LpOutcome::Optimal { values, .. } => Ok(Some(values[self.variable])),
             LpOutcome::Unbounded => Ok(None),
             LpOutcome::Infeasible => Err(SolveError("a feasible plan became infeasible in a re-solve".to_string())),
-            LpOutcome::TimeLimit => Err(SolveError("a re-solve stopped at a time limit".to_string())),
+            LpOutcome::TimeLimit => Err(timed_out()),
         }
     }
 
@@ -666,8 +869,9 @@ impl CoefficientCurve {
         pinned.variables[self.variable].objective = self.original;
         pinned.variables[self.variable].lower = value;
         pinned.variables[self.variable].upper = value;
-        match solve_lp(&pinned, self.backend)? {
+        match solve_lp_until(&pinned, self.backend, self.deadline)? {
             LpOutcome::Optimal { objective, .. } => Ok(objective),
+            LpOutcome::TimeLimit => Err(timed_out()),
             _ => Err(SolveError("the far-out value of a shifted allocation could not be found".to_string())),
         }
     }
@@ -681,20 +885,22 @@ fn range_allocation(
     floor: f64,
     allocation: &super::Allocation,
     backend: Backend,
-    basis: Option<&mut BasisRanges>,
+    mut basis: Option<&mut BasisRanges>,
+    deadline: Option<Instant>,
 ) -> Result<AllocationRange, SolveError> {
-    let mut curve =
-        CoefficientCurve { lp: formulation.lp.clone(), variable, original: formulation.lp.variables[variable].objective, backend };
+    let original = formulation.lp.variables[variable].objective;
+    // The LP is copied for the re-solves only when a side needs them.
+    let mut curve: Option<CoefficientCurve> = None;
     let planned = plan.lp.values[variable];
     let accuracy = Accuracy::of(backend);
     let current = Probe { at: 0.0, value: -plan.objective, slope: -planned };
     let mut reach = [None, None];
-    let from_basis = basis.and_then(|basis| basis.coefficient_reach(variable, planned, accuracy));
+    let from_basis = basis.as_deref_mut().and_then(|basis| basis.coefficient_reach(variable, planned, accuracy));
     for (index, sign) in [1.0, -1.0].into_iter().enumerate() {
         // From the basis where it is not degenerate: the plan stays optimal over the reach.
         if let Some(sides) = from_basis {
             let side = if sign > 0.0 { sides.0 } else { sides.1 };
-            if !degenerate(side, curve.original) {
+            if !degenerate(side, original) {
                 reach[index] = side.is_finite().then_some(side);
                 continue;
             }
@@ -706,6 +912,14 @@ fn range_allocation(
             reach[index] = None;
             continue;
         }
+        // A degenerate side: walked from basis to basis, warm.
+        if let Some(basis) = basis.as_deref_mut()
+            && let Some(side) = basis.coefficient_walk(variable, planned, sign, accuracy)?
+        {
+            reach[index] = side;
+            continue;
+        }
+        let curve = curve.get_or_insert_with(|| CoefficientCurve { lp: formulation.lp.clone(), variable, original, backend, deadline });
         let far = match curve.extreme_value(sign)? {
             // The plan already gives the most (or least) hours possible: it stays optimal however
             // far the value per hour moves this way.
@@ -785,7 +999,11 @@ pub fn sensitivity(
         if super::past(deadline) {
             return Ok(None);
         }
-        constraints.push(range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut())?);
+        match range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut(), deadline) {
+            Ok(range) => constraints.push(range),
+            Err(error) if is_timed_out(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        }
     }
     let mut allocations = Vec::with_capacity(plan.allocations.len());
     let pairs = (0..instance.customers.len()).flat_map(|c| (0..instance.resources.len()).map(move |r| (c, r)));
@@ -794,30 +1012,40 @@ pub fn sensitivity(
             return Ok(None);
         }
         let floor = formulation.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| formulation.lp.rows[row].rhs);
-        allocations.push(range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut())?);
+        match range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut(), deadline) {
+            Ok(range) => allocations.push(range),
+            Err(error) if is_timed_out(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        }
     }
     Ok(Some(Sensitivity { constraints, allocations, limits }))
 }
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and
-/// for how many hours, at a few re-solves per resource.
+/// for how many hours, at a few re-solves per resource. `Ok(None)` when `deadline` came first
+/// (no half-ranged table is given).
 pub fn capacity_ranges(
     instance: &Instance,
     formulation: &Formulation,
     plan: &Plan,
     backend: Backend,
-) -> Result<Vec<ConstraintRange>, SolveError> {
-    // Without a deadline the basis solve cannot time out; were it to, no range is given.
-    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, None) else {
-        return Ok(Vec::new());
+    deadline: Option<Instant>,
+) -> Result<Option<Vec<ConstraintRange>>, SolveError> {
+    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
+        return Ok(None);
     };
     let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
-    named_rows
+    let ranges: Result<Vec<ConstraintRange>, SolveError> = named_rows
         .zip(&plan.constraints)
         .filter(|(row, _)| matches!(formulation.kinds[*row], ConstraintKind::Capacity { .. }))
-        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut()))
-        .collect()
+        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut(), deadline))
+        .collect();
+    match ranges {
+        Ok(ranges) => Ok(Some(ranges)),
+        Err(error) if is_timed_out(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// Solves an instance and, for an optimal plan, adds its sensitivity report.
@@ -834,4 +1062,134 @@ pub fn solve_with_sensitivity(instance: &Instance, backend: Backend) -> Result<s
 
 fn tidy(value: f64) -> f64 {
     if value == 0.0 { 0.0 } else { value }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Issue 9: ranges from the plan's basis, walked from basis to basis where it is degenerate,
+    //! against the re-solves of the same limits and allocations on the same LP.
+
+    use super::*;
+    use crate::formulation::formulate;
+
+    /// Two reaches agree: both unlimited, or both finite and equal within the re-solves'
+    /// accuracy in locating a breakpoint.
+    fn same_reach(a: Option<f64>, b: Option<f64>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs())),
+            _ => false,
+        }
+    }
+
+    /// The basis's reach is that of its basis (Excel's convention): within the re-solves'
+    /// piece, which may go on through further bases with the same price.
+    fn within_reach(basis: Option<f64>, resolves: Option<f64>) -> bool {
+        match (basis, resolves) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(b)) => a <= b + 1e-6 * (1.0 + b.abs()),
+        }
+    }
+
+    fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Accuracy::of(Backend::Engine).same_slope(a, b),
+            _ => false,
+        }
+    }
+
+    /// Which sides of a reach from the basis are degenerate (walked); both when the basis does
+    /// not give the plan's value at all.
+    fn walked(reach: Option<(f64, f64)>, at: f64) -> [bool; 2] {
+        match reach {
+            Some((increase, decrease)) => [degenerate(increase, at), degenerate(decrease, at)],
+            None => [true, true],
+        }
+    }
+
+    /// Compares the report `sensitivity` gives (from the basis) with the re-solves on the named
+    /// limits and allocations picked by `pick` (walked sides always, up to `walked_at_most`);
+    /// returns how many walked sides were compared.
+    fn assert_basis_matches_resolves(instance: &Instance, every: usize, walked_at_most: usize) -> usize {
+        let formulation = formulate(instance);
+        let report = crate::analysis::solve_formulation(instance, &formulation, Backend::Engine).unwrap();
+        let plan = report.plan.expect("an optimal plan");
+        let report = sensitivity(instance, &formulation, &plan, Backend::Engine, None).unwrap().expect("no deadline");
+        let (ranged, backend, basis) = ranged_program(&formulation, &plan, Backend::Engine, None).unwrap();
+        let mut basis = basis.expect("the engine's basis");
+        let accuracy = Accuracy::of(backend);
+        let named_rows: Vec<usize> = ranged.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row).collect();
+        let mut compared_walked = 0;
+        let mut walked_limits = 0;
+        for (index, (&row, result)) in named_rows.iter().zip(&plan.constraints).enumerate() {
+            let Ok(parameter) = LimitParameter::of(instance, &ranged, row) else { continue };
+            let slope = parameter.slope(&plan.lp.row_duals);
+            let sides = walked(basis.limit_reach(&parameter, slope, accuracy), parameter.current);
+            let any_walked = sides.iter().any(|&side| side);
+            if !(index % every == 0 || any_walked && walked_limits < walked_at_most) {
+                continue;
+            }
+            walked_limits += usize::from(any_walked);
+            let from_basis = &report.constraints[index];
+            let resolves = range_constraint(instance, &ranged, &plan, row, result, backend, None, None).unwrap();
+            assert_eq!(from_basis.kink, resolves.kink, "{}: kink", result.id);
+            for (walked, (a, b)) in sides.into_iter().zip([
+                (&from_basis.next_unit, &resolves.next_unit),
+                (&from_basis.last_unit, &resolves.last_unit),
+            ]) {
+                assert!(same_value(a.value, b.value), "{}: one-sided value {:?} from the basis, {:?} from re-solves", result.id, a, b);
+                if walked {
+                    assert!(same_reach(a.over, b.over), "{}: walked reach {:?}, re-solves {:?}", result.id, a, b);
+                    compared_walked += 1;
+                } else {
+                    assert!(within_reach(a.over, b.over), "{}: basis reach {:?} beyond the re-solves' {:?}", result.id, a, b);
+                }
+            }
+        }
+        let mut walked_allocations = 0;
+        let pairs = (0..instance.customers.len()).flat_map(|c| (0..instance.resources.len()).map(move |r| (c, r)));
+        for (index, ((c, r), allocation)) in pairs.zip(&plan.allocations).enumerate() {
+            let variable = ranged.hours[c][r];
+            let planned = plan.lp.values[variable];
+            let original = ranged.lp.variables[variable].objective;
+            let sides = walked(basis.coefficient_reach(variable, planned, accuracy), original);
+            let any_walked = sides.iter().any(|&side| side);
+            if !(index % every == 0 || any_walked && walked_allocations < walked_at_most) {
+                continue;
+            }
+            walked_allocations += usize::from(any_walked);
+            let floor = ranged.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| ranged.lp.rows[row].rhs);
+            let from_basis = &report.allocations[index];
+            let resolves = range_allocation(&ranged, &plan, variable, floor, allocation, backend, None, None).unwrap();
+            let what = format!("{}/{}", allocation.customer, allocation.resource);
+            for (walked, a, b) in [
+                (sides[0], from_basis.allowable_increase, resolves.allowable_increase),
+                (sides[1], from_basis.allowable_decrease, resolves.allowable_decrease),
+            ] {
+                if walked {
+                    assert!(same_reach(a, b), "{what}: walked reach {a:?}, re-solves {b:?}");
+                    compared_walked += 1;
+                } else {
+                    assert!(within_reach(a, b), "{what}: basis reach {a:?} beyond the re-solves' {b:?}");
+                }
+            }
+        }
+        compared_walked
+    }
+
+    #[test]
+    fn issue9_ranges_from_the_basis_equal_resolves_on_dsp() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml");
+        let instance = Instance::from_file(std::path::Path::new(path)).unwrap();
+        assert!(assert_basis_matches_resolves(&instance, 1, usize::MAX) > 0, "no degenerate side was compared");
+    }
+
+    #[test]
+    fn issue9_ranges_from_the_basis_equal_resolves_on_200_diversified_customers() {
+        let settings = crate::generate::Settings { diversify: true, ..crate::generate::Settings::new(200, 3) };
+        let instance = Instance::from_toml_str("generated.toml", &crate::generate::generate(&settings)).unwrap();
+        assert!(assert_basis_matches_resolves(&instance, 97, 4) > 0, "no degenerate side was compared");
+    }
 }

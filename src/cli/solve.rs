@@ -235,8 +235,9 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             solved.report.note_cut_short(CutShort::CapacityRanges);
         } else {
             progress.stage("ranging the capacities");
-            match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend) {
-                Ok(ranges) => plan.capacity_ranges = ranges,
+            match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend, deadline) {
+                Ok(Some(ranges)) => plan.capacity_ranges = ranges,
+                Ok(None) => solved.report.note_cut_short(CutShort::CapacityRanges),
                 Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
             }
         }

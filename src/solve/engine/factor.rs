@@ -17,6 +17,7 @@
 
 /// A dense LU factor with partial pivoting: `P K = L U`, stored row-major in one matrix; the
 /// factor of a kernel's nucleus.
+#[derive(Clone)]
 struct DenseLu {
     size: usize,
     lu: Vec<f64>,
@@ -167,6 +168,7 @@ const SINGLETON_THRESHOLD: f64 = 0.01;
 /// no other active row, the kernel is block triangular in that order: `K x = b` is solved by the
 /// row singletons forwards, the nucleus, then the column singletons backwards; `K' y = c` the
 /// other way round.
+#[derive(Clone)]
 struct KernelLu {
     size: usize,
     /// Kernel entries by column `(row, value)` and by row `(column, value)`.
@@ -347,6 +349,7 @@ impl KernelLu {
 
 /// One basis change: the entering column in the basis coordinates before it, `w = B^-1 a_q`,
 /// replacing position `position`.
+#[derive(Clone)]
 struct Eta {
     position: usize,
     pivot: f64,
@@ -355,6 +358,7 @@ struct Eta {
 }
 
 /// `B^-1` as the kernel LU of the basis at the last refactorisation followed by eta columns.
+#[derive(Clone)]
 pub(super) struct Factor {
     rows: usize,
     /// Kernel column k is the structural basic at position `kernel_positions[k]`, of variable

@@ -64,6 +64,19 @@ pub struct Problem {
     pub upper: Vec<f64>,
 }
 
+/// A basis, its point and the bounds and costs it was optimal for ([`Engine::save`]).
+#[derive(Clone)]
+pub struct SavedBasis {
+    basic: Vec<usize>,
+    position: Vec<usize>,
+    x: Vec<f64>,
+    unscaled: Vec<f64>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    cost: Vec<f64>,
+    factor: Option<Factor>,
+}
+
 /// The engine with its current basis and point.
 pub struct Engine {
     problem: Problem,
@@ -1040,6 +1053,35 @@ impl Engine {
             }
         }
         (increase, decrease)
+    }
+
+    /// The basis, the point and the bounds and costs as they stand, for [`Engine::restore`]: an
+    /// analysis that moves the program to probe around an optimum (ranging a degenerate side)
+    /// comes back to the very basis it started from, not to another optimal basis of the same
+    /// point, whose ranges would differ.
+    pub fn save(&self) -> SavedBasis {
+        SavedBasis {
+            basic: self.basic.clone(),
+            position: self.position.clone(),
+            x: self.x.clone(),
+            unscaled: self.unscaled.clone(),
+            lower: self.problem.lower.clone(),
+            upper: self.problem.upper.clone(),
+            cost: self.problem.cost.clone(),
+            factor: self.factor.clone(),
+        }
+    }
+
+    /// Back to a state saved by [`Engine::save`] on this engine.
+    pub fn restore(&mut self, saved: &SavedBasis) {
+        self.basic.clone_from(&saved.basic);
+        self.position.clone_from(&saved.position);
+        self.x.clone_from(&saved.x);
+        self.unscaled.clone_from(&saved.unscaled);
+        self.problem.lower.clone_from(&saved.lower);
+        self.problem.upper.clone_from(&saved.upper);
+        self.problem.cost.clone_from(&saved.cost);
+        self.factor.clone_from(&saved.factor);
     }
 
     /// The variable at each basis position.

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
 
-use super::engine::{Engine, EngineStatus, Problem};
+use super::engine::{Engine, EngineStatus, Problem, SavedBasis};
 use crate::formulation::{LinearProgram, Sense};
 
 /// How a session's solve ended.
@@ -353,6 +353,18 @@ fn row_range(sense: Sense, rhs: f64) -> (f64, f64) {
     }
 }
 
+/// A session's basis, point and program as they stood ([`Session::save`]).
+pub struct SavedSession {
+    engine: SavedBasis,
+    rhs: Vec<f64>,
+    variables: Vec<(f64, f64, f64)>,
+    cost_offset: Vec<f64>,
+    substitution_costs: Vec<f64>,
+    relaxed: Vec<bool>,
+    status: Option<SessionStatus>,
+    reloads: usize,
+}
+
 /// A loaded program, its engine and its last basis.
 pub struct Session {
     lp: LinearProgram,
@@ -600,6 +612,79 @@ impl Session {
             Some(k) => self.engine.set_cost(k, -(objective + self.reduction.cost_offset[j])),
             None => self.reload(),
         }
+    }
+
+    /// As [`Session::set_objective`], keeping the basis also for a variable presolve substituted
+    /// away: its cost is spread over the variables of its row as presolve spread it, which is
+    /// what a reload would do (presolve's choices do not depend on costs), without the reload.
+    /// Ranging an allocation's value per hour moves the cost of its hours, a substituted
+    /// variable on capplan's models, many times over.
+    pub fn set_objective_warm(&mut self, j: usize, objective: f64) {
+        if self.reduction.column_of[j].is_some() {
+            self.set_objective(j, objective);
+            return;
+        }
+        let delta = objective - self.lp.variables[j].objective;
+        self.lp.variables[j].objective = objective;
+        if delta == 0.0 {
+            return;
+        }
+        // The derivative of each reduced cost in c_j, replaying presolve's updates in order;
+        // each substitution keeps the cost its variable had when it was substituted.
+        let mut direction = vec![0.0; self.lp.variables.len()];
+        direction[j] = 1.0;
+        for substitution in &mut self.reduction.substitutions {
+            let moved = direction[substitution.variable];
+            if moved != 0.0 {
+                substitution.cost += delta * moved;
+                for &(k, a) in &substitution.terms {
+                    direction[k] -= moved * a / substitution.coefficient;
+                }
+            }
+        }
+        for (column, &original) in self.reduction.kept_variables.iter().enumerate() {
+            if direction[original] != 0.0 {
+                self.reduction.cost_offset[original] += delta * direction[original];
+                let cost = -(self.lp.variables[original].objective + self.reduction.cost_offset[original]);
+                self.engine.set_cost(column, cost);
+            }
+        }
+    }
+
+    /// The basis, point and program as they stand, to come back to with [`Session::restore`].
+    pub fn save(&self) -> SavedSession {
+        SavedSession {
+            engine: self.engine.save(),
+            rhs: self.lp.rows.iter().map(|row| row.rhs).collect(),
+            variables: self.lp.variables.iter().map(|v| (v.lower, v.upper, v.objective)).collect(),
+            cost_offset: self.reduction.cost_offset.clone(),
+            substitution_costs: self.reduction.substitutions.iter().map(|s| s.cost).collect(),
+            relaxed: self.relaxed.clone(),
+            status: self.status,
+            reloads: self.reloads,
+        }
+    }
+
+    /// Back to a state saved by [`Session::save`], basis and all; `false` (and nothing changed)
+    /// when a change reloaded the program since, which lost that basis.
+    pub fn restore(&mut self, saved: &SavedSession) -> bool {
+        if saved.reloads != self.reloads {
+            return false;
+        }
+        for (row, &rhs) in self.lp.rows.iter_mut().zip(&saved.rhs) {
+            row.rhs = rhs;
+        }
+        for (variable, &(lower, upper, objective)) in self.lp.variables.iter_mut().zip(&saved.variables) {
+            (variable.lower, variable.upper, variable.objective) = (lower, upper, objective);
+        }
+        self.reduction.cost_offset.clone_from(&saved.cost_offset);
+        for (substitution, &cost) in self.reduction.substitutions.iter_mut().zip(&saved.substitution_costs) {
+            substitution.cost = cost;
+        }
+        self.relaxed.clone_from(&saved.relaxed);
+        self.engine.restore(&saved.engine);
+        self.status = saved.status;
+        true
     }
 
     /// Sets variable `j`'s bounds.
