@@ -63,6 +63,15 @@ pub fn allocation_limits(
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Vec<AllocationLimits>>, SolveError> {
     let columns = formulation.lp.columns();
+    // Each row's activity at the plan, once: a local LP holds what does not move with its
+    // allocation as this less the part that does, instead of summing every held term of rows
+    // such as a capacity or the total value (a term per customer) once per allocation.
+    let activity: Vec<f64> = formulation
+        .lp
+        .rows
+        .iter()
+        .map(|row| row.terms.iter().map(|&(variable, coefficient)| coefficient * plan.lp.values[variable]).sum())
+        .collect();
     let resources = instance.resources.len();
     let mut rows = Vec::with_capacity(plan.allocations.len());
     for (index, allocation) in plan.allocations.iter().enumerate() {
@@ -70,7 +79,7 @@ pub fn allocation_limits(
             return Ok(None);
         }
         let (c, r) = (index / resources, index % resources);
-        let local = Local::new(instance, formulation, plan, &columns, c, r);
+        let local = Local::new(instance, formulation, plan, &columns, &activity, c, r);
         // One engine for both sides: the fewest hours are found warm from the most.
         let mut session = Session::new(&local.lp);
         let upper = local.end(&mut session, 1.0)?;
@@ -147,7 +156,15 @@ struct Local<'a> {
 }
 
 impl<'a> Local<'a> {
-    fn new(instance: &'a Instance, formulation: &'a Formulation, plan: &Plan, columns: &[Vec<(usize, f64)>], c: usize, r: usize) -> Self {
+    fn new(
+        instance: &'a Instance,
+        formulation: &'a Formulation,
+        plan: &Plan,
+        columns: &[Vec<(usize, f64)>],
+        activity: &[f64],
+        c: usize,
+        r: usize,
+    ) -> Self {
         let values = &plan.lp.values;
         let mut moving = vec![formulation.hours[c][r]];
         moving.extend(&formulation.pieces[c][r]);
@@ -157,10 +174,14 @@ impl<'a> Local<'a> {
             moving.push(cvar.var);
             moving.extend(&cvar.shortfalls);
         }
-        let local_of: std::collections::HashMap<usize, usize> = moving.iter().enumerate().map(|(local, &full)| (full, local)).collect();
-        let mut touched: Vec<usize> = moving.iter().flat_map(|&variable| columns[variable].iter().map(|&(row, _)| row)).collect();
-        touched.sort_unstable();
-        touched.dedup();
+        // The moving variables' entries, by row and then in the row's own (variable) order: the
+        // rows they touch and their local terms, without reading the rest of those rows.
+        let mut entries: Vec<(usize, usize, usize, f64)> = moving
+            .iter()
+            .enumerate()
+            .flat_map(|(local, &variable)| columns[variable].iter().map(move |&(row, coefficient)| (row, variable, local, coefficient)))
+            .collect();
+        entries.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let full = &formulation.lp;
         let mut lp = LinearProgram::default();
         let mut folded: Vec<Folded> = Vec::with_capacity(moving.len());
@@ -177,18 +198,12 @@ impl<'a> Local<'a> {
             folded.push(Folded { lower: f64::NEG_INFINITY, lower_rows: Vec::new(), upper: f64::INFINITY, upper_rows: Vec::new() });
         }
         let mut origin = Vec::new();
-        for &row in &touched {
+        for group in entries.chunk_by(|a, b| a.0 == b.0) {
+            let row = group[0].0;
             let original = &full.rows[row];
-            let (mut terms, mut held, mut moved) = (Vec::new(), 0.0, 0.0);
-            for &(variable, coefficient) in &original.terms {
-                match local_of.get(&variable) {
-                    Some(&local) => {
-                        terms.push((local, coefficient));
-                        moved += coefficient * values[variable];
-                    }
-                    None => held += coefficient * values[variable],
-                }
-            }
+            let terms: Vec<(usize, f64)> = group.iter().map(|&(_, _, local, coefficient)| (local, coefficient)).collect();
+            let moved: f64 = group.iter().map(|&(_, variable, _, coefficient)| coefficient * values[variable]).sum();
+            let held = activity[row] - moved;
             let rhs = original.rhs - held;
             let rhs = match original.sense {
                 Sense::Le => rhs.max(moved),

@@ -22,8 +22,8 @@ use super::parametric::{Accuracy, End, Probe, Segment, explore};
 use super::{Plan, Status};
 use crate::formulation::{ConstraintKind, Formulation, LinearProgram, Sense};
 use crate::model::{Instance, ShareBase};
+use crate::solve::session::{CostRanges, SavedSession};
 use crate::solve::session::{Session, SessionStatus};
-use crate::solve::session::SavedSession;
 use crate::solve::{Backend, LpOutcome, SolveError, solve_lp_until};
 
 use std::time::Instant;
@@ -472,6 +472,8 @@ pub(crate) struct BasisRanges {
     session: Session,
     /// The optimal basis every walk starts from and returns to.
     saved: SavedSession,
+    /// The plan's basis priced once for every allocation's cost ranging.
+    cost_ranges: Option<CostRanges>,
     row_duals: Vec<f64>,
     values: Vec<f64>,
     deadline: Option<Instant>,
@@ -506,7 +508,8 @@ impl BasisRanges {
         let row_duals = session.row_duals();
         let values = session.values();
         let saved = session.save();
-        Ok(Some(BasisRanges { session, saved, row_duals, values, deadline }))
+        let cost_ranges = session.cost_ranging();
+        Ok(Some(BasisRanges { session, saved, cost_ranges, row_duals, values, deadline }))
     }
 
     /// How far a limit can rise and fall with the plan's price, `(increase, decrease)`; `None`
@@ -524,7 +527,8 @@ impl BasisRanges {
         if (self.values[variable] - planned).abs() > accuracy.value * (1.0 + planned.abs()) {
             return None;
         }
-        self.session.cost_range(variable)
+        let cost_ranges = self.cost_ranges.as_mut()?;
+        self.session.cost_range_from(cost_ranges, variable)
     }
 
     /// Back to the plan's basis after a walk. A walk never reloads the program (it moves kept
@@ -550,14 +554,19 @@ impl BasisRanges {
         let mut side = None;
         for _ in 0..MAX_WALK_STEPS {
             let at = start + sign * over;
-            let step = self.walk_step(at, sign, |session, t| {
-                for &(row, coefficient) in &parameter.rows {
-                    session.set_rhs(row, coefficient * t);
-                }
-            }, |session| {
-                let slope = parameter.slope(&session.row_duals());
-                session.rhs_range(&parameter.rows).map(|reach| (slope, reach))
-            });
+            let step = self.walk_step(
+                at,
+                sign,
+                |session, t| {
+                    for &(row, coefficient) in &parameter.rows {
+                        session.set_rhs(row, coefficient * t);
+                    }
+                },
+                |session| {
+                    let slope = parameter.slope(&session.row_duals());
+                    session.rhs_range(&parameter.rows).map(|reach| (slope, reach))
+                },
+            );
             match step {
                 Err(error) => {
                     self.back_to_plan();
@@ -593,15 +602,26 @@ impl BasisRanges {
     /// with the variable's objective coefficient: the plan stays optimal while every basis
     /// walked through keeps the variable at its planned value. `Ok(Some(reach))` (`None`:
     /// unlimited), or `Ok(None)` when the walk cannot settle the side.
-    fn coefficient_walk(&mut self, variable: usize, planned: f64, sign: f64, accuracy: Accuracy) -> Result<Option<Option<f64>>, SolveError> {
+    fn coefficient_walk(
+        &mut self,
+        variable: usize,
+        planned: f64,
+        sign: f64,
+        accuracy: Accuracy,
+    ) -> Result<Option<Option<f64>>, SolveError> {
         let original = self.session.program().variables[variable].objective;
         let mut over = 0.0;
         let mut side = None;
         for _ in 0..MAX_WALK_STEPS {
-            let step = self.walk_step(sign * over, sign, |session, delta| session.set_objective_warm(variable, original + delta), |session| {
-                let value = session.values()[variable];
-                session.cost_range(variable).map(|reach| (value, reach))
-            });
+            let step = self.walk_step(
+                sign * over,
+                sign,
+                |session, delta| session.set_objective_warm(variable, original + delta),
+                |session| {
+                    let value = session.values()[variable];
+                    session.cost_range(variable).map(|reach| (value, reach))
+                },
+            );
             match step {
                 Err(error) => {
                     self.back_to_plan();
@@ -1135,10 +1155,9 @@ mod tests {
             let from_basis = &report.constraints[index];
             let resolves = range_constraint(instance, &ranged, &plan, row, result, backend, None, None).unwrap();
             assert_eq!(from_basis.kink, resolves.kink, "{}: kink", result.id);
-            for (walked, (a, b)) in sides.into_iter().zip([
-                (&from_basis.next_unit, &resolves.next_unit),
-                (&from_basis.last_unit, &resolves.last_unit),
-            ]) {
+            for (walked, (a, b)) in
+                sides.into_iter().zip([(&from_basis.next_unit, &resolves.next_unit), (&from_basis.last_unit, &resolves.last_unit)])
+            {
                 assert!(same_value(a.value, b.value), "{}: one-sided value {:?} from the basis, {:?} from re-solves", result.id, a, b);
                 if walked {
                     assert!(same_reach(a.over, b.over), "{}: walked reach {:?}, re-solves {:?}", result.id, a, b);

@@ -77,6 +77,19 @@ pub struct SavedBasis {
     factor: Option<Factor>,
 }
 
+/// The reduced costs of one basis and the scratch space of the cost rangings from it
+/// ([`Engine::cost_ranging`]).
+pub struct CostRanging {
+    /// Per variable, its reduced cost (0 within the optimality tolerance, and for basic and
+    /// fixed variables).
+    reduced: Vec<f64>,
+    /// Per structural, the change of its reduced cost and the size of the terms, zero between
+    /// two rangings; `touched` lists where they are not.
+    moved: Vec<f64>,
+    size: Vec<f64>,
+    touched: Vec<usize>,
+}
+
 /// The engine with its current basis and point.
 pub struct Engine {
     problem: Problem,
@@ -1082,6 +1095,111 @@ impl Engine {
         self.problem.upper.clone_from(&saved.upper);
         self.problem.cost.clone_from(&saved.cost);
         self.factor.clone_from(&saved.factor);
+    }
+
+    /// The reduced costs of the current basis, for many cost rangings from it
+    /// ([`Engine::cost_shift_range_from`]): ranging every allocation of a plan prices the same
+    /// basis once instead of once per allocation.
+    pub fn cost_ranging(&mut self) -> CostRanging {
+        self.ensure_factor();
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let y = self.scaled_row_duals();
+        let reduced = (0..n + m)
+            .map(|j| {
+                if self.is_basic(j) || self.problem.lower[j] == self.problem.upper[j] {
+                    return 0.0;
+                }
+                let (d, size) = self.reduced_cost(j, self.cost_of(j), &y);
+                // Within the optimality tolerance a reduced cost is zero.
+                if d.abs() <= DUAL_TOLERANCE * (1.0 + size) { 0.0 } else { d }
+            })
+            .collect();
+        CostRanging { reduced, moved: vec![0.0; n], size: vec![0.0; n], touched: Vec::new() }
+    }
+
+    /// [`Engine::cost_shift_range`] from the basis `ranging` was made at (the caller keeps the
+    /// basis unchanged in between): the same ratio test over the nonbasic reduced costs, with
+    /// the change of each computed from the rows the shift's prices move (the pivot rows of the
+    /// shifted basic variables) instead of from every column.
+    pub fn cost_shift_range_from(&mut self, ranging: &mut CostRanging, shifts: &[(usize, f64)]) -> (f64, f64) {
+        self.ensure_factor();
+        let n = self.structurals();
+        let m = self.problem.rows;
+        let mut dy = vec![0.0; m];
+        let mut direction: Vec<(usize, f64)> = Vec::with_capacity(shifts.len());
+        for &(j, rate) in shifts {
+            let rate = rate * self.scale[j];
+            if self.is_basic(j) {
+                dy[self.position[j]] += rate;
+            } else {
+                direction.push((j, rate));
+            }
+        }
+        if dy.iter().any(|&value| value != 0.0) {
+            self.scaled_row_prices(&mut dy);
+        }
+        // The change of each structural's reduced cost is `direction_j - dy'a_j`: the dot
+        // products come from the rows where `dy` is not zero.
+        for (i, &price) in dy.iter().enumerate() {
+            if price == 0.0 {
+                continue;
+            }
+            for &(j, a) in &self.row_terms[i] {
+                if ranging.size[j] == 0.0 && ranging.moved[j] == 0.0 {
+                    ranging.touched.push(j);
+                }
+                let term = price * a;
+                ranging.moved[j] += term;
+                ranging.size[j] += term.abs();
+            }
+        }
+        for &(j, _) in &direction {
+            if ranging.size[j] == 0.0 && ranging.moved[j] == 0.0 {
+                ranging.touched.push(j);
+            }
+        }
+        let (mut increase, mut decrease) = (f64::INFINITY, f64::INFINITY);
+        // Minimisation: at its lower bound a variable needs d >= 0, at its upper d <= 0, and
+        // off both (free) d = 0.
+        let mut test = |d: f64, dd: f64, dd_size: f64, x: f64, lower: f64, upper: f64| {
+            let scale = 1e-11 * (1.0 + dd_size);
+            let at_lower = lower.is_finite() && x == lower;
+            let at_upper = upper.is_finite() && x == upper;
+            for (sign, reach) in [(1.0, &mut increase), (-1.0, &mut decrease)] {
+                let rate = sign * dd;
+                if !at_upper && rate < -scale {
+                    *reach = reach.min(if at_lower { d.max(0.0) / -rate } else { 0.0 });
+                }
+                if !at_lower && rate > scale {
+                    *reach = reach.min(if at_upper { (-d).max(0.0) / rate } else { 0.0 });
+                }
+            }
+        };
+        ranging.touched.sort_unstable();
+        ranging.touched.dedup();
+        for &j in &ranging.touched {
+            let (lower, upper) = (self.problem.lower[j], self.problem.upper[j]);
+            if self.is_basic(j) || lower == upper {
+                continue;
+            }
+            let own = direction.iter().find(|&&(k, _)| k == j).map_or(0.0, |&(_, rate)| rate);
+            test(ranging.reduced[j], own - ranging.moved[j], own.abs() + ranging.size[j], self.x[j], lower, upper);
+        }
+        for (i, &price) in dy.iter().enumerate() {
+            let j = n + i;
+            let (lower, upper) = (self.problem.lower[j], self.problem.upper[j]);
+            if price == 0.0 || self.is_basic(j) || lower == upper {
+                continue;
+            }
+            test(ranging.reduced[j], price, price.abs(), self.x[j], lower, upper);
+        }
+        for &j in &ranging.touched {
+            ranging.moved[j] = 0.0;
+            ranging.size[j] = 0.0;
+        }
+        ranging.touched.clear();
+        (increase, decrease)
     }
 
     /// The variable at each basis position.

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
 
-use super::engine::{Engine, EngineStatus, Problem, SavedBasis};
+use super::engine::{CostRanging, Engine, EngineStatus, Problem, SavedBasis};
 use crate::formulation::{LinearProgram, Sense};
 
 /// How a session's solve ended.
@@ -353,6 +353,14 @@ fn row_range(sense: Sense, rhs: f64) -> (f64, f64) {
     }
 }
 
+/// The reduced costs of a session's basis, for many cost rangings from it
+/// ([`Session::cost_ranging`]).
+pub struct CostRanges {
+    engine: CostRanging,
+    /// The substitution of each variable presolve substituted away.
+    substitution_of: Vec<Option<usize>>,
+}
+
 /// A session's basis, point and program as they stood ([`Session::save`]).
 pub struct SavedSession {
     engine: SavedBasis,
@@ -570,6 +578,60 @@ impl Session {
             .map(|(k, &original)| (k, -direction[original]))
             .collect();
         Some(self.engine.cost_shift_range(&shifts))
+    }
+
+    /// The reduced costs of the current (optimal) basis, for [`Session::cost_range_from`];
+    /// `None` after anything but an optimal solve.
+    pub fn cost_ranging(&mut self) -> Option<CostRanges> {
+        if self.status != Some(SessionStatus::Optimal) {
+            return None;
+        }
+        let mut substitution_of = vec![None; self.lp.variables.len()];
+        for (index, substitution) in self.reduction.substitutions.iter().enumerate() {
+            substitution_of[substitution.variable] = Some(index);
+        }
+        Some(CostRanges { engine: self.engine.cost_ranging(), substitution_of })
+    }
+
+    /// [`Session::cost_range`] from the basis `ranges` was made at, which the caller has kept
+    /// (or restored): the same ranges, each at the cost of the substitutions and pivot rows it
+    /// moves rather than of the whole program.
+    pub fn cost_range_from(&mut self, ranges: &mut CostRanges, j: usize) -> Option<(f64, f64)> {
+        if self.status != Some(SessionStatus::Optimal) {
+            return None;
+        }
+        // Presolve's updates replayed as in `cost_range`, in the same order, but only those of
+        // the substitutions the shift reaches: a variable's cost moves the variables of its
+        // row, each substituted (if at all) later than it.
+        let mut direction: Vec<(usize, f64)> = vec![(j, 1.0)];
+        let mut pending: Vec<usize> = ranges.substitution_of[j].into_iter().collect();
+        while let Some(index) = pending.iter().copied().min() {
+            pending.retain(|&other| other != index);
+            let substitution = &self.reduction.substitutions[index];
+            let moved = direction.iter().find(|&&(k, _)| k == substitution.variable).map_or(0.0, |&(_, d)| d);
+            if moved == 0.0 {
+                continue;
+            }
+            for &(k, a) in &substitution.terms {
+                match direction.iter_mut().find(|(v, _)| *v == k) {
+                    Some((_, d)) => *d -= moved * a / substitution.coefficient,
+                    None => direction.push((k, 0.0 - moved * a / substitution.coefficient)),
+                }
+                if let Some(later) = ranges.substitution_of[k]
+                    && !pending.contains(&later)
+                {
+                    pending.push(later);
+                }
+            }
+        }
+        // The engine minimises the negated objective.
+        let mut shifts: Vec<(usize, f64)> = direction
+            .into_iter()
+            .filter(|&(_, d)| d != 0.0)
+            .filter_map(|(original, d)| self.reduction.column_of[original].map(|k| (k, -d)))
+            .collect();
+        shifts.sort_unstable_by_key(|&(k, _)| k);
+        Some(self.engine.cost_shift_range_from(&mut ranges.engine, &shifts))
     }
 
     /// The optimal objective of the program at the engine's point.
