@@ -1219,4 +1219,43 @@ mod tests {
         let instance = Instance::from_toml_str("generated.toml", &crate::generate::generate(&settings)).unwrap();
         assert!(assert_basis_matches_resolves(&instance, 149, 3) > 0, "no degenerate side was compared");
     }
+
+    /// `--time-limit` reaches every solve of the ranging, not only the gaps between limits: the
+    /// walks from the basis, the warm probes of a limit's curve, its feasible range, and the
+    /// re-solves of a value per hour, each stop at a deadline already past.
+    #[test]
+    fn issue9_every_ranging_solve_stops_at_the_deadline() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/instances/tiny.toml");
+        let instance = Instance::from_file(std::path::Path::new(path)).unwrap();
+        let formulation = formulate(&instance);
+        let plan = crate::analysis::solve_formulation(&instance, &formulation, Backend::Engine).unwrap().plan.expect("optimal");
+        let (ranged, backend, basis) = ranged_program(&formulation, &plan, Backend::Engine, None).unwrap();
+        let mut basis = basis.expect("the engine's basis");
+        let past = Some(Instant::now());
+        basis.deadline = past;
+        let accuracy = Accuracy::of(backend);
+        let row = ranged.kinds.iter().position(|kind| matches!(kind, ConstraintKind::Capacity { .. })).unwrap();
+        let parameter = LimitParameter::of(&instance, &ranged, row).unwrap();
+        assert!(is_timed_out(&basis.limit_walk(&parameter, 1.0, accuracy).unwrap_err()));
+        let variable = ranged.hours[0][0];
+        assert!(is_timed_out(&basis.coefficient_walk(variable, plan.lp.values[variable], 1.0, accuracy).unwrap_err()));
+        // Back at the plan's basis after a walk cut short: the ranges from it are unchanged.
+        basis.deadline = None;
+        assert!(basis.limit_walk(&parameter, 1.0, accuracy).unwrap().is_some());
+        let mut curve = LimitCurve::new(&ranged.lp, parameter.clone(), backend).until(past);
+        assert!(is_timed_out(&curve.probe(parameter.current).unwrap_err()));
+        assert!(is_timed_out(&curve.feasible_range(f64::NEG_INFINITY, f64::INFINITY).unwrap_err()));
+        let mut coefficient = CoefficientCurve {
+            lp: ranged.lp.clone(),
+            variable,
+            original: ranged.lp.variables[variable].objective,
+            backend,
+            deadline: past,
+        };
+        assert!(is_timed_out(&coefficient.probe(1.0).unwrap_err()));
+        assert!(is_timed_out(&coefficient.extreme_value(1.0).unwrap_err()));
+        // A limit ranged by re-solves alone (no basis) stops too.
+        let result = &plan.constraints[0];
+        assert!(is_timed_out(&range_constraint(&instance, &ranged, &plan, row, result, backend, None, past).unwrap_err()));
+    }
 }
