@@ -29,7 +29,6 @@ pub use whatif::{WhatIf, render_what_if};
 pub use words::warnings;
 
 use crate::analysis::SolveReport;
-use crate::model::Instance;
 
 /// Output formats of `capplan solve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +41,12 @@ pub enum Format {
     Csv,
 }
 
-/// Renders a solve report in the given format. The output is a pure function of its inputs:
-/// the same instance and report give byte-identical text.
-pub fn render(instance: &Instance, report: &SolveReport, format: Format) -> String {
+/// Renders a solve report in the given format. The output is a pure function of the report: the
+/// same report gives byte-identical text.
+pub fn render(report: &SolveReport, format: Format) -> String {
     match format {
-        Format::Text => text::render(instance, report),
-        Format::Json => json::render(instance, report),
+        Format::Text => text::render(report),
+        Format::Json => json::render(report),
         Format::Csv => csv::render(report),
     }
 }
@@ -72,12 +71,13 @@ pub enum Audience {
     Partner,
 }
 
-/// Renders the partner view of one customer (see [`Audience::Partner`]).
-pub fn render_partner(instance: &Instance, report: &SolveReport, customer: usize, format: Format) -> String {
+/// Renders the partner view of one customer (see [`Audience::Partner`]); `customer` is its
+/// position in the instance (and in `report.header.customers`).
+pub fn render_partner(report: &SolveReport, customer: usize, format: Format) -> String {
     match format {
-        Format::Text => partner::render_text(instance, report, customer),
-        Format::Json => partner::render_json(instance, report, customer),
-        Format::Csv => partner::render_csv(instance, report, customer),
+        Format::Text => partner::render_text(report, customer),
+        Format::Json => partner::render_json(report, customer),
+        Format::Csv => partner::render_csv(report, customer),
     }
 }
 
