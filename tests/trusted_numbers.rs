@@ -215,8 +215,7 @@ fn the_total_cost_of_honouring_a_promise_is_an_exact_re_solve() {
         assert_relative_eq!(constraint(plan, "floor[beta/service]").exact_cost.unwrap(), 100.0, epsilon = 1e-4);
         assert_eq!(constraint(plan, "capacity[engineering]").exact_cost, None);
         // Sentences wrap at 100 columns: read them with the line breaks as spaces.
-        let text =
-            capplan::report::render(&report, capplan::report::Format::Text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = capplan::report::render(&report, capplan::report::Format::Text).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             text.contains(
                 "beta gets 30.0 of the 40.0 engineering hours it expects: each hour short puts 15.00 EUR at risk; \

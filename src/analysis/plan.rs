@@ -75,9 +75,7 @@ impl Plan {
     /// from the capacity ranges `solve` computes for the opening screen; `None` when neither was
     /// computed.
     pub fn capacity_range(&self, resource: &str) -> Option<&super::ranging::ConstraintRange> {
-        let of_resource = |range: &&super::ranging::ConstraintRange| {
-            matches!(&range.about, super::document::LimitKind::Capacity { resource: r } if r == resource)
-        };
+        let of_resource = |range: &&super::ranging::ConstraintRange| matches!(&range.about, super::document::LimitKind::Capacity { resource: r } if r == resource);
         let from_sensitivity = self.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(of_resource));
         from_sensitivity.or_else(|| self.capacity_ranges.iter().find(of_resource))
     }

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::format::{hours, money, percent};
 use super::table::Table;
 use super::{Format, json};
-use crate::analysis::Status;
 use crate::analysis::MOVE_THRESHOLD_HOURS;
+use crate::analysis::Status;
 use crate::analysis::compare::{ComparedPlan, Comparison};
 use crate::solve::Backend;
 

@@ -73,8 +73,7 @@ fn rows(report: &SolveReport, customer: usize) -> Option<Vec<PartnerResource<'_>
             _ => None,
         })
     };
-    let expectation_of =
-        |resource: &str| plan.expectations.iter().find(|gap| gap.customer == who.customer && gap.resource == resource);
+    let expectation_of = |resource: &str| plan.expectations.iter().find(|gap| gap.customer == who.customer && gap.resource == resource);
     Some(
         plan.resources
             .iter()

@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::table::{Table, hanging, paragraph, short_id, short_name};
-pub(super) use crate::analysis::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD};
 use crate::analysis::document::{Family, LimitKind, ShareOf};
 use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Status};
+pub(super) use crate::analysis::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD};
 use crate::formulation::Sense;
 use crate::model::{AppliedScenario, ExpectationKind};
 
