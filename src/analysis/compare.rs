@@ -19,6 +19,10 @@ const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 /// Every plan of a comparison side by side, and each scenario's hour changes against the base.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
+    /// What the comparison is of: the base instance's header (the JSON report writes its own
+    /// `plan` and `resource_ids` from it).
+    #[serde(skip)]
+    pub header: super::document::Header,
     /// The base first, then the scenarios in the order given.
     pub plans: Vec<ComparedPlan>,
     /// Per scenario (the base has none), in the order of `plans[1..]`.
@@ -143,7 +147,7 @@ pub fn compare(plans: &[CompareInput<'_>]) -> Comparison {
             _ => ScenarioChanges { label: column.label.clone(), comparable: false, moves: Vec::new() },
         })
         .collect();
-    Comparison { plans: compared, changes }
+    Comparison { header: base.report.header.clone(), plans: compared, changes }
 }
 
 fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {

@@ -298,6 +298,7 @@ pub fn solve_what_if_on(
         let row = forced.row_of(ConstraintKind::Force { customer: force.customer, resource: force.resource }).expect("a force row");
         let diagnosis = super::infeasibility::diagnose_force_beyond_reach(instance, &forced, row, reach);
         let report = SolveReport {
+            header: super::document::Header::of(instance),
             status: Status::Infeasible,
             backend,
             solver_reason: choice.reason.clone(),

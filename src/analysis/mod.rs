@@ -112,6 +112,8 @@ pub fn past(deadline: Option<Instant>) -> bool {
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
+    /// What the report is of: the plan header, the resources and customers by id and name.
+    pub header: document::Header,
     /// How the solve ended; `plan` is present exactly when it is optimal.
     pub status: Status,
     /// The backend that solved the LP.
@@ -179,7 +181,9 @@ pub fn solve_chosen_on(
         }
     }
     let warnings: Vec<String> = crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect();
+    let header = document::Header::of(instance);
     let report = |status: Status, plan: Option<Plan>| SolveReport {
+        header: header.clone(),
         status,
         backend,
         solver_reason: choice.reason.clone(),
@@ -213,6 +217,8 @@ pub fn solve_chosen_on(
             // the report says is missing, never the plan.
             let policies_whole = price_policies(&mut plan, formulation, backend, deadline, session)?;
             let promises_whole = plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
+            // Chosen once every number they rank is known: the reports show these first.
+            plan.highlights = plan::Highlights::of(&plan);
             // The plan's own reasons for doubt (envelope curves, share padding) are in the plan
             // as numbers; the printers word them (`crate::report::warnings`).
             let mut solved = report(Status::Optimal, Some(plan));
