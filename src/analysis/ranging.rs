@@ -7,13 +7,17 @@
 //! variables' bounds (the dual, so the price, is constant while the basis stays feasible), and
 //! an allocation's the ratio test of the reduced costs. Where the basis is degenerate (a basic
 //! variable at a bound: the test gives 0 on a side although the price may hold on there), that
-//! side, and every side of a plan from another backend, comes from extra solves of the LP capplan
-//! built. The optimal objective is concave and piecewise linear in a limit, and convex and
-//! piecewise linear in an objective coefficient; [`super::parametric`] finds its pieces exactly
-//! from re-solves. Each side of a limit costs: one LP for how far the limit can go before the
-//! plan is infeasible, one or two LPs for the curve's slope far away when it can go on for ever,
-//! and a few re-solves (each a primal and a dual solve) to locate the first breakpoint. That is
-//! why `solve` computes none of this unless `--sensitivity` asks for it.
+//! side is walked from basis to basis, warm on the same engine session: a basis optimal a small
+//! step beyond the plan, and optimal at the plan too, has the side's exact one-sided value, and
+//! the side goes on through each next basis with the same value. What a walk cannot settle, and
+//! every side of a plan from another backend, comes from extra solves of the LP capplan built.
+//! The optimal objective is concave and piecewise linear in a limit, and convex and piecewise
+//! linear in an objective coefficient; [`super::parametric`] finds its pieces exactly from
+//! re-solves. Each side of a limit costs: one LP for how far the limit can go before the plan is
+//! infeasible, one or two LPs for the curve's slope far away when it can go on for ever, and a
+//! few re-solves (each a primal and a dual solve) to locate the first breakpoint. That is why
+//! `solve` computes none of this unless `--sensitivity` asks for it. Every solve stops at the
+//! deadline of `--time-limit`.
 
 use serde::Serialize;
 
