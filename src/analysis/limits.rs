@@ -181,7 +181,7 @@ impl<'a> Local<'a> {
             .enumerate()
             .flat_map(|(local, &variable)| columns[variable].iter().map(move |&(row, coefficient)| (row, variable, local, coefficient)))
             .collect();
-        entries.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        entries.sort_unstable_by_key(|&(row, variable, _, _)| (row, variable));
         let full = &formulation.lp;
         let mut lp = LinearProgram::default();
         let mut folded: Vec<Folded> = Vec::with_capacity(moving.len());

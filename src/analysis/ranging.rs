@@ -728,6 +728,13 @@ fn limit_side(curve: &mut LimitCurve, current: Probe, domain: (f64, f64), sign: 
     })
 }
 
+/// How the re-solves of a ranging pass run: the backend, and the deadline every solve stops at.
+#[derive(Debug, Clone, Copy)]
+struct Resolves {
+    backend: Backend,
+    deadline: Option<Instant>,
+}
+
 /// Ranges one named constraint.
 fn range_constraint(
     instance: &Instance,
@@ -735,10 +742,10 @@ fn range_constraint(
     plan: &Plan,
     row: usize,
     result: &super::ConstraintResult,
-    backend: Backend,
+    resolves: Resolves,
     mut basis: Option<&mut BasisRanges>,
-    deadline: Option<Instant>,
 ) -> Result<ConstraintRange, SolveError> {
+    let Resolves { backend, deadline } = resolves;
     let mut range = ConstraintRange {
         id: result.id.clone(),
         family: result.family,
@@ -908,10 +915,10 @@ fn range_allocation(
     variable: usize,
     floor: f64,
     allocation: &super::Allocation,
-    backend: Backend,
+    resolves: Resolves,
     mut basis: Option<&mut BasisRanges>,
-    deadline: Option<Instant>,
 ) -> Result<AllocationRange, SolveError> {
+    let Resolves { backend, deadline } = resolves;
     let original = formulation.lp.variables[variable].objective;
     // The LP is copied for the re-solves only when a side needs them.
     let mut curve: Option<CoefficientCurve> = None;
@@ -1023,7 +1030,7 @@ pub fn sensitivity(
         if super::past(deadline) {
             return Ok(None);
         }
-        match range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut(), deadline) {
+        match range_constraint(instance, formulation, plan, row, result, Resolves { backend, deadline }, basis.as_mut()) {
             Ok(range) => constraints.push(range),
             Err(error) if is_timed_out(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -1044,7 +1051,15 @@ pub fn sensitivity(
             return Ok(None);
         }
         let floor = floors[c * resources + r].unwrap_or(0.0);
-        match range_allocation(formulation, plan, formulation.hours[c][r], floor, allocation, backend, basis.as_mut(), deadline) {
+        match range_allocation(
+            formulation,
+            plan,
+            formulation.hours[c][r],
+            floor,
+            allocation,
+            Resolves { backend, deadline },
+            basis.as_mut(),
+        ) {
             Ok(range) => allocations.push(range),
             Err(error) if is_timed_out(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -1071,7 +1086,7 @@ pub fn capacity_ranges(
     let ranges: Result<Vec<ConstraintRange>, SolveError> = named_rows
         .zip(&plan.constraints)
         .filter(|(row, _)| matches!(formulation.kinds[*row], ConstraintKind::Capacity { .. }))
-        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, backend, basis.as_mut(), deadline))
+        .map(|(row, result)| range_constraint(instance, formulation, plan, row, result, Resolves { backend, deadline }, basis.as_mut()))
         .collect();
     match ranges {
         Ok(ranges) => Ok(Some(ranges)),
@@ -1165,7 +1180,7 @@ mod tests {
             }
             walked_limits += usize::from(any_walked);
             let from_basis = &report.constraints[index];
-            let resolves = range_constraint(instance, &ranged, &plan, row, result, backend, None, None).unwrap();
+            let resolves = range_constraint(instance, &ranged, &plan, row, result, Resolves { backend, deadline: None }, None).unwrap();
             assert_eq!(from_basis.kink, resolves.kink, "{}: kink", result.id);
             for (walked, (a, b)) in
                 sides.into_iter().zip([(&from_basis.next_unit, &resolves.next_unit), (&from_basis.last_unit, &resolves.last_unit)])
@@ -1193,7 +1208,8 @@ mod tests {
             walked_allocations += usize::from(any_walked);
             let floor = ranged.row_of(ConstraintKind::Floor { customer: c, resource: r }).map_or(0.0, |row| ranged.lp.rows[row].rhs);
             let from_basis = &report.allocations[index];
-            let resolves = range_allocation(&ranged, &plan, variable, floor, allocation, backend, None, None).unwrap();
+            let resolves =
+                range_allocation(&ranged, &plan, variable, floor, allocation, Resolves { backend, deadline: None }, None).unwrap();
             let what = format!("{}/{}", allocation.customer, allocation.resource);
             for (walked, a, b) in [
                 (sides[0], from_basis.allowable_increase, resolves.allowable_increase),
@@ -1260,6 +1276,8 @@ mod tests {
         assert!(is_timed_out(&coefficient.extreme_value(1.0).unwrap_err()));
         // A limit ranged by re-solves alone (no basis) stops too.
         let result = &plan.constraints[0];
-        assert!(is_timed_out(&range_constraint(&instance, &ranged, &plan, row, result, backend, None, past).unwrap_err()));
+        assert!(is_timed_out(
+            &range_constraint(&instance, &ranged, &plan, row, result, Resolves { backend, deadline: past }, None).unwrap_err()
+        ));
     }
 }
