@@ -3,11 +3,12 @@
 //! expected contribution, with the best CVaR among such plans; the plan of best CVaR); the points
 //! between are CVaR floors spaced evenly from one extreme's CVaR to the other's, each solved as
 //! the instance's own linear program with `[risk] min_cvar` set to it, so that every point is a
-//! real optimal plan with its shadow prices.
+//! real optimal plan with its shadow prices. The instance's own CVaR floor and risk weight are
+//! left out: each point maximises the expected contribution alone under its floor.
 
 use crate::analysis::{Plan, Status, curve_order, solve_chosen};
 use crate::formulation::{ConstraintKind, Formulation, LpRow, Sense, add_cvar, formulate};
-use crate::model::{Instance, Risk};
+use crate::model::Instance;
 use crate::solve::{Backend, LpOutcome, SolveError, SolverChoice, choose};
 
 /// The CVaR floor of the last point is the best CVaR less this (relative to its size, at least
@@ -101,14 +102,6 @@ pub fn cvar_of(contributions: &[f64], probabilities: &[f64], confidence: f64) ->
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// A plan's contribution in each scenario: each customer's (expected) value times the
-/// scenario's ratio, less every cost (hours, expansion, penalties), which no scenario changes.
-pub fn scenario_contributions(risk: &Risk, plan: &Plan) -> Vec<f64> {
-    let costs = plan.totals.hour_cost + plan.totals.expansion_cost + plan.totals.penalty_cost;
-    (0..risk.scenarios().len())
-        .map(|s| plan.customers.iter().enumerate().map(|(c, customer)| risk.value_ratio(s, c) * customer.value).sum::<f64>() - costs)
-        .collect()
-}
 
 /// Traces the frontier with `points` points (at least 2).
 pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result<Frontier, FrontierError> {
@@ -150,16 +143,14 @@ pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result
         let choice = choose(solver, &formulation).map_err(FrontierError::Unavailable)?;
         let report = solve_chosen(&bounded, &formulation, &choice, None)?;
         let Some(plan) = report.plan else { return Err(FrontierError::NotOptimal(report.status)) };
-        let contributions = scenario_contributions(risk, &plan);
-        let probabilities: Vec<f64> = risk.scenarios().iter().map(|s| s.probability()).collect();
-        let cvar = cvar_of(&contributions, &probabilities, risk.confidence());
+        let measured = plan.risk.as_ref().expect("a plan of an instance with [risk] measures its risk");
         traced.push(FrontierPoint {
             cvar_floor: floor,
             expected_contribution: plan.totals.contribution,
             objective: plan.objective,
-            cvar_contribution: cvar,
-            cvar_risk: -cvar,
-            scenario_contributions: contributions,
+            cvar_contribution: measured.cvar_contribution,
+            cvar_risk: measured.cvar_risk,
+            scenario_contributions: measured.scenarios.iter().map(|scenario| scenario.contribution).collect(),
             hours: plan.allocations.iter().map(|a| a.hours).collect(),
             plan,
         });

@@ -7,6 +7,7 @@ pub mod diagnosis;
 pub(crate) mod failure;
 mod format;
 pub mod frontier;
+pub mod frontier_html;
 pub mod html;
 mod json;
 mod partner;

@@ -33,29 +33,29 @@ pub fn tick_decimals(step: f64) -> usize {
 }
 
 /// Width of a label in pixels at 12 px sans-serif (a generous average).
-fn text_width(text: &str) -> f64 {
+pub(super) fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * 7.0
 }
 
 /// A linear map from data to pixels.
 #[derive(Clone, Copy)]
-struct Scale {
+pub(super) struct Scale {
     from: (f64, f64),
     to: (f64, f64),
 }
 
 impl Scale {
-    fn new(low: f64, high: f64, pixel_low: f64, pixel_high: f64) -> Scale {
+    pub(super) fn new(low: f64, high: f64, pixel_low: f64, pixel_high: f64) -> Scale {
         let high = if high > low { high } else { low + 1.0 };
         Scale { from: (low, high), to: (pixel_low, pixel_high) }
     }
 
-    fn at(&self, value: f64) -> f64 {
+    pub(super) fn at(&self, value: f64) -> f64 {
         self.to.0 + (value - self.from.0) / (self.from.1 - self.from.0) * (self.to.1 - self.to.0)
     }
 }
 
-fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
+pub(super) fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img" aria-label="{}">"#,
@@ -65,9 +65,9 @@ fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
     let _ = writeln!(svg, r#"<rect width="{width}" height="{height}" fill="white"/>"#);
 }
 
-const BLUE: &str = "#1f5fa8";
-const RED: &str = "#c0392b";
-const GREY: &str = "#9aa5b1";
+pub(super) const BLUE: &str = "#1f5fa8";
+pub(super) const RED: &str = "#c0392b";
+pub(super) const GREY: &str = "#9aa5b1";
 
 /// The part of a sweep a chart shows: all of it, or, when the bends sit in a small part of a
 /// long sweep, that part with a margin (the straight rest is said in words under the chart).

@@ -9,13 +9,14 @@ use crate::analysis::{CutShort, Plan, SolveReport};
 use crate::model::ExpectationKind;
 
 /// Every warning of a solve, worded: the solve layer's (badly scaled data), then the plan's own
-/// (envelope curves, then share padding). The text, HTML, xlsx and JSON reports and the CSV's
+/// (envelope curves, share padding, then an objective that weighs revenue risk). The text, HTML, xlsx and JSON reports and the CSV's
 /// standard error all list these.
 pub fn warnings(report: &SolveReport, currency: &str) -> Vec<String> {
     let mut all = report.warnings.clone();
     if let Some(plan) = &report.plan {
         all.extend(envelope_warning(plan, currency));
         all.extend(padding_warning(plan, currency));
+        all.extend(risk_weight_warning(plan, currency));
     }
     all
 }
@@ -64,6 +65,26 @@ fn padding_warning(plan: &Plan, currency: &str) -> Option<String> {
         first.customer,
         first.resource,
         money(first.last_hour_return),
+    ))
+}
+
+/// The risk weight in one sentence, if the objective carries one: the objective, so every
+/// shadow price, is then not contribution alone.
+fn risk_weight_warning(plan: &Plan, currency: &str) -> Option<String> {
+    let risk = plan.risk.as_ref().filter(|risk| risk.risk_weight > 0.0)?;
+    let priority = if plan.totals.priority_adjustment.abs() >= 0.005 { " plus priority weighting" } else { "" };
+    Some(format!(
+        "the objective weighs revenue risk ([risk] risk_weight = {}): the plan maximises expected contribution - {} x \
+         CVaR risk{priority}, {} {currency} here, with an expected contribution of {} {currency} and a CVaR of \
+         contribution of {} {currency} at {} confidence (CVaR risk {}); shadow prices and reduced costs are per unit of \
+         that objective",
+        risk.risk_weight,
+        risk.risk_weight,
+        money(plan.objective),
+        money(plan.totals.contribution),
+        money(risk.cvar_contribution),
+        super::format::percent(risk.confidence),
+        money(risk.cvar_risk),
     ))
 }
 

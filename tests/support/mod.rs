@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod cli;
 
 use capplan::analysis::{Plan, Status, solve_formulation};
