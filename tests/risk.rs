@@ -249,7 +249,7 @@ fn issue14_risk_weight_sweep_traces_points_on_the_frontier() {
         let (expected, cvar) = (plan.totals.contribution, risk.cvar_contribution);
         assert!(close(plan.objective, expected + weight * cvar), "λ = {weight}");
         // On the frontier: no plan with this CVaR or more has more expected contribution.
-        let floor = cvar - 1e-6 * cvar.abs();
+        let floor = cvar - 1e-9 * cvar.abs();
         let best = capplan::solve(&instance.with_min_cvar(Some(floor)).unwrap(), SolverChoice::Auto).unwrap().plan.unwrap();
         assert!((best.totals.contribution - expected).abs() <= 1e-6 * expected.abs(), "λ = {weight}: {expected} below the frontier's {}", best.totals.contribution);
         // A heavier weight never buys less CVaR, nor keeps more expected contribution.

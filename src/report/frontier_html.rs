@@ -21,6 +21,9 @@ const MOVE_HOURS: f64 = 0.05;
 /// Small multiples drawn per resource: the allocations of the resource that move most.
 const MULTIPLES_PER_RESOURCE: usize = 6;
 
+/// The small multiples sit three or four to a row on a laptop.
+const MULTIPLES_STYLE: &str = ".grid.multiples { grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }\n";
+
 /// The page for one frontier.
 pub fn render(instance: &Instance, frontier: &Frontier) -> String {
     let header = instance.plan();
@@ -28,7 +31,11 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
     let _ = writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    let _ = writeln!(out, "<title>capplan frontier: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>", escape(header.name()));
+    let _ = writeln!(
+        out,
+        "<title>capplan frontier: {}</title>\n<style>{STYLE}{MULTIPLES_STYLE}</style>\n</head>\n<body>",
+        escape(header.name())
+    );
     let _ = writeln!(out, "<h1>Efficient frontier: {}</h1>", escape(header.name()));
     let _ = writeln!(
         out,
@@ -83,15 +90,15 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
     let _ = writeln!(out, r#"<figure class="chart frontier">{}</figure>"#, frontier_chart(frontier, currency, 960.0));
     let _ = writeln!(
         out,
-        r#"<p class="note">Each dot is an exact point: an optimal plan, numbered as in the table below. The lines only join the points; the frontier itself is concave, so between two points it lies on or above the line (`--points` traces more of it).</p>"#
+        r#"<p class="note">Each dot is an exact point: an optimal plan, numbered as in the table below. The lines only join the points; the frontier itself is concave, so between two points it lies on or above the line (<code>--points</code> traces more of it).</p>"#
     );
 
     let _ = writeln!(out, "<h2>Points</h2>");
     let _ = writeln!(
         out,
-        r#"<p class="note">From the plan of most expected contribution (point 1) to the plan of least risk. The price of protection is the expected contribution given up per {currency} of CVaR gained since the point before: a <code>[risk] risk_weight</code> above it prefers this point to the one before.</p>"#
+        r#"<p class="note">From the plan of most expected contribution (point 1) to the plan of least risk, money in {currency}. <strong>expected</strong>: expected contribution; <strong>CVaR</strong>: CVaR of contribution; <strong>given up</strong>: expected contribution given up against point 1; <strong>price</strong> of protection: expected contribution given up per {currency} of CVaR gained since the point before (a <code>[risk] risk_weight</code> above it prefers this point to the one before); <strong>if</strong> a scenario: the plan's contribution in it.</p>"#
     );
-    points_table(&mut out, frontier, currency);
+    points_table(&mut out, frontier);
 
     let _ = writeln!(out, "<h2>How allocations shift along the frontier</h2>");
     shifts(&mut out, frontier, instance);
@@ -99,7 +106,7 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
     out
 }
 
-fn points_table(out: &mut String, frontier: &Frontier, currency: &str) {
+fn points_table(out: &mut String, frontier: &Frontier) {
     let first = &frontier.points[0];
     let rows: Vec<Vec<Cell>> = frontier
         .points
@@ -127,18 +134,11 @@ fn points_table(out: &mut String, frontier: &Frontier, currency: &str) {
             row
         })
         .collect();
-    let titles: Vec<String> = [
-        "point".to_string(),
-        format!("CVaR floor ({currency})"),
-        format!("expected contribution ({currency})"),
-        format!("CVaR of contribution ({currency})"),
-        format!("CVaR risk ({currency})"),
-        format!("given up vs point 1 ({currency})"),
-        format!("price of protection ({currency} per {currency})"),
-    ]
-    .into_iter()
-    .chain(frontier.scenario_ids.iter().map(|id| format!("if {id} ({currency})")))
-    .collect();
+    let titles: Vec<String> = ["point", "CVaR floor", "expected", "CVaR", "CVaR risk", "given up", "price"]
+        .into_iter()
+        .map(String::from)
+        .chain(frontier.scenario_ids.iter().map(|id| format!("if {}", super::table::shorten(id, 18))))
+        .collect();
     let headers: Vec<(&str, bool)> = titles.iter().map(|title| (title.as_str(), true)).collect();
     table(out, "points", &headers, rows, true);
 }
@@ -374,7 +374,7 @@ fn hours_chart(title: &str, values: &[f64], width: f64) -> String {
     }
     let _ = writeln!(
         svg,
-        r##"<text x="{:.1}" y="{}" text-anchor="middle" fill="#555" font-size="11">point (hours)</text>"##,
+        r##"<text x="{:.1}" y="{}" text-anchor="middle" fill="#555" font-size="11">point</text>"##,
         (LEFT + width - RIGHT) / 2.0,
         bottom + 28.0
     );
