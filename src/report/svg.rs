@@ -99,9 +99,17 @@ pub fn value_curve(sweep: &Sweep, currency: &str, title: &str, width: f64) -> St
     let bottom_panel = (276.0, 416.0);
     let height = 476.0;
     let plot_right = width - RIGHT;
-    let hours_unit = sweep.unit.is_hours();
-    let per = if hours_unit { "h" } else { "pt" };
-    let limit_label = |value: f64| if hours_unit { format!("{} h", hours(value)) } else { percent(value) };
+    let hours_unit = sweep.unit != crate::analysis::document::Unit::PercentagePoint;
+    let per = match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => "pt",
+        crate::analysis::document::Unit::Currency => "unit",
+        _ => "h",
+    };
+    let limit_label = |value: f64| match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => percent(value),
+        crate::analysis::document::Unit::Currency => money(value),
+        _ => format!("{} h", hours(value)),
+    };
     let (low, high) = shown_range(sweep);
     let x = Scale::new(low, high, LEFT, plot_right);
 
@@ -245,7 +253,11 @@ pub fn value_curve(sweep: &Sweep, currency: &str, title: &str, width: f64) -> St
             label
         );
     }
-    let axis = if hours_unit { "limit (hours)" } else { "limit (share)" };
+    let axis = match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => "limit (share)",
+        crate::analysis::document::Unit::Currency => "limit (currency)",
+        _ => "limit (hours)",
+    };
     let _ =
         writeln!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, (LEFT + plot_right) / 2.0, bottom_panel.1 + 38.0, axis);
 

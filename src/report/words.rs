@@ -68,23 +68,26 @@ fn padding_warning(plan: &Plan, currency: &str) -> Option<String> {
     ))
 }
 
-/// The risk weight in one sentence, if the objective carries one: the objective, so every
-/// shadow price, is then not contribution alone.
+/// The risk weight in words, if the objective carries one: the objective, so every shadow
+/// price, is then not contribution alone.
 fn risk_weight_warning(plan: &Plan, currency: &str) -> Option<String> {
     let risk = plan.risk.as_ref().filter(|risk| risk.risk_weight > 0.0)?;
-    let priority = if plan.totals.priority_adjustment.abs() >= 0.005 { " plus priority weighting" } else { "" };
+    let weight = risk.risk_weight;
+    let priority = if plan.totals.priority_adjustment.abs() >= 0.005 {
+        format!(" + priority weighting {}", money(plan.totals.priority_adjustment))
+    } else {
+        String::new()
+    };
     Some(format!(
-        "the objective weighs revenue risk ([risk] risk_weight = {}): the plan maximises expected contribution - {} x \
-         CVaR risk{priority}, {} {currency} here, with an expected contribution of {} {currency} and a CVaR of \
-         contribution of {} {currency} at {} confidence (CVaR risk {}); shadow prices and reduced costs are per unit of \
-         that objective",
-        risk.risk_weight,
-        risk.risk_weight,
-        money(plan.objective),
+        "the objective weighs revenue risk ([risk] risk_weight = {weight}): the plan maximises expected contribution - \
+         {weight} x CVaR risk, that is expected contribution + {weight} x CVaR of contribution (at {} confidence): {} + \
+         {weight} x {}{priority} = {} {currency}. Shadow prices and reduced costs are in units of that objective: an \
+         hour that adds 1 {currency} to the contribution in every scenario is worth {} there",
+        super::format::percent(risk.confidence),
         money(plan.totals.contribution),
         money(risk.cvar_contribution),
-        super::format::percent(risk.confidence),
-        money(risk.cvar_risk),
+        money(plan.objective),
+        1.0 + weight,
     ))
 }
 
