@@ -145,7 +145,41 @@ fn issue14_sensitivity_with_a_cvar_floor_is_refused_not_an_internal_error() {
     std::fs::write(&path, two_scenarios(Some(60.0))).unwrap();
     let output = capplan(&["solve", &path.display().to_string(), "--sensitivity"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("CVaR floor"), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("CVaR floor"), "{message}");
+    // It says what to use instead, and what it says works.
+    assert!(message.contains("capplan sweep INSTANCE --constraint cvar_floor") && message.contains("capplan frontier"), "{message}");
+    let weighted = dir.join("weight.toml");
+    std::fs::write(&weighted, three_customers("risk_weight = 1\n")).unwrap();
+    let output = capplan(&["solve", &weighted.display().to_string(), "--sensitivity"]);
+    assert_eq!(output.status.code(), Some(2), "a risk weight is refused the same way");
+    assert!(stderr(&output).contains("risk_weight"), "{}", stderr(&output));
+}
+
+#[test]
+fn issue14_sweep_of_the_cvar_floor_is_in_money_and_matches_the_hand_solved_frontier() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("floor.toml");
+    std::fs::write(&path, three_customers("min_cvar = 40\n")).unwrap();
+    let path = path.display().to_string();
+    let output = capplan(&["sweep", &path, "--constraint", "cvar_floor", "--from", "0", "--to", "120", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = &json["sweep"];
+    assert_eq!(json["unit"], "currency", "{json}");
+    // The frontier of the hand-solved case: 200 - f / 2 up to 80, 160 - 3 (f - 80) up to 100,
+    // nothing beyond.
+    let breakpoints: Vec<(f64, f64)> = json["points"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{json}"))
+        .iter()
+        .map(|point| (point["limit"].as_f64().unwrap(), point["objective"].as_f64().unwrap()))
+        .collect();
+    for (limit, objective) in [(0.0, 200.0), (80.0, 160.0), (100.0, 100.0)] {
+        assert!(breakpoints.iter().any(|&(l, o)| close(l, limit) && close(o, objective)), "{limit}: {breakpoints:?}");
+    }
+    let text = stdout(&capplan(&["sweep", &path, "--constraint", "cvar_floor", "--from", "0", "--to", "120"]));
+    assert!(!text.contains(" h ") && text.contains("80.00"), "{text}");
 }
 
 #[test]
