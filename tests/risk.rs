@@ -265,7 +265,9 @@ fn issue14_frontier_of_the_hand_solved_case_has_its_kink() {
     let instance = parse_instance("weight.toml", &three_customers("risk_weight = 2\nmin_cvar = 10\n")).unwrap();
     // The instance's own weight and floor are left out: floors 0, 20, ..., 100.
     let frontier = trace(&instance, 6, SolverChoice::Auto).unwrap();
-    for (point, (floor, expected)) in frontier.points.iter().zip([(0.0, 200.0), (20.0, 190.0), (40.0, 180.0), (60.0, 170.0), (80.0, 160.0), (100.0, 100.0)]) {
+    for (point, (floor, expected)) in
+        frontier.points.iter().zip([(0.0, 200.0), (20.0, 190.0), (40.0, 180.0), (60.0, 170.0), (80.0, 160.0), (100.0, 100.0)])
+    {
         assert!(close(point.cvar_contribution, floor), "{} vs {floor}", point.cvar_contribution);
         assert!(close(point.expected_contribution, expected), "{} vs {expected}", point.expected_contribution);
         assert!(close(point.objective, expected), "points maximise the expected contribution alone");
@@ -285,7 +287,11 @@ fn issue14_risk_weight_sweep_traces_points_on_the_frontier() {
         // On the frontier: no plan with this CVaR or more has more expected contribution.
         let floor = cvar - 1e-9 * cvar.abs();
         let best = capplan::solve(&instance.with_min_cvar(Some(floor)).unwrap(), SolverChoice::Auto).unwrap().plan.unwrap();
-        assert!((best.totals.contribution - expected).abs() <= 1e-6 * expected.abs(), "λ = {weight}: {expected} below the frontier's {}", best.totals.contribution);
+        assert!(
+            (best.totals.contribution - expected).abs() <= 1e-6 * expected.abs(),
+            "λ = {weight}: {expected} below the frontier's {}",
+            best.totals.contribution
+        );
         // A heavier weight never buys less CVaR, nor keeps more expected contribution.
         if let Some((last_expected, last_cvar)) = previous {
             assert!(cvar >= last_cvar - 1e-6 * last_cvar.abs() && expected <= last_expected + 1e-6 * last_expected.abs(), "λ = {weight}");
@@ -341,9 +347,10 @@ fn issue14_risk_weight_is_said_in_every_report() {
     assert_eq!(xlsx.status.code(), Some(0), "{}", stderr(&xlsx));
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook).unwrap();
-    let found = book.sheet_names().into_iter().any(|sheet| {
-        book.worksheet_range(&sheet).unwrap().cells().any(|(_, _, cell)| cell.to_string().contains(said))
-    });
+    let found = book
+        .sheet_names()
+        .into_iter()
+        .any(|sheet| book.worksheet_range(&sheet).unwrap().cells().any(|(_, _, cell)| cell.to_string().contains(said)));
     assert!(found, "the workbook says the risk weight");
 }
 
@@ -371,7 +378,8 @@ fn issue14_frontier_html_is_self_contained_and_renders_in_chromium() {
         assert!(page.contains("class=\"chart frontier\""), "{what}: the frontier chart");
         let chart = page.split("class=\"chart frontier\"").nth(1).unwrap().split("</figure>").next().unwrap();
         assert_eq!(chart.matches("<circle").count(), points.len(), "{what}: one dot per point");
-        let table = page.split("id=\"points\"").nth(1).unwrap_or_else(|| panic!("{what}: no points table")).split("</table>").next().unwrap();
+        let table =
+            page.split("id=\"points\"").nth(1).unwrap_or_else(|| panic!("{what}: no points table")).split("</table>").next().unwrap();
         let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
         assert_eq!(rows.len(), points.len(), "{what}: one row per point");
         for (k, (row, point)) in rows.iter().zip(points).enumerate() {

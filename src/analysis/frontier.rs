@@ -102,7 +102,6 @@ pub fn cvar_of(contributions: &[f64], probabilities: &[f64], confidence: f64) ->
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-
 /// Traces the frontier with `points` points (at least 2).
 pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result<Frontier, FrontierError> {
     let risk = instance.risk().ok_or(FrontierError::NoRisk)?;

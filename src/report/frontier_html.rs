@@ -82,7 +82,8 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
             grouped_number(given_up / gained, 3)
         );
     } else {
-        let _ = writeln!(out, "<p>The frontier is a single plan: no plan has a better CVaR than the plan of most expected contribution.</p>");
+        let _ =
+            writeln!(out, "<p>The frontier is a single plan: no plan has a better CVaR than the plan of most expected contribution.</p>");
     }
     out.push_str("</section>\n");
 
@@ -115,8 +116,8 @@ fn points_table(out: &mut String, frontier: &Frontier) {
         .map(|(index, point)| {
             let price = match index.checked_sub(1).map(|before| &frontier.points[before]) {
                 Some(before) if point.cvar_contribution - before.cvar_contribution > 1e-6 => {
-                    let rate = (before.expected_contribution - point.expected_contribution)
-                        / (point.cvar_contribution - before.cvar_contribution);
+                    let rate =
+                        (before.expected_contribution - point.expected_contribution) / (point.cvar_contribution - before.cvar_contribution);
                     number(rate, grouped_number(rate, 3))
                 }
                 _ => number(0.0, "-".to_string()),
@@ -127,7 +128,10 @@ fn points_table(out: &mut String, frontier: &Frontier) {
                 number(point.expected_contribution, money(point.expected_contribution)),
                 number(point.cvar_contribution, money(point.cvar_contribution)),
                 number(point.cvar_risk, money(point.cvar_risk)),
-                number(first.expected_contribution - point.expected_contribution, money(first.expected_contribution - point.expected_contribution)),
+                number(
+                    first.expected_contribution - point.expected_contribution,
+                    money(first.expected_contribution - point.expected_contribution),
+                ),
                 price,
             ];
             row.extend(point.scenario_contributions.iter().map(|&value| number(value, money(value))));
@@ -231,14 +235,8 @@ fn frontier_chart(frontier: &Frontier, currency: &str, width: f64) -> String {
         {
             label = (cx + 8.0, cy + 17.0, "start");
         }
-        let _ = writeln!(
-            svg,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="{}" font-weight="bold">{}</text>"#,
-            label.0,
-            label.1,
-            label.2,
-            k + 1
-        );
+        let _ =
+            writeln!(svg, r#"<text x="{:.1}" y="{:.1}" text-anchor="{}" font-weight="bold">{}</text>"#, label.0, label.1, label.2, k + 1);
         last_label = Some((label.0, label.1));
     }
     svg.push_str("</svg>\n");
@@ -355,7 +353,13 @@ fn hours_chart(title: &str, values: &[f64], width: f64) -> String {
     open_svg(&mut svg, width, height, title);
     let _ = writeln!(svg, r#"<text x="8" y="18" font-size="13" font-weight="bold">{}</text>"#, escape(&super::table::shorten(title, 40)));
     let (fewest, most) = (values.iter().copied().fold(f64::INFINITY, f64::min), values.iter().copied().fold(f64::NEG_INFINITY, f64::max));
-    let _ = writeln!(svg, r##"<text x="{:.1}" y="18" text-anchor="end" fill="#555" font-size="11">{} to {} h</text>"##, width - 8.0, hours(fewest), hours(most));
+    let _ = writeln!(
+        svg,
+        r##"<text x="{:.1}" y="18" text-anchor="end" fill="#555" font-size="11">{} to {} h</text>"##,
+        width - 8.0,
+        hours(fewest),
+        hours(most)
+    );
     // No value axis: the hours at the two ends are written beside them, the rest are in the
     // dots' tooltips and the table.
     let _ = writeln!(
@@ -381,7 +385,14 @@ fn hours_chart(title: &str, values: &[f64], width: f64) -> String {
     let path: Vec<String> = values.iter().enumerate().map(|(k, &v)| format!("{:.1},{:.1}", x.at(k as f64), y.at(v))).collect();
     let _ = writeln!(svg, r#"<polyline points="{}" fill="none" stroke="{BLUE}" stroke-width="2"/>"#, path.join(" "));
     for (k, &v) in values.iter().enumerate() {
-        let _ = writeln!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{BLUE}"><title>point {}: {} h</title></circle>"#, x.at(k as f64), y.at(v), k + 1, hours(v));
+        let _ = writeln!(
+            svg,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{BLUE}"><title>point {}: {} h</title></circle>"#,
+            x.at(k as f64),
+            y.at(v),
+            k + 1,
+            hours(v)
+        );
     }
     if let (Some(&first), Some(&final_hours)) = (values.first(), values.last()) {
         let _ = writeln!(
