@@ -428,3 +428,25 @@ fn issue14_risk_weight_prices_pass_the_duality_checks_and_agree_across_backends(
     let example = capplan::read_instance("instances/risk.toml").unwrap().with_risk_weight(Some(1.0)).unwrap();
     support::assert_all_checks(&example, capplan::solve::Backend::Engine);
 }
+
+/// The LP-level ranging is exact on the CVaR rows (the opening screen ranges capacities on them):
+/// every limit's range and every hour-objective range hold against re-solves, with capplan's
+/// engine and, on the floors, microlp (whose simplex did not return on one re-solve of the
+/// weighted objective without a floor). What `solve --sensitivity` refuses is the planner's
+/// reading of an allocation's range, which these numbers do not give.
+#[test]
+fn issue14_ranging_of_the_cvar_lp_holds_against_resolves() {
+    use capplan::solve::Backend;
+    let cases: [(&str, &[Backend]); 3] = [
+        ("min_cvar = 40\n", &[Backend::Engine, Backend::Microlp]),
+        ("risk_weight = 1\n", &[Backend::Engine]),
+        ("risk_weight = 0.25\nmin_cvar = 90\n", &[Backend::Engine, Backend::Microlp]),
+    ];
+    for (risk_lines, backends) in cases {
+        let instance = parse_instance("weight.toml", &three_customers(risk_lines)).unwrap();
+        for &backend in backends {
+            let confirmed = support::assert_ranges_hold(&instance, backend);
+            assert!(confirmed > 0, "{risk_lines} {backend:?}: nothing confirmed");
+        }
+    }
+}
