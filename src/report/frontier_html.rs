@@ -59,6 +59,9 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
         percent(1.0 - frontier.confidence),
         escape(&scenarios.join(", "))
     );
+    if let Some(note) = super::frontier::own_limits_left_out(instance) {
+        let _ = writeln!(out, r#"<p class="note">{}</p>"#, escape(&note));
+    }
     let (Some(first), Some(last)) = (frontier.points.first(), frontier.points.last()) else {
         let _ = writeln!(out, "<p>No points.</p>\n</body>\n</html>");
         return out;
