@@ -244,7 +244,7 @@ fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario
 
 /// The exit code of a comparison: 3 if any plan is infeasible, else 4 if any is unbounded,
 /// else 5 if `--time-limit` stopped any plan's solve, else 0.
-pub fn comparison_exit_code(comparison: &Comparison) -> i32 {
+pub(crate) fn comparison_exit_code(comparison: &Comparison) -> i32 {
     let statuses: Vec<Status> = comparison.plans.iter().map(|plan| plan.status).collect();
     if statuses.contains(&Status::Infeasible) {
         Status::Infeasible.exit_code()

@@ -280,8 +280,8 @@ pub fn solve_what_if(
     solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
 }
 
-/// As [`solve_what_if`]; without forces the plan solves on `session` (see
-/// [`super::solve_chosen_on`]), so that `compare` solves each scenario of the base's shape warm
+/// As [`solve_what_if`]; without forces the plan solves on `session` (a session left there by
+/// the solve of a model of the same shape is brought to this one warm), so that `compare` solves each scenario of the base's shape warm
 /// from the previous column's basis.
 pub fn solve_what_if_on(
     instance: &Instance,

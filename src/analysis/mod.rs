@@ -4,14 +4,14 @@
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
 
 pub mod compare;
-pub mod curve_order;
+pub(crate) mod curve_order;
 pub mod document;
 pub mod duals;
 pub mod force;
 pub mod frontier;
 pub mod infeasibility;
 pub mod limits;
-pub mod parametric;
+pub(crate) mod parametric;
 mod per_resource;
 mod plan;
 pub mod ranging;
@@ -105,7 +105,7 @@ impl CutShort {
 }
 
 /// Whether `deadline` has passed.
-pub fn past(deadline: Option<Instant>) -> bool {
+pub(crate) fn past(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
@@ -166,7 +166,7 @@ pub fn solve_chosen(
 /// its curve-order branches, the policy and the promise prices all solve on it, and a session
 /// left there by an earlier solve of a program of the same shape (a scenario, a sweep step) is
 /// brought to this one warm instead of solving from scratch. Other backends leave it alone.
-pub fn solve_chosen_on(
+pub(crate) fn solve_chosen_on(
     instance: &Instance,
     formulation: &Formulation,
     choice: &Choice,

@@ -57,13 +57,13 @@ pub struct Plan {
     pub sensitivity: Option<super::ranging::Sensitivity>,
     /// The ranges of the capacity limits alone, for the opening screen of the text report
     /// (what one more hour is worth, for how many hours); filled by `solve` for models it can
-    /// range quickly ([`super::ranging::capacity_ranges`]), empty otherwise.
+    /// range quickly (a few re-solves per resource), empty otherwise.
     #[serde(skip)]
     pub capacity_ranges: Vec<super::ranging::ConstraintRange>,
     /// What the reports show first (the biggest moves, the costliest limits, the largest
     /// expectation gaps), chosen when the plan is solved; see [`Highlights`].
     #[serde(skip)]
-    pub highlights: Highlights,
+    pub(crate) highlights: Highlights,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
@@ -81,7 +81,8 @@ impl Plan {
     }
 
     /// The allocations that move at least [`MOVE_THRESHOLD_HOURS`] from the current hours,
-    /// biggest move first ([`biggest_move_first`]).
+    /// biggest move first: by the change as printed (to 0.1 h), ties by customer and resource
+    /// id, so that the order never depends on the solver.
     pub fn biggest_moves(&self) -> impl ExactSizeIterator<Item = &Allocation> + Clone {
         self.highlights.moves.iter().map(|&index| &self.allocations[index])
     }
@@ -123,7 +124,7 @@ impl Plan {
 /// from a plan whose exact costs are known; `solve` does so before it returns the plan. The
 /// [`Plan`] methods of the same names read them.
 #[derive(Debug, Clone, Default)]
-pub struct Highlights {
+pub(crate) struct Highlights {
     /// Positions in `allocations`: [`Plan::biggest_moves`].
     pub moves: Vec<usize>,
     /// Positions in `constraints`: [`Plan::costliest_limits`].
@@ -142,7 +143,7 @@ pub struct Highlights {
 
 impl Highlights {
     /// The highlights of `plan`, from its numbers as they stand.
-    pub fn of(plan: &Plan) -> Highlights {
+    pub(crate) fn of(plan: &Plan) -> Highlights {
         let mut moves: Vec<usize> =
             (0..plan.allocations.len()).filter(|&i| plan.allocations[i].change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
         moves.sort_by(|&a, &b| {
@@ -322,7 +323,7 @@ pub struct CustomerResult {
 /// Order of hour changes in every report: biggest change first (as printed), ties broken by
 /// customer and resource id so that the order never depends on the solver. Each argument is
 /// (change in hours, customer id, resource id).
-pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
+pub(crate) fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
     // Changes are compared as printed (to 0.1 hour): clarabel's 19.9999999 and 20.0000001 are a
     // tie, broken the same way whatever the backend.
     let printed = |change: f64| (change.abs() * 10.0).round();
@@ -616,7 +617,8 @@ pub struct ConstraintResult {
     /// gain). A soft expectation: the optimum as planned minus the optimum with the expectation
     /// met in full (what meeting it would cost; 0 when the plan meets it). 0 for a limit that
     /// does not bind. `None` for other limits, when meeting a soft expectation is impossible,
-    /// when dropping a limit leaves the plan unbounded, beyond [`MAX_EXACT_COST_SOLVES`], or when
+    /// when dropping a limit leaves the plan unbounded, beyond the re-solve budget (200 per plan
+    /// up to 3,000 LP variables, proportionally fewer above), or when
     /// `--time-limit` stopped the pricing first ([`super::CutShort::PromisePrices`]).
     pub exact_cost: Option<f64>,
 }
@@ -634,10 +636,10 @@ impl ConstraintResult {
 /// (200 x 3,000 / its variables, so none beyond 600,000 variables), so that pricing promises
 /// never costs many times the plan. The budget depends on the model only: identical input, identical
 /// report.
-pub const MAX_EXACT_COST_SOLVES: usize = 200;
+pub(crate) const MAX_EXACT_COST_SOLVES: usize = 200;
 
-/// The re-solves [`price_promises`] may spend on a model with `variables` LP variables.
-pub fn exact_cost_budget(variables: usize) -> usize {
+/// The re-solves [`price_promises_on`] may spend on a model with `variables` LP variables.
+pub(crate) fn exact_cost_budget(variables: usize) -> usize {
     let small = crate::solve::SIMPLEX_MAX_VARIABLES;
     if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
 }
@@ -975,22 +977,13 @@ fn constraint_result(
 }
 
 /// Fills [`ConstraintResult::exact_cost`] for every floor and expectation, by exact re-solves
-/// (response curves in order, as the plan itself) of the formulation the plan was solved from.
+/// (response curves in order, as the plan itself) of the formulation the plan was solved from,
+/// on the plan's engine session when there is one (warm from the plan's basis; see
+/// [`super::solve_chosen_on`]).
 ///
 /// `false` when `deadline` stopped it: the floors and expectations not priced by then keep
 /// `exact_cost` `None`.
-pub fn price_promises(
-    plan: &mut Plan,
-    formulation: &Formulation,
-    backend: crate::solve::Backend,
-    deadline: Option<std::time::Instant>,
-) -> Result<bool, crate::solve::SolveError> {
-    price_promises_on(plan, formulation, backend, deadline, &mut None)
-}
-
-/// As [`price_promises`], on the plan's engine session when there is one (warm from the plan's
-/// basis; see [`super::solve_chosen_on`]).
-pub fn price_promises_on(
+pub(crate) fn price_promises_on(
     plan: &mut Plan,
     formulation: &Formulation,
     backend: crate::solve::Backend,
