@@ -91,6 +91,7 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
     solve_forced_until(instance, forces, &Choice::requested(backend), None)
 }
 
+#[doc(hidden)]
 /// As [`solve_forced`], stopping at `deadline`: the forced solve is the plan (status
 /// `time_limit` when it runs out); the unforced solve and the one-hour steps are the effect,
 /// which the deadline cuts short ([`CutShort::Forces`]) without touching the plan.
@@ -269,6 +270,7 @@ pub struct WhatIfSolve {
     pub diagnosis: Option<Diagnosis>,
 }
 
+#[doc(hidden)]
 /// Solves `instance` with `forces` (possibly none); an infeasible result is diagnosed.
 pub fn solve_what_if(
     instance: &Instance,
@@ -280,6 +282,7 @@ pub fn solve_what_if(
     solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
 }
 
+#[doc(hidden)]
 /// As [`solve_what_if`]; without forces the plan solves on `session` (a session left there by
 /// the solve of a model of the same shape is brought to this one warm), so that `compare` solves each scenario of the base's shape warm
 /// from the previous column's basis.

@@ -283,6 +283,7 @@ pub(crate) fn least_relaxation_until(
     Ok(Some((change, cost)))
 }
 
+#[doc(hidden)]
 /// The LP with each row's limit moved by `change` (the violations of the elastic LP, which `diagnose` solves).
 pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
     let mut relaxed = lp.clone();
@@ -292,11 +293,13 @@ pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
     relaxed
 }
 
+#[doc(hidden)]
 /// Diagnoses an infeasible formulation of `instance`.
 pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<Diagnosis, SolveError> {
     diagnose_until(instance, formulation, backend, None)
 }
 
+#[doc(hidden)]
 /// As [`diagnose`], stopping at `deadline` with what was found by then (see
 /// [`Diagnosis::conflict_complete`] and [`Diagnosis::relaxation_complete`]).
 pub fn diagnose_until(

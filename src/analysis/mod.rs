@@ -2,10 +2,18 @@
 //!
 //! [`solve`] runs the whole chain (formulate, solve, duals) and returns a [`SolveReport`]: the
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
+//!
+//! The functions that take capplan's own machinery (a formulation, a solver choice, an engine
+//! session, a bare linear program) are hidden from this documentation: they serve the command
+//! line, the tests and the benchmarks. The crate root solves, ranges and applies scenarios
+//! without them.
 
 pub mod compare;
 pub(crate) mod curve_order;
 pub mod document;
+// The dual solve and its checks on a bare linear program: machinery the engine's tests check
+// against, not part of the library's API, and hidden from its documentation.
+#[doc(hidden)]
 pub mod duals;
 pub mod force;
 pub mod frontier;
@@ -146,11 +154,13 @@ pub fn solve(instance: &Instance, backend: Backend) -> Result<SolveReport, Solve
     solve_formulation(instance, &formulation, backend)
 }
 
+#[doc(hidden)]
 /// As [`solve`], for a formulation already built (tests perturb right-hand sides this way).
 pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<SolveReport, SolveError> {
     solve_chosen(instance, formulation, &Choice::requested(backend), None)
 }
 
+#[doc(hidden)]
 /// As [`solve_formulation`], with the backend chosen by [`crate::solve::choose`] and an optional
 /// deadline for the primal and dual solves together.
 pub fn solve_chosen(

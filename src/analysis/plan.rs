@@ -67,6 +67,7 @@ pub struct Plan {
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
+    #[doc(hidden)]
     pub lp: LpSolutionValues,
 }
 
@@ -206,6 +207,7 @@ impl Highlights {
     }
 }
 
+#[doc(hidden)]
 /// The LP's own solution, indexed by LP variable and row, for checks that work on the linear
 /// program.
 #[derive(Debug, Clone, Default)]

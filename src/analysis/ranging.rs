@@ -759,6 +759,7 @@ fn ranged_program<'a>(
     Ok((formulation, backend, basis))
 }
 
+#[doc(hidden)]
 /// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
 /// limit and allocation was ranged (a half-ranged report is not given). The deadline is checked
 /// before each limit and each allocation: the re-solves of one run to their end.
