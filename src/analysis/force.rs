@@ -258,7 +258,8 @@ impl<'a> Measure<'a> {
 }
 
 /// A solve with every what-if part it needs: the forces' effect when there are forces, and the
-/// diagnosis when no plan exists.
+/// diagnosis when no plan exists. What the hidden `solve_what_if` functions return.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct WhatIfSolve {
     /// The solve report of the forced (and scenario-patched) instance.
