@@ -41,8 +41,18 @@ pub struct FrontierPoint {
 /// The frontier, from the plan of most expected contribution to the plan of least risk.
 #[derive(Debug, Clone)]
 pub struct Frontier {
+    /// The `[plan]` header of the instance traced.
+    pub header: crate::model::PlanHeader,
     /// The CVaR confidence level as a fraction: `0.8` averages the worst 20 % of the probability.
     pub confidence: f64,
+    /// The probability of each of the `[[risk.scenarios]]`, in the order of `scenario_ids`.
+    pub scenario_probabilities: Vec<f64>,
+    /// The instance's own CVaR floor, which the points leave out; `None` when it sets none.
+    pub own_min_cvar: Option<f64>,
+    /// The instance's own risk weight, which the points leave out; `None` when it sets none.
+    pub own_risk_weight: Option<f64>,
+    /// `(id, name)` of every resource, in the instance's order.
+    pub resources: Vec<(String, String)>,
     /// The ids of the `[[risk.scenarios]]`, in the instance's order: the order of every point's
     /// `scenario_contributions`.
     pub scenario_ids: Vec<String>,
@@ -156,6 +166,11 @@ pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result
         last_choice = choice;
     }
     Ok(Frontier {
+        header: instance.plan.clone(),
+        scenario_probabilities: risk.scenarios().iter().map(|s| s.probability()).collect(),
+        own_min_cvar: risk.min_cvar(),
+        own_risk_weight: risk.risk_weight(),
+        resources: instance.resources().iter().map(|r| (r.id().to_string(), r.name().to_string())).collect(),
         confidence: risk.confidence(),
         scenario_ids: risk.scenarios().iter().map(|s| s.id().to_string()).collect(),
         allocations: best_plan.allocations.iter().map(|a| (a.customer.clone(), a.resource.clone())).collect(),

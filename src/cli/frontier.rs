@@ -59,10 +59,10 @@ pub(super) fn run(args: &FrontierArgs) -> i32 {
         }
     };
     let text = match args.format {
-        FrontierFormat::Text => crate::report::frontier::render(&instance, &frontier, Format::Text),
-        FrontierFormat::Json => crate::report::frontier::render(&instance, &frontier, Format::Json),
-        FrontierFormat::Csv => crate::report::frontier::render(&instance, &frontier, Format::Csv),
-        FrontierFormat::Html => crate::report::frontier_html::render(&instance, &frontier),
+        FrontierFormat::Text => crate::report::frontier::render(&frontier, Format::Text),
+        FrontierFormat::Json => crate::report::frontier::render(&frontier, Format::Json),
+        FrontierFormat::Csv => crate::report::frontier::render(&frontier, Format::Csv),
+        FrontierFormat::Html => crate::report::frontier_html::render(&frontier),
     };
     emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }

@@ -7,25 +7,25 @@ use super::csv::{field, number};
 use super::json::NumbersById;
 use super::{Format, hours, money};
 use crate::analysis::frontier::Frontier;
-use crate::model::Instance;
 
 /// How many allocation moves the text report lists between two points.
 const MOVES_SHOWN: usize = 6;
 
 /// The frontier report in `format`: text (the points and what moves between them), JSON (`capplan
 /// schema frontier`) or CSV (one row per point).
-pub fn render(instance: &Instance, frontier: &Frontier, format: Format) -> String {
+pub fn render(frontier: &Frontier, format: Format) -> String {
     match format {
-        Format::Text => text(instance, frontier),
-        Format::Json => json(instance, frontier),
+        Format::Text => text(frontier),
+        Format::Json => json(frontier),
         Format::Csv => csv(frontier),
     }
 }
 
-fn text(instance: &Instance, frontier: &Frontier) -> String {
-    let currency = instance.plan().currency();
+fn text(frontier: &Frontier) -> String {
+    let header = &frontier.header;
+    let currency = header.currency();
     let mut out = String::new();
-    let _ = writeln!(out, "capplan frontier: {} ({}, {currency})", instance.plan().name(), instance.plan().period());
+    let _ = writeln!(out, "capplan frontier: {} ({}, {currency})", header.name(), header.period());
     let _ = writeln!(out, "Solver: {}", frontier.backend);
     let _ = writeln!(
         out,
@@ -35,7 +35,7 @@ fn text(instance: &Instance, frontier: &Frontier) -> String {
     );
     let _ = writeln!(out, "of the probability; scenarios: {}.", frontier.scenario_ids.join(", "));
     let _ = writeln!(out, "Each point is an optimal plan under the CVaR floor shown; risk = -CVaR (the CVaR of the loss).");
-    if let Some(note) = own_limits_left_out(instance) {
+    if let Some(note) = own_limits_left_out(frontier) {
         super::table::paragraph(&mut out, "", &note, super::DEFAULT_WIDTH);
     }
     let _ = writeln!(out);
@@ -89,13 +89,12 @@ fn text(instance: &Instance, frontier: &Frontier) -> String {
 
 /// The instance's own CVaR floor and risk weight, which the frontier leaves out, in one
 /// sentence; `None` when it sets neither.
-pub(super) fn own_limits_left_out(instance: &Instance) -> Option<String> {
-    let risk = instance.risk()?;
+pub(super) fn own_limits_left_out(frontier: &Frontier) -> Option<String> {
     let mut own = Vec::new();
-    if let Some(floor) = risk.min_cvar() {
+    if let Some(floor) = frontier.own_min_cvar {
         own.push(format!("min_cvar = {}", money(floor)));
     }
-    if let Some(weight) = risk.risk_weight() {
+    if let Some(weight) = frontier.own_risk_weight {
         own.push(format!("risk_weight = {weight}"));
     }
     (!own.is_empty()).then(|| {
@@ -176,7 +175,7 @@ struct FrontierAllocation<'a> {
     hours: f64,
 }
 
-fn json(instance: &Instance, frontier: &Frontier) -> String {
+fn json(frontier: &Frontier) -> String {
     let points = frontier
         .points
         .iter()
@@ -197,7 +196,7 @@ fn json(instance: &Instance, frontier: &Frontier) -> String {
                 .collect(),
         })
         .collect();
-    let plan = instance.plan();
+    let plan = &frontier.header;
     let document = JsonFrontier {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),

@@ -12,7 +12,6 @@ use super::format::{grouped_number, hours, money, percent};
 use super::html::{Cell, SCRIPT, STYLE, card, number, table, text};
 use super::svg::{BLUE, GREY, RED, Scale, escape, open_svg, tick_decimals, ticks};
 use crate::analysis::frontier::Frontier;
-use crate::model::Instance;
 
 /// An allocation moves along the frontier when its hours differ by this much between two points
 /// (the text report's threshold: what prints as 0.1 h).
@@ -25,8 +24,8 @@ const MULTIPLES_PER_RESOURCE: usize = 6;
 const MULTIPLES_STYLE: &str = ".grid.multiples { grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); }\n";
 
 /// The page for one frontier.
-pub fn render(instance: &Instance, frontier: &Frontier) -> String {
-    let header = instance.plan();
+pub fn render(frontier: &Frontier) -> String {
+    let header = &frontier.header;
     let currency = header.currency();
     let mut out = String::new();
     let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
@@ -45,10 +44,12 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
         escape(frontier.backend.name()),
         escape(&frontier.solver_reason)
     );
-    let scenarios: Vec<String> = match instance.risk() {
-        Some(risk) => risk.scenarios().iter().map(|s| format!("{} ({})", s.id(), percent(s.probability()))).collect(),
-        None => frontier.scenario_ids.clone(),
-    };
+    let scenarios: Vec<String> = frontier
+        .scenario_ids
+        .iter()
+        .zip(&frontier.scenario_probabilities)
+        .map(|(id, &probability)| format!("{id} ({})", percent(probability)))
+        .collect();
     let _ = writeln!(
         out,
         "<p>Risk is measured by the <strong>CVaR of contribution at {} confidence</strong>: the mean contribution \
@@ -59,7 +60,7 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
         percent(1.0 - frontier.confidence),
         escape(&scenarios.join(", "))
     );
-    if let Some(note) = super::frontier::own_limits_left_out(instance) {
+    if let Some(note) = super::frontier::own_limits_left_out(frontier) {
         let _ = writeln!(out, r#"<p class="note">{}</p>"#, escape(&note));
     }
     let (Some(first), Some(last)) = (frontier.points.first(), frontier.points.last()) else {
@@ -105,7 +106,7 @@ pub fn render(instance: &Instance, frontier: &Frontier) -> String {
     points_table(&mut out, frontier);
 
     let _ = writeln!(out, "<h2>How allocations shift along the frontier</h2>");
-    shifts(&mut out, frontier, instance);
+    shifts(&mut out, frontier);
     let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
     out
 }
@@ -262,7 +263,7 @@ struct Shift {
     range: f64,
 }
 
-fn shifts(out: &mut String, frontier: &Frontier, instance: &Instance) {
+fn shifts(out: &mut String, frontier: &Frontier) {
     let count = frontier.points.len();
     let mut moving: Vec<Shift> = (0..frontier.allocations.len())
         .map(|allocation| {
@@ -291,15 +292,15 @@ fn shifts(out: &mut String, frontier: &Frontier, instance: &Instance) {
         if moving.len() == 1 { "" } else { "s" },
         if moving.len() == 1 { "s" } else { "" }
     );
-    for resource in instance.resources() {
-        let of_resource: Vec<&Shift> = moving.iter().filter(|shift| frontier.allocations[shift.allocation].1 == resource.id()).collect();
+    for (resource_id, resource_name) in &frontier.resources {
+        let of_resource: Vec<&Shift> = moving.iter().filter(|shift| &frontier.allocations[shift.allocation].1 == resource_id).collect();
         if of_resource.is_empty() {
             continue;
         }
         let _ = writeln!(
             out,
             "<h3>{} <span class=\"note\">({} allocation{} moving)</span></h3>",
-            escape(resource.name()),
+            escape(resource_name),
             of_resource.len(),
             if of_resource.len() == 1 { "" } else { "s" }
         );

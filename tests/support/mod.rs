@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod scratch;
 
 use capplan::analysis::{Plan, Status, solve_formulation};
 use capplan::formulation::{Formulation, LinearProgram, Sense};
