@@ -21,7 +21,8 @@ pub const PRICE_THRESHOLD: f64 = 0.005;
 /// The optimal plan of an instance: every number the reports print, in planner terms.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
-    /// Value - hour costs - expansion costs - shortfall penalties (currency).
+    /// Value - hour costs - expansion costs - shortfall penalties, plus what priority weights
+    /// and a risk weight add (currency).
     pub objective: f64,
     /// The objective broken down: value, hour costs, expansion costs, penalties.
     pub totals: Totals,
@@ -51,22 +52,27 @@ pub struct Plan {
     /// of the JSON when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub envelope_overstatements: Vec<EnvelopeOverstatement>,
+    /// The plan's revenue risk, present only when the instance has `[risk]` scenarios: its
+    /// contribution in each scenario, its CVaR, and what the risk weight adds to the objective.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<RiskResult>,
     /// Ranging and one-sided values, present only when asked for (`solve --sensitivity`;
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<super::ranging::Sensitivity>,
     /// The ranges of the capacity limits alone, for the opening screen of the text report
     /// (what one more hour is worth, for how many hours); filled by `solve` for models it can
-    /// range quickly ([`super::ranging::capacity_ranges`]), empty otherwise.
+    /// range quickly (a few re-solves per resource), empty otherwise.
     #[serde(skip)]
     pub capacity_ranges: Vec<super::ranging::ConstraintRange>,
     /// What the reports show first (the biggest moves, the costliest limits, the largest
     /// expectation gaps), chosen when the plan is solved; see [`Highlights`].
     #[serde(skip)]
-    pub highlights: Highlights,
+    pub(crate) highlights: Highlights,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
+    #[doc(hidden)]
     pub lp: LpSolutionValues,
 }
 
@@ -81,7 +87,8 @@ impl Plan {
     }
 
     /// The allocations that move at least [`MOVE_THRESHOLD_HOURS`] from the current hours,
-    /// biggest move first ([`biggest_move_first`]).
+    /// biggest move first: by the change as printed (to 0.1 h), ties by customer and resource
+    /// id, so that the order never depends on the solver.
     pub fn biggest_moves(&self) -> impl ExactSizeIterator<Item = &Allocation> + Clone {
         self.highlights.moves.iter().map(|&index| &self.allocations[index])
     }
@@ -123,7 +130,7 @@ impl Plan {
 /// from a plan whose exact costs are known; `solve` does so before it returns the plan. The
 /// [`Plan`] methods of the same names read them.
 #[derive(Debug, Clone, Default)]
-pub struct Highlights {
+pub(crate) struct Highlights {
     /// Positions in `allocations`: [`Plan::biggest_moves`].
     pub moves: Vec<usize>,
     /// Positions in `constraints`: [`Plan::costliest_limits`].
@@ -142,7 +149,7 @@ pub struct Highlights {
 
 impl Highlights {
     /// The highlights of `plan`, from its numbers as they stand.
-    pub fn of(plan: &Plan) -> Highlights {
+    pub(crate) fn of(plan: &Plan) -> Highlights {
         let mut moves: Vec<usize> =
             (0..plan.allocations.len()).filter(|&i| plan.allocations[i].change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
         moves.sort_by(|&a, &b| {
@@ -205,6 +212,7 @@ impl Highlights {
     }
 }
 
+#[doc(hidden)]
 /// The LP's own solution, indexed by LP variable and row, for checks that work on the linear
 /// program.
 #[derive(Debug, Clone, Default)]
@@ -241,6 +249,67 @@ pub struct Totals {
     /// What priority weights add to the objective: the sum over customers of
     /// (weight - 1) x value. The objective is contribution + priority_adjustment.
     pub priority_adjustment: f64,
+}
+
+/// The revenue risk of a plan (`[risk]`): contributions per scenario and their CVaR.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RiskResult {
+    /// The CVaR's confidence level as a fraction: `0.8` averages the worst 20 % of the
+    /// probability.
+    pub confidence: f64,
+    /// The CVaR of contribution: the mean contribution over the worst `1 - confidence` of the
+    /// probability (currency).
+    pub cvar_contribution: f64,
+    /// The risk measure: minus `cvar_contribution`, the CVaR of the loss (currency).
+    pub cvar_risk: f64,
+    /// The instance's `risk_weight` λ; 0 without one.
+    pub risk_weight: f64,
+    /// What the risk weight adds to the objective: `-λ x cvar_risk` (currency). The objective is
+    /// `totals.contribution + totals.priority_adjustment + risk_adjustment`.
+    pub risk_adjustment: f64,
+    /// One entry per `[[risk.scenarios]]`, in the instance's order.
+    pub scenarios: Vec<ScenarioContribution>,
+}
+
+/// A plan's contribution in one revenue scenario.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ScenarioContribution {
+    /// The scenario id.
+    pub scenario: String,
+    /// Its probability.
+    pub probability: f64,
+    /// The plan's contribution if the scenario happens: each customer's value times the
+    /// scenario's multiplier over the expected one, less every cost (currency).
+    pub contribution: f64,
+}
+
+impl RiskResult {
+    /// The risk of a plan whose customers and totals are given.
+    fn of(risk: &crate::model::Risk, customers: &[CustomerResult], totals: &Totals) -> RiskResult {
+        let costs = totals.hour_cost + totals.expansion_cost + totals.penalty_cost;
+        let contributions: Vec<f64> = (0..risk.scenarios().len())
+            .map(|s| customers.iter().enumerate().map(|(c, customer)| risk.value_ratio(s, c) * customer.value).sum::<f64>() - costs)
+            .collect();
+        let probabilities: Vec<f64> = risk.scenarios().iter().map(|scenario| scenario.probability()).collect();
+        let cvar = super::frontier::cvar_of(&contributions, &probabilities, risk.confidence());
+        RiskResult {
+            confidence: risk.confidence(),
+            cvar_contribution: cvar,
+            cvar_risk: -cvar,
+            risk_weight: risk.weight(),
+            risk_adjustment: risk.weight() * cvar,
+            scenarios: risk
+                .scenarios()
+                .iter()
+                .zip(contributions)
+                .map(|(scenario, contribution)| ScenarioContribution {
+                    scenario: scenario.id().to_string(),
+                    probability: scenario.probability(),
+                    contribution,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One resource in the plan.
@@ -322,7 +391,7 @@ pub struct CustomerResult {
 /// Order of hour changes in every report: biggest change first (as printed), ties broken by
 /// customer and resource id so that the order never depends on the solver. Each argument is
 /// (change in hours, customer id, resource id).
-pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
+pub(crate) fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
     // Changes are compared as printed (to 0.1 hour): clarabel's 19.9999999 and 20.0000001 are a
     // tie, broken the same way whatever the backend.
     let printed = |change: f64| (change.abs() * 10.0).round();
@@ -616,7 +685,8 @@ pub struct ConstraintResult {
     /// gain). A soft expectation: the optimum as planned minus the optimum with the expectation
     /// met in full (what meeting it would cost; 0 when the plan meets it). 0 for a limit that
     /// does not bind. `None` for other limits, when meeting a soft expectation is impossible,
-    /// when dropping a limit leaves the plan unbounded, beyond [`MAX_EXACT_COST_SOLVES`], or when
+    /// when dropping a limit leaves the plan unbounded, beyond the re-solve budget (200 per plan
+    /// up to 3,000 LP variables, proportionally fewer above), or when
     /// `--time-limit` stopped the pricing first ([`super::CutShort::PromisePrices`]).
     pub exact_cost: Option<f64>,
 }
@@ -634,10 +704,10 @@ impl ConstraintResult {
 /// (200 x 3,000 / its variables, so none beyond 600,000 variables), so that pricing promises
 /// never costs many times the plan. The budget depends on the model only: identical input, identical
 /// report.
-pub const MAX_EXACT_COST_SOLVES: usize = 200;
+pub(crate) const MAX_EXACT_COST_SOLVES: usize = 200;
 
-/// The re-solves [`price_promises`] may spend on a model with `variables` LP variables.
-pub fn exact_cost_budget(variables: usize) -> usize {
+/// The re-solves [`price_promises_on`] may spend on a model with `variables` LP variables.
+pub(crate) fn exact_cost_budget(variables: usize) -> usize {
     let small = crate::solve::SIMPLEX_MAX_VARIABLES;
     if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
 }
@@ -863,6 +933,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
     let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, formulation, &constraints, &customers));
     let share_padding = padding(instance, formulation, &constraints, &hours);
     let envelope_overstatements = envelope_overstatements(instance, &allocations);
+    let risk = instance.risk.as_ref().map(|risk| RiskResult::of(risk, &customers, &totals));
 
     Plan {
         objective,
@@ -877,6 +948,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         portfolio,
         share_padding,
         envelope_overstatements,
+        risk,
         sensitivity: None,
         capacity_ranges: Vec::new(),
         highlights: Highlights::default(),
@@ -975,22 +1047,13 @@ fn constraint_result(
 }
 
 /// Fills [`ConstraintResult::exact_cost`] for every floor and expectation, by exact re-solves
-/// (response curves in order, as the plan itself) of the formulation the plan was solved from.
+/// (response curves in order, as the plan itself) of the formulation the plan was solved from,
+/// on the plan's engine session when there is one (warm from the plan's basis; see
+/// [`super::solve_chosen_on`]).
 ///
 /// `false` when `deadline` stopped it: the floors and expectations not priced by then keep
 /// `exact_cost` `None`.
-pub fn price_promises(
-    plan: &mut Plan,
-    formulation: &Formulation,
-    backend: crate::solve::Backend,
-    deadline: Option<std::time::Instant>,
-) -> Result<bool, crate::solve::SolveError> {
-    price_promises_on(plan, formulation, backend, deadline, &mut None)
-}
-
-/// As [`price_promises`], on the plan's engine session when there is one (warm from the plan's
-/// basis; see [`super::solve_chosen_on`]).
-pub fn price_promises_on(
+pub(crate) fn price_promises_on(
     plan: &mut Plan,
     formulation: &Formulation,
     backend: crate::solve::Backend,

@@ -13,10 +13,10 @@ use crate::analysis::compare::{ComparedPlan, Comparison};
 use crate::solve::Backend;
 
 /// Renders a comparison; its header (the unpatched instance's) names the report.
-pub fn render_comparison(comparison: &Comparison, backend: Backend, format: Format) -> String {
+pub fn render_comparison(comparison: &Comparison, format: Format) -> String {
     match format {
-        Format::Text => text(comparison, backend),
-        Format::Json => json_document(comparison, backend),
+        Format::Text => text(comparison, comparison.backend),
+        Format::Json => json_document(comparison, comparison.backend),
         Format::Csv => csv(comparison),
     }
 }

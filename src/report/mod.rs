@@ -6,25 +6,27 @@ mod csv;
 pub mod diagnosis;
 pub(crate) mod failure;
 mod format;
-pub mod frontier;
-pub mod html;
+pub(crate) mod frontier;
+pub(crate) mod frontier_html;
+pub(crate) mod html;
 mod json;
 mod partner;
 pub mod schema;
 mod sensitivity;
-pub mod svg;
-pub mod sweep;
-pub mod table;
+pub(crate) mod svg;
+pub(crate) mod sweep;
+pub(crate) mod table;
 mod text;
 mod whatif;
-pub mod words;
-pub mod xlsx;
+pub(crate) mod words;
+pub(crate) mod xlsx;
 
 pub use compare::render_comparison;
 pub(crate) use csv::field as csv_field;
 pub use format::{hours, money, percent};
-pub use table::{Table, paragraph, short_id, short_name};
-pub use text::{DEFAULT_WIDTH, Detail, TextOptions, plural};
+pub(crate) use table::{Table, paragraph, short_name};
+pub(crate) use text::plural;
+pub use text::{DEFAULT_WIDTH, Detail, TextOptions};
 pub use whatif::{WhatIf, render_what_if};
 pub use words::warnings;
 
@@ -53,7 +55,7 @@ pub fn render(report: &SolveReport, format: Format) -> String {
 
 /// What `--time-limit` cut short, in one sentence for the text and HTML reports; `None` when it
 /// cut nothing short.
-pub fn cut_short_sentence(report: &SolveReport) -> Option<String> {
+pub(crate) fn cut_short_sentence(report: &SolveReport) -> Option<String> {
     if report.cut_short.is_empty() {
         return None;
     }
