@@ -7,6 +7,7 @@ pub mod diagnosis;
 pub(crate) mod failure;
 mod format;
 pub mod frontier;
+pub mod horizon;
 pub mod html;
 mod json;
 mod partner;
@@ -82,4 +83,4 @@ pub fn render_partner(instance: &Instance, report: &SolveReport, customer: usize
 }
 
 /// The version of the JSON output's layout; raised on any incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+pub const JSON_SCHEMA_VERSION: u32 = 3;
