@@ -79,7 +79,9 @@ pub struct ChangeLimitResult {
     pub period: String,
     /// The period before; `None` for the first period, whose change is against the current hours.
     pub from_period: Option<String>,
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
     /// The hours before: the period before's plan, or the current hours (hours).
     pub hours_before: f64,
@@ -123,8 +125,11 @@ pub struct HorizonForces {
 pub struct HorizonForced {
     /// `force[m1/engineering@q3]`.
     pub id: String,
+    /// The period id.
     pub period: String,
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
     /// The forced hours.
     pub hours: f64,
@@ -137,8 +142,11 @@ pub struct HorizonForced {
 /// One allocation the forces move.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HorizonMove {
+    /// The period id.
     pub period: String,
+    /// The customer id.
     pub customer: String,
+    /// The resource id.
     pub resource: String,
     /// Hours without the forces.
     pub unforced_hours: f64,

@@ -21,6 +21,7 @@ const PRICE_SHOWN: f64 = 0.005;
 /// What every printer shows besides the report: the scenario applied, if any.
 #[derive(Default, Clone, Copy)]
 pub struct HorizonExtras<'a> {
+    /// The scenario applied, if any.
     pub scenario: Option<&'a AppliedScenario>,
 }
 
@@ -131,7 +132,7 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
         }
     }
 
-    out.push_str("\nUtilisation (allocated of available hours)\n");
+    out.push_str("\nHours allocated (share of the period's available hours)\n");
     let mut columns: Vec<(&str, bool)> = vec![("resource", false)];
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns);
@@ -139,13 +140,13 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
         let mut cells = vec![resource.id().to_string()];
         cells.extend(plan.periods.iter().map(|period| {
             let result = &period.plan.resources[r];
-            format!("{} of {} ({})", hours(result.allocated_hours), hours(result.available_hours), percent(result.utilisation))
+            format!("{} ({})", hours(result.allocated_hours), percent(result.utilisation))
         }));
         table.row(cells);
     }
     table.render_within(&mut out, width);
 
-    change_limits_text(&mut out, plan, currency, width);
+    change_limits_text(&mut out, plan, currency, width, options.detail);
     expectations_text(&mut out, instance, plan, width);
     if let Some(forces) = &plan.forces {
         out.push_str("\nForced allocations\n");
@@ -264,9 +265,27 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
     out
 }
 
-fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize) {
-    out.push_str(&format!("\nChange limits that bind ({currency} per hour of allowed change)\n"));
-    let binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+/// What one more hour of allowed change is worth: the shadow price of an increase limit, minus
+/// that of a decrease limit (whose row is `change >= -allowed`).
+fn change_worth(limit: &crate::analysis::horizon::ChangeLimitResult) -> f64 {
+    if limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price }
+}
+
+/// Binding change limits the summary shows, the most valuable first.
+const SUMMARY_CHANGE_LIMITS: usize = 12;
+
+fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize, detail: Detail) {
+    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    if detail == Detail::Summary {
+        binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+        out.push_str(&format!("\nCostliest change limits ({currency} per hour of allowed change)\n"));
+    } else {
+        out.push_str(&format!("\nChange limits that bind ({currency} per hour of allowed change)\n"));
+    }
+    let count = binding.len();
+    if detail == Detail::Summary {
+        binding.truncate(SUMMARY_CHANGE_LIMITS);
+    }
     if binding.is_empty() {
         paragraph(out, "  ", &format!("None of the {} change limits binds.", plan.change_limits.len()), width);
         return;
@@ -274,9 +293,7 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
     let mut table =
         Table::new(&[("limit", false), ("before", true), ("after", true), ("change", true), ("allowed", true), ("worth", true)]);
     for limit in &binding {
-        // The worth of one more hour of allowed change: the shadow price for an increase, minus it
-        // for a decrease (whose row is `change >= -allowed`).
-        let worth = if limit.limit < 0.0 || limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price };
+        let worth = change_worth(limit);
         table.row(vec![
             limit.id.clone(),
             hours(limit.hours_before),
@@ -291,10 +308,10 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
         out,
         "  ",
         &format!(
-            "{} of {} change limits bind. \"worth\": what one more hour of allowed increase (or decrease) adds to the \
-             contribution over the horizon.",
-            binding.len(),
-            plan.change_limits.len()
+            "{count} of {} change limits bind{}. \"worth\": what one more hour of allowed increase (or decrease) adds to \
+             the contribution over the horizon.",
+            plan.change_limits.len(),
+            if count > binding.len() { format!(" (the {} worth most shown; --detail full lists all)", binding.len()) } else { String::new() }
         ),
         width,
     );
@@ -568,7 +585,7 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
             &[("limit", false), ("hours before", true), ("hours", true), ("change", true), ("allowed", true), ("worth per hour", true)],
         );
         for limit in binding {
-            let worth = if limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price };
+            let worth = change_worth(limit);
             out.push_str("<tr>");
             out.push_str(&cell(&limit.id));
             out.push_str(&number_cell(&hours(limit.hours_before)));
