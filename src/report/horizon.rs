@@ -568,23 +568,44 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         out.push_str("<tr>");
         out.push_str(&cell(resource.name()));
         for period in &plan.periods {
-            let result = &period.plan.resources[r];
-            out.push_str(&number_cell(&format!("{} ({} used)", price(result.shadow_price), percent(result.utilisation))));
+            out.push_str(&number_cell(&price(period.plan.resources[r].shadow_price)));
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</table></div>\n<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
-                  period adds to the contribution over the horizon; in brackets, the share of the period's available hours the plan uses.</p>\n");
+                  period adds to the contribution over the horizon (- : nothing, the resource has hours to spare).</p>\n");
+    out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n<div class=\"scroll\"><table>\n");
+    header_row(&mut out, &headers);
+    for (r, resource) in instance.resources().iter().enumerate() {
+        out.push_str("<tr>");
+        out.push_str(&cell(resource.name()));
+        for period in &plan.periods {
+            let result = &period.plan.resources[r];
+            out.push_str(&number_cell(&format!("{} of {} ({})", hours(result.allocated_hours), hours(result.available_hours), percent(result.utilisation))));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
 
-    let binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
     let _ = writeln!(out, "<h2>Change limits that bind ({} of {})</h2>", binding.len(), plan.change_limits.len());
-    if !binding.is_empty() {
+    for (part, limits) in [binding.iter().take(SUMMARY_CHANGE_LIMITS).collect::<Vec<_>>(), binding.iter().skip(SUMMARY_CHANGE_LIMITS).collect()]
+        .into_iter()
+        .enumerate()
+    {
+        if limits.is_empty() {
+            continue;
+        }
+        if part == 1 {
+            let _ = writeln!(out, "<details><summary>The other {} binding change limits</summary>", limits.len());
+        }
         out.push_str("<div class=\"scroll\"><table>\n");
         header_row(
             &mut out,
             &[("limit", false), ("hours before", true), ("hours", true), ("change", true), ("allowed", true), ("worth per hour", true)],
         );
-        for limit in binding {
+        for limit in limits {
             let worth = change_worth(limit);
             out.push_str("<tr>");
             out.push_str(&cell(&limit.id));
@@ -595,8 +616,14 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
             out.push_str(&number_cell(&price(worth)));
             out.push_str("</tr>\n");
         }
-        out.push_str("</table></div>\n<p class=\"note\">Worth per hour: what one more hour of allowed increase (or decrease) between the two \
-                      periods adds to the contribution over the horizon.</p>\n");
+        out.push_str("</table></div>\n");
+        if part == 1 {
+            out.push_str("</details>\n");
+        }
+    }
+    if !binding.is_empty() {
+        out.push_str("<p class=\"note\">Most valuable first. Worth per hour: what one more hour of allowed increase (or decrease) between \
+                      the two periods adds to the contribution over the horizon.</p>\n");
     }
 
     if let Some(forces) = &plan.forces {
