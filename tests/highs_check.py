@@ -233,7 +233,9 @@ def exact_curves(h, lp, names, rows, columns):
     for j, name in enumerate(names):
         if name.startswith("piece["):
             key, k = name[len("piece[") : -1].rsplit("/", 1)
-            by_allocation.setdefault(key, []).append((int(k), j))
+            # A multi-period program names the piece of period p `piece[c/r/k@p]`.
+            k, _, period = k.partition("@")
+            by_allocation.setdefault((key, period), []).append((int(k), j))
     big = 1e6
     added = 0
     for key, pieces in sorted(by_allocation.items()):
