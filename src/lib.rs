@@ -10,7 +10,8 @@
 //! [`parse_instance`] (or [`read_scenario`] for a what-if), then [`solve`](fn@solve) with a
 //! [`SolverChoice`] ([`SolverChoice::Auto`] picks as `capplan solve` does) or
 //! [`solve_with_sensitivity`], and [`to_json`] for the documented JSON report, or [`report::render`]
-//! for text and CSV; [`export_lp`] writes the model for another solver. They fail with one
+//! for text and CSV; [`export_lp`] writes the model for another solver. A multi-period instance
+//! (`[[periods]]`) is solved with [`solve_horizon`] instead. They fail with one
 //! [`Error`] type whose input problems carry their file, line, column and field.
 //! [`report::schema::schema`] is the JSON Schema of the JSON report (what `capplan schema`
 //! prints), for a pipeline that validates what it reads.
