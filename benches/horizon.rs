@@ -26,7 +26,9 @@ fn horizon(c: &mut Criterion) {
             b.iter(|| capplan::solve_horizon(black_box(&instance), solver, false).unwrap())
         });
     }
-    group.bench_function("solve+sensitivity/engine", |b| b.iter(|| capplan::solve_horizon(black_box(&instance), SolverChoice::Auto, true).unwrap()));
+    group.bench_function("solve+sensitivity/engine", |b| {
+        b.iter(|| capplan::solve_horizon(black_box(&instance), SolverChoice::Auto, true).unwrap())
+    });
     let report = capplan::solve_horizon(&instance, SolverChoice::Auto, false).unwrap();
     let options = TextOptions { width: DEFAULT_WIDTH, detail: Detail::Full };
     group.bench_function("render/text", |b| b.iter(|| render_text(black_box(&instance), &report, &HorizonExtras::default(), &options)));

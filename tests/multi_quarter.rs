@@ -6,12 +6,12 @@
 
 mod support;
 
+use capplan::SolverChoice;
 use capplan::analysis::Status;
 use capplan::analysis::horizon::HorizonReport;
 use capplan::formulation::LinearProgram;
 use capplan::model::Instance;
 use capplan::solve::{Backend, LpOutcome, solve_lp};
-use capplan::SolverChoice;
 use support::cli::{capplan, stderr, stdout};
 
 const EXAMPLE: &str = "instances/multi-quarter.toml";
@@ -73,12 +73,8 @@ fn issue14_one_period_instance_gives_the_single_quarter_plan() {
         }
         // Every limit of the quarter is there with its period and its price; the change limits
         // are the horizon's own rows.
-        let single_quarter: Vec<(String, f64)> = quarter
-            .constraints
-            .iter()
-            .filter(|c| !c.id.starts_with("max_"))
-            .map(|c| (c.id.replace(']', "@q1]"), c.shadow_price))
-            .collect();
+        let single_quarter: Vec<(String, f64)> =
+            quarter.constraints.iter().filter(|c| !c.id.starts_with("max_")).map(|c| (c.id.replace(']', "@q1]"), c.shadow_price)).collect();
         let periodic: Vec<(String, f64)> = period.constraints.iter().map(|c| (c.id.clone(), c.shadow_price)).collect();
         assert_eq!(single_quarter.len(), periodic.len());
         for ((a, pa), (b, pb)) in single_quarter.iter().zip(&periodic) {
@@ -252,7 +248,12 @@ fn issue14_sensitivity_ranges_each_period_and_the_prices_hold_within_them() {
             let Some(reach) = reach.or(Some(50.0)).filter(|reach| *reach > 1e-6) else { continue };
             let step = sign * reach.min(50.0) / 2.0;
             let moved = optimum_with_rhs(lp, row, step).expect("feasible within the range");
-            assert!(close(moved - base, range.shadow_price * step, base), "{id}: {step:+} h gives {} not {}", moved - base, range.shadow_price * step);
+            assert!(
+                close(moved - base, range.shadow_price * step, base),
+                "{id}: {step:+} h gives {} not {}",
+                moved - base,
+                range.shadow_price * step
+            );
             checked += 1;
         }
     }
@@ -281,11 +282,29 @@ fn issue14_bad_period_input_gives_located_errors() {
     let good = root_file(EXAMPLE);
     let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
         // (replace, with, located at, field, message part)
-        ("capacity_hours = { engineering = 1300 }", "capacity_hours = { engineerin = 1300 }", "engineerin", "periods[q4].capacity_hours.engineerin", "unknown resource"),
-        ("capacity_hours = { engineering = 1300 }", "capacity_hours = { engineering = -5 }", "-5", "periods[q4].capacity_hours.engineering", ">= 0"),
+        (
+            "capacity_hours = { engineering = 1300 }",
+            "capacity_hours = { engineerin = 1300 }",
+            "engineerin",
+            "periods[q4].capacity_hours.engineerin",
+            "unknown resource",
+        ),
+        (
+            "capacity_hours = { engineering = 1300 }",
+            "capacity_hours = { engineering = -5 }",
+            "-5",
+            "periods[q4].capacity_hours.engineering",
+            ">= 0",
+        ),
         ("[periods.customers.m3]", "[periods.customers.m33]", "m33", "periods[q4].customers.m33", "unknown customer"),
         ("id = \"q4\"", "id = \"q3\"", "\"q3\"\nlabel = \"2027-Q4\"", "periods.id", "duplicate period"),
-        ("max_decrease_share = { sales = 0.4,", "max_decrease_share = { sales = 1.4,", "1.4", "change_limits.max_decrease_share.sales", "between 0 and 1"),
+        (
+            "max_decrease_share = { sales = 0.4,",
+            "max_decrease_share = { sales = 1.4,",
+            "1.4",
+            "change_limits.max_decrease_share.sales",
+            "between 0 and 1",
+        ),
         (
             "[change_limits.customers.m1]\nmax_increase_hours = { engineering = 260 }",
             "[change_limits.customers.m1]\nmax_increase_hours = { engineering = 260 }\nmax_increase_share = { engineering = 0.5 }",
@@ -293,8 +312,20 @@ fn issue14_bad_period_input_gives_located_errors() {
             "change_limits.customers.m1.max_increase_share.engineering",
             "not both",
         ),
-        ("[periods.customers.t12]\nvalue_multiplier = 1.1", "[periods.customers.t12]\nexpectation_hours = { sales = 10 }", "10 }", "periods[q4].customers.t12.expectation_hours.sales", "no expectation"),
-        ("[periods.customers.t14]\nvalue_multiplier = 1.1", "[periods.customers.t14]\nvalue_multplier = 1.1", "value_multplier", "", "unknown field"),
+        (
+            "[periods.customers.t12]\nvalue_multiplier = 1.1",
+            "[periods.customers.t12]\nexpectation_hours = { sales = 10 }",
+            "10 }",
+            "periods[q4].customers.t12.expectation_hours.sales",
+            "no expectation",
+        ),
+        (
+            "[periods.customers.t14]\nvalue_multiplier = 1.1",
+            "[periods.customers.t14]\nvalue_multplier = 1.1",
+            "value_multplier",
+            "",
+            "unknown field",
+        ),
     ];
     for (replace, with, at, field, message) in cases {
         assert!(good.contains(replace), "{replace:?} in the example");
@@ -327,7 +358,10 @@ fn issue14_bad_period_input_gives_located_errors() {
 
 #[test]
 fn issue14_single_quarter_commands_refuse_a_multi_period_instance() {
-    for args in [vec!["sweep", EXAMPLE, "--resource", "engineering", "--from", "900", "--to", "1100"], vec!["compare", EXAMPLE, "instances/multi-quarter-scenarios/late-hire.toml"]] {
+    for args in [
+        vec!["sweep", EXAMPLE, "--resource", "engineering", "--from", "900", "--to", "1100"],
+        vec!["compare", EXAMPLE, "instances/multi-quarter-scenarios/late-hire.toml"],
+    ] {
         let output = capplan(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).contains("lists [[periods]]"), "{args:?}: {}", stderr(&output));

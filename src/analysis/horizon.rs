@@ -366,7 +366,8 @@ fn force_effect(
     unforced: &HorizonPlan,
 ) -> HorizonForces {
     let customers = instance.customers.len();
-    let hours = |plan: &HorizonPlan, p: usize, c: usize, r: usize| plan.lp.values[formulation.combined.hours[p * customers + c][r]].max(0.0);
+    let hours =
+        |plan: &HorizonPlan, p: usize, c: usize, r: usize| plan.lp.values[formulation.combined.hours[p * customers + c][r]].max(0.0);
     let forced_list = formulation
         .force_rows
         .iter()
@@ -402,7 +403,10 @@ fn force_effect(
         }
     }
     moves.sort_by(|a, b| {
-        b.change_hours.abs().total_cmp(&a.change_hours.abs()).then_with(|| (&a.period, &a.customer, &a.resource).cmp(&(&b.period, &b.customer, &b.resource)))
+        b.change_hours
+            .abs()
+            .total_cmp(&a.change_hours.abs())
+            .then_with(|| (&a.period, &a.customer, &a.resource).cmp(&(&b.period, &b.customer, &b.resource)))
     });
     HorizonForces {
         unforced_objective: unforced.objective,

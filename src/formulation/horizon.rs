@@ -191,10 +191,7 @@ pub fn formulate_horizon(instance: &Instance, horizon: &Horizon, forces: &[Perio
     let mut force_rows = Vec::new();
     for force in forces {
         let (c, r) = (force.force.customer, force.force.resource);
-        let name = format!(
-            "force[{}/{}@{}]",
-            instance.customers[c].id, instance.resources[r].id, horizon.periods[force.period].id
-        );
+        let name = format!("force[{}/{}@{}]", instance.customers[c].id, instance.resources[r].id, horizon.periods[force.period].id);
         force_rows.push((lp.rows.len(), force.clone()));
         lp.rows.push(LpRow { name, terms: vec![(hours[force.period * customers + c][r], 1.0)], sense: Sense::Eq, rhs: force.force.hours });
         kinds.push(ConstraintKind::Force { customer: c, resource: r });
@@ -233,7 +230,10 @@ impl PeriodForce {
             if forces.iter().any(|other| {
                 (other.period, other.force.customer, other.force.resource) == (force.period, force.force.customer, force.force.resource)
             }) {
-                return Err(ForceSpecError(format!("invalid --force {spec:?}: the allocation is forced twice in period {}", horizon.periods[force.period].id)));
+                return Err(ForceSpecError(format!(
+                    "invalid --force {spec:?}: the allocation is forced twice in period {}",
+                    horizon.periods[force.period].id
+                )));
             }
             forces.push(force);
         }

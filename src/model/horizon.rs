@@ -207,8 +207,7 @@ impl Validator<'_> {
             return None;
         }
         self.unique(periods.iter().map(|period| &period.get_ref().id), "period", "periods.id");
-        let periods: Vec<Period> =
-            periods.iter().map(|raw| self.period(raw.get_ref(), resources, &resource_ids, customers)).collect();
+        let periods: Vec<Period> = periods.iter().map(|raw| self.period(raw.get_ref(), resources, &resource_ids, customers)).collect();
 
         let customer_ids: BTreeMap<&str, usize> = customers.iter().enumerate().map(|(c, customer)| (customer.id.as_str(), c)).collect();
         let defaults = match change_limits {
@@ -271,8 +270,10 @@ impl Validator<'_> {
         };
         let capacity_hours = per_resource(self, &raw.capacity_hours, "capacity_hours", &|resource| resource.capacity_hours);
         let cost_per_hour = per_resource(self, &raw.cost_per_hour, "cost_per_hour", &|resource| resource.cost_per_hour);
-        let value_multiplier =
-            raw.value_multiplier.as_ref().map_or(1.0, |multiplier| self.number(multiplier, &format!("{field}.value_multiplier"), Rule::NonNegative));
+        let value_multiplier = raw
+            .value_multiplier
+            .as_ref()
+            .map_or(1.0, |multiplier| self.number(multiplier, &format!("{field}.value_multiplier"), Rule::NonNegative));
 
         let mut period_customers: Vec<PeriodCustomer> = customers
             .iter()
@@ -291,7 +292,8 @@ impl Validator<'_> {
             };
             let customer = &customers[c];
             let changes = changes.get_ref();
-            let expectation_hours = self.resource_hours(&changes.expectation_hours, &format!("{customer_field}.expectation_hours"), resource_ids);
+            let expectation_hours =
+                self.resource_hours(&changes.expectation_hours, &format!("{customer_field}.expectation_hours"), resource_ids);
             for (key, value) in &changes.expectation_hours {
                 if let Some(r) = resource_ids.iter().position(|id| id == key.get_ref())
                     && customer.expectations[r].is_none()

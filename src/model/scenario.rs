@@ -180,7 +180,11 @@ impl Patcher<'_> {
                 None => self.error(
                     id.span(),
                     format!("periods.{}", id.get_ref()),
-                    format!("unknown period {:?}; the periods are: {} (a scenario cannot add periods)", id.get_ref(), list_or_none(&period_ids)),
+                    format!(
+                        "unknown period {:?}; the periods are: {} (a scenario cannot add periods)",
+                        id.get_ref(),
+                        list_or_none(&period_ids)
+                    ),
                 ),
             }
         }

@@ -52,6 +52,9 @@ fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
     }
 }
 
+/// One line of the totals: reads one amount of a period's (or the horizon's) totals.
+type TotalOf = fn(&crate::analysis::Totals) -> f64;
+
 fn price(value: f64) -> String {
     if value.abs() < PRICE_SHOWN { "-".to_string() } else { money(value) }
 }
@@ -167,7 +170,15 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
         );
         if !forces.moves.is_empty() {
             out.push_str("\nWho gives up or gains hours\n");
-            let mut table = Table::new(&[("period", false), ("customer", false), ("resource", false), ("unforced", true), ("forced", true), ("change", true)]).keys(3);
+            let mut table = Table::new(&[
+                ("period", false),
+                ("customer", false),
+                ("resource", false),
+                ("unforced", true),
+                ("forced", true),
+                ("change", true),
+            ])
+            .keys(3);
             for step in forces.moves.iter().take(if options.detail == Detail::Full { usize::MAX } else { 10 }) {
                 table.row(vec![
                     step.period.clone(),
@@ -245,8 +256,11 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
         if !bought.is_empty() {
             paragraph(&mut out, "  ", &format!("Bought: {}.", bought.join(", ")), width);
         }
-        let mut table = Table::new(&[("limit that binds", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
-        for constraint in period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN) {
+        let mut table =
+            Table::new(&[("limit that binds", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+        for constraint in
+            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+        {
             let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
             table.row(vec![
                 constraint.id.clone(),
@@ -311,7 +325,11 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
             "{count} of {} change limits bind{}. \"worth\": what one more hour of allowed increase (or decrease) adds to \
              the contribution over the horizon.",
             plan.change_limits.len(),
-            if count > binding.len() { format!(" (the {} worth most shown; --detail full lists all)", binding.len()) } else { String::new() }
+            if count > binding.len() {
+                format!(" (the {} worth most shown; --detail full lists all)", binding.len())
+            } else {
+                String::new()
+            }
         ),
         width,
     );
@@ -528,7 +546,12 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
 
     out.push_str("<section id=\"horizon\">\n<div class=\"cards\">");
     let card = |out: &mut String, label: &str, value: String| {
-        let _ = write!(out, "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>", escape(label), escape(&value));
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+            escape(label),
+            escape(&value)
+        );
     };
     card(&mut out, "Status", report.status.name().to_string());
     card(&mut out, &format!("Contribution over the horizon ({currency})"), money(plan.totals.contribution));
@@ -542,7 +565,7 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     headers.extend(labels.iter().map(|label| (*label, true)));
     headers.push(("horizon", true));
     header_row(&mut out, &headers);
-    let rows: [(&str, fn(&crate::analysis::Totals) -> f64); 5] = [
+    let rows: [(&str, TotalOf); 5] = [
         ("value", |t| t.value),
         ("hour cost", |t| t.hour_cost),
         ("expansion cost", |t| t.expansion_cost),
@@ -560,7 +583,8 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     }
     out.push_str("</table></div>\n");
 
-    let _ = writeln!(out, "<h2>What one more hour of capacity is worth ({} per hour)</h2>\n<div class=\"scroll\"><table>", escape(currency));
+    let _ =
+        writeln!(out, "<h2>What one more hour of capacity is worth ({} per hour)</h2>\n<div class=\"scroll\"><table>", escape(currency));
     let mut headers: Vec<(&str, bool)> = vec![("resource", false)];
     headers.extend(labels.iter().map(|label| (*label, true)));
     header_row(&mut out, &headers);
@@ -572,8 +596,10 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table></div>\n<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
-                  period adds to the contribution over the horizon (- : nothing, the resource has hours to spare).</p>\n");
+    out.push_str(
+        "</table></div>\n<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
+                  period adds to the contribution over the horizon (- : nothing, the resource has hours to spare).</p>\n",
+    );
     out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n<div class=\"scroll\"><table>\n");
     header_row(&mut out, &headers);
     for (r, resource) in instance.resources().iter().enumerate() {
@@ -581,7 +607,12 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         out.push_str(&cell(resource.name()));
         for period in &plan.periods {
             let result = &period.plan.resources[r];
-            out.push_str(&number_cell(&format!("{} of {} ({})", hours(result.allocated_hours), hours(result.available_hours), percent(result.utilisation))));
+            out.push_str(&number_cell(&format!(
+                "{} of {} ({})",
+                hours(result.allocated_hours),
+                hours(result.available_hours),
+                percent(result.utilisation)
+            )));
         }
         out.push_str("</tr>\n");
     }
@@ -590,9 +621,10 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
     binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
     let _ = writeln!(out, "<h2>Change limits that bind ({} of {})</h2>", binding.len(), plan.change_limits.len());
-    for (part, limits) in [binding.iter().take(SUMMARY_CHANGE_LIMITS).collect::<Vec<_>>(), binding.iter().skip(SUMMARY_CHANGE_LIMITS).collect()]
-        .into_iter()
-        .enumerate()
+    for (part, limits) in
+        [binding.iter().take(SUMMARY_CHANGE_LIMITS).collect::<Vec<_>>(), binding.iter().skip(SUMMARY_CHANGE_LIMITS).collect()]
+            .into_iter()
+            .enumerate()
     {
         if limits.is_empty() {
             continue;
@@ -622,8 +654,10 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         }
     }
     if !binding.is_empty() {
-        out.push_str("<p class=\"note\">Most valuable first. Worth per hour: what one more hour of allowed increase (or decrease) between \
-                      the two periods adds to the contribution over the horizon.</p>\n");
+        out.push_str(
+            "<p class=\"note\">Most valuable first. Worth per hour: what one more hour of allowed increase (or decrease) between \
+                      the two periods adds to the contribution over the horizon.</p>\n",
+        );
     }
 
     if let Some(forces) = &plan.forces {
@@ -645,6 +679,33 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         out.push_str("</table></div>\n");
     }
 
+    if let Some(ranges) = &plan.sensitivity {
+        out.push_str(
+            "<h2>Sensitivity: how far each shadow price holds</h2>\n<p class=\"note\">Limits with a price, every period: the \
+             right-hand side may rise or fall this far with the price unchanged (from the optimal basis).</p>\n<div class=\"scroll\"><table>\n",
+        );
+        header_row(
+            &mut out,
+            &[
+                ("limit", false),
+                ("right-hand side", true),
+                ("shadow price", true),
+                ("allowable increase", true),
+                ("allowable decrease", true),
+            ],
+        );
+        let reach = |value: Option<f64>| value.map_or("no end".to_string(), hours);
+        for range in ranges.iter().filter(|range| range.shadow_price.abs() >= PRICE_SHOWN) {
+            out.push_str("<tr>");
+            out.push_str(&cell(&range.id));
+            out.push_str(&number_cell(&hours(range.limit)));
+            out.push_str(&number_cell(&money(range.shadow_price)));
+            out.push_str(&number_cell(&reach(range.allowable_increase)));
+            out.push_str(&number_cell(&reach(range.allowable_decrease)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+    }
     out.push_str("<h2>Hours per customer and period</h2>\n<div class=\"scroll\"><table>\n");
     let mut headers: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
     headers.extend(labels.iter().map(|label| (*label, true)));
@@ -665,7 +726,13 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     out.push_str("</table></div>\n</section>\n");
 
     for period in &plan.periods {
-        let _ = writeln!(out, "<section id=\"period-{}\">\n<h2>{} ({})</h2>", escape(&period.period), escape(&period.label), escape(&period.period));
+        let _ = writeln!(
+            out,
+            "<section id=\"period-{}\">\n<h2>{} ({})</h2>",
+            escape(&period.period),
+            escape(&period.label),
+            escape(&period.period)
+        );
         let totals = &period.plan.totals;
         let _ = writeln!(
             out,
@@ -680,7 +747,15 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         out.push_str("<h3>Resources</h3>\n<div class=\"scroll\"><table>\n");
         header_row(
             &mut out,
-            &[("resource", false), ("capacity", true), ("bought", true), ("allocated", true), ("utilisation", true), ("cost per hour", true), ("shadow price", true)],
+            &[
+                ("resource", false),
+                ("capacity", true),
+                ("bought", true),
+                ("allocated", true),
+                ("utilisation", true),
+                ("cost per hour", true),
+                ("shadow price", true),
+            ],
         );
         for result in &period.plan.resources {
             out.push_str("<tr>");
@@ -695,7 +770,9 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         }
         out.push_str("</table></div>\n<h3>Limits that bind</h3>\n<div class=\"scroll\"><table>\n");
         header_row(&mut out, &[("limit", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
-        for constraint in period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN) {
+        for constraint in
+            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+        {
             let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
             out.push_str("<tr>");
             out.push_str(&cell(&constraint.id));
@@ -708,7 +785,10 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
         out.push_str("</table></div>\n");
         if !period.plan.expectations.is_empty() {
             out.push_str("<h3>Expectations</h3>\n<div class=\"scroll\"><table>\n");
-            header_row(&mut out, &[("customer", false), ("resource", false), ("kind", false), ("expected", true), ("planned", true), ("penalty", true)]);
+            header_row(
+                &mut out,
+                &[("customer", false), ("resource", false), ("kind", false), ("expected", true), ("planned", true), ("penalty", true)],
+            );
             for gap in &period.plan.expectations {
                 out.push_str("<tr>");
                 out.push_str(&cell(&gap.customer));
