@@ -31,8 +31,8 @@ pub fn warnings(instance: &Instance, report: &HorizonReport) -> Vec<String> {
     let mut all: Vec<String> = report.warnings.clone();
     if let Some(plan) = &report.plan {
         for period in &plan.periods {
-            let single = period_report(report, period);
-            for warning in super::warnings(&single, instance.plan().currency()) {
+            let single = period_report(instance, report, period);
+            for warning in super::warnings(&single) {
                 all.push(format!("{}: {warning}", period.label));
             }
         }
@@ -41,8 +41,9 @@ pub fn warnings(instance: &Instance, report: &HorizonReport) -> Vec<String> {
 }
 
 /// One period's plan as a single-quarter report, for what is worded per plan.
-fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
+fn period_report(instance: &Instance, report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
     SolveReport {
+        header: crate::analysis::document::Header::of(instance),
         status: Status::Optimal,
         backend: report.backend,
         solver_reason: report.solver_reason.clone(),
