@@ -31,8 +31,8 @@ fn horizon(c: &mut Criterion) {
     });
     let report = capplan::solve_horizon(&instance, SolverChoice::Auto, false).unwrap();
     let options = TextOptions { width: DEFAULT_WIDTH, detail: Detail::Full };
-    group.bench_function("render/text", |b| b.iter(|| render_text(black_box(&instance), &report, &HorizonExtras::default(), &options)));
-    group.bench_function("render/json", |b| b.iter(|| render_json(black_box(&instance), &report, &HorizonExtras::default())));
+    group.bench_function("render/text", |b| b.iter(|| render_text(black_box(&report), &HorizonExtras::default(), &options)));
+    group.bench_function("render/json", |b| b.iter(|| render_json(black_box(&report), &HorizonExtras::default())));
     group.finish();
 }
 

@@ -29,6 +29,20 @@ pub struct HorizonReport {
     pub plan: Option<HorizonPlan>,
     /// Reasons to doubt the numbers (badly scaled data); empty when none.
     pub warnings: Vec<String>,
+    /// What the report is of: the plan header, the resources and customers by id and name.
+    pub header: super::document::Header,
+    /// The periods, in plan order, whatever the status.
+    pub periods: Vec<PeriodLabel>,
+}
+
+/// A period's id and label.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "HorizonPeriod")]
+pub struct PeriodLabel {
+    /// The period id (`q3`).
+    pub period: String,
+    /// The label (`2027-Q3`).
+    pub label: String,
 }
 
 /// The optimal multi-period plan.
@@ -175,6 +189,7 @@ pub struct LimitRange {
 
 /// The backend for a multi-period program: `auto` is capplan's engine (the change limits couple
 /// the periods, so the separable backend never applies).
+#[doc(hidden)]
 pub fn choose(choice: SolverChoice) -> Result<Choice, String> {
     let backend = match choice {
         SolverChoice::Auto => {
@@ -206,6 +221,7 @@ pub fn choose(choice: SolverChoice) -> Result<Choice, String> {
 
 /// Solves a multi-period instance with the backend of `choice`, with `forces` fixed, and the
 /// ranges of every limit when `sensitivity` is set.
+#[doc(hidden)]
 pub fn solve_horizon(
     instance: &Instance,
     horizon: &Horizon,
@@ -231,6 +247,7 @@ pub fn solve_horizon(
 }
 
 /// Solves a combined program already built.
+#[doc(hidden)]
 pub fn solve_formulated(
     instance: &Instance,
     horizon: &Horizon,
@@ -246,6 +263,8 @@ pub fn solve_formulated(
         solver_reason: choice.reason.clone(),
         plan,
         warnings: warnings.clone(),
+        header: super::document::Header::of(instance),
+        periods: horizon.periods.iter().map(|period| PeriodLabel { period: period.id.clone(), label: period.label.clone() }).collect(),
     };
     let ordered = curve_order::solve_in_curve_order(&formulation.combined, backend, deadline)?;
     let curve_order::OrderedSolve { outcome, row_prices, formulation: branch, backend: dual_backend, .. } = ordered;

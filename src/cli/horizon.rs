@@ -42,17 +42,17 @@ pub(super) fn run(args: &SolveArgs, instance: &Instance, scenario: Option<&Appli
     };
     let extras = HorizonExtras { scenario };
     let text = match args.format {
-        SolveFormat::Text => render_text(instance, &report, &extras, &text_options(args.detail, args.output.is_some())),
-        SolveFormat::Json => render_json(instance, &report, &extras),
+        SolveFormat::Text => render_text(&report, &extras, &text_options(args.detail, args.output.is_some())),
+        SolveFormat::Json => render_json(&report, &extras),
         SolveFormat::Csv => render_csv(&report),
-        SolveFormat::Html => render_html(instance, &report, &extras),
+        SolveFormat::Html => render_html(&report, &extras),
         SolveFormat::Xlsx => unreachable!("refused above"),
     };
     if let Err(code) = emit(args.output.as_deref(), &text) {
         return code;
     }
     if args.format == SolveFormat::Csv {
-        for warning in crate::report::horizon::warnings(instance, &report) {
+        for warning in crate::report::horizon::warnings(&report) {
             eprintln!("capplan: warning: {warning}");
         }
     }

@@ -1,5 +1,6 @@
 //! Reports of a multi-period plan: one printer per format (text, JSON, CSV, HTML), all reading
-//! the same [`HorizonReport`]. Each shows the horizon as a whole (contribution per period, what
+//! the same [`HorizonReport`] and nothing else (its header names the plan, resources and
+//! customers). Each shows the horizon as a whole (contribution per period, what
 //! one more hour of each resource is worth in each period, the change limits that bind) and then
 //! each period's own plan.
 
@@ -11,9 +12,9 @@ use super::format::{hours, money, percent};
 use super::svg::escape;
 use super::table::{Table, paragraph};
 use super::text::{Detail, TextOptions};
-use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodPlan};
+use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodLabel, PeriodPlan};
 use crate::analysis::{SolveReport, Status};
-use crate::model::{AppliedScenario, Instance};
+use crate::model::AppliedScenario;
 
 /// Shadow prices whose size is below this are printed as "-" (no value).
 const PRICE_SHOWN: f64 = 0.005;
@@ -27,11 +28,11 @@ pub struct HorizonExtras<'a> {
 
 /// The warnings of every period (envelope curves, share padding), each with its period, and the
 /// solve's own.
-pub fn warnings(instance: &Instance, report: &HorizonReport) -> Vec<String> {
+pub fn warnings(report: &HorizonReport) -> Vec<String> {
     let mut all: Vec<String> = report.warnings.clone();
     if let Some(plan) = &report.plan {
         for period in &plan.periods {
-            let single = period_report(instance, report, period);
+            let single = period_report(report, period);
             for warning in super::warnings(&single) {
                 all.push(format!("{}: {warning}", period.label));
             }
@@ -41,9 +42,9 @@ pub fn warnings(instance: &Instance, report: &HorizonReport) -> Vec<String> {
 }
 
 /// One period's plan as a single-quarter report, for what is worded per plan.
-fn period_report(instance: &Instance, report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
+fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
     SolveReport {
-        header: crate::analysis::document::Header::of(instance),
+        header: report.header.clone(),
         status: Status::Optimal,
         backend: report.backend,
         solver_reason: report.solver_reason.clone(),
@@ -61,20 +62,20 @@ fn price(value: f64) -> String {
 }
 
 /// The text report, every line within `options.width` columns.
-pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &HorizonExtras<'_>, options: &TextOptions) -> String {
+pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: &TextOptions) -> String {
     let width = options.width;
-    let currency = instance.plan().currency();
+    let currency = report.header.currency();
     let mut out = String::new();
-    let horizon = instance.horizon().expect("a horizon report is of a multi-period instance");
-    let labels: Vec<&str> = horizon.periods().iter().map(|period| period.label()).collect();
-    let _ = writeln!(out, "{}", instance.plan().name());
+    let labels: Vec<&str> = report.periods.iter().map(|period| period.label.as_str()).collect();
+    let resource_ids = &report.header.resource_ids;
+    let _ = writeln!(out, "{}", report.header.plan.name());
     paragraph(&mut out, "", &format!("Multi-period plan: {} periods ({}), money in {currency}.", labels.len(), labels.join(", ")), width);
     if let Some(scenario) = extras.scenario {
         paragraph(&mut out, "", &format!("Scenario: {} ({})", scenario.name, scenario.file), width);
     }
     let _ = writeln!(out, "Status: {}", report.status.name());
     paragraph(&mut out, "", &format!("Solver: {} ({})", report.backend, report.solver_reason), width);
-    for warning in warnings(instance, report) {
+    for warning in warnings(report) {
         paragraph(&mut out, "Warning: ", &warning, width);
     }
     let Some(plan) = &report.plan else {
@@ -112,13 +113,13 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut columns: Vec<(&str, bool)> = vec![("resource", false)];
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns);
-    for (r, resource) in instance.resources().iter().enumerate() {
-        let mut cells = vec![resource.id().to_string()];
+    for (r, resource) in resource_ids.iter().enumerate() {
+        let mut cells = vec![resource.clone()];
         cells.extend(plan.periods.iter().map(|period| price(period.plan.resources[r].shadow_price)));
         table.row(cells);
     }
     table.render_within(&mut out, width);
-    for (r, resource) in instance.resources().iter().enumerate() {
+    for (r, resource) in resource_ids.iter().enumerate() {
         let best = plan
             .periods
             .iter()
@@ -130,7 +131,7 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
             paragraph(
                 &mut out,
                 "  ",
-                &format!("One more {} hour in {} is worth {} {currency}.", resource.id(), period.label, money(value)),
+                &format!("One more {resource} hour in {} is worth {} {currency}.", period.label, money(value)),
                 width,
             );
         }
@@ -140,8 +141,8 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut columns: Vec<(&str, bool)> = vec![("resource", false)];
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns);
-    for (r, resource) in instance.resources().iter().enumerate() {
-        let mut cells = vec![resource.id().to_string()];
+    for (r, resource) in resource_ids.iter().enumerate() {
+        let mut cells = vec![resource.clone()];
         cells.extend(plan.periods.iter().map(|period| {
             let result = &period.plan.resources[r];
             format!("{} ({})", hours(result.allocated_hours), percent(result.utilisation))
@@ -151,7 +152,7 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
     table.render_within(&mut out, width);
 
     change_limits_text(&mut out, plan, currency, width, options.detail);
-    expectations_text(&mut out, instance, plan, width);
+    expectations_text(&mut out, plan, width);
     if let Some(forces) = &plan.forces {
         out.push_str("\nForced allocations\n");
         let mut table = Table::new(&[("force", false), ("hours", true), ("unforced", true), (&format!("{currency}/h"), true)]);
@@ -221,10 +222,11 @@ pub fn render_text(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut columns: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns).keys(2);
-    let resources = instance.resources().len();
-    for (c, customer) in instance.customers().iter().enumerate() {
-        for (r, resource) in instance.resources().iter().enumerate() {
-            let mut cells = vec![customer.id().to_string(), resource.id().to_string(), hours(customer.current_hours()[r])];
+    let resources = resource_ids.len();
+    for (c, customer) in report.header.customers.iter().enumerate() {
+        for (r, resource) in resource_ids.iter().enumerate() {
+            let current = plan.periods.first().map_or(0.0, |period| period.plan.allocations[c * resources + r].current_hours);
+            let mut cells = vec![customer.id.clone(), resource.clone(), hours(current)];
             cells.extend(plan.periods.iter().map(|period| hours(period.plan.allocations[c * resources + r].hours)));
             table.row(cells);
         }
@@ -336,7 +338,7 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
     );
 }
 
-fn expectations_text(out: &mut String, instance: &Instance, plan: &HorizonPlan, width: usize) {
+fn expectations_text(out: &mut String, plan: &HorizonPlan, width: usize) {
     let Some(first) = plan.periods.first() else { return };
     if first.plan.expectations.is_empty() {
         return;
@@ -355,7 +357,6 @@ fn expectations_text(out: &mut String, instance: &Instance, plan: &HorizonPlan, 
         table.row(cells);
     }
     table.render_within(out, width);
-    let _ = instance;
 }
 
 /// The document of `capplan solve --format json` for a multi-period instance
@@ -371,7 +372,7 @@ pub(super) struct JsonHorizon<'a> {
     /// The `[plan]` header of the instance.
     plan: JsonHorizonHeader<'a>,
     /// The periods in plan order: the key `period` of every entry of `result.periods`.
-    periods: Vec<JsonPeriod<'a>>,
+    periods: &'a [PeriodLabel],
     /// How the solve ended; `result` is present exactly when it is `optimal`.
     status: Status,
     /// The backend that solved the program.
@@ -403,31 +404,20 @@ struct JsonHorizonHeader<'a> {
     notes: Option<&'a str>,
 }
 
-/// One period's id and label.
-#[derive(Serialize, schemars::JsonSchema)]
-#[schemars(rename = "HorizonPeriod")]
-struct JsonPeriod<'a> {
-    /// The period id (`q3`).
-    period: &'a str,
-    /// The label (`2027-Q3`).
-    label: &'a str,
-}
-
 /// The JSON report.
-pub fn render_json(instance: &Instance, report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
-    let header = instance.plan();
-    let horizon = instance.horizon().expect("a horizon report is of a multi-period instance");
+pub fn render_json(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
+    let header = &report.header.plan;
     let document = JsonHorizon {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),
         plan: JsonHorizonHeader { name: header.name(), period: header.period(), currency: header.currency(), notes: header.notes() },
-        periods: horizon.periods().iter().map(|period| JsonPeriod { period: period.id(), label: period.label() }).collect(),
+        periods: &report.periods,
         status: report.status,
         solver: report.backend.name(),
         solver_reason: &report.solver_reason,
-        resource_ids: instance.resources().iter().map(|resource| resource.id()).collect(),
+        resource_ids: report.header.resource_ids.iter().map(String::as_str).collect(),
         result: report.plan.as_ref(),
-        warnings: warnings(instance, report),
+        warnings: warnings(report),
         scenario: extras.scenario,
     };
     super::json::pretty(serde_json::to_value(&document).expect("report types serialise to JSON"))
@@ -508,17 +498,17 @@ fn header_row(out: &mut String, headers: &[(&str, bool)]) {
 }
 
 /// The HTML report: one self-contained page, the horizon first, then one section per period.
-pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
-    let currency = instance.plan().currency();
-    let horizon = instance.horizon().expect("a horizon report is of a multi-period instance");
-    let labels: Vec<&str> = horizon.periods().iter().map(|period| period.label()).collect();
+pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
+    let currency = report.header.currency();
+    let labels: Vec<&str> = report.periods.iter().map(|period| period.label.as_str()).collect();
+    let resource_ids = &report.header.resource_ids;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        escape(instance.plan().name())
+        escape(report.header.plan.name())
     );
-    let _ = writeln!(out, "<h1>{}</h1>", escape(instance.plan().name()));
+    let _ = writeln!(out, "<h1>{}</h1>", escape(report.header.plan.name()));
     let _ = writeln!(
         out,
         "<p class=\"meta\">Multi-period plan, {} periods ({}); money in {}. Solver: {} ({}).</p>",
@@ -531,7 +521,7 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     if let Some(scenario) = extras.scenario {
         let _ = writeln!(out, "<p class=\"meta\">Scenario: {} ({})</p>", escape(&scenario.name), escape(&scenario.file));
     }
-    for warning in warnings(instance, report) {
+    for warning in warnings(report) {
         let _ = writeln!(out, "<p class=\"warning\">{}</p>", escape(&warning));
     }
     let Some(plan) = &report.plan else {
@@ -589,9 +579,9 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut headers: Vec<(&str, bool)> = vec![("resource", false)];
     headers.extend(labels.iter().map(|label| (*label, true)));
     header_row(&mut out, &headers);
-    for (r, resource) in instance.resources().iter().enumerate() {
+    for r in 0..resource_ids.len() {
         out.push_str("<tr>");
-        out.push_str(&cell(resource.name()));
+        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
         for period in &plan.periods {
             out.push_str(&number_cell(&price(period.plan.resources[r].shadow_price)));
         }
@@ -603,9 +593,9 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     );
     out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n<div class=\"scroll\"><table>\n");
     header_row(&mut out, &headers);
-    for (r, resource) in instance.resources().iter().enumerate() {
+    for r in 0..resource_ids.len() {
         out.push_str("<tr>");
-        out.push_str(&cell(resource.name()));
+        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
         for period in &plan.periods {
             let result = &period.plan.resources[r];
             out.push_str(&number_cell(&format!(
@@ -711,13 +701,13 @@ pub fn render_html(instance: &Instance, report: &HorizonReport, extras: &Horizon
     let mut headers: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
     headers.extend(labels.iter().map(|label| (*label, true)));
     header_row(&mut out, &headers);
-    let resources = instance.resources().len();
-    for (c, customer) in instance.customers().iter().enumerate() {
-        for (r, resource) in instance.resources().iter().enumerate() {
+    let resources = resource_ids.len();
+    for (c, customer) in report.header.customers.iter().enumerate() {
+        for (r, resource) in resource_ids.iter().enumerate() {
             out.push_str("<tr>");
-            out.push_str(&cell(customer.id()));
-            out.push_str(&cell(resource.id()));
-            out.push_str(&number_cell(&hours(customer.current_hours()[r])));
+            out.push_str(&cell(&customer.id));
+            out.push_str(&cell(resource));
+            out.push_str(&number_cell(&hours(plan.periods[0].plan.allocations[c * resources + r].current_hours)));
             for period in &plan.periods {
                 out.push_str(&number_cell(&hours(period.plan.allocations[c * resources + r].hours)));
             }
