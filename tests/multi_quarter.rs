@@ -406,3 +406,44 @@ fn issue14_scenario_changes_one_period() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("bad-period.toml:4:10: periods.q5: unknown period \"q5\""), "{}", stderr(&output));
 }
+
+#[test]
+fn issue14_infeasible_horizon_names_the_clashing_limits() {
+    // Without the example's permission to wind t17 and t34 down at once, their caps clash with
+    // the 40 % a quarter the portfolio-wide decrease limit allows.
+    let good = root_file(EXAMPLE);
+    let text = &good[..good.find("# Being wound down").expect("the wind-down overrides")];
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("no-wind-down.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = capplan(&["solve", path.to_str().unwrap(), "-q"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.contains("These limits cannot all hold"), "{report}");
+    assert!(report.contains("max_decrease[t17/engineering@q1]") && report.contains("cap[t17/engineering@"), "{report}");
+    let json = capplan(&["solve", path.to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(json.status.code(), Some(3));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(document["status"], "infeasible");
+    assert!(document["result"].is_null());
+    assert_eq!(document["conflict"]["complete"], true);
+    let limits: Vec<&str> = document["conflict"]["limits"].as_array().unwrap().iter().map(|id| id.as_str().unwrap()).collect();
+    // Minimal: dropping any one lets the rest hold.
+    let instance = capplan::parse_instance("no-wind-down.toml", text).unwrap();
+    let formulation = capplan::formulation::horizon::formulate_horizon(&instance, instance.horizon().unwrap(), &[]);
+    let lp = &formulation.combined.lp;
+    for dropped in &limits {
+        let subset = LinearProgram {
+            variables: lp.variables.clone(),
+            rows: lp.rows.iter().filter(|row| limits.contains(&row.name.as_str()) && row.name != *dropped).cloned().collect(),
+            objective_constant: 0.0,
+        };
+        assert!(matches!(solve_lp(&subset, Backend::Engine).unwrap(), LpOutcome::Optimal { .. } | LpOutcome::Unbounded), "without {dropped}");
+    }
+    let together = LinearProgram {
+        variables: lp.variables.clone(),
+        rows: lp.rows.iter().filter(|row| limits.contains(&row.name.as_str())).cloned().collect(),
+        objective_constant: 0.0,
+    };
+    assert_eq!(solve_lp(&together, Backend::Engine).unwrap(), LpOutcome::Infeasible, "the limits clash by themselves");
+}

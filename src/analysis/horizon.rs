@@ -33,6 +33,20 @@ pub struct HorizonReport {
     pub header: super::document::Header,
     /// The periods, in plan order, whatever the status.
     pub periods: Vec<PeriodLabel>,
+    /// For an infeasible plan: the ids of a minimal set of limits that cannot hold together
+    /// (every period's and the change limits), and whether the search for it finished.
+    pub conflict: Option<HorizonConflict>,
+}
+
+/// A minimal set of clashing limits of an infeasible multi-period plan.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct HorizonConflict {
+    /// The limits' ids (`cap[t17/engineering@q1]`, `max_decrease[t17/engineering@q1]`): drop
+    /// any one and the rest can hold together.
+    pub limits: Vec<String>,
+    /// False when `--time-limit` stopped the search first: the ids are then those shown to be
+    /// needed so far.
+    pub complete: bool,
 }
 
 /// A period's id and label.
@@ -265,12 +279,17 @@ pub fn solve_formulated(
         warnings: warnings.clone(),
         header: super::document::Header::of(instance),
         periods: horizon.periods.iter().map(|period| PeriodLabel { period: period.id.clone(), label: period.label.clone() }).collect(),
+        conflict: None,
     };
     let ordered = curve_order::solve_in_curve_order(&formulation.combined, backend, deadline)?;
     let curve_order::OrderedSolve { outcome, row_prices, formulation: branch, backend: dual_backend, .. } = ordered;
     let exact = branch.as_ref().unwrap_or(&formulation.combined);
     let (values, objective) = match outcome {
-        LpOutcome::Infeasible => return Ok(report(Status::Infeasible, None)),
+        LpOutcome::Infeasible => {
+            let (rows, complete) = super::infeasibility::conflict_rows(&formulation.combined, backend, deadline)?;
+            let limits = rows.iter().map(|&row| formulation.combined.lp.rows[row].name.clone()).collect();
+            return Ok(HorizonReport { conflict: Some(HorizonConflict { limits, complete }), ..report(Status::Infeasible, None) });
+        }
         LpOutcome::Unbounded => return Ok(report(Status::Unbounded, None)),
         LpOutcome::TimeLimit => return Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => (values, objective),

@@ -86,6 +86,17 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
             _ => "The time limit ran out before a plan was proven optimal.",
         };
         paragraph(&mut out, "", why, width);
+        if let Some(conflict) = report.conflict.as_ref().filter(|conflict| !conflict.limits.is_empty()) {
+            let which = if conflict.complete {
+                "These limits cannot all hold; drop or loosen any one of them"
+            } else {
+                "The search for the clashing limits was cut short; these take part"
+            };
+            paragraph(&mut out, "", &format!("{which}:"), width);
+            for limit in &conflict.limits {
+                let _ = writeln!(out, "  {limit}");
+            }
+        }
         return out;
     };
     out.push('\n');
@@ -388,6 +399,9 @@ pub(super) struct JsonHorizon<'a> {
     /// The scenario applied; present only with `--scenario`.
     #[serde(skip_serializing_if = "Option::is_none")]
     scenario: Option<&'a AppliedScenario>,
+    /// A minimal set of clashing limits; present exactly when `status` is `infeasible`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict: Option<&'a crate::analysis::horizon::HorizonConflict>,
 }
 
 /// The `[plan]` header of a multi-period instance.
@@ -419,6 +433,7 @@ pub fn render_json(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
         result: report.plan.as_ref(),
         warnings: warnings(report),
         scenario: extras.scenario,
+        conflict: report.conflict.as_ref(),
     };
     super::json::pretty(serde_json::to_value(&document).expect("report types serialise to JSON"))
 }
@@ -525,7 +540,15 @@ pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
         let _ = writeln!(out, "<p class=\"warning\">{}</p>", escape(&warning));
     }
     let Some(plan) = &report.plan else {
-        let _ = writeln!(out, "<p class=\"warning\">Status: {}. No optimal plan.</p>\n</body>\n</html>", report.status.name());
+        let _ = writeln!(out, "<p class=\"warning\">Status: {}. No optimal plan.</p>", report.status.name());
+        if let Some(conflict) = report.conflict.as_ref().filter(|conflict| !conflict.limits.is_empty()) {
+            out.push_str("<p>These limits cannot all hold together:</p>\n<ul>\n");
+            for limit in &conflict.limits {
+                let _ = writeln!(out, "<li>{}</li>", escape(limit));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</body>\n</html>\n");
         return out;
     };
     out.push_str("<nav>");
