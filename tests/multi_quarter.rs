@@ -438,7 +438,10 @@ fn issue14_infeasible_horizon_names_the_clashing_limits() {
             rows: lp.rows.iter().filter(|row| limits.contains(&row.name.as_str()) && row.name != *dropped).cloned().collect(),
             objective_constant: 0.0,
         };
-        assert!(matches!(solve_lp(&subset, Backend::Engine).unwrap(), LpOutcome::Optimal { .. } | LpOutcome::Unbounded), "without {dropped}");
+        assert!(
+            matches!(solve_lp(&subset, Backend::Engine).unwrap(), LpOutcome::Optimal { .. } | LpOutcome::Unbounded),
+            "without {dropped}"
+        );
     }
     let together = LinearProgram {
         variables: lp.variables.clone(),
