@@ -450,3 +450,40 @@ fn issue14_infeasible_horizon_names_the_clashing_limits() {
     };
     assert_eq!(solve_lp(&together, Backend::Engine).unwrap(), LpOutcome::Infeasible, "the limits clash by themselves");
 }
+
+#[test]
+fn issue14_a_period_can_replace_a_response_curve() {
+    let dsp = root_file("instances/dsp.toml");
+    let periods = "\n[[periods]]\nid = \"q1\"\n\n[[periods]]\nid = \"q2\"\n\n[periods.customers.m3]\n\
+                   response.engineering = { value_per_hour = 400, max_hours = 150 }  # a tooling project in Q2\n";
+    let instance = capplan::parse_instance("two.toml", &format!("{dsp}{periods}")).unwrap();
+    let report = solved(&instance, SolverChoice::Auto, false);
+    let plan = report.plan.unwrap();
+    let horizon = instance.horizon().unwrap();
+    let m3 = instance.customer_index("m3").unwrap();
+    let engineering = instance.resource_index("engineering").unwrap();
+    let resources = instance.resources().len();
+    let (q1, q2) =
+        (&plan.periods[0].plan.allocations[m3 * resources + engineering], &plan.periods[1].plan.allocations[m3 * resources + engineering]);
+    let own = &instance.customers()[m3].responses()[engineering];
+    assert!((q1.value - own.value_at(q1.hours)).abs() < 1e-6, "Q1 plans with m3's own curve");
+    let second = horizon.period_instance(&instance, 1);
+    let replaced = &second.customers()[m3].responses()[engineering];
+    assert!(
+        (q2.value - replaced.value_at(q2.hours)).abs() < 1e-6 && (q2.value - 400.0 * q2.hours.min(150.0)).abs() < 1e-6,
+        "Q2 plans with its own"
+    );
+    assert!(q2.hours > q1.hours, "the richer Q2 curve draws hours: {} vs {}", q2.hours, q1.hours);
+
+    // A period's curve is checked like a customer's: judged points that are not concave are
+    // refused where they were written.
+    let s_shaped =
+        "\n[[periods]]\nid = \"q1\"\n\n[periods.customers.m3]\nresponse.engineering = { points = [[0, 0], [20, 100], [40, 2000]] }\n";
+    let text = format!("{dsp}{s_shaped}");
+    let problems = diagnostics(&text);
+    let problem = problems
+        .iter()
+        .find(|p| p.field.starts_with("periods[q1].customers.m3.response.engineering"))
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    assert_eq!(problem.line, text.lines().count(), "{problem:?}");
+}

@@ -68,6 +68,9 @@ pub struct RawPeriodCustomer {
     pub cap_hours: RawTable,
     /// Multiplies the customer's response values in this period, on top of the period's own.
     pub value_multiplier: Option<Spanned<f64>>,
+    /// Response curves of this period, replacing the customer's, per resource id.
+    #[serde(default)]
+    pub response: BTreeMap<Spanned<String>, Spanned<RawResponse>>,
 }
 
 /// `[change_limits]`: the portfolio-wide limits on the change of a customer's hours from one

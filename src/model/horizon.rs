@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::validate::{Rule, Validator};
-use super::{Customer, Instance, Resource};
+use super::{Customer, Instance, Resource, ResponseCurve};
 use crate::input::{RawChangeLimitTables, RawChangeLimits, RawPeriod, RawTable, Spanned};
 
 /// The periods of a multi-period instance, in plan order, and the change limits between them.
@@ -41,6 +41,9 @@ pub struct PeriodCustomer {
     pub(crate) cap_hours: Vec<Option<f64>>,
     /// Multiplies the customer's response values, on top of the period's multiplier.
     pub(crate) value_multiplier: f64,
+    /// Per resource index: the period's own response curve (and the judged curve an envelope
+    /// replaced), replacing the customer's.
+    pub(crate) responses: Vec<Option<(ResponseCurve, Option<ResponseCurve>)>>,
 }
 
 /// How far one customer's hours of one resource may move between consecutive periods.
@@ -97,6 +100,12 @@ impl Horizon {
             resource.cost_per_hour = period.cost_per_hour[r];
         }
         for (customer, changes) in planned.customers.iter_mut().zip(&period.customers) {
+            for (r, own) in changes.responses.iter().enumerate() {
+                if let Some((curve, judged)) = own {
+                    customer.responses[r] = curve.clone();
+                    customer.judged_responses[r] = judged.clone();
+                }
+            }
             let multiplier = period.value_multiplier * changes.value_multiplier;
             if multiplier != 1.0 {
                 for curve in customer.responses.iter_mut().chain(customer.judged_responses.iter_mut().flatten()) {
@@ -282,6 +291,7 @@ impl Validator<'_> {
                 floor_hours: vec![None; resource_ids.len()],
                 cap_hours: vec![None; resource_ids.len()],
                 value_multiplier: 1.0,
+                responses: vec![None; resource_ids.len()],
             })
             .collect();
         for (customer_id, changes) in &raw.customers {
@@ -332,7 +342,20 @@ impl Validator<'_> {
                 .value_multiplier
                 .as_ref()
                 .map_or(1.0, |multiplier| self.number(multiplier, &format!("{customer_field}.value_multiplier"), Rule::NonNegative));
-            period_customers[c] = PeriodCustomer { expectation_hours, floor_hours, cap_hours, value_multiplier };
+            let mut responses = vec![None; resource_ids.len()];
+            for (key, response) in &changes.response {
+                let response_field = format!("{customer_field}.response.{}", key.get_ref());
+                let curve = self.response(response, &response_field, &customer.id, key.get_ref());
+                match resource_ids.iter().position(|id| id == key.get_ref()) {
+                    Some(r) => responses[r] = curve,
+                    None => self.error(
+                        key.span(),
+                        response_field,
+                        format!("unknown resource {:?}; the resources are: {}", key.get_ref(), resource_ids.join(", ")),
+                    ),
+                }
+            }
+            period_customers[c] = PeriodCustomer { expectation_hours, floor_hours, cap_hours, value_multiplier, responses };
         }
         Period { id, label, capacity_hours, cost_per_hour, value_multiplier, customers: period_customers }
     }

@@ -167,6 +167,7 @@ impl Patcher<'_> {
                                 merge(&mut own.expectation_hours, changes.expectation_hours);
                                 merge(&mut own.floor_hours, changes.floor_hours);
                                 merge(&mut own.cap_hours, changes.cap_hours);
+                                merge(&mut own.response, changes.response);
                                 if changes.value_multiplier.is_some() {
                                     own.value_multiplier = changes.value_multiplier;
                                 }

@@ -724,7 +724,7 @@ impl<'a> Validator<'a> {
 
     /// The curve to plan with and, when `envelope = true` replaced S-shaped judged points by
     /// their concave envelope, the judged curve itself.
-    fn response(
+    pub(super) fn response(
         &mut self,
         response: &Spanned<RawResponse>,
         field: &str,
