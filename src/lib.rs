@@ -10,7 +10,8 @@
 //! [`parse_instance`] (or [`read_scenario`] for a what-if), then [`solve`](fn@solve) with a
 //! [`SolverChoice`] ([`SolverChoice::Auto`] picks as `capplan solve` does) or
 //! [`solve_with_sensitivity`], and [`to_json`] for the documented JSON report, or [`report::render`]
-//! for text and CSV; [`export_lp`] writes the model for another solver. They fail with one
+//! for text and CSV; [`export_lp`] writes the model for another solver. A multi-period instance
+//! (`[[periods]]`) is solved with [`solve_horizon`] instead. They fail with one
 //! [`Error`] type whose input problems carry their file, line, column and field.
 //! [`report::schema::schema`] is the JSON Schema of the JSON report (what `capplan schema`
 //! prints), for a pipeline that validates what it reads.
@@ -98,6 +99,7 @@ pub fn parse_instance(name: &str, toml: &str) -> Result<Instance, Error> {
 /// computes the shadow prices. An infeasible or unbounded instance gives a report with that
 /// status, not an error.
 pub fn solve(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, Error> {
+    single_quarter(instance)?;
     let formulation = formulation::formulate(instance);
     let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
     Ok(analysis::solve_chosen(instance, &formulation, &choice, None)?)
@@ -114,6 +116,7 @@ pub fn solve(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, E
 /// # Ok::<(), capplan::Error>(())
 /// ```
 pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Result<SolveReport, Error> {
+    single_quarter(instance)?;
     let formulation = formulation::formulate(instance);
     let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
     let mut report = analysis::solve_chosen(instance, &formulation, &choice, None)?;
@@ -121,6 +124,36 @@ pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Resu
         plan.sensitivity = analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend, None)?;
     }
     Ok(report)
+}
+
+/// A multi-period instance is solved with [`solve_horizon`], never as its first quarter.
+fn single_quarter(instance: &Instance) -> Result<(), Error> {
+    match instance.horizon() {
+        Some(_) => Err(Error::SolverUnavailable(
+            "this instance lists [[periods]]: solve it with capplan::solve_horizon (capplan solve does)".to_string(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Solves a multi-period instance (`[[periods]]`, docs/instance-format.md): one linear program
+/// over every period, linked by the change limits, read back per period. `sensitivity` adds the
+/// range over which each limit's shadow price holds. A single-quarter instance is refused.
+///
+/// ```
+/// let instance = capplan::read_instance("instances/multi-quarter.toml")?;
+/// let report = capplan::solve_horizon(&instance, capplan::SolverChoice::Auto, false)?;
+/// let plan = report.plan.as_ref().expect("an optimal plan");
+/// assert_eq!(plan.periods.len(), 4);
+/// assert_eq!(plan.periods[2].plan.constraints[0].id, "capacity[sales@q3]");
+/// # Ok::<(), capplan::Error>(())
+/// ```
+pub fn solve_horizon(instance: &Instance, solver: SolverChoice, sensitivity: bool) -> Result<analysis::horizon::HorizonReport, Error> {
+    let Some(horizon) = instance.horizon() else {
+        return Err(Error::SolverUnavailable("this instance has no [[periods]]: solve it with capplan::solve".to_string()));
+    };
+    let choice = analysis::horizon::choose(solver).map_err(Error::SolverUnavailable)?;
+    Ok(analysis::horizon::solve_horizon(instance, horizon, &[], &choice, sensitivity, None)?)
 }
 
 /// Reads an instance file and applies a scenario file to it (docs/scenarios.md): the what-if
@@ -146,6 +179,12 @@ pub fn read_scenario(
 /// The instance's linear program as a CPLEX LP or free MPS file, exactly as `capplan export`
 /// writes it: rows named as in the reports, readable by HiGHS, GLPK and Clp (docs/cli.md).
 pub fn export_lp(instance: &Instance, format: ExportFormat) -> String {
+    if let Some(horizon) = instance.horizon() {
+        // Every period's rows and variables, named with `@period`, and the change limits.
+        let formulation = formulation::horizon::formulate_horizon(instance, horizon, &[]);
+        let title = format!("capplan: {} ({}, {} periods)", instance.plan().name(), instance.plan().period(), horizon.periods().len());
+        return formulation::export::export(&formulation.combined.lp, format, &title);
+    }
     let formulation = formulation::formulate(instance);
     let title = format!("capplan: {} ({})", instance.plan().name(), instance.plan().period());
     formulation::export::export(&formulation.lp, format, &title)

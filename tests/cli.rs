@@ -31,7 +31,7 @@ fn solve_json_has_schema_version_status_and_plan() {
     let output = capplan(&["solve", "instances/tiny.toml", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["schema_version"], capplan::report::JSON_SCHEMA_VERSION);
     assert_eq!(json["status"], "optimal");
     // The tiny example is coupled only by its capacities, so auto takes the separable backend.
     assert_eq!(json["solver"], "separable");

@@ -18,6 +18,11 @@ and solves the LP again for the duals. It then checks, to 1e-6 relative:
   checked against the LP's data;
 - every reduced cost, recomputed from HiGHS's duals with the formula of docs/shadow-prices.md.
 
+A multi-period instance (`[[periods]]`, issue 14) is checked on its whole exported program (every
+period's rows and the change limits between them): the optimum, capplan's plan of every period
+feasible and worth the optimum, every value recomputed from the TOML curves times the period's
+value multipliers, and every shadow price of every period and every change limit as above.
+
 Random instances (value shares of the plan and of fixed totals, priority weights of 0, floors,
 soft expectations, expansion) are written by this script from a seed.
 
@@ -50,6 +55,7 @@ EXAMPLES = [
     "instances/dsp-krapfel.toml",
     "instances/three-groups-profitability.toml",
     "instances/tiers.toml",
+    "instances/multi-quarter.toml",
 ]
 
 
@@ -227,7 +233,9 @@ def exact_curves(h, lp, names, rows, columns):
     for j, name in enumerate(names):
         if name.startswith("piece["):
             key, k = name[len("piece[") : -1].rsplit("/", 1)
-            by_allocation.setdefault(key, []).append((int(k), j))
+            # A multi-period program names the piece of period p `piece[c/r/k@p]`.
+            k, _, period = k.partition("@")
+            by_allocation.setdefault((key, period), []).append((int(k), j))
     big = 1e6
     added = 0
     for key, pieces in sorted(by_allocation.items()):
@@ -409,6 +417,118 @@ def check(capplan, path, failures):
         return "optimal"
 
 
+def period_multiplier(instance, period, customer):
+    """A customer's value multiplier in one period: the period's times the customer's own there."""
+    own = period.get("customers", {}).get(customer["id"], {}).get("value_multiplier", 1.0)
+    return float(period.get("value_multiplier", 1.0)) * float(own)
+
+
+def check_horizon(capplan, path, failures):
+    tag = os.path.basename(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        mps = os.path.join(tmp, "model.mps")
+        exported = run(capplan, "export", path, "--format", "mps", "--output", mps)
+        if exported.returncode != 0:
+            failures.append("%s: export failed: %s" % (tag, exported.stderr.strip()))
+            return None
+        solved = run(capplan, "solve", path, "--format", "json", "-q", "--solver", SOLVER)
+        report = json.loads(solved.stdout) if solved.stdout.strip() else None
+        h = highs_model(mps)
+        lp, names, rows, columns = lp_data(h)
+        binaries = exact_curves(h, lp, names, rows, columns)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            if solved.returncode != 3:
+                failures.append("%s: HiGHS infeasible, capplan exit %d" % (tag, solved.returncode))
+            return "horizon infeasible"
+        if status != highspy.HighsModelStatus.kOptimal or solved.returncode != 0:
+            failures.append("%s: HiGHS %s, capplan exit %d %s" % (tag, h.modelStatusToString(status), solved.returncode, solved.stderr.strip()))
+            return None
+        result = report["result"]
+        optimum = h.getInfo().objective_function_value
+        if not close(result["objective"], optimum):
+            failures.append("%s: optimum capplan %.9g HiGHS %.9g" % (tag, result["objective"], optimum))
+        x = list(h.getSolution().col_value)
+        if binaries:
+            for z in range(lp.num_col_, h.getNumCol()):
+                value = round(x[z])
+                h.changeColIntegrality(z, highspy.HighsVarType.kContinuous)
+                h.changeColBounds(z, value, value)
+            h.run()
+        solution = h.getSolution()
+        row_dual = list(solution.row_dual)
+        x = list(solution.col_value)
+
+        instance = tomllib.load(open(path, "rb"))
+        resources = [r["id"] for r in instance["resources"]]
+        customers = instance["customers"]
+        periods = instance["periods"]
+        col = {name: j for j, name in enumerate(names)}
+        row = {name: i for i, name in enumerate(rows)}
+        point = [0.0] * lp.num_col_
+        for period, planned in zip(periods, result["periods"]):
+            p = period["id"]
+            plan = planned["plan"]
+            for a in plan["allocations"]:
+                key = "%s/%s" % (a["customer"], a["resource"])
+                point[col["hours[%s@%s]" % (key, p)]] = a["hours"]
+                remaining = a["hours"]
+                k = 1
+                while "piece[%s/%d@%s]" % (key, k, p) in col:
+                    j = col["piece[%s/%d@%s]" % (key, k, p)]
+                    used = min(remaining, lp.col_upper_[j])
+                    point[j] = used
+                    remaining -= used
+                    k += 1
+            for e in plan["expansions"]:
+                point[col["expansion[%s/%s@%s]" % (e["resource"], e["option"], p)]] = e["hours"]
+            for g in plan["expectations"]:
+                name = "shortfall[%s/%s@%s]" % (g["customer"], g["resource"], p)
+                if name in col:
+                    point[col[name]] = g["shortfall_hours"]
+            if "total_value[@%s]" % p in col:
+                point[col["total_value[@%s]" % p]] = plan["totals"]["value"]
+            # Values from the TOML curves, times the period's multipliers.
+            for c, customer in enumerate(customers):
+                reported = plan["customers"][c]
+                value = sum(value_at(curve_of(customer.get("response", {}).get(r)), reported["hours"][r]) for r in resources)
+                value *= period_multiplier(instance, period, customer)
+                if not close(reported["value"], value):
+                    failures.append("%s: %s's value in %s capplan %.9g curve %.9g" % (tag, customer["id"], p, reported["value"], value))
+        if "objective_constant" in col:
+            point[col["objective_constant"]] = 1.0
+        activity = [0.0] * lp.num_row_
+        for j in range(lp.num_col_):
+            for i, a in columns[j]:
+                activity[i] += a * point[j]
+        for i in range(lp.num_row_):
+            size = 1.0 + abs(lp.row_lower_[i] if lp.row_lower_[i] > -1e300 else 0) + abs(lp.row_upper_[i] if lp.row_upper_[i] < 1e300 else 0)
+            if activity[i] < lp.row_lower_[i] - TOL * size * 10 or activity[i] > lp.row_upper_[i] + TOL * size * 10:
+                failures.append("%s: capplan's plan breaks %s (activity %.9g)" % (tag, rows[i], activity[i]))
+        worth = lp.offset_ + sum(lp.col_cost_[j] * point[j] for j in range(lp.num_col_))
+        if not close(worth, optimum):
+            failures.append("%s: capplan's plan is worth %.9g in the exported model, optimum %.9g" % (tag, worth, optimum))
+
+        capplan_dual = {}
+        for planned in result["periods"]:
+            for constraint in planned["plan"]["constraints"]:
+                i = row[constraint["id"]]
+                price = constraint["shadow_price"]
+                if constraint["unit"] == "percentage point":
+                    base = share_base(instance, planned["plan"], constraint["id"].split("@")[0] + "]")
+                    capplan_dual[i] = price * 100.0 / base if base else 0.0
+                else:
+                    capplan_dual[i] = price
+        for limit in result["change_limits"]:
+            capplan_dual[row[limit["id"]]] = limit["shadow_price"]
+        differing = [i for i, y in capplan_dual.items() if not close(y, row_dual[i])]
+        if differing:
+            for problem in dual_optimality(lp, columns, rows, capplan_dual, x, optimum, point):
+                failures.append("%s: %s (prices differ from HiGHS at %s)" % (tag, problem, ", ".join(rows[i] for i in differing[:3])))
+        return "horizon optimal (%d prices, %d equal to HiGHS's)" % (len(capplan_dual), len(capplan_dual) - len(differing))
+
+
 def next_piece(curve, hours):
     start = 0.0
     pieces = curve[1]
@@ -507,7 +627,8 @@ def main():
     failures = []
     counts = {}
     for path in paths:
-        outcome = check(args.capplan, path, failures)
+        horizon = "periods" in tomllib.load(open(path, "rb"))
+        outcome = (check_horizon if horizon else check)(args.capplan, path, failures)
         counts[outcome] = counts.get(outcome, 0) + 1
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:

@@ -82,6 +82,12 @@ fn example_instances() -> Vec<String> {
     paths
 }
 
+/// Whether the instance lists `[[periods]]` (a multi-period plan, issue 14).
+fn is_multi_period(path: &str) -> bool {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    text.lines().any(|line| line.trim() == "[[periods]]")
+}
+
 fn scenario_files() -> Vec<String> {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("instances/scenarios");
     let mut paths: Vec<String> = std::fs::read_dir(directory)
@@ -97,7 +103,7 @@ fn issue13_schema_is_a_valid_draft_2020_12_schema_for_every_document() {
     let combined = printed_schema(&[]);
     assert_eq!(combined["$schema"], "https://json-schema.org/draft/2020-12/schema");
     jsonschema::meta::validate(&combined).expect("the combined schema is a valid JSON Schema");
-    for kind in ["solve", "partner", "compare", "sweep", "frontier", "classify", "error"] {
+    for kind in ["solve", "partner", "compare", "sweep", "frontier", "classify", "horizon", "error"] {
         let own = printed_schema(&[kind]);
         jsonschema::meta::validate(&own).unwrap_or_else(|error| panic!("capplan schema {kind}: {error}"));
         assert!(own["$defs"].is_object() || kind == "error", "capplan schema {kind} keeps its types under $defs");
@@ -115,11 +121,24 @@ fn issue13_schema_is_a_valid_draft_2020_12_schema_for_every_document() {
 
 #[test]
 fn issue13_solve_json_of_every_example_instance_validates() {
-    let schemas = Schemas::of("solve");
+    let (schemas, horizon) = (Schemas::of("solve"), Schemas::of("horizon"));
     for path in example_instances() {
         let output = capplan(&["solve", &path, "--format", "json", "-q"]);
         let code = output.status.code();
         assert!(matches!(code, Some(0) | Some(3)), "{path}: exit {code:?}: {}", stderr(&output));
+        if is_multi_period(&path) {
+            // issue 14: a multi-period instance writes the horizon document, each period's plan
+            // keyed like a single quarter's.
+            let document = horizon.check(&path, &stdout(&output));
+            let ids: Vec<&str> = document["resource_ids"].as_array().unwrap().iter().map(|id| id.as_str().unwrap()).collect();
+            for period in document["result"]["periods"].as_array().unwrap() {
+                for customer in period["plan"]["customers"].as_array().unwrap() {
+                    let keys: Vec<&str> = customer["hours"].as_object().unwrap().keys().map(String::as_str).collect();
+                    assert_eq!(keys, ids, "{path}: hours of {} in {}", customer["customer"], period["period"]);
+                }
+            }
+            continue;
+        }
         let document = schemas.check(&path, &stdout(&output));
         // The per-resource objects are keyed by every resource id, in `resource_ids` order.
         let ids: Vec<&str> = document["resource_ids"].as_array().unwrap().iter().map(|id| id.as_str().unwrap()).collect();
@@ -140,8 +159,15 @@ fn issue13_solve_json_of_every_example_instance_validates() {
 fn issue13_sensitivity_json_of_every_example_instance_validates() {
     let solve = Schemas::of("solve");
     let error = Schemas::of("error");
+    let horizon = Schemas::of("horizon");
     for path in example_instances() {
         let output = capplan(&["solve", &path, "--sensitivity", "--format", "json", "-q"]);
+        if is_multi_period(&path) {
+            assert_eq!(output.status.code(), Some(0), "{path}: {}", stderr(&output));
+            let document = horizon.check(&format!("{path} --sensitivity"), &stdout(&output));
+            assert!(document["result"]["sensitivity"].is_array(), "{path}: result.sensitivity");
+            continue;
+        }
         match output.status.code() {
             Some(0) => {
                 let document = solve.check(&format!("{path} --sensitivity"), &stdout(&output));

@@ -75,7 +75,7 @@ fn solve_sensitivity_json_adds_a_sensitivity_object() {
     let output = capplan(&["solve", "instances/tiny.toml", "--sensitivity", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["schema_version"], capplan::report::JSON_SCHEMA_VERSION);
     let sensitivity = &json["result"]["sensitivity"];
     let capacity = sensitivity["constraints"].as_array().unwrap().iter().find(|c| c["id"] == "capacity[engineering]").unwrap();
     assert_eq!(capacity["shadow_price"], 45.0);

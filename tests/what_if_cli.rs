@@ -21,7 +21,7 @@ fn solve_with_a_scenario_names_it_in_text_and_json() {
     assert!(report.contains("engineering   1,450.0"), "{report}");
     let json = capplan(&["solve", "instances/dsp.toml", "--scenario", "instances/scenarios/lose-m3.toml", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
-    assert_eq!(value["schema_version"], 2);
+    assert_eq!(value["schema_version"], capplan::report::JSON_SCHEMA_VERSION);
     assert_eq!(value["scenario"]["name"], "lose-m3");
     assert_eq!(value["scenario"]["file"], "instances/scenarios/lose-m3.toml");
     assert!(value["result"]["customers"].as_array().unwrap().iter().all(|c| c["customer"] != "m3"));
@@ -104,7 +104,7 @@ fn compare_dsp_scenarios_side_by_side_exits_zero() {
     let mut json_args = args.clone();
     json_args.extend(["--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&stdout(&capplan(&json_args))).unwrap();
-    assert_eq!(value["schema_version"], 2);
+    assert_eq!(value["schema_version"], capplan::report::JSON_SCHEMA_VERSION);
     let plans = value["comparison"]["plans"].as_array().unwrap();
     assert_eq!(plans.len(), 5);
     assert_eq!(plans[0]["label"], "base");

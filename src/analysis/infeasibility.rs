@@ -234,6 +234,23 @@ fn deletion_filter(formulation: &Formulation, feasibility: &mut Feasibility) -> 
     Ok(Filtered { rows: needed, unchecked: 0 })
 }
 
+/// The rows of an irreducible infeasible subset of an infeasible formulation, by the deletion
+/// filter of [`diagnose`]: `(rows, complete)`, where `complete` is false when `deadline` came
+/// before every row was tested (the rows are then those shown to be needed so far). A program
+/// whose rows all hold together gives no rows.
+pub(crate) fn conflict_rows(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Result<(Vec<usize>, bool), SolveError> {
+    let mut feasibility = Feasibility::new(formulation, backend, deadline);
+    if feasibility.is_feasible(&vec![true; formulation.lp.rows.len()])? != Some(false) {
+        return Ok((Vec::new(), false));
+    }
+    let filtered = deletion_filter(formulation, &mut feasibility)?;
+    Ok((filtered.rows, filtered.unchecked == 0))
+}
+
 /// The elastic LP: every candidate row may be violated at a weighted price. Returns the
 /// violation of each row (positive: the limit must rise; negative: it must fall) and the
 /// weighted total; `None` when `deadline` came first.

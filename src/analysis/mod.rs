@@ -17,6 +17,7 @@ pub mod document;
 pub mod duals;
 pub mod force;
 pub mod frontier;
+pub mod horizon;
 pub mod infeasibility;
 pub mod limits;
 pub(crate) mod parametric;

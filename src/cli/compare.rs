@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load, load_with_scenario};
+use super::{EXIT_INPUT, EXIT_INTERNAL, emit, load_single_quarter, load_with_scenario};
 use crate::analysis::Status;
 use crate::analysis::compare::{CompareInput, compare, comparison_exit_code};
 use crate::analysis::force::solve_what_if_on;
@@ -38,7 +38,7 @@ pub struct CompareArgs {
 }
 
 pub(super) fn run(args: &CompareArgs) -> i32 {
-    let base = match load(&args.instance, args.format == Format::Json) {
+    let base = match load_single_quarter(&args.instance, args.format == Format::Json, "compare") {
         Ok(instance) => instance,
         Err(code) => return code,
     };

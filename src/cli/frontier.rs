@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, load, print_failure};
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, load_single_quarter, print_failure};
 use crate::analysis::frontier::{FrontierError, trace};
 use crate::report::Format;
 use crate::solve::SolverChoice;
@@ -42,7 +42,7 @@ pub enum FrontierFormat {
 
 pub(super) fn run(args: &FrontierArgs) -> i32 {
     let json = args.format == FrontierFormat::Json;
-    let instance = match load(&args.instance, json) {
+    let instance = match load_single_quarter(&args.instance, json, "frontier") {
         Ok(instance) => instance,
         Err(code) => return code,
     };

@@ -25,6 +25,7 @@ mod compare;
 mod export;
 mod frontier;
 mod generate;
+mod horizon;
 mod models;
 mod progress;
 mod schema;
@@ -161,6 +162,28 @@ pub(crate) fn load(path: &Path, json: bool) -> Result<Instance, i32> {
         print_failure(json, EXIT_INPUT, Failure::Input(&errors));
         EXIT_INPUT
     })
+}
+
+/// As [`load`], for a command that plans one quarter: a multi-period instance (`[[periods]]`) is
+/// refused with exit code 2 rather than planned as its first quarter.
+pub(crate) fn load_single_quarter(path: &Path, json: bool, command: &str) -> Result<Instance, i32> {
+    let instance = load(path, json)?;
+    refuse_horizon(&instance, json, command)?;
+    Ok(instance)
+}
+
+/// Exit code 2, with the reason, for a multi-period instance given to a command that plans one
+/// quarter.
+pub(crate) fn refuse_horizon(instance: &Instance, json: bool, command: &str) -> Result<(), i32> {
+    if instance.horizon().is_none() {
+        return Ok(());
+    }
+    let message = format!(
+        "capplan {command} plans one quarter, and this instance lists [[periods]]: solve it with `capplan solve`, or remove the \
+         [[periods]] and [change_limits] tables"
+    );
+    print_failure(json, EXIT_INPUT, Failure::Message(&message));
+    Err(EXIT_INPUT)
 }
 
 /// Reads an instance and applies a scenario to it; on failure prints every problem (as with

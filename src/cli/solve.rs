@@ -170,6 +170,11 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(errors) => return fail(EXIT_INPUT, Failure::Input(&errors)),
     };
+    if instance.horizon().is_some() {
+        progress.finish();
+        let deadline = args.time_limit.map(|limit| Instant::now() + limit);
+        return super::horizon::run(args, &instance, scenario.as_ref(), deadline);
+    }
     let partner = match (args.audience, &args.customer) {
         (Audience::Partner, Some(id)) => match instance.customer_index(id) {
             Some(customer) => Some(customer),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load, write_atomically};
+use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, load_single_quarter, write_atomically};
 use crate::analysis::sweep::{SweepError, SweepTarget, sweep};
 use crate::report::{self, Format};
 use crate::solve::Backend;
@@ -42,7 +42,7 @@ pub struct SweepArgs {
 }
 
 pub(super) fn run(args: &SweepArgs) -> i32 {
-    let instance = match load(&args.instance, args.format == Format::Json) {
+    let instance = match load_single_quarter(&args.instance, args.format == Format::Json, "sweep") {
         Ok(instance) => instance,
         Err(code) => return code,
     };

@@ -111,6 +111,7 @@ impl ValueEnum for Document {
             Document::Sweep => "`capplan sweep --format json`",
             Document::Frontier => "`capplan frontier --format json`",
             Document::Classify => "`capplan classify --format json`",
+            Document::Horizon => "`capplan solve --format json` of a multi-period instance ([[periods]])",
             Document::Error => "The error report a failed run prints on standard error with `--format json`",
         };
         Some(PossibleValue::new(self.name()).help(help))

@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod force;
+pub mod horizon;
 mod program;
 
 pub use program::{LinearProgram, LpRow, LpVariable, Sense};

@@ -27,6 +27,83 @@ pub struct RawInstance {
     /// Revenue scenarios with probabilities, an optional CVaR floor and risk weight
     /// (docs/instance-format.md).
     pub risk: Option<Spanned<RawRisk>>,
+    /// The periods of a multi-period plan (docs/instance-format.md, "Periods"); empty for a
+    /// single-quarter instance.
+    #[serde(default)]
+    pub periods: Vec<Spanned<RawPeriod>>,
+    /// How far hours may move between consecutive periods of a multi-period plan.
+    pub change_limits: Option<Spanned<RawChangeLimits>>,
+}
+
+/// `[[periods]]`: one period of a multi-period plan, with what differs from the instance's own
+/// values in it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriod {
+    pub id: Spanned<String>,
+    /// The period as the reports title it (`2027-Q3`); the id when absent.
+    pub label: Option<Spanned<String>>,
+    /// Hours available per resource in this period; a resource left out keeps its own capacity.
+    #[serde(default)]
+    pub capacity_hours: RawTable,
+    /// Cost per hour per resource in this period; a resource left out keeps its own.
+    #[serde(default)]
+    pub cost_per_hour: RawTable,
+    /// Multiplies every response value in this period (1 = as the curves say).
+    pub value_multiplier: Option<Spanned<f64>>,
+    /// Per customer id: what differs for that customer in this period.
+    #[serde(default)]
+    pub customers: BTreeMap<Spanned<String>, Spanned<RawPeriodCustomer>>,
+}
+
+/// `[periods.customers.ID]`: one customer's values in one period.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriodCustomer {
+    /// Hours expected per resource; the kind and penalty stay those of the customer's expectation.
+    #[serde(default)]
+    pub expectation_hours: RawTable,
+    #[serde(default)]
+    pub floor_hours: RawTable,
+    #[serde(default)]
+    pub cap_hours: RawTable,
+    /// Multiplies the customer's response values in this period, on top of the period's own.
+    pub value_multiplier: Option<Spanned<f64>>,
+    /// Response curves of this period, replacing the customer's, per resource id.
+    #[serde(default)]
+    pub response: BTreeMap<Spanned<String>, Spanned<RawResponse>>,
+}
+
+/// `[change_limits]`: the portfolio-wide limits on the change of a customer's hours from one
+/// period to the next (the first period against the current hours), per resource, in hours or
+/// as a share of the hours before; `[change_limits.customers.ID]` overrides them per customer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChangeLimits {
+    #[serde(default)]
+    pub max_increase_hours: RawTable,
+    #[serde(default)]
+    pub max_decrease_hours: RawTable,
+    #[serde(default)]
+    pub max_increase_share: RawTable,
+    #[serde(default)]
+    pub max_decrease_share: RawTable,
+    #[serde(default)]
+    pub customers: BTreeMap<Spanned<String>, Spanned<RawChangeLimitTables>>,
+}
+
+/// The four tables of change limits, each keyed by resource id.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChangeLimitTables {
+    #[serde(default)]
+    pub max_increase_hours: RawTable,
+    #[serde(default)]
+    pub max_decrease_hours: RawTable,
+    #[serde(default)]
+    pub max_increase_share: RawTable,
+    #[serde(default)]
+    pub max_decrease_share: RawTable,
 }
 
 /// `[risk]`: revenue scenarios, the confidence of the CVaR, an optional floor on it and an

@@ -41,6 +41,27 @@ pub struct RawScenario {
     pub diversification: Option<Spanned<RawDiversificationPatch>>,
     /// A different portfolio model (`[portfolio] model = "..."`), replacing the instance's.
     pub portfolio: Option<Spanned<RawPortfolio>>,
+    /// Changes to existing periods of a multi-period instance, keyed by period id.
+    #[serde(default)]
+    pub periods: BTreeMap<Spanned<String>, Spanned<RawPeriodPatch>>,
+    /// Change limits merged into the instance's `[change_limits]`, table by table.
+    pub change_limits: Option<Spanned<super::RawChangeLimits>>,
+}
+
+/// `[periods.ID]`: what a scenario changes in one period; every table is merged into the
+/// period's, key by key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriodPatch {
+    pub label: Option<Spanned<String>>,
+    #[serde(default)]
+    pub capacity_hours: RawTable,
+    #[serde(default)]
+    pub cost_per_hour: RawTable,
+    pub value_multiplier: Option<Spanned<f64>>,
+    /// Per customer id: tables merged into the period's `[periods.customers.ID]`.
+    #[serde(default)]
+    pub customers: BTreeMap<Spanned<String>, Spanned<super::RawPeriodCustomer>>,
 }
 
 #[derive(Debug, Deserialize)]

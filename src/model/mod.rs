@@ -1,6 +1,7 @@
 //! The validated domain model: an instance whose every number has been checked and whose every
 //! reference has been resolved to an index. Everything downstream of input takes only this.
 
+pub mod horizon;
 pub mod portfolio;
 mod risk;
 mod scenario;
@@ -29,6 +30,9 @@ pub struct Instance {
     pub(crate) value_share_base: ValueShareBase,
     /// Revenue scenarios and the CVaR floor (`[risk]`), if the instance has them.
     pub(crate) risk: Option<Risk>,
+    /// The periods of a multi-period plan and the change limits between them (`[[periods]]`);
+    /// `None` for a single-quarter instance.
+    pub(crate) horizon: Option<horizon::Horizon>,
 }
 
 /// What a value share is measured against (`[diversification] value_share_base`).
@@ -353,6 +357,10 @@ impl Instance {
     /// Revenue scenarios, the CVaR floor and the risk weight, if the instance has `[risk]`.
     pub fn risk(&self) -> Option<&Risk> {
         self.risk.as_ref()
+    }
+    /// The periods of a multi-period plan, if the instance lists any (`[[periods]]`).
+    pub fn horizon(&self) -> Option<&horizon::Horizon> {
+        self.horizon.as_ref()
     }
     /// A copy with the CVaR floor set to `floor` (or removed) and no risk weight: a point of the
     /// frontier; `None` without `[risk]`.

@@ -146,6 +146,77 @@ impl Patcher<'_> {
         if scenario.portfolio.is_some() {
             raw.portfolio = scenario.portfolio;
         }
+
+        let period_ids: Vec<String> = raw.periods.iter().map(|p| p.get_ref().id.get_ref().clone()).collect();
+        for (id, patch) in scenario.periods {
+            match raw.periods.iter_mut().find(|period| period.get_ref().id.get_ref() == id.get_ref()) {
+                Some(period) => {
+                    let (period, patch) = (period.get_mut(), patch.into_inner());
+                    if patch.label.is_some() {
+                        period.label = patch.label;
+                    }
+                    if patch.value_multiplier.is_some() {
+                        period.value_multiplier = patch.value_multiplier;
+                    }
+                    merge(&mut period.capacity_hours, patch.capacity_hours);
+                    merge(&mut period.cost_per_hour, patch.cost_per_hour);
+                    for (customer, changes) in patch.customers {
+                        match period.customers.get_mut(&customer) {
+                            Some(own) => {
+                                let (own, changes) = (own.get_mut(), changes.into_inner());
+                                merge(&mut own.expectation_hours, changes.expectation_hours);
+                                merge(&mut own.floor_hours, changes.floor_hours);
+                                merge(&mut own.cap_hours, changes.cap_hours);
+                                merge(&mut own.response, changes.response);
+                                if changes.value_multiplier.is_some() {
+                                    own.value_multiplier = changes.value_multiplier;
+                                }
+                            }
+                            None => {
+                                period.customers.insert(customer, changes);
+                            }
+                        }
+                    }
+                }
+                None => self.error(
+                    id.span(),
+                    format!("periods.{}", id.get_ref()),
+                    format!(
+                        "unknown period {:?}; the periods are: {} (a scenario cannot add periods)",
+                        id.get_ref(),
+                        list_or_none(&period_ids)
+                    ),
+                ),
+            }
+        }
+        if let Some(patch) = scenario.change_limits {
+            let span = patch.span();
+            let patch = patch.into_inner();
+            match raw.change_limits.as_mut() {
+                Some(own) => {
+                    let own = own.get_mut();
+                    merge(&mut own.max_increase_hours, patch.max_increase_hours);
+                    merge(&mut own.max_decrease_hours, patch.max_decrease_hours);
+                    merge(&mut own.max_increase_share, patch.max_increase_share);
+                    merge(&mut own.max_decrease_share, patch.max_decrease_share);
+                    for (customer, tables) in patch.customers {
+                        match own.customers.get_mut(&customer) {
+                            Some(tables_own) => {
+                                let (tables_own, tables) = (tables_own.get_mut(), tables.into_inner());
+                                merge(&mut tables_own.max_increase_hours, tables.max_increase_hours);
+                                merge(&mut tables_own.max_decrease_hours, tables.max_decrease_hours);
+                                merge(&mut tables_own.max_increase_share, tables.max_increase_share);
+                                merge(&mut tables_own.max_decrease_share, tables.max_decrease_share);
+                            }
+                            None => {
+                                own.customers.insert(customer, tables);
+                            }
+                        }
+                    }
+                }
+                None => raw.change_limits = Some(Spanned::new(span, patch)),
+            }
+        }
     }
 
     fn resource(&mut self, resource: &mut RawResource, id: &Spanned<String>, patch: RawResourcePatch) {

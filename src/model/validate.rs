@@ -190,7 +190,17 @@ impl<'a> Validator<'a> {
         let risk = raw.risk.as_ref().and_then(|risk| self.risk(risk, &mut customers, &segments));
 
         let value_share_base = self.value_share_base(raw, &customers);
-        Instance { plan: header, resources, segments, customers, portfolio, value_share_base, risk }
+        let horizon = self.horizon(&raw.periods, raw.change_limits.as_ref(), &resources, &customers);
+        if horizon.is_some()
+            && let Some(risk) = &raw.risk
+        {
+            self.error(
+                risk.span(),
+                "risk",
+                "revenue scenarios ([risk]) are planned for one period: remove [risk] or the [[periods]] tables",
+            );
+        }
+        Instance { plan: header, resources, segments, customers, portfolio, value_share_base, risk, horizon }
     }
 
     /// `[diversification] value_share_base`: the plan's own total (default), the status quo's
@@ -714,7 +724,7 @@ impl<'a> Validator<'a> {
 
     /// The curve to plan with and, when `envelope = true` replaced S-shaped judged points by
     /// their concave envelope, the judged curve itself.
-    fn response(
+    pub(super) fn response(
         &mut self,
         response: &Spanned<RawResponse>,
         field: &str,

@@ -8,6 +8,7 @@ pub(crate) mod failure;
 mod format;
 pub(crate) mod frontier;
 pub(crate) mod frontier_html;
+pub mod horizon;
 pub(crate) mod html;
 mod json;
 mod partner;
@@ -84,7 +85,7 @@ pub fn render_partner(report: &SolveReport, customer: usize, format: Format) -> 
 }
 
 /// The version of the JSON output's layout; raised on any incompatible change.
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+pub const JSON_SCHEMA_VERSION: u32 = 3;
 
 #[cfg(test)]
 mod tests {

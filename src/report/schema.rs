@@ -21,6 +21,9 @@ pub enum Document {
     Frontier,
     /// `capplan classify --format json`.
     Classify,
+    /// `capplan solve --format json` of a multi-period instance (`[[periods]]`;
+    /// docs/json-output.md, "Multi-period plans").
+    Horizon,
     /// What a failed run prints on standard error with `--format json` (docs/cli.md, "Errors as
     /// JSON").
     Error,
@@ -28,8 +31,16 @@ pub enum Document {
 
 impl Document {
     /// Every document, in the order of the combined schema's `anyOf`.
-    pub const ALL: [Document; 7] =
-        [Document::Solve, Document::Partner, Document::Compare, Document::Sweep, Document::Frontier, Document::Classify, Document::Error];
+    pub const ALL: [Document; 8] = [
+        Document::Solve,
+        Document::Partner,
+        Document::Compare,
+        Document::Sweep,
+        Document::Frontier,
+        Document::Classify,
+        Document::Horizon,
+        Document::Error,
+    ];
 
     /// The name `capplan schema NAME` takes.
     pub fn name(self) -> &'static str {
@@ -40,6 +51,7 @@ impl Document {
             Document::Sweep => "sweep",
             Document::Frontier => "frontier",
             Document::Classify => "classify",
+            Document::Horizon => "horizon",
             Document::Error => "error",
         }
     }
@@ -53,6 +65,7 @@ impl Document {
             Document::Sweep => generator.subschema_for::<super::sweep::JsonSweep<'static>>(),
             Document::Frontier => generator.subschema_for::<super::frontier::JsonFrontier<'static>>(),
             Document::Classify => generator.subschema_for::<super::classify::JsonClassification<'static>>(),
+            Document::Horizon => generator.subschema_for::<super::horizon::JsonHorizon<'static>>(),
             Document::Error => generator.subschema_for::<super::failure::JsonFailure<'static>>(),
         }
     }
@@ -67,6 +80,7 @@ impl Document {
             Document::Sweep => generator.into_root_schema_for::<super::sweep::JsonSweep<'static>>(),
             Document::Frontier => generator.into_root_schema_for::<super::frontier::JsonFrontier<'static>>(),
             Document::Classify => generator.into_root_schema_for::<super::classify::JsonClassification<'static>>(),
+            Document::Horizon => generator.into_root_schema_for::<super::horizon::JsonHorizon<'static>>(),
             Document::Error => generator.into_root_schema_for::<super::failure::JsonFailure<'static>>(),
         }
     }
@@ -100,7 +114,7 @@ pub fn schema(document: Option<Document>) -> serde_json::Value {
                 "title": "capplan JSON documents",
                 "description": format!(
                     "Every JSON document capplan {} writes, schema_version {}: the solve report, the partner view, \
-                     compare, sweep, frontier, classify, and the error report on standard error.",
+                     compare, sweep, frontier, classify, the multi-period solve report, and the error report on standard error.",
                     env!("CARGO_PKG_VERSION"),
                     super::JSON_SCHEMA_VERSION
                 ),

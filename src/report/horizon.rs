@@ -1,0 +1,822 @@
+//! Reports of a multi-period plan: one printer per format (text, JSON, CSV, HTML), all reading
+//! the same [`HorizonReport`] and nothing else (its header names the plan, resources and
+//! customers). Each shows the horizon as a whole (contribution per period, what
+//! one more hour of each resource is worth in each period, the change limits that bind) and then
+//! each period's own plan.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::format::{hours, money, percent};
+use super::svg::escape;
+use super::table::{Table, paragraph};
+use super::text::{Detail, TextOptions};
+use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodLabel, PeriodPlan};
+use crate::analysis::{SolveReport, Status};
+use crate::model::AppliedScenario;
+
+/// Shadow prices whose size is below this are printed as "-" (no value).
+const PRICE_SHOWN: f64 = 0.005;
+
+/// What every printer shows besides the report: the scenario applied, if any.
+#[derive(Default, Clone, Copy)]
+pub struct HorizonExtras<'a> {
+    /// The scenario applied, if any.
+    pub scenario: Option<&'a AppliedScenario>,
+}
+
+/// The warnings of every period (envelope curves, share padding), each with its period, and the
+/// solve's own.
+pub fn warnings(report: &HorizonReport) -> Vec<String> {
+    let mut all: Vec<String> = report.warnings.clone();
+    if let Some(plan) = &report.plan {
+        for period in &plan.periods {
+            let single = period_report(report, period);
+            for warning in super::warnings(&single) {
+                all.push(format!("{}: {warning}", period.label));
+            }
+        }
+    }
+    all
+}
+
+/// One period's plan as a single-quarter report, for what is worded per plan.
+fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
+    SolveReport {
+        header: report.header.clone(),
+        status: Status::Optimal,
+        backend: report.backend,
+        solver_reason: report.solver_reason.clone(),
+        plan: Some(period.plan.clone()),
+        warnings: Vec::new(),
+        cut_short: Vec::new(),
+    }
+}
+
+/// One line of the totals: reads one amount of a period's (or the horizon's) totals.
+type TotalOf = fn(&crate::analysis::Totals) -> f64;
+
+fn price(value: f64) -> String {
+    if value.abs() < PRICE_SHOWN { "-".to_string() } else { money(value) }
+}
+
+/// The text report, every line within `options.width` columns.
+pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: &TextOptions) -> String {
+    let width = options.width;
+    let currency = report.header.currency();
+    let mut out = String::new();
+    let labels: Vec<&str> = report.periods.iter().map(|period| period.label.as_str()).collect();
+    let resource_ids = &report.header.resource_ids;
+    let _ = writeln!(out, "{}", report.header.plan.name());
+    paragraph(&mut out, "", &format!("Multi-period plan: {} periods ({}), money in {currency}.", labels.len(), labels.join(", ")), width);
+    if let Some(scenario) = extras.scenario {
+        paragraph(&mut out, "", &format!("Scenario: {} ({})", scenario.name, scenario.file), width);
+    }
+    let _ = writeln!(out, "Status: {}", report.status.name());
+    paragraph(&mut out, "", &format!("Solver: {} ({})", report.backend, report.solver_reason), width);
+    for warning in warnings(report) {
+        paragraph(&mut out, "Warning: ", &warning, width);
+    }
+    let Some(plan) = &report.plan else {
+        out.push('\n');
+        let why = match report.status {
+            Status::Infeasible => "No plan meets every limit of every period and every change limit between them.",
+            Status::Unbounded => "The objective grows without limit in some period.",
+            _ => "The time limit ran out before a plan was proven optimal.",
+        };
+        paragraph(&mut out, "", why, width);
+        if let Some(conflict) = report.conflict.as_ref().filter(|conflict| !conflict.limits.is_empty()) {
+            let which = if conflict.complete {
+                "These limits cannot all hold; drop or loosen any one of them"
+            } else {
+                "The search for the clashing limits was cut short; these take part"
+            };
+            paragraph(&mut out, "", &format!("{which}:"), width);
+            for limit in &conflict.limits {
+                let _ = writeln!(out, "  {limit}");
+            }
+        }
+        return out;
+    };
+    out.push('\n');
+    let _ = writeln!(out, "Contribution over the horizon: {} {currency}", money(plan.totals.contribution));
+
+    out.push_str("\nBy period\n");
+    let mut columns: Vec<(&str, bool)> = vec![("", false)];
+    columns.extend(labels.iter().map(|label| (*label, true)));
+    columns.push(("horizon", true));
+    let mut table = Table::new(&columns);
+    let mut add = |name: &str, field: fn(&crate::analysis::Totals) -> f64| {
+        let mut cells = vec![name.to_string()];
+        cells.extend(plan.periods.iter().map(|period| money(field(&period.plan.totals))));
+        cells.push(money(field(&plan.totals)));
+        table.row(cells);
+    };
+    add("value", |t| t.value);
+    add("hour cost", |t| t.hour_cost);
+    add("expansion cost", |t| t.expansion_cost);
+    add("penalties", |t| t.penalty_cost);
+    add("contribution", |t| t.contribution);
+    table.render_within(&mut out, width);
+
+    out.push_str(&format!("\nWhat one more hour of capacity is worth ({currency} per hour, shadow price of capacity)\n"));
+    let mut columns: Vec<(&str, bool)> = vec![("resource", false)];
+    columns.extend(labels.iter().map(|label| (*label, true)));
+    let mut table = Table::new(&columns);
+    for (r, resource) in resource_ids.iter().enumerate() {
+        let mut cells = vec![resource.clone()];
+        cells.extend(plan.periods.iter().map(|period| price(period.plan.resources[r].shadow_price)));
+        table.row(cells);
+    }
+    table.render_within(&mut out, width);
+    for (r, resource) in resource_ids.iter().enumerate() {
+        let best = plan
+            .periods
+            .iter()
+            .map(|period| (period, period.plan.resources[r].shadow_price))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(std::cmp::Ordering::Greater));
+        if let Some((period, value)) = best
+            && value >= PRICE_SHOWN
+        {
+            paragraph(
+                &mut out,
+                "  ",
+                &format!("One more {resource} hour in {} is worth {} {currency}.", period.label, money(value)),
+                width,
+            );
+        }
+    }
+
+    out.push_str("\nHours allocated (share of the period's available hours)\n");
+    let mut columns: Vec<(&str, bool)> = vec![("resource", false)];
+    columns.extend(labels.iter().map(|label| (*label, true)));
+    let mut table = Table::new(&columns);
+    for (r, resource) in resource_ids.iter().enumerate() {
+        let mut cells = vec![resource.clone()];
+        cells.extend(plan.periods.iter().map(|period| {
+            let result = &period.plan.resources[r];
+            format!("{} ({})", hours(result.allocated_hours), percent(result.utilisation))
+        }));
+        table.row(cells);
+    }
+    table.render_within(&mut out, width);
+
+    change_limits_text(&mut out, plan, currency, width, options.detail);
+    expectations_text(&mut out, plan, width);
+    if let Some(forces) = &plan.forces {
+        out.push_str("\nForced allocations\n");
+        let mut table = Table::new(&[("force", false), ("hours", true), ("unforced", true), (&format!("{currency}/h"), true)]);
+        for force in &forces.forced {
+            table.row(vec![force.id.clone(), hours(force.hours), hours(force.unforced_hours), price(force.shadow_price)]);
+        }
+        table.render_within(&mut out, width);
+        paragraph(
+            &mut out,
+            "  ",
+            &format!(
+                "The forces cost {} {currency} over the horizon (unforced optimum {} {currency}).",
+                money(forces.cost),
+                money(forces.unforced_objective)
+            ),
+            width,
+        );
+        if !forces.moves.is_empty() {
+            out.push_str("\nWho gives up or gains hours\n");
+            let mut table = Table::new(&[
+                ("period", false),
+                ("customer", false),
+                ("resource", false),
+                ("unforced", true),
+                ("forced", true),
+                ("change", true),
+            ])
+            .keys(3);
+            for step in forces.moves.iter().take(if options.detail == Detail::Full { usize::MAX } else { 10 }) {
+                table.row(vec![
+                    step.period.clone(),
+                    step.customer.clone(),
+                    step.resource.clone(),
+                    hours(step.unforced_hours),
+                    hours(step.forced_hours),
+                    hours(step.change_hours),
+                ]);
+            }
+            table.render_within(&mut out, width);
+        }
+    }
+    if let Some(ranges) = &plan.sensitivity {
+        out.push_str("\nSensitivity: how far each limit's shadow price holds (binding limits)\n");
+        let mut table =
+            Table::new(&[("limit", false), ("rhs", true), (&format!("{currency} per unit"), true), ("increase", true), ("decrease", true)]);
+        let reach = |value: Option<f64>| value.map_or("no end".to_string(), hours);
+        for range in ranges.iter().filter(|range| range.shadow_price.abs() >= PRICE_SHOWN) {
+            table.row(vec![
+                range.id.clone(),
+                hours(range.limit),
+                money(range.shadow_price),
+                reach(range.allowable_increase),
+                reach(range.allowable_decrease),
+            ]);
+        }
+        if table.is_empty() {
+            out.push_str("  No limit has a shadow price.\n");
+        } else {
+            table.render_within(&mut out, width);
+        }
+    }
+    if options.detail == Detail::Summary {
+        return out;
+    }
+
+    out.push_str("\nHours per customer and period\n");
+    let mut columns: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
+    columns.extend(labels.iter().map(|label| (*label, true)));
+    let mut table = Table::new(&columns).keys(2);
+    let resources = resource_ids.len();
+    for (c, customer) in report.header.customers.iter().enumerate() {
+        for (r, resource) in resource_ids.iter().enumerate() {
+            let current = plan.periods.first().map_or(0.0, |period| period.plan.allocations[c * resources + r].current_hours);
+            let mut cells = vec![customer.id.clone(), resource.clone(), hours(current)];
+            cells.extend(plan.periods.iter().map(|period| hours(period.plan.allocations[c * resources + r].hours)));
+            table.row(cells);
+        }
+    }
+    table.render_within(&mut out, width);
+
+    for period in &plan.periods {
+        let _ = writeln!(out, "\n{} ({})", period.label, period.period);
+        let totals = &period.plan.totals;
+        paragraph(
+            &mut out,
+            "  ",
+            &format!(
+                "Contribution {} {currency}: value {}, hour cost {}, expansion cost {}, penalties {}.",
+                money(totals.contribution),
+                money(totals.value),
+                money(totals.hour_cost),
+                money(totals.expansion_cost),
+                money(totals.penalty_cost)
+            ),
+            width,
+        );
+        let bought: Vec<String> = period
+            .plan
+            .expansions
+            .iter()
+            .filter(|expansion| expansion.hours > 0.05)
+            .map(|expansion| format!("{} h of {}/{}", hours(expansion.hours), expansion.resource, expansion.option))
+            .collect();
+        if !bought.is_empty() {
+            paragraph(&mut out, "  ", &format!("Bought: {}.", bought.join(", ")), width);
+        }
+        let mut table =
+            Table::new(&[("limit that binds", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+        for constraint in
+            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+        {
+            let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
+            table.row(vec![
+                constraint.id.clone(),
+                shown(constraint.limit),
+                shown(constraint.actual),
+                money(constraint.shadow_price),
+                constraint.unit.name().to_string(),
+            ]);
+        }
+        if table.is_empty() {
+            out.push_str("  No limit of this period binds with a price.\n");
+        } else {
+            table.render_within(&mut out, width);
+        }
+    }
+    out
+}
+
+/// What one more hour of allowed change is worth: the shadow price of an increase limit, minus
+/// that of a decrease limit (whose row is `change >= -allowed`).
+fn change_worth(limit: &crate::analysis::horizon::ChangeLimitResult) -> f64 {
+    if limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price }
+}
+
+/// Binding change limits the summary shows, the most valuable first.
+const SUMMARY_CHANGE_LIMITS: usize = 12;
+
+fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize, detail: Detail) {
+    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    if detail == Detail::Summary {
+        binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+        out.push_str(&format!("\nCostliest change limits ({currency} per hour of allowed change)\n"));
+    } else {
+        out.push_str(&format!("\nChange limits that bind ({currency} per hour of allowed change)\n"));
+    }
+    let count = binding.len();
+    if detail == Detail::Summary {
+        binding.truncate(SUMMARY_CHANGE_LIMITS);
+    }
+    if binding.is_empty() {
+        paragraph(out, "  ", &format!("None of the {} change limits binds.", plan.change_limits.len()), width);
+        return;
+    }
+    let mut table =
+        Table::new(&[("limit", false), ("before", true), ("after", true), ("change", true), ("allowed", true), ("worth", true)]);
+    for limit in &binding {
+        let worth = change_worth(limit);
+        table.row(vec![
+            limit.id.clone(),
+            hours(limit.hours_before),
+            hours(limit.hours),
+            hours(limit.change_hours),
+            hours(limit.allowed_hours),
+            price(worth),
+        ]);
+    }
+    table.render_within(out, width);
+    paragraph(
+        out,
+        "  ",
+        &format!(
+            "{count} of {} change limits bind{}. \"worth\": what one more hour of allowed increase (or decrease) adds to \
+             the contribution over the horizon.",
+            plan.change_limits.len(),
+            if count > binding.len() {
+                format!(" (the {} worth most shown; --detail full lists all)", binding.len())
+            } else {
+                String::new()
+            }
+        ),
+        width,
+    );
+}
+
+fn expectations_text(out: &mut String, plan: &HorizonPlan, width: usize) {
+    let Some(first) = plan.periods.first() else { return };
+    if first.plan.expectations.is_empty() {
+        return;
+    }
+    out.push_str("\nExpectations per period (planned of expected hours)\n");
+    let mut columns: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("kind", false)];
+    let labels: Vec<&str> = plan.periods.iter().map(|period| period.label.as_str()).collect();
+    columns.extend(labels.iter().map(|label| (*label, true)));
+    let mut table = Table::new(&columns).keys(2);
+    for (e, gap) in first.plan.expectations.iter().enumerate() {
+        let mut cells = vec![gap.customer.clone(), gap.resource.clone(), format!("{:?}", gap.kind).to_lowercase()];
+        cells.extend(plan.periods.iter().map(|period| {
+            let gap = &period.plan.expectations[e];
+            format!("{} of {}", hours(gap.planned_hours), hours(gap.expected_hours))
+        }));
+        table.row(cells);
+    }
+    table.render_within(out, width);
+}
+
+/// The document of `capplan solve --format json` for a multi-period instance
+/// (docs/json-output.md, "Multi-period plans").
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "HorizonReport")]
+pub(super) struct JsonHorizon<'a> {
+    /// The layout version of this document (docs/json-output.md, "Versioning").
+    #[schemars(schema_with = "super::schema::version")]
+    schema_version: u32,
+    /// The version of capplan that wrote the document.
+    capplan_version: &'static str,
+    /// The `[plan]` header of the instance.
+    plan: JsonHorizonHeader<'a>,
+    /// The periods in plan order: the key `period` of every entry of `result.periods`.
+    periods: &'a [PeriodLabel],
+    /// How the solve ended; `result` is present exactly when it is `optimal`.
+    status: Status,
+    /// The backend that solved the program.
+    solver: &'static str,
+    /// Why this backend ran.
+    solver_reason: &'a str,
+    /// Resource ids in instance order: the keys, in this order, of every per-resource object.
+    resource_ids: Vec<&'a str>,
+    /// The optimal plan over the horizon; null exactly when `status` is not `optimal`.
+    result: Option<&'a HorizonPlan>,
+    /// Reasons to doubt the numbers, in planner words, each period's with its label first.
+    warnings: Vec<String>,
+    /// The scenario applied; present only with `--scenario`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a AppliedScenario>,
+    /// A minimal set of clashing limits; present exactly when `status` is `infeasible`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict: Option<&'a crate::analysis::horizon::HorizonConflict>,
+}
+
+/// The `[plan]` header of a multi-period instance.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "HorizonHeader")]
+struct JsonHorizonHeader<'a> {
+    /// `plan.name` from the instance.
+    name: &'a str,
+    /// `plan.period` from the instance: the horizon as a whole (`2027`).
+    period: &'a str,
+    /// `plan.currency`: the currency of every money amount in the document.
+    currency: &'a str,
+    /// `plan.notes` from the instance; null when it has none.
+    notes: Option<&'a str>,
+}
+
+/// The JSON report.
+pub fn render_json(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
+    let header = &report.header.plan;
+    let document = JsonHorizon {
+        schema_version: super::JSON_SCHEMA_VERSION,
+        capplan_version: env!("CARGO_PKG_VERSION"),
+        plan: JsonHorizonHeader { name: header.name(), period: header.period(), currency: header.currency(), notes: header.notes() },
+        periods: &report.periods,
+        status: report.status,
+        solver: report.backend.name(),
+        solver_reason: &report.solver_reason,
+        resource_ids: report.header.resource_ids.iter().map(String::as_str).collect(),
+        result: report.plan.as_ref(),
+        warnings: warnings(report),
+        scenario: extras.scenario,
+        conflict: report.conflict.as_ref(),
+    };
+    super::json::pretty(serde_json::to_value(&document).expect("report types serialise to JSON"))
+}
+
+/// The CSV header: the single-quarter plan table's, after a `period` column.
+pub fn csv_header() -> String {
+    format!("period,{}", super::csv::HEADER)
+}
+
+/// The CSV report: one row per period, customer and resource; the header alone without a plan.
+pub fn render_csv(report: &HorizonReport) -> String {
+    use super::csv::{field, number};
+    let mut out = csv_header();
+    out.push('\n');
+    let Some(plan) = &report.plan else { return out };
+    for period in &plan.periods {
+        let resources = period.plan.resources.len();
+        for (index, allocation) in period.plan.allocations.iter().enumerate() {
+            let customer = &period.plan.customers[index / resources];
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                field(&period.period),
+                field(&allocation.customer),
+                field(&customer.name),
+                field(customer.segment.as_deref().unwrap_or("")),
+                field(&allocation.resource),
+                number(allocation.hours),
+                number(allocation.current_hours),
+                number(allocation.change_hours),
+                number(allocation.value),
+                number(allocation.marginal_value),
+                number(allocation.reduced_cost),
+            );
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
+  max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
+h1 { font-size: 1.5em; margin-bottom: 0.1em; }
+h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+h3 { font-size: 1.02em; margin: 1.1em 0 0.4em; }
+.meta { color: #555; margin-top: 0; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; flex: 1 1 130px; }
+.card .label { color: #555; font-size: 0.85em; }
+.card .value { font-size: 1.25em; font-weight: 600; white-space: nowrap; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; white-space: nowrap; }
+th { background: #f3f5f7; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.note { color: #555; font-size: 0.9em; }
+.warning { background: #fff4e5; border-left: 4px solid #e67e22; padding: 6px 10px; }
+nav a { margin-right: 12px; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-after: avoid; } table { break-inside: avoid; } }
+"#;
+
+fn cell(text: &str) -> String {
+    format!("<td>{}</td>", escape(text))
+}
+
+fn number_cell(text: &str) -> String {
+    format!("<td class=\"n\">{}</td>", escape(text))
+}
+
+fn header_row(out: &mut String, headers: &[(&str, bool)]) {
+    out.push_str("<tr>");
+    for (header, numeric) in headers {
+        let class = if *numeric { " class=\"n\"" } else { "" };
+        let _ = write!(out, "<th{class}>{}</th>", escape(header));
+    }
+    out.push_str("</tr>\n");
+}
+
+/// The HTML report: one self-contained page, the horizon first, then one section per period.
+pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
+    let currency = report.header.currency();
+    let labels: Vec<&str> = report.periods.iter().map(|period| period.label.as_str()).collect();
+    let resource_ids = &report.header.resource_ids;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        escape(report.header.plan.name())
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(report.header.plan.name()));
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">Multi-period plan, {} periods ({}); money in {}. Solver: {} ({}).</p>",
+        labels.len(),
+        escape(&labels.join(", ")),
+        escape(currency),
+        report.backend,
+        escape(&report.solver_reason)
+    );
+    if let Some(scenario) = extras.scenario {
+        let _ = writeln!(out, "<p class=\"meta\">Scenario: {} ({})</p>", escape(&scenario.name), escape(&scenario.file));
+    }
+    for warning in warnings(report) {
+        let _ = writeln!(out, "<p class=\"warning\">{}</p>", escape(&warning));
+    }
+    let Some(plan) = &report.plan else {
+        let _ = writeln!(out, "<p class=\"warning\">Status: {}. No optimal plan.</p>", report.status.name());
+        if let Some(conflict) = report.conflict.as_ref().filter(|conflict| !conflict.limits.is_empty()) {
+            out.push_str("<p>These limits cannot all hold together:</p>\n<ul>\n");
+            for limit in &conflict.limits {
+                let _ = writeln!(out, "<li>{}</li>", escape(limit));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</body>\n</html>\n");
+        return out;
+    };
+    out.push_str("<nav>");
+    out.push_str("<a href=\"#horizon\">Horizon</a>");
+    for period in &plan.periods {
+        let _ = write!(out, "<a href=\"#period-{}\">{}</a>", escape(&period.period), escape(&period.label));
+    }
+    out.push_str("</nav>\n");
+
+    out.push_str("<section id=\"horizon\">\n<div class=\"cards\">");
+    let card = |out: &mut String, label: &str, value: String| {
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+            escape(label),
+            escape(&value)
+        );
+    };
+    card(&mut out, "Status", report.status.name().to_string());
+    card(&mut out, &format!("Contribution over the horizon ({currency})"), money(plan.totals.contribution));
+    for period in &plan.periods {
+        card(&mut out, &format!("{} contribution", period.label), money(period.plan.totals.contribution));
+    }
+    out.push_str("</div>\n");
+
+    out.push_str("<h2>By period</h2>\n<div class=\"scroll\"><table>\n");
+    let mut headers: Vec<(&str, bool)> = vec![("", false)];
+    headers.extend(labels.iter().map(|label| (*label, true)));
+    headers.push(("horizon", true));
+    header_row(&mut out, &headers);
+    let rows: [(&str, TotalOf); 5] = [
+        ("value", |t| t.value),
+        ("hour cost", |t| t.hour_cost),
+        ("expansion cost", |t| t.expansion_cost),
+        ("penalties", |t| t.penalty_cost),
+        ("contribution", |t| t.contribution),
+    ];
+    for (name, field) in rows {
+        out.push_str("<tr>");
+        out.push_str(&cell(name));
+        for period in &plan.periods {
+            out.push_str(&number_cell(&money(field(&period.plan.totals))));
+        }
+        out.push_str(&number_cell(&money(field(&plan.totals))));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
+
+    let _ =
+        writeln!(out, "<h2>What one more hour of capacity is worth ({} per hour)</h2>\n<div class=\"scroll\"><table>", escape(currency));
+    let mut headers: Vec<(&str, bool)> = vec![("resource", false)];
+    headers.extend(labels.iter().map(|label| (*label, true)));
+    header_row(&mut out, &headers);
+    for r in 0..resource_ids.len() {
+        out.push_str("<tr>");
+        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
+        for period in &plan.periods {
+            out.push_str(&number_cell(&price(period.plan.resources[r].shadow_price)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str(
+        "</table></div>\n<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
+                  period adds to the contribution over the horizon (- : nothing, the resource has hours to spare).</p>\n",
+    );
+    out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n<div class=\"scroll\"><table>\n");
+    header_row(&mut out, &headers);
+    for r in 0..resource_ids.len() {
+        out.push_str("<tr>");
+        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
+        for period in &plan.periods {
+            let result = &period.plan.resources[r];
+            out.push_str(&number_cell(&format!(
+                "{} of {} ({})",
+                hours(result.allocated_hours),
+                hours(result.available_hours),
+                percent(result.utilisation)
+            )));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
+
+    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+    let _ = writeln!(out, "<h2>Change limits that bind ({} of {})</h2>", binding.len(), plan.change_limits.len());
+    for (part, limits) in
+        [binding.iter().take(SUMMARY_CHANGE_LIMITS).collect::<Vec<_>>(), binding.iter().skip(SUMMARY_CHANGE_LIMITS).collect()]
+            .into_iter()
+            .enumerate()
+    {
+        if limits.is_empty() {
+            continue;
+        }
+        if part == 1 {
+            let _ = writeln!(out, "<details><summary>The other {} binding change limits</summary>", limits.len());
+        }
+        out.push_str("<div class=\"scroll\"><table>\n");
+        header_row(
+            &mut out,
+            &[("limit", false), ("hours before", true), ("hours", true), ("change", true), ("allowed", true), ("worth per hour", true)],
+        );
+        for limit in limits {
+            let worth = change_worth(limit);
+            out.push_str("<tr>");
+            out.push_str(&cell(&limit.id));
+            out.push_str(&number_cell(&hours(limit.hours_before)));
+            out.push_str(&number_cell(&hours(limit.hours)));
+            out.push_str(&number_cell(&hours(limit.change_hours)));
+            out.push_str(&number_cell(&hours(limit.allowed_hours)));
+            out.push_str(&number_cell(&price(worth)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+        if part == 1 {
+            out.push_str("</details>\n");
+        }
+    }
+    if !binding.is_empty() {
+        out.push_str(
+            "<p class=\"note\">Most valuable first. Worth per hour: what one more hour of allowed increase (or decrease) between \
+                      the two periods adds to the contribution over the horizon.</p>\n",
+        );
+    }
+
+    if let Some(forces) = &plan.forces {
+        let _ = writeln!(
+            out,
+            "<h2>Forced allocations</h2>\n<p>The forces cost {} {} over the horizon.</p>\n<div class=\"scroll\"><table>",
+            escape(&money(forces.cost)),
+            escape(currency)
+        );
+        header_row(&mut out, &[("force", false), ("hours", true), ("unforced", true), ("shadow price", true)]);
+        for force in &forces.forced {
+            out.push_str("<tr>");
+            out.push_str(&cell(&force.id));
+            out.push_str(&number_cell(&hours(force.hours)));
+            out.push_str(&number_cell(&hours(force.unforced_hours)));
+            out.push_str(&number_cell(&price(force.shadow_price)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+    }
+
+    if let Some(ranges) = &plan.sensitivity {
+        out.push_str(
+            "<h2>Sensitivity: how far each shadow price holds</h2>\n<p class=\"note\">Limits with a price, every period: the \
+             right-hand side may rise or fall this far with the price unchanged (from the optimal basis).</p>\n<div class=\"scroll\"><table>\n",
+        );
+        header_row(
+            &mut out,
+            &[
+                ("limit", false),
+                ("right-hand side", true),
+                ("shadow price", true),
+                ("allowable increase", true),
+                ("allowable decrease", true),
+            ],
+        );
+        let reach = |value: Option<f64>| value.map_or("no end".to_string(), hours);
+        for range in ranges.iter().filter(|range| range.shadow_price.abs() >= PRICE_SHOWN) {
+            out.push_str("<tr>");
+            out.push_str(&cell(&range.id));
+            out.push_str(&number_cell(&hours(range.limit)));
+            out.push_str(&number_cell(&money(range.shadow_price)));
+            out.push_str(&number_cell(&reach(range.allowable_increase)));
+            out.push_str(&number_cell(&reach(range.allowable_decrease)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+    }
+    out.push_str("<h2>Hours per customer and period</h2>\n<div class=\"scroll\"><table>\n");
+    let mut headers: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
+    headers.extend(labels.iter().map(|label| (*label, true)));
+    header_row(&mut out, &headers);
+    let resources = resource_ids.len();
+    for (c, customer) in report.header.customers.iter().enumerate() {
+        for (r, resource) in resource_ids.iter().enumerate() {
+            out.push_str("<tr>");
+            out.push_str(&cell(&customer.id));
+            out.push_str(&cell(resource));
+            out.push_str(&number_cell(&hours(plan.periods[0].plan.allocations[c * resources + r].current_hours)));
+            for period in &plan.periods {
+                out.push_str(&number_cell(&hours(period.plan.allocations[c * resources + r].hours)));
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</table></div>\n</section>\n");
+
+    for period in &plan.periods {
+        let _ = writeln!(
+            out,
+            "<section id=\"period-{}\">\n<h2>{} ({})</h2>",
+            escape(&period.period),
+            escape(&period.label),
+            escape(&period.period)
+        );
+        let totals = &period.plan.totals;
+        let _ = writeln!(
+            out,
+            "<p>Contribution {} {}: value {}, hour cost {}, expansion cost {}, penalties {}.</p>",
+            escape(&money(totals.contribution)),
+            escape(currency),
+            escape(&money(totals.value)),
+            escape(&money(totals.hour_cost)),
+            escape(&money(totals.expansion_cost)),
+            escape(&money(totals.penalty_cost))
+        );
+        out.push_str("<h3>Resources</h3>\n<div class=\"scroll\"><table>\n");
+        header_row(
+            &mut out,
+            &[
+                ("resource", false),
+                ("capacity", true),
+                ("bought", true),
+                ("allocated", true),
+                ("utilisation", true),
+                ("cost per hour", true),
+                ("shadow price", true),
+            ],
+        );
+        for result in &period.plan.resources {
+            out.push_str("<tr>");
+            out.push_str(&cell(&result.name));
+            out.push_str(&number_cell(&hours(result.capacity_hours)));
+            out.push_str(&number_cell(&hours(result.expansion_hours)));
+            out.push_str(&number_cell(&hours(result.allocated_hours)));
+            out.push_str(&number_cell(&percent(result.utilisation)));
+            out.push_str(&number_cell(&money(result.cost_per_hour)));
+            out.push_str(&number_cell(&price(result.shadow_price)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n<h3>Limits that bind</h3>\n<div class=\"scroll\"><table>\n");
+        header_row(&mut out, &[("limit", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
+        for constraint in
+            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+        {
+            let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
+            out.push_str("<tr>");
+            out.push_str(&cell(&constraint.id));
+            out.push_str(&number_cell(&shown(constraint.limit)));
+            out.push_str(&number_cell(&shown(constraint.actual)));
+            out.push_str(&number_cell(&money(constraint.shadow_price)));
+            out.push_str(&cell(constraint.unit.name()));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table></div>\n");
+        if !period.plan.expectations.is_empty() {
+            out.push_str("<h3>Expectations</h3>\n<div class=\"scroll\"><table>\n");
+            header_row(
+                &mut out,
+                &[("customer", false), ("resource", false), ("kind", false), ("expected", true), ("planned", true), ("penalty", true)],
+            );
+            for gap in &period.plan.expectations {
+                out.push_str("<tr>");
+                out.push_str(&cell(&gap.customer));
+                out.push_str(&cell(&gap.resource));
+                out.push_str(&cell(&format!("{:?}", gap.kind).to_lowercase()));
+                out.push_str(&number_cell(&hours(gap.expected_hours)));
+                out.push_str(&number_cell(&hours(gap.planned_hours)));
+                out.push_str(&number_cell(&money(gap.penalty_cost)));
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</table></div>\n");
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
