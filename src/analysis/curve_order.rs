@@ -63,20 +63,38 @@ pub fn solve_in_curve_order_on(
     formulation: &Formulation,
     backend: Backend,
     deadline: Option<Instant>,
+    session: Option<&mut Session>,
+) -> Result<OrderedSolve, SolveError> {
+    search(formulation, backend, deadline, session, false)
+}
+
+/// The depth-first search of [`solve_in_curve_order_on`]. `root_loaded`: the session already
+/// stands at `formulation` (the caller changed or relaxed its rows to get there, and `formulation`
+/// describes that program), so the root is solved as it stands and only the branches' piece
+/// bounds are brought to the session.
+fn search(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
     mut session: Option<&mut Session>,
+    root_loaded: bool,
 ) -> Result<OrderedSolve, SolveError> {
     // capplan's engine keeps one session for the root and every branch: a branch differs from
     // its parent only in piece bounds, and re-solves warm from the parent's basis.
-    let mut solve_node = |node: &Formulation, backend: Backend| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    let mut solve_node = |node: &Formulation, backend: Backend, root: bool| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
         match session.as_mut() {
             Some(session) => {
-                session.update_to(&node.lp);
+                match (root, root_loaded) {
+                    (true, true) => {}
+                    (true, false) => session.update_to(&node.lp),
+                    (false, _) => session.update_bounds_to(&node.lp),
+                }
                 session_outcome(session, deadline)
             }
             None => solve_formulation_lp(node, backend, deadline),
         }
     };
-    let (outcome, row_prices) = solve_node(formulation, backend)?;
+    let (outcome, row_prices) = solve_node(formulation, backend, true)?;
     let LpOutcome::Optimal { values, objective } = outcome else {
         return Ok(OrderedSolve { outcome, row_prices, formulation: None, branches: 0, backend });
     };
@@ -107,7 +125,7 @@ pub fn solve_in_curve_order_on(
                  value_share_base = \"current\", usually needs fewer)"
             )));
         }
-        let (outcome, prices) = solve_node(&node, backend)?;
+        let (outcome, prices) = solve_node(&node, backend, false)?;
         let (values, objective) = match outcome {
             LpOutcome::Optimal { values, objective } => (values, objective),
             LpOutcome::Infeasible => continue,
@@ -157,17 +175,14 @@ pub fn solve_in_curve_order_on(
 
 /// Re-solves a session already brought to `formulation` (warm, from its last basis) with the
 /// curves exact: the warm optimum when its pieces are in curve order, else the branching solve of
-/// [`solve_in_curve_order`] from scratch. Only the outcome is returned (the analyses that
+/// [`solve_in_curve_order`], its branches warm on the same session. The session's piece bounds
+/// are those of `formulation` again on return. Only the outcome is returned (the analyses that
 /// re-solve want the optimum, not prices).
 pub fn resolve_warm(session: &mut Session, formulation: &Formulation, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
-    let (outcome, _) = session_outcome(session, deadline)?;
-    Ok(match outcome {
-        LpOutcome::Optimal { values, objective } => match in_order(formulation, values, objective) {
-            Ok(values) => LpOutcome::Optimal { values, objective },
-            Err(_) => solve_in_curve_order(formulation, Backend::Engine, deadline)?.outcome,
-        },
-        other => other,
-    })
+    let ordered = search(formulation, Backend::Engine, deadline, Some(&mut *session), true);
+    // Bounds only: the rows stand as the caller set them (a step, a row relaxed away).
+    session.update_bounds_to(&formulation.lp);
+    Ok(ordered?.outcome)
 }
 
 /// Where to branch: the allocation (customer, resource) and the piece whose end is the bend.

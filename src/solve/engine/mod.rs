@@ -753,7 +753,11 @@ impl Engine {
         let n = self.structurals();
         let m = self.problem.rows;
         let mut row = vec![0.0; m];
+        // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
+        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
         let mut alpha = vec![0.0; n + m];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut seen = vec![false; n + m];
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
         let mut duals: Option<Vec<f64>> = None;
@@ -798,20 +802,35 @@ impl Engine {
             row[leaving] = 1.0;
             self.btran(&mut row);
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
-            alpha.iter_mut().for_each(|v| *v = 0.0);
+            for &j in &touched {
+                alpha[j] = 0.0;
+                seen[j] = false;
+            }
+            touched.clear();
             for (i, &rho) in row.iter().enumerate() {
                 if rho != 0.0 {
                     for &(j, a) in &self.row_terms[i] {
                         alpha[j] += rho * a;
+                        if !seen[j] {
+                            seen[j] = true;
+                            touched.push(j);
+                        }
                     }
                     alpha[n + i] = -rho;
+                    if !seen[n + i] {
+                        seen[n + i] = true;
+                        touched.push(n + i);
+                    }
                 }
             }
-            let largest = alpha.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            // In index order, as the pass over every column had them: ties in the ratio test
+            // are broken by position in the sort, and the same input gives the same pivots.
+            touched.sort_unstable();
+            let largest = touched.iter().fold(0.0f64, |acc, &j| acc.max(alpha[j].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
             let mut candidates = Vec::new();
-            for j in 0..n + m {
+            for &j in &touched {
                 if self.position[j] != usize::MAX || alpha[j].abs() <= pivot_floor {
                     continue;
                 }
