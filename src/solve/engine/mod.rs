@@ -761,6 +761,11 @@ impl Engine {
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
         let mut duals: Option<Vec<f64>> = None;
+        // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
+        // priced with the duals whenever those are recomputed, and carried in between as
+        // `d -= theta alpha` over the pivot row's nonzeros, so that the ratio test reads them
+        // instead of pricing every candidate's column.
+        let mut reduced: Vec<(f64, f64)> = Vec::new();
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -796,7 +801,12 @@ impl Engine {
             }
             let y = match duals.take() {
                 Some(y) => y,
-                None => self.scaled_row_duals(),
+                None => {
+                    let y = self.scaled_row_duals();
+                    reduced.clear();
+                    reduced.extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
+                    y
+                }
             };
             row.iter_mut().for_each(|v| *v = 0.0);
             row[leaving] = 1.0;
@@ -841,7 +851,7 @@ impl Engine {
                 if !moves {
                     continue;
                 }
-                let (d, size) = self.reduced_cost(j, self.cost_of(j), &y);
+                let (d, size) = reduced[j];
                 candidates.push((j, d, size));
             }
             if candidates.is_empty() {
@@ -929,8 +939,13 @@ impl Engine {
             for (dual, &rho) in y.iter_mut().zip(&row) {
                 *dual += theta * rho;
             }
-            duals = Some(y);
+            for &j in &touched {
+                reduced[j].0 -= theta * alpha[j];
+            }
             self.pivot(leaving, entering, &column);
+            // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
+            reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
+            duals = Some(y);
         }
     }
 
