@@ -17,7 +17,7 @@
 
 use std::time::Instant;
 
-use crate::formulation::Formulation;
+use crate::formulation::{Formulation, LinearProgram};
 use crate::solve::session::Session;
 use crate::solve::{Backend, LpOutcome, SolveError, session_outcome, solve_formulation_lp};
 
@@ -173,15 +173,29 @@ fn search(
     })
 }
 
-/// Re-solves a session already brought to `formulation` (warm, from its last basis) with the
-/// curves exact: the warm optimum when its pieces are in curve order, else the branching solve of
-/// [`solve_in_curve_order`], its branches warm on the same session. The session's piece bounds
-/// are those of `formulation` again on return. Only the outcome is returned (the analyses that
-/// re-solve want the optimum, not prices).
+/// Re-solves a session warm, from its last basis, with the curves exact: the warm optimum when
+/// its pieces are in curve order, else the branching solve of [`solve_in_curve_order`], its
+/// branches warm on the same session. The program solved is the session's own as the caller
+/// changed it (right-hand sides, bounds, rows relaxed away); `formulation`, of the session's
+/// shape, gives its curve pieces, and is copied only when branching is needed. The session's
+/// bounds are those it had on entry again on return. Only the outcome is returned (the analyses
+/// that re-solve want the optimum, not prices).
 pub fn resolve_warm(session: &mut Session, formulation: &Formulation, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
-    let ordered = search(formulation, Backend::Engine, deadline, Some(&mut *session), true);
+    let (outcome, _) = session_outcome(session, deadline)?;
+    let LpOutcome::Optimal { values, objective } = outcome else {
+        return Ok(outcome);
+    };
+    let lp = session.program();
+    if let Ok(values) = in_order_of(formulation, lp, |point| session.max_violation(point), values, objective) {
+        return Ok(LpOutcome::Optimal { values, objective });
+    }
+    // The program as it stands, for the branches: its rows in force and its bounds (the rows'
+    // constraint kinds are not read by the search).
+    let mut root = formulation.clone();
+    root.lp = session.active_program();
+    let ordered = search(&root, Backend::Engine, deadline, Some(&mut *session), true);
     // Bounds only: the rows stand as the caller set them (a step, a row relaxed away).
-    session.update_bounds_to(&formulation.lp);
+    session.update_bounds_to(&root.lp);
     Ok(ordered?.outcome)
 }
 
@@ -196,7 +210,18 @@ struct Split {
 /// The LP point with every allocation's pieces rewritten in curve order, if that point is still
 /// feasible and as good; otherwise the first out-of-order allocation to branch on.
 fn in_order(formulation: &Formulation, values: Vec<f64>, objective: f64) -> Result<Vec<f64>, Split> {
-    let lp = &formulation.lp;
+    in_order_of(formulation, &formulation.lp, |point| formulation.lp.max_violation(point), values, objective)
+}
+
+/// As [`in_order`], for the program `lp` of the formulation's shape, whose violation at a point
+/// `violation` measures (a session's, without the rows it relaxed).
+fn in_order_of(
+    formulation: &Formulation,
+    lp: &LinearProgram,
+    violation: impl Fn(&[f64]) -> f64,
+    values: Vec<f64>,
+    objective: f64,
+) -> Result<Vec<f64>, Split> {
     let mut ordered = values.clone();
     let mut first_split = None;
     for (customer, per_resource) in formulation.pieces.iter().enumerate() {
@@ -228,8 +253,8 @@ fn in_order(formulation: &Formulation, values: Vec<f64>, objective: f64) -> Resu
         return Ok(values);
     }
     // The rewritten point may carry the solver's own rounding, not more.
-    let allowed = (2.0 * lp.max_violation(&values)).max(1e-9);
-    let feasible = lp.max_violation(&ordered) <= allowed;
+    let allowed = (2.0 * violation(&values)).max(1e-9);
+    let feasible = violation(&ordered) <= allowed;
     let as_good = lp.objective_value(&ordered) >= objective - 1e-9 * objective.abs().max(1.0);
     match first_split {
         _ if feasible && as_good => Ok(ordered),
