@@ -497,6 +497,9 @@ impl Engine {
             let y = self.scaled_row_duals();
             if self.dual_feasible(&y) {
                 match self.dual_simplex(deadline) {
+                    // The primal's check of optimality runs on a fresh factor, as its answer
+                    // would anyway: one pricing pass instead of one before and one after.
+                    EngineStatus::Optimal if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) => self.refactor(),
                     EngineStatus::Optimal => {}
                     // The dual ratio test is not exact at its tolerances; the primal decides.
                     EngineStatus::Infeasible => {}
