@@ -153,8 +153,8 @@ pub fn export_lp(instance: &Instance, format: ExportFormat) -> String {
 
 /// The JSON report of a solve, exactly as `capplan solve --format json` prints it
 /// (docs/json-output.md).
-pub fn to_json(instance: &Instance, report: &SolveReport) -> String {
-    report::render(instance, report, report::Format::Json)
+pub fn to_json(report: &SolveReport) -> String {
+    report::render(report, report::Format::Json)
 }
 
 // The README's library example is compiled and run as a doc test.

@@ -3,6 +3,10 @@
 //! located as `file.csv:ROW:COLUMN` with the field, through the same validation as TOML
 //! customers.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::{Scratch, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,15 +23,10 @@ fn instances() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("instances")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let directory = std::env::temp_dir().join(format!("capplan-csv-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&directory).unwrap();
-    directory
-}
-
 /// Writes `instance.toml` (the example without its `[[customers]]` tables, naming
-/// `customers.csv`) and `customers.csv` (the export of its customers) into a scratch directory.
-fn split_into_csv(name: &str) -> (Instance, PathBuf) {
+/// `customers.csv`) and `customers.csv` (the export of its customers) into a scratch directory,
+/// returned last (the files are removed when it drops).
+fn split_into_csv(name: &str) -> (Instance, PathBuf, Scratch) {
     let path = instances().join(format!("{name}.toml"));
     let original = Instance::from_file(&path).unwrap();
     let directory = scratch(name);
@@ -44,7 +43,7 @@ fn split_into_csv(name: &str) -> (Instance, PathBuf) {
     }
     let split = directory.join("instance.toml");
     std::fs::write(&split, toml::to_string(&table).unwrap()).unwrap();
-    (original, split)
+    (original, split, directory)
 }
 
 /// dsp, tiers (a model file, categories' defaults), three-groups (segments, value shares) and
@@ -53,7 +52,7 @@ fn split_into_csv(name: &str) -> (Instance, PathBuf) {
 #[test]
 fn customers_csv_round_trip_gives_the_same_plan() {
     for name in ["dsp", "tiers", "three-groups", "dsp-krapfel"] {
-        let (original, split) = split_into_csv(name);
+        let (original, split, _directory) = split_into_csv(name);
         let reread = Instance::from_file(&split).unwrap_or_else(|errors| panic!("{name}: {errors}"));
         assert_eq!(reread.customers().len(), original.customers().len(), "{name}");
         for (a, b) in original.customers().iter().zip(reread.customers()) {
@@ -97,7 +96,7 @@ fn export_command_writes_the_customers_csv() {
 const PLAN: &str = "customers_csv = \"customers.csv\"\n\n[plan]\nname = \"CSV\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n\n[[resources]]\nid = \"service\"\ncapacity_hours = 100\n";
 
 /// Runs `capplan check` on an instance naming a customers CSV with `csv` as its content.
-fn check(label: &str, toml_extra: &str, csv: &str) -> (Option<i32>, String) {
+fn check(label: &str, toml_extra: &str, csv: &str) -> (Option<i32>, String, Scratch) {
     let directory = scratch(label);
     let instance = directory.join("instance.toml");
     std::fs::write(&instance, format!("{PLAN}{toml_extra}")).unwrap();
@@ -108,7 +107,7 @@ fn check(label: &str, toml_extra: &str, csv: &str) -> (Option<i32>, String) {
         .unwrap()
         .replace(&csv_path, "customers.csv")
         .replace(&instance.display().to_string(), "instance.toml");
-    (output.status.code(), stderr)
+    (output.status.code(), stderr, directory)
 }
 
 /// Points in the `HOURS:VALUE;...` form, floors, caps, expectations and segment-free customers.
@@ -117,9 +116,8 @@ fn csv_customers_are_read_with_every_column_kind() {
     let csv = "id,name,current_hours.service,floor_hours.service,cap_hours.service,points.service,expected_hours.service,expectation_kind.service,penalty_per_hour.service,max_change_fraction.service\n\
                a,\"Alpha, Inc.\",40,10,80,0:0;50:4000;100:6000,30,soft,5,0.5\n\
                b,Beta,,,,,,,,\n";
-    let (code, stderr) = check("kinds", "", csv);
+    let (code, stderr, directory) = check("kinds", "", csv);
     assert_eq!(code, Some(0), "{stderr}");
-    let directory = scratch("kinds");
     let instance = Instance::from_file(&directory.join("instance.toml")).unwrap();
     let alpha = &instance.customers()[0];
     assert_eq!(alpha.name(), "Alpha, Inc.");
@@ -133,7 +131,7 @@ fn csv_customers_are_read_with_every_column_kind() {
 /// A cell that is not a number: file, row, column, the column's field, what is expected.
 #[test]
 fn csv_number_error_is_located_at_its_cell() {
-    let (code, stderr) = check("number", "", "id,floor_hours.service\na,10\nb,ten\n");
+    let (code, stderr, _directory) = check("number", "", "id,floor_hours.service\na,10\nb,ten\n");
     assert_eq!(code, Some(2));
     assert_eq!(stderr, "error: customers.csv:3:2: floor_hours.service: expected a number, found \"ten\"\n");
 }
@@ -141,7 +139,7 @@ fn csv_number_error_is_located_at_its_cell() {
 /// An unknown column is refused at the header, with the columns capplan reads.
 #[test]
 fn csv_unknown_column_is_refused_at_the_header() {
-    let (code, stderr) = check("column", "", "id,flor_hours.service\na,10\n");
+    let (code, stderr, _directory) = check("column", "", "id,flor_hours.service\na,10\n");
     assert_eq!(code, Some(2));
     assert!(
         stderr.starts_with("error: customers.csv:1:2: flor_hours.service: unknown column `flor_hours.service`, expected id, name"),
@@ -158,7 +156,7 @@ fn csv_customers_go_through_the_same_validation() {
                a,50,30,,\n\
                b,,,20,\n\
                c,,,,0:0;10:100;20:300\n";
-    let (code, stderr) = check("validation", "", csv);
+    let (code, stderr, _directory) = check("validation", "", csv);
     assert_eq!(code, Some(2));
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
@@ -175,7 +173,7 @@ fn csv_customers_go_through_the_same_validation() {
 /// A customer id in both the TOML and the CSV is a duplicate.
 #[test]
 fn csv_customer_id_also_in_the_toml_is_a_duplicate() {
-    let (code, stderr) = check("duplicate", "\n[[customers]]\nid = \"a\"\n", "id\na\n");
+    let (code, stderr, _directory) = check("duplicate", "\n[[customers]]\nid = \"a\"\n", "id\na\n");
     assert_eq!(code, Some(2));
     assert_eq!(stderr, "error: customers.csv:2:1: customers.id: duplicate customer id \"a\" (first defined on line 13 of instance.toml)\n");
 }
@@ -196,7 +194,7 @@ fn missing_customers_csv_is_reported_at_the_instance_line() {
 /// A row with fewer fields than the header is refused at its row.
 #[test]
 fn csv_row_with_missing_fields_is_refused() {
-    let (code, stderr) = check("short", "", "id,name,floor_hours.service\na,Alpha\n");
+    let (code, stderr, _directory) = check("short", "", "id,name,floor_hours.service\na,Alpha\n");
     assert_eq!(code, Some(2));
     assert_eq!(stderr, "error: customers.csv:2:3: expected 3 fields as in the header line, found 2\n");
 }
@@ -206,9 +204,8 @@ fn csv_row_with_missing_fields_is_refused() {
 #[test]
 fn scenarios_apply_to_csv_customers() {
     let csv = "id,value_per_hour.service,floor_hours.service\na,10,\nb,20,90\n";
-    let (code, stderr) = check("scenario", "", csv);
+    let (code, stderr, directory) = check("scenario", "", csv);
     assert_eq!(code, Some(0), "{stderr}");
-    let directory = scratch("scenario");
     std::fs::write(directory.join("lose-b.toml"), "remove_customers = [\"b\"]\n\n[scenario]\nname = \"lose-b\"\n").unwrap();
     let output = capplan()
         .args(["solve", "--quiet", "--format", "csv", "--scenario"])
@@ -262,7 +259,7 @@ fn csv_to_workbook(csv_text: &str, path: &Path) {
 #[test]
 fn customers_xlsx_round_trip_gives_the_same_plan() {
     for name in ["dsp", "tiers"] {
-        let (original, split) = split_into_csv(name);
+        let (original, split, _directory) = split_into_csv(name);
         let directory = split.parent().unwrap();
         csv_to_workbook(&std::fs::read_to_string(directory.join("customers.csv")).unwrap(), &directory.join("customers.xlsx"));
         let text =

@@ -75,7 +75,7 @@ fn issue14_warning_states_the_overstatement_at_the_planned_hours() {
         assert!((entry.hours - 20.0).abs() < 1e-6);
         assert!((entry.envelope_value - 700.0).abs() < 1e-4 && (entry.judged_value - 200.0).abs() < 1e-4);
         assert!((entry.overstatement - 500.0).abs() < 1e-4, "{}", entry.overstatement);
-        let worded = capplan::report::warnings(&report, "EUR");
+        let worded = capplan::report::warnings(&report);
         assert!(
             worded.iter().any(|w| w.contains("concave envelope") && w.contains("slow/sales") && w.contains("500.00 EUR")),
             "{worded:?}"

@@ -5,6 +5,9 @@
 //! refuses or reads differently (a constant in the LP objective, an OBJSENSE section or an
 //! objective RHS in MPS). A last test hands the files to those solvers themselves, when installed.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -366,8 +369,7 @@ fn tool_available(tool: &str) -> bool {
 /// solver that is not installed is skipped, and the test says so on standard error.
 #[test]
 fn glpk_clp_and_highs_read_the_exported_files_with_capplans_optimum() {
-    let directory = std::env::temp_dir().join(format!("capplan-export-solvers-{}", std::process::id()));
-    std::fs::create_dir_all(&directory).unwrap();
+    let directory = scratch::scratch("export-solvers");
     let tools: Vec<&str> = ["glpsol", "clp", "highspy"]
         .into_iter()
         .filter(|tool| {

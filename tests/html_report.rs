@@ -3,18 +3,15 @@
 //! numbers, at least three charts and its tables, and fetches nothing. Without Chromium the
 //! browser checks are skipped, and the test says so.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::scratch;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn capplan(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("capplan runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-html-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn chromium() -> Option<PathBuf> {

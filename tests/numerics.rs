@@ -142,12 +142,12 @@ fn data_beyond_what_solvers_resolve_is_reported_with_a_warning() {
         "{}",
         report.warnings[0]
     );
-    let text = render(&instance, &report, Format::Text);
+    let text = render(&report, Format::Text);
     // The warning heads the report, before the status and every number.
     let warning_line = text.lines().position(|line| line.starts_with("Warning: badly scaled data"));
     let status_line = text.lines().position(|line| line.starts_with("Status:"));
     assert!(warning_line.is_some() && warning_line < status_line, "{text}");
-    let json: serde_json::Value = serde_json::from_str(&render(&instance, &report, Format::Json)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render(&report, Format::Json)).unwrap();
     assert_eq!(json["warnings"][0], report.warnings[0].as_str());
 }
 
@@ -160,7 +160,7 @@ fn example_instances_are_solved_unscaled_and_without_warnings() {
         assert!(scale(&formulate(&instance).lp).is_none(), "{path} is rescaled");
         let report = solve(&instance, Backend::Microlp).unwrap();
         assert!(report.warnings.is_empty(), "{path}: {:?}", report.warnings);
-        let json: serde_json::Value = serde_json::from_str(&render(&instance, &report, Format::Json)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render(&report, Format::Json)).unwrap();
         assert_eq!(json["warnings"], serde_json::json!([]));
     }
 }

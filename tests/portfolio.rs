@@ -6,7 +6,9 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use support::scratch::scratch;
+
+use std::path::Path;
 use std::process::Command;
 
 use approx::assert_relative_eq;
@@ -412,13 +414,6 @@ fn partner_view_requires_a_known_customer() {
 }
 
 // ------------------------------------------------------------------ bad input
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-portfolio-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The diagnostics for an instance text (placed in `dir` so that relative model paths resolve).
 fn errors_in(dir: &Path, text: &str) -> Vec<capplan::diagnostic::Diagnostic> {

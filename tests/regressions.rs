@@ -15,7 +15,7 @@ fn change_table_order_does_not_depend_on_the_backend() {
     let instance = Instance::from_file("instances/tiny.toml".as_ref()).unwrap();
     let without_solver_line = |backend| {
         let report = solve(&instance, backend).unwrap();
-        render(&instance, &report, Format::Text)
+        render(&report, Format::Text)
             .lines()
             .filter(|line| !line.starts_with("Solver:") && !line.starts_with("Why this solver:"))
             .collect::<Vec<_>>()
@@ -32,7 +32,7 @@ fn csv_hours_agree_across_backends_on_a_unique_optimum() {
     let instance = Instance::from_file("instances/tiny.toml".as_ref()).unwrap();
     let hours_columns = |backend| {
         let report = solve(&instance, backend).unwrap();
-        render(&instance, &report, Format::Csv)
+        render(&report, Format::Csv)
             .lines()
             .map(|line| {
                 // customer,name,segment,resource,hours,current_hours,change_hours,...

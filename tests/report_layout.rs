@@ -2,6 +2,9 @@
 //! (solve with and without --sensitivity, scenarios, forces, an infeasible plan, compare, sweep,
 //! classify), and an opening screen that holds the answers.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -232,8 +235,7 @@ fn crosses(segment: ((f64, f64), (f64, f64)), (x0, x1, y0, y1): (f64, f64, f64, 
 
 #[test]
 fn issue12_sweep_svg_labels_every_piece_that_fits_and_no_line_crosses_a_label() {
-    let dir = std::env::temp_dir().join(format!("capplan-layout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch::scratch("layout");
     for (instance, resource, from, to, labels) in [
         ("instances/tiny.toml", "engineering", "0", "300", vec!["50.00/h", "45.00/h", "30.00/h", "10.00/h", "0.00/h"]),
         // The bends of dsp's engineering lie in the first 5 % of this sweep: the chart zooms.
@@ -266,8 +268,7 @@ fn issue12_sweep_svg_labels_every_piece_that_fits_and_no_line_crosses_a_label() 
 /// figures, next to rounded ones).
 #[test]
 fn issue12_partner_view_rounds_once() {
-    let dir = std::env::temp_dir().join(format!("capplan-partner-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch::scratch("partner");
     let path = dir.join("partner.toml");
     std::fs::write(
         &path,

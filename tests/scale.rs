@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::scratch::scratch;
+
 use std::process::{Command, Output};
 
 use capplan::analysis::whale::{current_contributions, whale_shape};
@@ -23,13 +25,6 @@ fn settings(customers: usize, seed: u64, resources: &[&str]) -> Settings {
 
 fn generated(customers: usize, seed: u64) -> Instance {
     Instance::from_toml_str("generated.toml", &generate(&settings(customers, seed, &DEFAULT_RESOURCES))).unwrap()
-}
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-scale-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

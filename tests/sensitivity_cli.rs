@@ -1,7 +1,10 @@
 //! `solve --sensitivity` and `capplan sweep` from the command line: every format, files written,
 //! exit codes, identical output for identical input.
 
-use std::path::PathBuf;
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::scratch;
 use std::process::{Command, Output};
 
 fn capplan(args: &[&str]) -> Output {
@@ -14,13 +17,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-sensitivity-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Standard streams for pipelines: `-` as the instance path reads standard input, and with
 //! `--format json` errors go to standard error as one JSON object.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -60,8 +63,7 @@ fn errors_in_standard_input_name_stdin() {
 /// directory.
 #[test]
 fn relative_paths_from_standard_input_resolve_against_the_current_directory() {
-    let directory = std::env::temp_dir().join(format!("capplan-stdin-{}", std::process::id()));
-    std::fs::create_dir_all(&directory).unwrap();
+    let directory = scratch::scratch("stdin");
     std::fs::write(directory.join("people.csv"), "id,value_per_hour.s\na,10\n").unwrap();
     let text = "customers_csv = \"people.csv\"\n[plan]\nname = \"x\"\nperiod = \"q\"\ncurrency = \"EUR\"\n\n[[resources]]\nid = \"s\"\ncapacity_hours = 5\n";
     let output = with_stdin(capplan().args(["solve", "-", "--quiet", "--format", "csv"]).current_dir(&directory), text.as_bytes());

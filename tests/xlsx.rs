@@ -2,6 +2,10 @@
 //! sheets is compared with the JSON report of the same run, so the workbook cannot drift from the
 //! other reports.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::scratch;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -16,16 +20,11 @@ fn instance(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("instances").join(name)
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let directory = std::env::temp_dir().join(format!("capplan-xlsx-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&directory).unwrap();
-    directory
-}
-
 /// Solves `instance` twice with the same flags, as xlsx and as JSON; returns the workbook and the
 /// JSON document.
 fn solve_both(instance: &Path, extra: &[&str], label: &str) -> (Xlsx<std::io::BufReader<std::fs::File>>, Value) {
-    let path = scratch(label).join("plan.xlsx");
+    let directory = scratch(label);
+    let path = directory.join("plan.xlsx");
     let status =
         capplan().arg("solve").arg(instance).args(extra).args(["--format", "xlsx", "--quiet", "--output"]).arg(&path).status().unwrap();
     assert!(status.success(), "{label}: xlsx run failed");
@@ -215,7 +214,8 @@ fn workbook_goes_to_standard_output_when_it_is_not_a_terminal() {
 /// An infeasible instance still gives a workbook (exit code 3) whose sheets say there is no plan.
 #[test]
 fn infeasible_instance_gives_a_workbook_without_a_plan() {
-    let path = scratch("infeasible").join("plan.xlsx");
+    let directory = scratch("infeasible");
+    let path = directory.join("plan.xlsx");
     let status = capplan()
         .args(["solve", "--format", "xlsx", "--quiet", "--output"])
         .arg(&path)

@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     // An internal error (exit 1) is an allowed outcome; a panic is not.
     if let Ok(report) = analysis::solve(&instance, Backend::Microlp) {
         for format in [Format::Text, Format::Json, Format::Csv] {
-            let _ = render(&instance, &report, format);
+            let _ = render(&report, format);
         }
     }
 });

@@ -19,6 +19,13 @@ const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
 /// Every plan of a comparison side by side, and each scenario's hour changes against the base.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
+    /// What the comparison is of: the base instance's header (the JSON report writes its own
+    /// `plan` and `resource_ids` from it).
+    #[serde(skip)]
+    pub header: super::document::Header,
+    /// The backend that solved the base (`capplan compare` solves every column with it).
+    #[serde(skip)]
+    pub backend: crate::solve::Backend,
     /// The base first, then the scenarios in the order given.
     pub plans: Vec<ComparedPlan>,
     /// Per scenario (the base has none), in the order of `plans[1..]`.
@@ -143,7 +150,7 @@ pub fn compare(plans: &[CompareInput<'_>]) -> Comparison {
             _ => ScenarioChanges { label: column.label.clone(), comparable: false, moves: Vec::new() },
         })
         .collect();
-    Comparison { plans: compared, changes }
+    Comparison { header: base.report.header.clone(), backend: base.report.backend, plans: compared, changes }
 }
 
 fn compared_plan(input: &CompareInput<'_>) -> ComparedPlan {
@@ -240,7 +247,7 @@ fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario
 
 /// The exit code of a comparison: 3 if any plan is infeasible, else 4 if any is unbounded,
 /// else 5 if `--time-limit` stopped any plan's solve, else 0.
-pub fn comparison_exit_code(comparison: &Comparison) -> i32 {
+pub(crate) fn comparison_exit_code(comparison: &Comparison) -> i32 {
     let statuses: Vec<Status> = comparison.plans.iter().map(|plan| plan.status).collect();
     if statuses.contains(&Status::Infeasible) {
         Status::Infeasible.exit_code()

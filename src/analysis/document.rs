@@ -1,12 +1,51 @@
-//! The typed vocabulary of the report document: units, the limits a planner set (named by the
-//! ids of what they are about), the findings of an infeasibility diagnosis and the repairs it
-//! proposes. Analysis fills these with numbers and ids; the printers in `crate::report` put them
-//! into words, so that no English is written below the report layer.
+//! The typed vocabulary of the report document: what a report is of (the plan header, the ids
+//! and names of resources and customers), units, the limits a planner set (named by the ids of
+//! what they are about), the findings of an infeasibility diagnosis and the repairs it proposes.
+//! Analysis fills these with numbers and ids; the printers in `crate::report` put them into
+//! words, so that no English is written below the report layer, and read nothing but them.
 
 use serde::Serialize;
 
 use crate::formulation::ConstraintKind;
-use crate::model::{Instance, ShareBase};
+use crate::model::{Instance, PlanHeader, ShareBase};
+
+/// What a solve report is of: the instance's `[plan]` header and the resources and customers
+/// it names, in instance order. Reports name them even when there is no plan (the JSON
+/// `resource_ids` of an infeasible instance, the customer a partner view is for).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The `[plan]` header: name, period, currency, notes.
+    pub plan: PlanHeader,
+    /// The resource ids, in instance order: the keys of every per-resource object.
+    pub resource_ids: Vec<String>,
+    /// The customers, in instance order.
+    pub customers: Vec<Named>,
+}
+
+impl Header {
+    /// The header of `instance`.
+    pub fn of(instance: &Instance) -> Header {
+        Header {
+            plan: instance.plan.clone(),
+            resource_ids: instance.resources.iter().map(|resource| resource.id.clone()).collect(),
+            customers: instance.customers.iter().map(|customer| Named { id: customer.id.clone(), name: customer.name.clone() }).collect(),
+        }
+    }
+
+    /// The currency every money amount of the report is in.
+    pub fn currency(&self) -> &str {
+        self.plan.currency()
+    }
+}
+
+/// An entity by its id and its display name (the id when the instance gives none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The id the instance and the constraint names use.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+}
 
 /// The unit of a limit, a price's denominator, or a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -91,6 +91,7 @@ pub fn solve_forced(instance: &Instance, forces: &[Force], backend: Backend) -> 
     solve_forced_until(instance, forces, &Choice::requested(backend), None)
 }
 
+#[doc(hidden)]
 /// As [`solve_forced`], stopping at `deadline`: the forced solve is the plan (status
 /// `time_limit` when it runs out); the unforced solve and the one-hour steps are the effect,
 /// which the deadline cuts short ([`CutShort::Forces`]) without touching the plan.
@@ -275,7 +276,8 @@ impl<'a> Measure<'a> {
 }
 
 /// A solve with every what-if part it needs: the forces' effect when there are forces, and the
-/// diagnosis when no plan exists.
+/// diagnosis when no plan exists. What the hidden `solve_what_if` functions return.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct WhatIfSolve {
     /// The solve report of the forced (and scenario-patched) instance.
@@ -287,6 +289,7 @@ pub struct WhatIfSolve {
     pub diagnosis: Option<Diagnosis>,
 }
 
+#[doc(hidden)]
 /// Solves `instance` with `forces` (possibly none); an infeasible result is diagnosed.
 pub fn solve_what_if(
     instance: &Instance,
@@ -298,8 +301,9 @@ pub fn solve_what_if(
     solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
 }
 
-/// As [`solve_what_if`]; without forces the plan solves on `session` (see
-/// [`super::solve_chosen_on`]), so that `compare` solves each scenario of the base's shape warm
+#[doc(hidden)]
+/// As [`solve_what_if`]; without forces the plan solves on `session` (a session left there by
+/// the solve of a model of the same shape is brought to this one warm), so that `compare` solves each scenario of the base's shape warm
 /// from the previous column's basis.
 pub fn solve_what_if_on(
     instance: &Instance,
@@ -316,6 +320,7 @@ pub fn solve_what_if_on(
         let row = forced.row_of(ConstraintKind::Force { customer: force.customer, resource: force.resource }).expect("a force row");
         let diagnosis = super::infeasibility::diagnose_force_beyond_reach(instance, &forced, row, reach);
         let report = SolveReport {
+            header: super::document::Header::of(instance),
             status: Status::Infeasible,
             backend,
             solver_reason: choice.reason.clone(),

@@ -40,6 +40,8 @@ pub struct FrontierPoint {
 /// The frontier, from the plan of most expected contribution to the plan of least risk.
 #[derive(Debug, Clone)]
 pub struct Frontier {
+    /// The `[plan]` header of the instance traced.
+    pub header: crate::model::PlanHeader,
     /// The CVaR confidence level as a fraction: `0.8` averages the worst 20 % of the probability.
     pub confidence: f64,
     /// The ids of the `[[risk.scenarios]]`, in the instance's order: the order of every point's
@@ -166,6 +168,7 @@ pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result
         last_choice = choice;
     }
     Ok(Frontier {
+        header: instance.plan.clone(),
         confidence: risk.confidence(),
         scenario_ids: risk.scenarios().iter().map(|s| s.id().to_string()).collect(),
         allocations: best_plan.allocations.iter().map(|a| (a.customer.clone(), a.resource.clone())).collect(),

@@ -10,7 +10,7 @@
 //!   part of the model and never dropped.
 //! - **Relaxation**: an elastic LP. Each candidate row gets a violation variable >= 0 (two for
 //!   an equality), measured in the row's own unit, and the weighted sum of violations is
-//!   minimised; see [`weight_per_unit`]. The violations say which floors or expectations to
+//!   minimised (each unit weighs by the kind of row: `weight_per_unit`). The violations say which floors or expectations to
 //!   lower, which caps to raise, or which capacity to add, and by how much.
 //!
 //! `--time-limit` bounds the diagnosis too: the deadline is passed into every re-solve
@@ -111,7 +111,7 @@ pub struct Relaxation {
 /// capacity 2; breaking a contract with a customer (a hard expectation) or undoing a what-if the
 /// planner asked for (a force) 4. Value shares are rows in currency: 100 currency weighs as much
 /// as one hour.
-pub fn weight_per_unit(kind: ConstraintKind) -> f64 {
+pub(crate) fn weight_per_unit(kind: ConstraintKind) -> f64 {
     match kind {
         ConstraintKind::ExpansionLimit { .. } => 1.5,
         ConstraintKind::Capacity { .. } => 2.0,
@@ -212,15 +212,6 @@ struct Filtered {
     unchecked: usize,
 }
 
-/// The deletion filter: row indices of an irreducible infeasible subset of the candidates.
-pub fn conflict_rows(formulation: &Formulation, backend: Backend) -> Result<Vec<usize>, SolveError> {
-    let mut feasibility = Feasibility::new(formulation, backend, None);
-    if feasibility.is_feasible(&vec![true; formulation.lp.rows.len()])? == Some(true) {
-        return Err(SolveError("infeasibility diagnosis asked for a model that has a plan".to_string()));
-    }
-    Ok(deletion_filter(formulation, &mut feasibility)?.rows)
-}
-
 /// The deletion filter on a formulation known to be infeasible, stopping at `deadline`.
 /// Invariant: the rows kept are infeasible. A row put back is needed by every infeasible subset
 /// of them, so it is in the final conflict whenever the filter stops.
@@ -245,13 +236,8 @@ fn deletion_filter(formulation: &Formulation, feasibility: &mut Feasibility) -> 
 
 /// The elastic LP: every candidate row may be violated at a weighted price. Returns the
 /// violation of each row (positive: the limit must rise; negative: it must fall) and the
-/// weighted total.
-pub fn least_relaxation(formulation: &Formulation, backend: Backend) -> Result<(Vec<f64>, f64), SolveError> {
-    least_relaxation_until(formulation, backend, None)?.ok_or_else(|| SolveError("no deadline, yet the elastic LP timed out".to_string()))
-}
-
-/// As [`least_relaxation`]; `None` when `deadline` came first.
-pub fn least_relaxation_until(
+/// weighted total; `None` when `deadline` came first.
+pub(crate) fn least_relaxation_until(
     formulation: &Formulation,
     backend: Backend,
     deadline: Option<Instant>,
@@ -297,7 +283,8 @@ pub fn least_relaxation_until(
     Ok(Some((change, cost)))
 }
 
-/// The LP with each row's limit moved by `change` (as returned by [`least_relaxation`]).
+#[doc(hidden)]
+/// The LP with each row's limit moved by `change` (the violations of the elastic LP, which `diagnose` solves).
 pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
     let mut relaxed = lp.clone();
     for (row, delta) in relaxed.rows.iter_mut().zip(change) {
@@ -306,11 +293,13 @@ pub fn relaxed_program(lp: &LinearProgram, change: &[f64]) -> LinearProgram {
     relaxed
 }
 
+#[doc(hidden)]
 /// Diagnoses an infeasible formulation of `instance`.
 pub fn diagnose(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<Diagnosis, SolveError> {
     diagnose_until(instance, formulation, backend, None)
 }
 
+#[doc(hidden)]
 /// As [`diagnose`], stopping at `deadline` with what was found by then (see
 /// [`Diagnosis::conflict_complete`] and [`Diagnosis::relaxation_complete`]).
 pub fn diagnose_until(
@@ -405,7 +394,7 @@ pub fn diagnose_until(
 /// expansion limit, `reach`), decided by arithmetic: the force, the capacity and the expansion
 /// limits conflict, and the least change is capacity for the hours beyond reach. The LP is not
 /// solved, because such a force can be far beyond what a solver resolves (1e15 h).
-pub fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulation, force_row: usize, reach: f64) -> Diagnosis {
+pub(crate) fn diagnose_force_beyond_reach(instance: &Instance, formulation: &Formulation, force_row: usize, reach: f64) -> Diagnosis {
     let ConstraintKind::Force { resource, .. } = formulation.kinds[force_row] else { unreachable!("a force row") };
     let rows: Vec<usize> = (0..formulation.kinds.len())
         .filter(|&row| match formulation.kinds[row] {

@@ -56,7 +56,7 @@ pub struct LimitPoint {
 
 /// The Limits report of an optimal plan, one row per allocation in the plan's order; `None` when
 /// `deadline` came first.
-pub fn allocation_limits(
+pub(crate) fn allocation_limits(
     instance: &Instance,
     formulation: &Formulation,
     plan: &Plan,

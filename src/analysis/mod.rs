@@ -2,16 +2,24 @@
 //!
 //! [`solve`] runs the whole chain (formulate, solve, duals) and returns a [`SolveReport`]: the
 //! status, kept apart from the results, and for an optimal plan every number the reports print.
+//!
+//! The functions that take capplan's own machinery (a formulation, a solver choice, an engine
+//! session, a bare linear program) are hidden from this documentation: they serve the command
+//! line, the tests and the benchmarks. The crate root solves, ranges and applies scenarios
+//! without them.
 
 pub mod compare;
-pub mod curve_order;
+pub(crate) mod curve_order;
 pub mod document;
+// The dual solve and its checks on a bare linear program: machinery the engine's tests check
+// against, not part of the library's API, and hidden from its documentation.
+#[doc(hidden)]
 pub mod duals;
 pub mod force;
 pub mod frontier;
 pub mod infeasibility;
 pub mod limits;
-pub mod parametric;
+pub(crate) mod parametric;
 mod per_resource;
 mod plan;
 pub mod ranging;
@@ -105,13 +113,15 @@ impl CutShort {
 }
 
 /// Whether `deadline` has passed.
-pub fn past(deadline: Option<Instant>) -> bool {
+pub(crate) fn past(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
+    /// What the report is of: the plan header, the resources and customers by id and name.
+    pub header: document::Header,
     /// How the solve ended; `plan` is present exactly when it is optimal.
     pub status: Status,
     /// The backend that solved the LP.
@@ -144,11 +154,13 @@ pub fn solve(instance: &Instance, backend: Backend) -> Result<SolveReport, Solve
     solve_formulation(instance, &formulation, backend)
 }
 
+#[doc(hidden)]
 /// As [`solve`], for a formulation already built (tests perturb right-hand sides this way).
 pub fn solve_formulation(instance: &Instance, formulation: &Formulation, backend: Backend) -> Result<SolveReport, SolveError> {
     solve_chosen(instance, formulation, &Choice::requested(backend), None)
 }
 
+#[doc(hidden)]
 /// As [`solve_formulation`], with the backend chosen by [`crate::solve::choose`] and an optional
 /// deadline for the primal and dual solves together.
 pub fn solve_chosen(
@@ -164,7 +176,7 @@ pub fn solve_chosen(
 /// its curve-order branches, the policy and the promise prices all solve on it, and a session
 /// left there by an earlier solve of a program of the same shape (a scenario, a sweep step) is
 /// brought to this one warm instead of solving from scratch. Other backends leave it alone.
-pub fn solve_chosen_on(
+pub(crate) fn solve_chosen_on(
     instance: &Instance,
     formulation: &Formulation,
     choice: &Choice,
@@ -179,7 +191,9 @@ pub fn solve_chosen_on(
         }
     }
     let warnings: Vec<String> = crate::solve::scaling::doubtful_scaling_warning(&formulation.lp).into_iter().collect();
+    let header = document::Header::of(instance);
     let report = |status: Status, plan: Option<Plan>| SolveReport {
+        header: header.clone(),
         status,
         backend,
         solver_reason: choice.reason.clone(),
@@ -213,6 +227,8 @@ pub fn solve_chosen_on(
             // the report says is missing, never the plan.
             let policies_whole = price_policies(&mut plan, formulation, backend, deadline, session)?;
             let promises_whole = plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
+            // Chosen once every number they rank is known: the reports show these first.
+            plan.highlights = plan::Highlights::of(&plan);
             // The plan's own reasons for doubt (envelope curves, share padding) are in the plan
             // as numbers; the printers word them (`crate::report::warnings`).
             let mut solved = report(Status::Optimal, Some(plan));

@@ -11,6 +11,13 @@ use crate::model::{ExpectationKind, Instance, ShareBase, Source};
 /// Tolerance, relative to the right-hand side, under which a constraint counts as binding.
 pub const BINDING_TOLERANCE: f64 = 1e-7;
 
+/// Changes (and shortfalls) smaller than this many hours are not moves: the reports print hours
+/// to a tenth, and a change that prints as 0.0 is none.
+pub const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+/// Shadow prices and costs smaller than this (currency) are zero to a planner: they print as
+/// 0.00.
+pub const PRICE_THRESHOLD: f64 = 0.005;
+
 /// The optimal plan of an instance: every number the reports print, in planner terms.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
@@ -50,15 +57,157 @@ pub struct Plan {
     pub sensitivity: Option<super::ranging::Sensitivity>,
     /// The ranges of the capacity limits alone, for the opening screen of the text report
     /// (what one more hour is worth, for how many hours); filled by `solve` for models it can
-    /// range quickly ([`super::ranging::capacity_ranges`]), empty otherwise.
+    /// range quickly (a few re-solves per resource), empty otherwise.
     #[serde(skip)]
     pub capacity_ranges: Vec<super::ranging::ConstraintRange>,
+    /// What the reports show first (the biggest moves, the costliest limits, the largest
+    /// expectation gaps), chosen when the plan is solved; see [`Highlights`].
+    #[serde(skip)]
+    pub(crate) highlights: Highlights,
     /// The raw LP solution: values per LP variable, duals per LP row (internal rows included),
     /// reduced costs per LP variable. Kept for checks; reports do not print them.
     #[serde(skip)]
+    #[doc(hidden)]
     pub lp: LpSolutionValues,
 }
 
+impl Plan {
+    /// The range of `resource`'s capacity: from the sensitivity report when there is one, else
+    /// from the capacity ranges `solve` computes for the opening screen; `None` when neither was
+    /// computed.
+    pub fn capacity_range(&self, resource: &str) -> Option<&super::ranging::ConstraintRange> {
+        let of_resource = |range: &&super::ranging::ConstraintRange| matches!(&range.about, super::document::LimitKind::Capacity { resource: r } if r == resource);
+        let from_sensitivity = self.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(of_resource));
+        from_sensitivity.or_else(|| self.capacity_ranges.iter().find(of_resource))
+    }
+
+    /// The allocations that move at least [`MOVE_THRESHOLD_HOURS`] from the current hours,
+    /// biggest move first: by the change as printed (to 0.1 h), ties by customer and resource
+    /// id, so that the order never depends on the solver.
+    pub fn biggest_moves(&self) -> impl ExactSizeIterator<Item = &Allocation> + Clone {
+        self.highlights.moves.iter().map(|&index| &self.allocations[index])
+    }
+
+    /// The limits other than capacity that hold the plan back: those with an exact total cost
+    /// of at least [`PRICE_THRESHOLD`] first (largest first), then the others with a shadow price
+    /// of at least that size, by the size of their price; ties by id.
+    pub fn costliest_limits(&self) -> impl ExactSizeIterator<Item = &ConstraintResult> + Clone {
+        self.highlights.costliest_limits.iter().map(|&index| &self.constraints[index])
+    }
+
+    /// The portfolio categories whose policy costs at least [`PRICE_THRESHOLD`], in the model's
+    /// order.
+    pub fn costly_policies(&self) -> impl ExactSizeIterator<Item = &CategoryResult> + Clone {
+        let categories = self.portfolio.as_ref().map_or(&[][..], |portfolio| &portfolio.categories[..]);
+        self.highlights.costly_policies.iter().map(move |&index| &categories[index])
+    }
+
+    /// The expectations the plan falls short of by at least [`MOVE_THRESHOLD_HOURS`], largest
+    /// shortfall first; ties by customer and resource id.
+    pub fn largest_gaps(&self) -> impl ExactSizeIterator<Item = &ExpectationGap> + Clone {
+        self.highlights.largest_gaps.iter().map(|&index| &self.expectations[index])
+    }
+
+    /// Every expectation, met or not, largest shortfall first; ties by customer and resource id.
+    pub fn expectations_by_shortfall(&self) -> impl ExactSizeIterator<Item = &ExpectationGap> + Clone {
+        self.highlights.expectations_by_shortfall.iter().map(|&index| &self.expectations[index])
+    }
+
+    /// Every customer, by how far its total planned hours (all resources) move from its total
+    /// current hours, biggest first; ties by customer id.
+    pub fn customers_by_change(&self) -> impl ExactSizeIterator<Item = &CustomerResult> + Clone {
+        self.highlights.customers_by_change.iter().map(|&index| &self.customers[index])
+    }
+}
+
+/// What the reports show first, chosen once by analysis so that every printer shows the same:
+/// positions in the plan's own lists, in the order to show them. [`Highlights::of`] chooses them
+/// from a plan whose exact costs are known; `solve` does so before it returns the plan. The
+/// [`Plan`] methods of the same names read them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Highlights {
+    /// Positions in `allocations`: [`Plan::biggest_moves`].
+    pub moves: Vec<usize>,
+    /// Positions in `constraints`: [`Plan::costliest_limits`].
+    pub costliest_limits: Vec<usize>,
+    /// Positions in `portfolio.categories`: [`Plan::costly_policies`].
+    pub costly_policies: Vec<usize>,
+    /// Positions in `expectations`: [`Plan::largest_gaps`].
+    pub largest_gaps: Vec<usize>,
+    /// Positions in `expectations`: [`Plan::expectations_by_shortfall`].
+    pub expectations_by_shortfall: Vec<usize>,
+    /// Positions in `customers`: [`Plan::customers_by_change`].
+    pub customers_by_change: Vec<usize>,
+    /// The whale curve's shares of the planned contributions.
+    pub whale: super::whale::WhaleShape,
+}
+
+impl Highlights {
+    /// The highlights of `plan`, from its numbers as they stand.
+    pub(crate) fn of(plan: &Plan) -> Highlights {
+        let mut moves: Vec<usize> =
+            (0..plan.allocations.len()).filter(|&i| plan.allocations[i].change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
+        moves.sort_by(|&a, &b| {
+            let (a, b) = (&plan.allocations[a], &plan.allocations[b]);
+            biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
+        });
+
+        let constraints = &plan.constraints;
+        let mut costliest_limits: Vec<usize> =
+            (0..constraints.len()).filter(|&i| constraints[i].exact_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)).collect();
+        costliest_limits.sort_by(|&a, &b| {
+            let (a, b) = (&constraints[a], &constraints[b]);
+            b.exact_cost.unwrap_or(0.0).total_cmp(&a.exact_cost.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id))
+        });
+        let mut priced: Vec<usize> = (0..constraints.len())
+            .filter(|&i| {
+                let c = &constraints[i];
+                c.family != super::document::Family::Capacity && c.exact_cost.is_none() && c.shadow_price.abs() >= PRICE_THRESHOLD
+            })
+            .collect();
+        priced.sort_by(|&a, &b| {
+            let (a, b) = (&constraints[a], &constraints[b]);
+            b.shadow_price.abs().total_cmp(&a.shadow_price.abs()).then_with(|| a.id.cmp(&b.id))
+        });
+        costliest_limits.extend(priced);
+
+        let costly_policies = plan.portfolio.as_ref().map_or_else(Vec::new, |portfolio| {
+            (0..portfolio.categories.len())
+                .filter(|&k| portfolio.categories[k].policy_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD))
+                .collect()
+        });
+
+        let expectations = &plan.expectations;
+        let mut expectations_by_shortfall: Vec<usize> = (0..expectations.len()).collect();
+        expectations_by_shortfall.sort_by(|&a, &b| {
+            let (a, b) = (&expectations[a], &expectations[b]);
+            b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
+        });
+        let largest_gaps =
+            expectations_by_shortfall.iter().copied().filter(|&i| expectations[i].shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
+
+        let customers = &plan.customers;
+        let change = |c: &CustomerResult| c.hours.iter().sum::<f64>() - c.current_hours.iter().sum::<f64>();
+        let mut customers_by_change: Vec<usize> = (0..customers.len()).collect();
+        customers_by_change.sort_by(|&a, &b| {
+            let (a, b) = (&customers[a], &customers[b]);
+            change(b).abs().total_cmp(&change(a).abs()).then_with(|| a.customer.cmp(&b.customer))
+        });
+
+        let contributions: Vec<f64> = customers.iter().map(|c| c.contribution).collect();
+        Highlights {
+            moves,
+            costliest_limits,
+            costly_policies,
+            largest_gaps,
+            expectations_by_shortfall,
+            customers_by_change,
+            whale: super::whale::whale_shape(&contributions),
+        }
+    }
+}
+
+#[doc(hidden)]
 /// The LP's own solution, indexed by LP variable and row, for checks that work on the linear
 /// program.
 #[derive(Debug, Clone, Default)]
@@ -176,7 +325,7 @@ pub struct CustomerResult {
 /// Order of hour changes in every report: biggest change first (as printed), ties broken by
 /// customer and resource id so that the order never depends on the solver. Each argument is
 /// (change in hours, customer id, resource id).
-pub fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
+pub(crate) fn biggest_move_first(a: (f64, &str, &str), b: (f64, &str, &str)) -> std::cmp::Ordering {
     // Changes are compared as printed (to 0.1 hour): clarabel's 19.9999999 and 20.0000001 are a
     // tie, broken the same way whatever the backend.
     let printed = |change: f64| (change.abs() * 10.0).round();
@@ -470,9 +619,18 @@ pub struct ConstraintResult {
     /// gain). A soft expectation: the optimum as planned minus the optimum with the expectation
     /// met in full (what meeting it would cost; 0 when the plan meets it). 0 for a limit that
     /// does not bind. `None` for other limits, when meeting a soft expectation is impossible,
-    /// when dropping a limit leaves the plan unbounded, beyond [`MAX_EXACT_COST_SOLVES`], or when
+    /// when dropping a limit leaves the plan unbounded, beyond the re-solve budget (200 per plan
+    /// up to 3,000 LP variables, proportionally fewer above), or when
     /// `--time-limit` stopped the pricing first ([`super::CutShort::PromisePrices`]).
     pub exact_cost: Option<f64>,
+}
+
+impl ConstraintResult {
+    /// Whether the plan's value falls short of the limit (beyond [`BINDING_TOLERANCE`]): a soft
+    /// expectation the plan does not meet in full.
+    pub fn falls_short(&self) -> bool {
+        self.actual < self.limit - BINDING_TOLERANCE * (1.0 + self.limit)
+    }
 }
 
 /// Re-solves spent on [`ConstraintResult::exact_cost`] at most, per plan, for a model of up to
@@ -480,10 +638,10 @@ pub struct ConstraintResult {
 /// (200 x 3,000 / its variables, so none beyond 600,000 variables), so that pricing promises
 /// never costs many times the plan. The budget depends on the model only: identical input, identical
 /// report.
-pub const MAX_EXACT_COST_SOLVES: usize = 200;
+pub(crate) const MAX_EXACT_COST_SOLVES: usize = 200;
 
-/// The re-solves [`price_promises`] may spend on a model with `variables` LP variables.
-pub fn exact_cost_budget(variables: usize) -> usize {
+/// The re-solves [`price_promises_on`] may spend on a model with `variables` LP variables.
+pub(crate) fn exact_cost_budget(variables: usize) -> usize {
     let small = crate::solve::SIMPLEX_MAX_VARIABLES;
     if variables <= small { MAX_EXACT_COST_SOLVES } else { MAX_EXACT_COST_SOLVES * small / variables }
 }
@@ -725,6 +883,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         envelope_overstatements,
         sensitivity: None,
         capacity_ranges: Vec::new(),
+        highlights: Highlights::default(),
         lp: LpSolutionValues {
             exact_lp: None,
             values: values.to_vec(),
@@ -820,22 +979,13 @@ fn constraint_result(
 }
 
 /// Fills [`ConstraintResult::exact_cost`] for every floor and expectation, by exact re-solves
-/// (response curves in order, as the plan itself) of the formulation the plan was solved from.
+/// (response curves in order, as the plan itself) of the formulation the plan was solved from,
+/// on the plan's engine session when there is one (warm from the plan's basis; see
+/// [`super::solve_chosen_on`]).
 ///
 /// `false` when `deadline` stopped it: the floors and expectations not priced by then keep
 /// `exact_cost` `None`.
-pub fn price_promises(
-    plan: &mut Plan,
-    formulation: &Formulation,
-    backend: crate::solve::Backend,
-    deadline: Option<std::time::Instant>,
-) -> Result<bool, crate::solve::SolveError> {
-    price_promises_on(plan, formulation, backend, deadline, &mut None)
-}
-
-/// As [`price_promises`], on the plan's engine session when there is one (warm from the plan's
-/// basis; see [`super::solve_chosen_on`]).
-pub fn price_promises_on(
+pub(crate) fn price_promises_on(
     plan: &mut Plan,
     formulation: &Formulation,
     backend: crate::solve::Backend,

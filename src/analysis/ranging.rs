@@ -9,7 +9,7 @@
 //! variable at a bound: the test gives 0 on a side although the price may hold on there), that
 //! side, and every side of a plan from another backend, comes from extra solves of the LP capplan
 //! built. The optimal objective is concave and piecewise linear in a limit, and convex and
-//! piecewise linear in an objective coefficient; [`super::parametric`] finds its pieces exactly
+//! piecewise linear in an objective coefficient; a parametric search finds its pieces exactly
 //! from re-solves. Each side of a limit costs: one LP for how far the limit can go before the
 //! plan is infeasible, one or two LPs for the curve's slope far away when it can go on for ever,
 //! and a few re-solves (each a primal and a dual solve) to locate the first breakpoint. That is
@@ -759,6 +759,7 @@ fn ranged_program<'a>(
     Ok((formulation, backend, basis))
 }
 
+#[doc(hidden)]
 /// The full sensitivity report of an optimal plan; `None` when `deadline` came before every
 /// limit and allocation was ranged (a half-ranged report is not given). The deadline is checked
 /// before each limit and each allocation: the re-solves of one run to their end.
@@ -801,7 +802,7 @@ pub fn sensitivity(
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and
 /// for how many hours, at a few re-solves per resource.
-pub fn capacity_ranges(
+pub(crate) fn capacity_ranges(
     instance: &Instance,
     formulation: &Formulation,
     plan: &Plan,

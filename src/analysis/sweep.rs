@@ -13,6 +13,9 @@ use crate::solve::{Backend, LpOutcome, SolveError, solve_lp};
 /// `to`, its breakpoints and the marginal value on each piece.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sweep {
+    /// The `[plan]` header of the instance swept (the JSON report writes it beside the sweep).
+    #[serde(skip)]
+    pub header: crate::model::PlanHeader,
     /// The constraint swept, e.g. `capacity[engineering]`.
     pub constraint: String,
     /// The direction of the swept limit.
@@ -111,6 +114,7 @@ pub fn sweep(instance: &Instance, target: SweepTarget<'_>, from: f64, to: f64, b
                 )));
             };
             return sweep_parameter(
+                instance,
                 &formulation,
                 LimitParameter::capacity(instance, &formulation, r),
                 format!("capacity[{resource}]"),
@@ -141,11 +145,12 @@ pub fn sweep(instance: &Instance, target: SweepTarget<'_>, from: f64, to: f64, b
         super::document::Unit::Hour
     };
     let sense = formulation.lp.rows[row].sense;
-    sweep_parameter(&formulation, parameter, constraint_id.to_string(), unit, sense, from, to, backend)
+    sweep_parameter(instance, &formulation, parameter, constraint_id.to_string(), unit, sense, from, to, backend)
 }
 
 #[allow(clippy::too_many_arguments)]
 fn sweep_parameter(
+    instance: &Instance,
     formulation: &Formulation,
     parameter: LimitParameter,
     constraint: String,
@@ -161,6 +166,7 @@ fn sweep_parameter(
     let mut curve = LimitCurve::new(&formulation.lp, parameter.clone(), backend);
 
     let mut result = Sweep {
+        header: instance.plan.clone(),
         constraint,
         sense,
         unit,

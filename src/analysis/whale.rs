@@ -28,7 +28,7 @@ pub fn current_contributions(instance: &Instance) -> Vec<f64> {
 }
 
 /// Shares of the total contribution, as fractions (2.0 is 200 %).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct WhaleShape {
     /// The customers' contributions added up (currency).
     pub total: f64,

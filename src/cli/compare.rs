@@ -112,7 +112,7 @@ pub(super) fn run(args: &CompareArgs) -> i32 {
         });
     }
     let comparison = compare(&inputs);
-    let text = render_comparison(&base, &comparison, backend, args.format);
+    let text = render_comparison(&comparison, args.format);
     if let Err(code) = emit(args.output.as_deref(), &text) {
         return code;
     }

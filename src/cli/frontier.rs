@@ -61,6 +61,6 @@ pub(super) fn run(args: &FrontierArgs) -> i32 {
             return code;
         }
     };
-    let text = crate::report::frontier::render(&instance, &frontier, format);
+    let text = crate::report::frontier::render(&frontier, format);
     emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }

@@ -255,23 +255,23 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         (None, Some(format)) => {
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
             let options = text_options(args.detail, args.output.is_some());
-            let text = report::render_what_if(&instance, report, &what_if, format, &options);
+            let text = report::render_what_if(report, &what_if, format, &options);
             progress.finish();
             emit(args.output.as_deref(), &text)
         }
         // The partner view leaves out scenarios, forces and diagnoses: they are internal.
         (Some(customer), Some(format)) => {
-            let text = report::render_partner(&instance, report, customer, format);
+            let text = report::render_partner(report, customer, format);
             progress.finish();
             emit(args.output.as_deref(), &text)
         }
         (_, None) if args.format == SolveFormat::Html => {
             let what_if = WhatIf { scenario: scenario.as_ref(), forces: solved.forces.as_ref(), diagnosis: solved.diagnosis.as_ref() };
-            let page = report::html::render(&instance, report, &report::html::HtmlExtras { what_if, value_curves });
+            let page = report::html::render(report, &report::html::HtmlExtras { what_if, value_curves });
             progress.finish();
             emit(args.output.as_deref(), &page)
         }
-        (_, None) => match report::xlsx::render(&instance, report) {
+        (_, None) => match report::xlsx::render(report) {
             Ok(bytes) => {
                 progress.finish();
                 emit_bytes(args.output.as_deref(), &bytes)
@@ -284,7 +284,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     }
     if args.format == SolveFormat::Csv {
         // The CSV is the plan table alone; its warnings go where a pipeline's reader sees them.
-        for warning in crate::report::warnings(report, instance.plan().currency()) {
+        for warning in crate::report::warnings(report) {
             eprintln!("capplan: warning: {warning}");
         }
     }

@@ -75,14 +75,14 @@ pub(super) fn run(args: &SweepArgs) -> i32 {
         }
     };
     if let Some(path) = &args.svg
-        && let Err(error) = write_atomically(path, report::sweep::render_svg(&instance, &result).as_bytes())
+        && let Err(error) = write_atomically(path, report::sweep::render_svg(&result).as_bytes())
     {
         eprintln!("error: cannot write {}: {error}", path.display());
         return EXIT_INPUT;
     }
     let text = match args.format {
-        Format::Text => report::sweep::render_text(&instance, &result),
-        Format::Json => report::sweep::render_json(&instance, &result),
+        Format::Text => report::sweep::render_text(&result),
+        Format::Json => report::sweep::render_json(&result),
         Format::Csv => report::sweep::render_csv(&result),
     };
     if let Err(code) = super::emit(args.output.as_deref(), &text) {

@@ -7,19 +7,16 @@ use serde::Serialize;
 use super::format::{hours, money, percent};
 use super::table::Table;
 use super::{Format, json};
+use crate::analysis::MOVE_THRESHOLD_HOURS;
 use crate::analysis::Status;
 use crate::analysis::compare::{ComparedPlan, Comparison};
-use crate::model::Instance;
 use crate::solve::Backend;
 
-/// Moves smaller than this many hours are not listed in the text report.
-const MOVE_THRESHOLD_HOURS: f64 = 0.05;
-
-/// Renders a comparison; `base` is the unpatched instance (its header names the report).
-pub fn render_comparison(base: &Instance, comparison: &Comparison, backend: Backend, format: Format) -> String {
+/// Renders a comparison; its header (the unpatched instance's) names the report.
+pub fn render_comparison(comparison: &Comparison, format: Format) -> String {
     match format {
-        Format::Text => text(base, comparison, backend),
-        Format::Json => json_document(base, comparison, backend),
+        Format::Text => text(comparison, comparison.backend),
+        Format::Json => json_document(comparison, comparison.backend),
         Format::Csv => csv(comparison),
     }
 }
@@ -32,9 +29,9 @@ fn status_word(status: Status) -> String {
     status.name().replace('_', " ")
 }
 
-fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
+fn text(comparison: &Comparison, backend: Backend) -> String {
     let mut out = String::new();
-    let header = &base.plan;
+    let header = &comparison.header.plan;
     let currency = header.currency.as_str();
     let _ = writeln!(out, "capplan compare: {} ({}, {currency})", header.name, header.period);
     let _ = writeln!(out, "Solver: {backend}");
@@ -79,7 +76,7 @@ fn text(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
     table.row(row("expectation penalties", &|plan| optional_money(plan.penalty_cost)));
     table.render_within(&mut out, WIDTH);
 
-    let resource_ids: Vec<&str> = base.resources.iter().map(|r| r.id.as_str()).collect();
+    let resource_ids: Vec<&str> = comparison.header.resource_ids.iter().map(String::as_str).collect();
     let resource_cell = |plan: &ComparedPlan, id: &str, cell: &dyn Fn(&crate::analysis::compare::ComparedResource) -> String| {
         plan.resources.iter().find(|r| r.resource == id).map_or_else(|| "-".to_string(), cell)
     };
@@ -202,13 +199,14 @@ struct JsonHeader<'a> {
     currency: &'a str,
 }
 
-fn json_document(base: &Instance, comparison: &Comparison, backend: Backend) -> String {
+fn json_document(comparison: &Comparison, backend: Backend) -> String {
+    let header = &comparison.header;
     let document = JsonComparison {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),
-        plan: JsonHeader { name: &base.plan.name, period: &base.plan.period, currency: &base.plan.currency },
+        plan: JsonHeader { name: header.plan.name(), period: header.plan.period(), currency: header.plan.currency() },
         solver: backend.name(),
-        resource_ids: base.resources.iter().map(|r| r.id.as_str()).collect(),
+        resource_ids: header.resource_ids.iter().map(String::as_str).collect(),
         comparison,
     };
     let value = serde_json::to_value(&document).expect("comparison types serialise to JSON");

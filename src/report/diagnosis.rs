@@ -140,7 +140,7 @@ impl schemars::JsonSchema for Diagnosis {
 }
 
 /// What `--time-limit` left out of a diagnosis, in planner words; `None` for a complete one.
-pub fn incomplete_words(diagnosis: &Diagnosis) -> Option<String> {
+pub(crate) fn incomplete_words(diagnosis: &Diagnosis) -> Option<String> {
     if diagnosis.is_complete() {
         return None;
     }
@@ -228,7 +228,7 @@ fn share_words(of: &ShareOf) -> String {
 }
 
 /// A conflicting limit in planner words ("m1 must get at least 60 engineering hours (floor)").
-pub fn meaning(member: &ConflictMember) -> String {
+pub(crate) fn meaning(member: &ConflictMember) -> String {
     let h = hours(member.limit);
     let share = if member.unit == Unit::Share { percent(member.limit) } else { h.clone() };
     match &member.limit_kind {

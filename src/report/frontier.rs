@@ -7,25 +7,25 @@ use super::csv::{field, number};
 use super::json::NumbersById;
 use super::{Format, hours, money};
 use crate::analysis::frontier::Frontier;
-use crate::model::Instance;
 
 /// How many allocation moves the text report lists between two points.
 const MOVES_SHOWN: usize = 6;
 
 /// The frontier report in `format`: text (the points and what moves between them), JSON (`capplan
 /// schema frontier`) or CSV (one row per point).
-pub fn render(instance: &Instance, frontier: &Frontier, format: Format) -> String {
+pub fn render(frontier: &Frontier, format: Format) -> String {
     match format {
-        Format::Text => text(instance, frontier),
-        Format::Json => json(instance, frontier),
+        Format::Text => text(frontier),
+        Format::Json => json(frontier),
         Format::Csv => csv(frontier),
     }
 }
 
-fn text(instance: &Instance, frontier: &Frontier) -> String {
-    let currency = instance.plan().currency();
+fn text(frontier: &Frontier) -> String {
+    let header = &frontier.header;
+    let currency = header.currency();
     let mut out = String::new();
-    let _ = writeln!(out, "capplan frontier: {} ({}, {currency})", instance.plan().name(), instance.plan().period());
+    let _ = writeln!(out, "capplan frontier: {} ({}, {currency})", header.name(), header.period());
     let _ = writeln!(out, "Solver: {}", frontier.backend);
     let _ = writeln!(
         out,
@@ -153,7 +153,7 @@ struct FrontierAllocation<'a> {
     hours: f64,
 }
 
-fn json(instance: &Instance, frontier: &Frontier) -> String {
+fn json(frontier: &Frontier) -> String {
     let points = frontier
         .points
         .iter()
@@ -174,7 +174,7 @@ fn json(instance: &Instance, frontier: &Frontier) -> String {
                 .collect(),
         })
         .collect();
-    let plan = instance.plan();
+    let plan = &frontier.header;
     let document = JsonFrontier {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),

@@ -11,12 +11,11 @@ use std::fmt::Write;
 
 use super::format::{hours, money, percent};
 use super::svg::{self, Bar, escape};
-use super::text::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD, capacity_range, costliest_limits, shortfall};
+use super::text::PRICE_THRESHOLD;
 use super::whatif::WhatIf;
 use crate::analysis::document::Family;
 use crate::analysis::sweep::Sweep;
 use crate::analysis::{Plan, SolveReport, Status};
-use crate::model::Instance;
 
 /// What the page shows beyond the solve report: the value curve of each resource's capacity
 /// (`None` where it could not be drawn, with the reason).
@@ -144,8 +143,8 @@ fn signed(value: f64) -> String {
 }
 
 /// The page for one solve.
-pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>) -> String {
-    let header = &instance.plan;
+pub fn render(report: &SolveReport, extras: &HtmlExtras<'_>) -> String {
+    let header = &report.header.plan;
     let currency = header.currency.as_str();
     let mut out = String::new();
     let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
@@ -169,7 +168,7 @@ pub fn render(instance: &Instance, report: &SolveReport, extras: &HtmlExtras<'_>
             scenario.description.as_ref().map_or(String::new(), |d| format!(": {}", escape(d.trim())))
         );
     }
-    for warning in super::warnings(report, &header.currency) {
+    for warning in super::warnings(report) {
         let _ = writeln!(out, r#"<p class="warning">Warning: {}</p>"#, escape(&warning));
     }
     if let Some(sentence) = super::cut_short_sentence(report) {
@@ -258,7 +257,7 @@ fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &st
         .resources
         .iter()
         .map(|resource| {
-            let range = capacity_range(plan, &resource.resource);
+            let range = plan.capacity_range(&resource.resource);
             let side = |value: Option<f64>, sign: &str, none: &str| match range {
                 Some(range) if range.ranged => value.map_or_else(|| none.to_string(), |value| format!("{sign}{} h", hours(value))),
                 Some(_) => "n/a".to_string(),
@@ -291,13 +290,9 @@ fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &st
         false,
     );
 
-    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    moves.sort_by(|a, b| {
-        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
-    });
+    let moves = plan.biggest_moves();
     let _ = writeln!(out, "<div class=\"grid\"><div>\n<h3>Biggest moves against the current plan ({} moves)</h3>", moves.len());
     let rows = moves
-        .iter()
         .take(8)
         .map(|a| {
             vec![
@@ -311,12 +306,12 @@ fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &st
         .collect();
     table(out, "moves", &[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)], rows, false);
     let _ = writeln!(out, "</div><div>\n<h3>Limits and promises that cost most ({currency})</h3>");
-    let rows = costliest_limits(plan)
-        .iter()
+    let rows = plan
+        .costliest_limits()
         .take(8)
         .map(|c| {
             let (total, reading) = match c.exact_cost {
-                Some(cost) if c.family == Family::Expectation && shortfall(c) => (number(cost, money(cost)), "to meet in full"),
+                Some(cost) if c.family == Family::Expectation && c.falls_short() => (number(cost, money(cost)), "to meet in full"),
                 Some(cost) => (number(cost, money(cost)), "gain if dropped"),
                 None => (number(0.0, "-".to_string()), "margin only"),
             };
@@ -325,17 +320,13 @@ fn optimal(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &st
         .collect();
     table(out, "costly", &[("limit", false), ("per hour", true), ("total (exact)", true), ("reading", false)], rows, false);
     let _ = writeln!(out, "</div></div>");
-    let mut gaps: Vec<_> = plan.expectations.iter().filter(|gap| gap.shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
-    gaps.sort_by(|a, b| {
-        b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
-    });
+    let gaps = plan.largest_gaps();
     if !plan.expectations.is_empty() {
         let _ = writeln!(out, "<h3>Largest expectation gaps ({} of {} expectations short)</h3>", gaps.len(), plan.expectations.len());
-        if gaps.is_empty() {
+        if gaps.len() == 0 {
             let _ = writeln!(out, "<p>Every expectation is met.</p>");
         } else {
             let rows = gaps
-                .iter()
                 .take(8)
                 .map(|g| {
                     vec![
@@ -385,14 +376,10 @@ fn charts(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str
     }
 
     // Plan against current hours per customer, biggest moves first.
-    let mut customers: Vec<_> = plan.customers.iter().collect();
+    let customers = plan.customers_by_change();
     let total = |hours: &[f64]| hours.iter().sum::<f64>();
-    customers.sort_by(|a, b| {
-        let change = |c: &crate::analysis::CustomerResult| total(&c.hours) - total(&c.current_hours);
-        change(b).abs().total_cmp(&change(a).abs()).then_with(|| a.customer.cmp(&b.customer))
-    });
     let rows: Vec<Bar> = customers
-        .iter()
+        .clone()
         .take(30)
         .map(|c| {
             let (planned, current) = (total(&c.hours), total(&c.current_hours));
@@ -413,12 +400,8 @@ fn charts(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str
 
     // Expectation gaps.
     if !plan.expectations.is_empty() {
-        let mut gaps: Vec<_> = plan.expectations.iter().collect();
-        gaps.sort_by(|a, b| {
-            b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
-        });
-        let rows: Vec<Bar> = gaps
-            .iter()
+        let rows: Vec<Bar> = plan
+            .expectations_by_shortfall()
             .take(30)
             .map(|g| Bar {
                 label: format!("{}/{}", g.customer, g.resource),
@@ -456,7 +439,7 @@ fn charts(out: &mut String, plan: &Plan, extras: &HtmlExtras<'_>, currency: &str
         "<figure class=\"chart utilisation\">{}</figure></div>",
         svg::bars("Utilisation", &rows, None, "% of available hours", 520.0)
     );
-    let whale = crate::analysis::whale::whale_shape(&contributions);
+    let whale = plan.highlights.whale;
     let _ = writeln!(
         out,
         r#"<p class="note">With the plan, the most profitable 20 % of customers give {} of the total contribution, the middle 70 % {}, the least profitable 10 % {}{}.</p>"#,

@@ -6,7 +6,7 @@ use super::WhatIf;
 use crate::analysis::force::ForceEffect;
 use crate::analysis::infeasibility::Diagnosis;
 use crate::analysis::{Plan, SolveReport, Status};
-use crate::model::{AppliedScenario, Instance};
+use crate::model::AppliedScenario;
 
 /// The document of `capplan solve --format json` (docs/json-output.md).
 #[derive(Serialize, schemars::JsonSchema)]
@@ -60,14 +60,14 @@ struct JsonHeader<'a> {
     notes: Option<&'a str>,
 }
 
-pub fn render(instance: &Instance, report: &SolveReport) -> String {
-    render_with(instance, report, &WhatIf::default())
+pub fn render(report: &SolveReport) -> String {
+    render_with(report, &WhatIf::default())
 }
 
 /// As [`render`], with the what-if parts after `cut_short` (the scenario applied, the effect of
 /// forces, the diagnosis of an infeasible plan).
-pub fn render_with(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>) -> String {
-    let header = &instance.plan;
+pub fn render_with(report: &SolveReport, what_if: &WhatIf<'_>) -> String {
+    let header = &report.header.plan;
     let document = JsonReport {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),
@@ -75,9 +75,9 @@ pub fn render_with(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'
         status: report.status,
         solver: report.backend.name(),
         solver_reason: &report.solver_reason,
-        resource_ids: instance.resources.iter().map(|resource| resource.id.as_str()).collect(),
+        resource_ids: report.header.resource_ids.iter().map(String::as_str).collect(),
         result: report.plan.as_ref(),
-        warnings: super::warnings(report, &header.currency),
+        warnings: super::warnings(report),
         cut_short: &report.cut_short,
         scenario: what_if.scenario,
         forces: what_if.forces,

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::format::hours;
 use super::table::Table;
+use crate::analysis::document::LimitKind;
 use crate::analysis::{SolveReport, Status};
-use crate::model::Instance;
+use crate::model::ExpectationKind;
 
 /// The document of `capplan solve --audience partner --customer ID --format json`
 /// (docs/json-output.md, "The partner view"). Hours are rounded to 0.1 h.
@@ -63,32 +64,38 @@ struct PartnerResource<'a> {
     minimum_hours: Option<f64>,
 }
 
-fn rows<'a>(instance: &'a Instance, report: &SolveReport, customer: usize) -> Option<Vec<PartnerResource<'a>>> {
+fn rows(report: &SolveReport, customer: usize) -> Option<Vec<PartnerResource<'_>>> {
     let plan = report.plan.as_ref()?;
-    let who = &instance.customers[customer];
+    let who = &plan.customers[customer];
+    let floor_of = |resource: &str| {
+        plan.constraints.iter().find_map(|constraint| match &constraint.about {
+            LimitKind::Floor { customer: c, resource: r } if *c == who.customer && r == resource => Some(constraint.limit),
+            _ => None,
+        })
+    };
+    let expectation_of = |resource: &str| plan.expectations.iter().find(|gap| gap.customer == who.customer && gap.resource == resource);
     Some(
-        instance
-            .resources
+        plan.resources
             .iter()
             .enumerate()
             .map(|(r, resource)| {
                 // Every figure is rounded once, to the tenth of an hour the text shows, and the
                 // differences are taken between the rounded figures: 97.0 planned against 120.0
                 // current is a change of -23.0, whichever format the partner reads.
-                let planned = round(plan.customers[customer].hours[r]);
+                let planned = round(who.hours[r]);
                 let current = round(who.current_hours[r]);
-                let expectation = who.expectations[r];
-                let expected = expectation.map(|e| round(e.hours));
-                let hard_expectation = expectation.filter(|e| e.kind == crate::model::ExpectationKind::Hard).map(|e| e.hours);
+                let expectation = expectation_of(&resource.resource);
+                let expected = expectation.map(|e| round(e.expected_hours));
+                let hard_expectation = expectation.filter(|e| e.kind == ExpectationKind::Hard).map(|e| e.expected_hours);
                 PartnerResource {
-                    resource: &resource.id,
+                    resource: &resource.resource,
                     name: &resource.name,
                     current_hours: current,
                     planned_hours: planned,
                     change_hours: round(planned - current),
                     expected_hours: expected,
                     difference_hours: expected.map(|expected| round(planned - expected)),
-                    minimum_hours: [who.floor_hours[r], hard_expectation].into_iter().flatten().reduce(f64::max).map(round),
+                    minimum_hours: [floor_of(&resource.resource), hard_expectation].into_iter().flatten().reduce(f64::max).map(round),
                 }
             })
             .collect(),
@@ -102,11 +109,11 @@ fn round(value: f64) -> f64 {
     if rounded == 0.0 { 0.0 } else { rounded }
 }
 
-pub fn render_text(instance: &Instance, report: &SolveReport, customer: usize) -> String {
-    let who = &instance.customers[customer];
+pub fn render_text(report: &SolveReport, customer: usize) -> String {
+    let who = &report.header.customers[customer];
     let mut out = String::new();
-    let _ = writeln!(out, "Support plan for {} ({}), {}", who.name, who.id, instance.plan.period);
-    let Some(rows) = rows(instance, report, customer) else {
+    let _ = writeln!(out, "Support plan for {} ({}), {}", who.name, who.id, report.header.plan.period());
+    let Some(rows) = rows(report, customer) else {
         let _ = writeln!(out, "No plan is available for this period yet.");
         return out;
     };
@@ -155,25 +162,25 @@ pub fn render_text(instance: &Instance, report: &SolveReport, customer: usize) -
     out
 }
 
-pub fn render_json(instance: &Instance, report: &SolveReport, customer: usize) -> String {
-    let who = &instance.customers[customer];
+pub fn render_json(report: &SolveReport, customer: usize) -> String {
+    let who = &report.header.customers[customer];
     let document = PartnerDocument {
         schema_version: super::JSON_SCHEMA_VERSION,
         audience: "partner",
-        period: &instance.plan.period,
+        period: report.header.plan.period(),
         customer: PartnerCustomer { id: &who.id, name: &who.name },
         status: report.status,
-        resources: rows(instance, report, customer),
+        resources: rows(report, customer),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("partner view serialises");
     text.push('\n');
     text
 }
 
-pub fn render_csv(instance: &Instance, report: &SolveReport, customer: usize) -> String {
+pub fn render_csv(report: &SolveReport, customer: usize) -> String {
     let mut out = String::from("resource,current_hours,planned_hours,change_hours,expected_hours,minimum_hours\n");
     let optional = |value: Option<f64>| value.map_or(String::new(), |v| format!("{v:.1}"));
-    for row in rows(instance, report, customer).unwrap_or_default() {
+    for row in rows(report, customer).unwrap_or_default() {
         let _ = writeln!(
             out,
             "{},{:.1},{:.1},{:.1},{},{}",

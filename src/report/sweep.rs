@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::format::{hours, money, percent};
 use super::table::Table;
 use crate::analysis::sweep::Sweep;
-use crate::model::Instance;
 
 /// A limit in its own unit: hours, or shares as percent.
 fn limit_text(sweep: &Sweep, value: f64) -> String {
@@ -33,11 +32,12 @@ fn infeasible_stretches(sweep: &Sweep) -> Vec<(f64, f64)> {
 
 /// The sweep as text: the breakpoints and the marginal value on each piece, infeasible stretches
 /// marked.
-pub fn render_text(instance: &Instance, sweep: &Sweep) -> String {
-    let currency = instance.plan.currency.as_str();
+pub fn render_text(sweep: &Sweep) -> String {
+    let header = &sweep.header;
+    let currency = header.currency.as_str();
     let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
     let mut out = String::new();
-    let _ = writeln!(out, "capplan sweep: {} ({}, {}, {currency})", instance.plan.name, instance.plan.period, sweep.constraint);
+    let _ = writeln!(out, "capplan sweep: {} ({}, {}, {currency})", header.name, header.period, sweep.constraint);
     let text = format!(
         "Limit {} {} swept from {} to {}; the objective is exact between the points below (straight lines).",
         sweep.constraint,
@@ -107,13 +107,14 @@ pub(super) struct JsonSweep<'a> {
 }
 
 /// The sweep as one JSON document (`capplan schema sweep`), with a final line break.
-pub fn render_json(instance: &Instance, sweep: &Sweep) -> String {
+pub fn render_json(sweep: &Sweep) -> String {
+    let header = &sweep.header;
     let document = JsonSweep {
         schema_version: super::JSON_SCHEMA_VERSION,
         capplan_version: env!("CARGO_PKG_VERSION"),
-        plan: &instance.plan.name,
-        period: &instance.plan.period,
-        currency: &instance.plan.currency,
+        plan: &header.name,
+        period: &header.period,
+        currency: &header.currency,
         sweep,
     };
     let mut value = serde_json::to_value(&document).expect("sweep types serialise to JSON");
@@ -168,7 +169,8 @@ pub fn render_csv(sweep: &Sweep) -> String {
 /// An SVG chart of the value curve (see [`super::svg::value_curve`]): the objective over the
 /// limit with its breakpoints, the value per unit on each piece as a step chart with its value
 /// written where it fits, infeasible stretches shaded, the current limit marked.
-pub fn render_svg(instance: &Instance, sweep: &Sweep) -> String {
-    let title = format!("Value of {}: {} ({})", sweep.constraint, instance.plan.name, instance.plan.period);
-    super::svg::value_curve(sweep, &instance.plan.currency, &title, 900.0)
+pub fn render_svg(sweep: &Sweep) -> String {
+    let header = &sweep.header;
+    let title = format!("Value of {}: {} ({})", sweep.constraint, header.name, header.period);
+    super::svg::value_curve(sweep, &header.currency, &title, 900.0)
 }

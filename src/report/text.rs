@@ -8,18 +8,13 @@ use std::fmt::Write;
 use super::format::{hours, money, percent};
 use super::table::{Table, hanging, paragraph, short_id, short_name};
 use crate::analysis::document::{Family, LimitKind, ShareOf};
-use crate::analysis::ranging::ConstraintRange;
 use crate::analysis::{ConstraintResult, Plan, PortfolioResult, SolveReport, Status};
+pub(super) use crate::analysis::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD};
 use crate::formulation::Sense;
-use crate::model::{AppliedScenario, ExpectationKind, Instance};
+use crate::model::{AppliedScenario, ExpectationKind};
 
 /// The width of text reports when standard output is not a terminal.
 pub const DEFAULT_WIDTH: usize = 100;
-
-/// Changes smaller than this many hours are not listed as moves.
-pub(super) const MOVE_THRESHOLD_HOURS: f64 = 0.05;
-/// Shadow prices smaller than this (currency) are treated as zero in planner words.
-pub(super) const PRICE_THRESHOLD: f64 = 0.005;
 
 /// How much of the report to print (`--detail`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,15 +45,15 @@ impl Default for TextOptions {
 /// Rows in each list of the opening screen.
 const SUMMARY_ROWS: usize = 3;
 
-pub fn render(instance: &Instance, report: &SolveReport) -> String {
-    render_with(instance, report, &TextOptions::default(), None)
+pub fn render(report: &SolveReport) -> String {
+    render_with(report, &TextOptions::default(), None)
 }
 
 /// The text report; `scenario` is named right under the plan's name when a scenario was applied.
-pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOptions, scenario: Option<&AppliedScenario>) -> String {
+pub fn render_with(report: &SolveReport, options: &TextOptions, scenario: Option<&AppliedScenario>) -> String {
     let width = options.width;
     let mut out = String::new();
-    let plan_header = &instance.plan;
+    let plan_header = &report.header.plan;
     hanging(&mut out, &format!("capplan: {} ({}, {})", plan_header.name, plan_header.period, plan_header.currency), width);
     if let Some(scenario) = scenario {
         hanging(&mut out, &format!("Scenario: {} ({})", scenario.name, scenario.file), width);
@@ -67,7 +62,7 @@ pub fn render_with(instance: &Instance, report: &SolveReport, options: &TextOpti
         }
     }
     // Reasons to doubt the numbers come before any of them.
-    for warning in super::warnings(report, &plan_header.currency) {
+    for warning in super::warnings(report) {
         paragraph(&mut out, "Warning: ", &warning, width);
     }
     if let Some(sentence) = super::cut_short_sentence(report) {
@@ -177,7 +172,7 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
         ("price holds for", false),
     ]);
     for resource in &plan.resources {
-        let holds = capacity_range(plan, &resource.resource).map_or_else(
+        let holds = plan.capacity_range(&resource.resource).map_or_else(
             || "run --sensitivity".to_string(),
             |range| match (range.allowable_increase, range.allowable_decrease) {
                 _ if !range.ranged => "n/a".to_string(),
@@ -199,26 +194,23 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
     }
     table.render_within(out, width);
 
-    let moves = biggest_moves(plan);
-    if moves.is_empty() {
+    let moves = plan.biggest_moves();
+    if moves.len() == 0 {
         let _ = writeln!(out, "\nBiggest moves: none, the plan keeps the current hours");
     } else {
         let _ = writeln!(out, "\nBiggest moves against the current plan ({} of {} moves)", moves.len().min(SUMMARY_ROWS), moves.len());
-        moves_table(out, &moves[..moves.len().min(SUMMARY_ROWS)], width);
+        moves_table(out, moves.take(SUMMARY_ROWS), width);
     }
 
-    let costly = costliest_limits(plan);
-    let costly_policies = plan.portfolio.as_ref().is_some_and(|portfolio| {
-        portfolio.categories.iter().any(|category| category.policy_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD))
-    });
-    if costly.is_empty() && !costly_policies {
+    let costly = plan.costliest_limits();
+    if costly.len() == 0 && plan.costly_policies().len() == 0 {
         let _ = writeln!(out, "\nLimits and promises that cost: none holds the plan back");
     } else {
         let _ = writeln!(out, "\nLimits and promises that cost most ({currency}; total from an exact re-solve)");
         let mut table = Table::new(&[("limit", false), ("per hour", true), ("total", true), ("reading", false)]).wrapping(3);
-        for constraint in costly.iter().take(SUMMARY_ROWS) {
+        for constraint in costly.take(SUMMARY_ROWS) {
             let (total, reading) = match constraint.exact_cost {
-                Some(cost) if constraint.family == Family::Expectation && shortfall(constraint) => {
+                Some(cost) if constraint.family == Family::Expectation && constraint.falls_short() => {
                     (money(cost), "meeting it in full would cost the total".to_string())
                 }
                 Some(cost) => (money(cost), "dropping it would gain the total".to_string()),
@@ -226,25 +218,20 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
             };
             table.row(vec![short_id(&constraint.id), money(constraint.shadow_price), total, reading]);
         }
-        if let Some(portfolio) = &plan.portfolio {
-            for category in portfolio.categories.iter().filter(|c| c.policy_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)) {
-                table.row(vec![
-                    format!("{} policy", short_name(&category.category)),
-                    money(category.shadow_price_sum),
-                    money(category.policy_cost.unwrap_or(0.0)),
-                    format!("dropping its {} would gain the total", plural(category.policy_constraints.len(), "limit")),
-                ]);
-            }
+        for category in plan.costly_policies() {
+            table.row(vec![
+                format!("{} policy", short_name(&category.category)),
+                money(category.shadow_price_sum),
+                money(category.policy_cost.unwrap_or(0.0)),
+                format!("dropping its {} would gain the total", plural(category.policy_constraints.len(), "limit")),
+            ]);
         }
         table.render_within(out, width);
     }
 
-    let mut gaps: Vec<_> = plan.expectations.iter().filter(|gap| gap.shortfall_hours >= MOVE_THRESHOLD_HOURS).collect();
-    gaps.sort_by(|a, b| {
-        b.shortfall_hours.total_cmp(&a.shortfall_hours).then_with(|| (&a.customer, &a.resource).cmp(&(&b.customer, &b.resource)))
-    });
+    let gaps = plan.largest_gaps();
     if plan.expectations.is_empty() {
-    } else if gaps.is_empty() {
+    } else if gaps.len() == 0 {
         let _ = writeln!(out, "\nExpectation gaps: none, every expectation is met");
     } else {
         let _ = writeln!(out, "\nLargest expectation gaps ({} of {} short)", gaps.len().min(SUMMARY_ROWS), gaps.len());
@@ -257,7 +244,7 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
             ("short", true),
             ("penalty", true),
         ]);
-        for gap in gaps.iter().take(SUMMARY_ROWS) {
+        for gap in gaps.take(SUMMARY_ROWS) {
             table.row(vec![
                 short_name(&gap.customer),
                 short_name(&gap.resource),
@@ -271,34 +258,6 @@ fn summary_section(out: &mut String, plan: &Plan, currency: &str, width: usize) 
         table.render_within(out, width);
     }
     let _ = writeln!(out);
-}
-
-/// The capacity's range: from the sensitivity report, or the ranges `solve` computes for the
-/// opening screen.
-pub(super) fn capacity_range<'a>(plan: &'a Plan, resource: &str) -> Option<&'a ConstraintRange> {
-    let of_resource = |range: &&ConstraintRange| matches!(&range.about, LimitKind::Capacity { resource: r } if r == resource);
-    let from_sensitivity = plan.sensitivity.as_ref().and_then(|sensitivity| sensitivity.constraints.iter().find(of_resource));
-    from_sensitivity.or_else(|| plan.capacity_ranges.iter().find(of_resource))
-}
-
-pub(super) fn shortfall(constraint: &ConstraintResult) -> bool {
-    constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit)
-}
-
-/// Limits other than capacity that hold the plan back: those with an exact total cost first
-/// (largest first), then the others by the size of their shadow price.
-pub(super) fn costliest_limits(plan: &Plan) -> Vec<&ConstraintResult> {
-    let mut with_total: Vec<&ConstraintResult> =
-        plan.constraints.iter().filter(|c| c.exact_cost.is_some_and(|cost| cost >= PRICE_THRESHOLD)).collect();
-    with_total.sort_by(|a, b| b.exact_cost.unwrap_or(0.0).total_cmp(&a.exact_cost.unwrap_or(0.0)).then_with(|| a.id.cmp(&b.id)));
-    let mut priced: Vec<&ConstraintResult> = plan
-        .constraints
-        .iter()
-        .filter(|c| c.family != Family::Capacity && c.exact_cost.is_none() && c.shadow_price.abs() >= PRICE_THRESHOLD)
-        .collect();
-    priced.sort_by(|a, b| b.shadow_price.abs().total_cmp(&a.shadow_price.abs()).then_with(|| a.id.cmp(&b.id)));
-    with_total.extend(priced);
-    with_total
 }
 
 fn kind_word(kind: ExpectationKind) -> &'static str {
@@ -560,7 +519,7 @@ fn constraint_words(constraint: &ConstraintResult, currency: &str) -> String {
         ),
         // Short of a soft expectation, the price per hour is the penalty: what meeting it costs
         // is the exact re-solve's total.
-        Family::Expectation if constraint.actual < constraint.limit - 1e-7 * (1.0 + constraint.limit) => format!(
+        Family::Expectation if constraint.falls_short() => format!(
             "{subject} gets {} of the {} {object} hours it expects: each hour short puts {price} {currency} at risk{}.",
             hours(constraint.actual),
             hours(constraint.limit),
@@ -682,25 +641,15 @@ fn expectations_section(out: &mut String, plan: &Plan, width: usize) {
 
 fn changes_section(out: &mut String, plan: &Plan, width: usize) {
     let _ = writeln!(out, "\nChange versus current hours (biggest moves first)");
-    let moves = biggest_moves(plan);
-    if moves.is_empty() {
+    let moves = plan.biggest_moves();
+    if moves.len() == 0 {
         let _ = writeln!(out, "  none: the plan keeps the current hours");
         return;
     }
-    moves_table(out, &moves, width);
+    moves_table(out, moves, width);
 }
 
-/// The allocations that move at least [`MOVE_THRESHOLD_HOURS`] from the current hours, biggest
-/// move first: the opening screen shows the first few, the details all of them.
-fn biggest_moves(plan: &Plan) -> Vec<&crate::analysis::Allocation> {
-    let mut moves: Vec<_> = plan.allocations.iter().filter(|a| a.change_hours.abs() >= MOVE_THRESHOLD_HOURS).collect();
-    moves.sort_by(|a, b| {
-        crate::analysis::biggest_move_first((a.change_hours, &a.customer, &a.resource), (b.change_hours, &b.customer, &b.resource))
-    });
-    moves
-}
-
-fn moves_table(out: &mut String, moves: &[&crate::analysis::Allocation], width: usize) {
+fn moves_table<'a>(out: &mut String, moves: impl Iterator<Item = &'a crate::analysis::Allocation>, width: usize) {
     let mut table = Table::new(&[("customer", false), ("resource", false), ("current", true), ("planned", true), ("change", true)]);
     for allocation in moves {
         table.row(vec![

@@ -13,12 +13,8 @@ use crate::analysis::SolveReport;
 use crate::analysis::document::Unit;
 use crate::analysis::force::{ForceEffect, ForcedAllocation};
 use crate::analysis::infeasibility::Diagnosis;
-use crate::model::{AppliedScenario, Instance};
-
-/// Shadow prices smaller than this (currency) are treated as zero in planner words.
-const PRICE_THRESHOLD: f64 = 0.005;
-/// Moves smaller than this many hours are not listed in the text report.
-const MOVE_THRESHOLD_HOURS: f64 = 0.05;
+use crate::analysis::{MOVE_THRESHOLD_HOURS, PRICE_THRESHOLD};
+use crate::model::AppliedScenario;
 
 /// The what-if context of one solve; every part is optional.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,18 +29,18 @@ pub struct WhatIf<'a> {
 
 /// The solve report in `format`, with the what-if parts; `options` lay out the text report. CSV
 /// is the plan table alone.
-pub fn render_what_if(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
+pub fn render_what_if(report: &SolveReport, what_if: &WhatIf<'_>, format: Format, options: &TextOptions) -> String {
     match format {
-        Format::Text => text(instance, report, what_if, options),
-        Format::Json => json::render_with(instance, report, what_if),
-        Format::Csv => super::render(instance, report, Format::Csv),
+        Format::Text => text(report, what_if, options),
+        Format::Json => json::render_with(report, what_if),
+        Format::Csv => super::render(report, Format::Csv),
     }
 }
 
-fn text(instance: &Instance, report: &SolveReport, what_if: &WhatIf<'_>, options: &TextOptions) -> String {
+fn text(report: &SolveReport, what_if: &WhatIf<'_>, options: &TextOptions) -> String {
     // The scenario goes right under the plan's name, where a reader looks first.
-    let mut out = super::text::render_with(instance, report, options, what_if.scenario);
-    let currency = instance.plan.currency.as_str();
+    let mut out = super::text::render_with(report, options, what_if.scenario);
+    let currency = report.header.currency();
     let width = options.width;
     if let Some(effect) = what_if.forces {
         forces_section(&mut out, effect, currency, width);

@@ -11,7 +11,8 @@ use crate::model::ExpectationKind;
 /// Every warning of a solve, worded: the solve layer's (badly scaled data), then the plan's own
 /// (envelope curves, then share padding). The text, HTML, xlsx and JSON reports and the CSV's
 /// standard error all list these.
-pub fn warnings(report: &SolveReport, currency: &str) -> Vec<String> {
+pub fn warnings(report: &SolveReport) -> Vec<String> {
+    let currency = report.header.currency();
     let mut all = report.warnings.clone();
     if let Some(plan) = &report.plan {
         all.extend(envelope_warning(plan, currency));

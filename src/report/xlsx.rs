@@ -2,15 +2,14 @@
 //! Constraints, Sensitivity and Limits, numbers stored as numbers with number formats, each
 //! sheet's header row frozen.
 //!
-//! The printer reads only the solve report (the plan, its sensitivity and Limits reports when
-//! they were computed) plus the instance's plan header (name, period, currency); it derives
-//! nothing and does not depend on any other printer. The layout of each sheet is documented in docs/cli.md ("Excel workbook").
+//! The printer reads only the solve report (its header, the plan, its sensitivity and Limits
+//! reports when they were computed); it derives nothing and does not depend on any other
+//! printer. The layout of each sheet is documented in docs/cli.md ("Excel workbook").
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::analysis::SolveReport;
 use crate::analysis::{ConstraintResult, Plan};
-use crate::model::Instance;
 
 /// Excel Solver writes an unlimited allowable increase or decrease as 1E+30; so does capplan, so
 /// that a formula over the column keeps working.
@@ -56,19 +55,20 @@ impl Formats {
 /// Renders the workbook. The bytes are a pure function of the inputs except for the file's
 /// creation time, which rust_xlsxwriter fixes here to a constant so that identical input gives
 /// identical bytes.
-pub fn render(instance: &Instance, report: &SolveReport) -> Result<Vec<u8>, XlsxError> {
+pub fn render(report: &SolveReport) -> Result<Vec<u8>, XlsxError> {
+    let header = &report.header.plan;
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     // A fixed creation date: the same input gives byte-identical workbooks.
     let properties = rust_xlsxwriter::DocProperties::new()
-        .set_title(format!("capplan: {} ({})", instance.plan.name, instance.plan.period))
+        .set_title(format!("capplan: {} ({})", header.name, header.period))
         .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?);
     workbook.set_properties(&properties);
     for name in SHEETS {
         workbook.add_worksheet().set_name(name)?;
     }
     let plan = report.plan.as_ref();
-    plan_sheet(workbook.worksheet_from_name("Plan")?, instance, report, &formats)?;
+    plan_sheet(workbook.worksheet_from_name("Plan")?, report, &formats)?;
     let no_plan = format!("Status {}: no optimal plan, so there is nothing to show here.", report.status.name());
     for name in &SHEETS[1..] {
         let sheet = workbook.worksheet_from_name(name)?;
@@ -103,9 +103,10 @@ fn number(sheet: &mut Worksheet, row: u32, column: u16, value: f64, format: &For
 
 /// Plan: a title block (plan, status, solver, contribution and its parts), then one row per
 /// customer and resource, as in the CSV report.
-fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, formats: &Formats) -> Result<(), XlsxError> {
-    let currency = &instance.plan.currency;
-    let title = format!("capplan: {} ({}, {currency})", instance.plan.name, instance.plan.period);
+fn plan_sheet(sheet: &mut Worksheet, report: &SolveReport, formats: &Formats) -> Result<(), XlsxError> {
+    let header = &report.header.plan;
+    let currency = &header.currency;
+    let title = format!("capplan: {} ({}, {currency})", header.name, header.period);
     sheet.write_string_with_format(0, 0, &title, &formats.title)?;
     sheet.write_string(1, 0, "Status")?;
     sheet.write_string(1, 1, report.status.name())?;
@@ -130,7 +131,7 @@ fn plan_sheet(sheet: &mut Worksheet, instance: &Instance, report: &SolveReport, 
         number(sheet, row, column + 1, *value, &formats.money)?;
     }
     // Warnings, then what --time-limit cut short, one line each above the plan table.
-    let notes: Vec<String> = super::warnings(report, currency)
+    let notes: Vec<String> = super::warnings(report)
         .iter()
         .map(|warning| format!("Warning: {warning}"))
         .chain(super::cut_short_sentence(report).map(|sentence| format!("Cut short: {sentence}")))

@@ -1,7 +1,9 @@
 //! Running the `capplan` binary from tests.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+#[allow(unused_imports)]
+pub use super::scratch::scratch;
 
 /// Runs `capplan ARGS` in the repository root.
 pub fn capplan(args: &[&str]) -> Output {
@@ -14,12 +16,4 @@ pub fn stdout(output: &Output) -> String {
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// A fresh, empty directory for one test's files, unique to the test binary's process.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("capplan-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod scratch;
 
 use capplan::analysis::{Plan, Status, solve_formulation};
 use capplan::formulation::{Formulation, LinearProgram, Sense};
