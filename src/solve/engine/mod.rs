@@ -807,7 +807,8 @@ impl Engine {
                 None => {
                     let y = self.scaled_row_duals();
                     reduced.clear();
-                    reduced.extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
+                    reduced
+                        .extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
                     y
                 }
             };
