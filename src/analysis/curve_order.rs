@@ -280,3 +280,56 @@ fn branches(formulation: &Formulation, split: Split) -> [Formulation; 2] {
     }
     [below, above]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formulation::{ConstraintKind, formulate};
+    use crate::generate::{Settings, generate};
+    use crate::model::Instance;
+
+    /// Issue 9: a warm re-solve out of curve order branches on the plan's own session (no cold
+    /// reload); each floor dropped that way must reach the optimum a cold branching solve of the
+    /// model without that floor reaches.
+    #[test]
+    fn issue9_warm_branching_matches_a_cold_solve() {
+        let settings = Settings { diversify: true, ..Settings::new(200, 3) };
+        let instance = Instance::from_toml_str("generated.toml", &generate(&settings)).unwrap();
+        let engineering = instance.resource_index("engineering").unwrap();
+        let tight = instance.resources()[engineering].capacity_hours() * 0.9;
+        let instance = instance.with_capacity_hours(engineering, tight).unwrap();
+        let formulation = formulate(&instance);
+        let mut session = Session::new(&formulation.lp);
+        let root = solve_in_curve_order_on(&formulation, Backend::Engine, None, Some(&mut session)).unwrap();
+        assert!(matches!(root.outcome, LpOutcome::Optimal { .. }));
+        session.update_to(&formulation.lp);
+        let floors: Vec<usize> =
+            (0..formulation.kinds.len()).filter(|&i| matches!(formulation.kinds[i], ConstraintKind::Floor { .. })).collect();
+        assert!(!floors.is_empty());
+        let mut branched = 0;
+        for row in floors {
+            session.relax_row(row, true);
+            if let (LpOutcome::Optimal { values, objective }, _) = session_outcome(&mut session, None).unwrap() {
+                let lp = session.program();
+                branched += usize::from(in_order_of(&formulation, lp, |point| session.max_violation(point), values, objective).is_err());
+            }
+            let warm = resolve_warm(&mut session, &formulation, None).unwrap();
+            session.relax_row(row, false);
+            let mut without = formulation.clone();
+            without.lp.rows.remove(row);
+            without.kinds.remove(row);
+            let cold = solve_in_curve_order(&without, Backend::Engine, None).unwrap().outcome;
+            match (warm, cold) {
+                (LpOutcome::Optimal { objective: warm, .. }, LpOutcome::Optimal { objective: cold, .. }) => {
+                    assert!((warm - cold).abs() <= 1e-7 * cold.abs().max(1.0), "floor row {row}: warm {warm} cold {cold}");
+                }
+                (warm, cold) => assert_eq!(warm, cold, "floor row {row}"),
+            }
+            // The session is back at the plan's program: its bounds as formulated.
+            assert!(
+                session.program().variables.iter().zip(&formulation.lp.variables).all(|(a, b)| a.lower == b.lower && a.upper == b.upper)
+            );
+        }
+        assert!(branched > 0, "no floor's re-solve needed branching: the test does not reach the warm branches");
+    }
+}
