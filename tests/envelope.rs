@@ -143,3 +143,51 @@ fn issue14_customers_csv_export_of_an_envelope_is_refused_not_lost() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("envelope = true"), "{}", stderr(&output));
 }
+
+#[test]
+fn issue14_envelope_warning_is_in_the_html_and_xlsx_reports() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, s_curve(true)).unwrap();
+    let path = path.display().to_string();
+    let said = "S-shaped judged curves planned with their concave envelope";
+    let html = capplan(&["solve", &path, "--format", "html"]);
+    assert_eq!(html.status.code(), Some(0), "{}", stderr(&html));
+    assert!(stdout(&html).contains(&format!("<p class=\"warning\">Warning: {said}")), "{}", stdout(&html));
+    let workbook = dir.path().join("s.xlsx");
+    let xlsx = capplan(&["solve", &path, "--format", "xlsx", "--output", &workbook.display().to_string()]);
+    assert_eq!(xlsx.status.code(), Some(0), "{}", stderr(&xlsx));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&workbook).unwrap();
+    let found = book
+        .sheet_names()
+        .into_iter()
+        .any(|sheet| book.worksheet_range(&sheet).unwrap().cells().any(|(_, _, cell)| cell.to_string().contains(said)));
+    assert!(found, "the workbook carries the envelope warning");
+}
+
+#[test]
+fn issue14_envelope_curve_solves_under_revenue_risk_and_on_the_frontier() {
+    // `slow` is worth 1.5 times its judged points, or half of them, with equal probability: its
+    // expected curve is the judged one, so the plan of most expected contribution gives it all 20
+    // hours (35 EUR per hour on the envelope against steady's 30) and overstates its value by 500
+    // EUR; protecting the bad scenario moves hours to steady.
+    let text = format!(
+        "{}\n[risk]\nconfidence = 0.5\n\n[[risk.scenarios]]\nid = \"good\"\nprobability = 0.5\ncustomers = {{ slow = 1.5 }}\n\n\
+         [[risk.scenarios]]\nid = \"bad\"\nprobability = 0.5\ncustomers = {{ slow = 0.5 }}\n",
+        s_curve(true)
+    );
+    let instance = parse_instance("s.toml", &text).unwrap();
+    let frontier = capplan::analysis::frontier::trace(&instance, 5, SolverChoice::Auto).unwrap();
+    assert_eq!(frontier.points.len(), 5);
+    let first = &frontier.points[0];
+    assert!((first.hours[0] - 20.0).abs() < 1e-6, "{:?}", first.hours);
+    assert!((first.plan.envelope_overstatements[0].overstatement - 500.0).abs() < 1e-4, "{:?}", first.plan.envelope_overstatements);
+    let last = frontier.points.last().unwrap();
+    assert!(last.cvar_contribution > first.cvar_contribution + 1.0 && last.hours[0] < first.hours[0]);
+    for point in &frontier.points {
+        // Every point's plan says how much its envelope overstates, at its own hours.
+        let entry = &point.plan.envelope_overstatements[0];
+        assert!((entry.hours - point.hours[0]).abs() < 1e-9 && entry.overstatement >= 0.0);
+    }
+}

@@ -3,11 +3,12 @@
 //! expected contribution, with the best CVaR among such plans; the plan of best CVaR); the points
 //! between are CVaR floors spaced evenly from one extreme's CVaR to the other's, each solved as
 //! the instance's own linear program with `[risk] min_cvar` set to it, so that every point is a
-//! real optimal plan with its shadow prices.
+//! real optimal plan with its shadow prices. The instance's own CVaR floor and risk weight are
+//! left out: each point maximises the expected contribution alone under its floor.
 
 use crate::analysis::{Plan, Status, curve_order, solve_chosen};
 use crate::formulation::{ConstraintKind, Formulation, LpRow, Sense, add_cvar, formulate};
-use crate::model::{Instance, Risk};
+use crate::model::Instance;
 use crate::solve::{Backend, LpOutcome, SolveError, SolverChoice, choose};
 
 /// The CVaR floor of the last point is the best CVaR less this (relative to its size, at least
@@ -44,6 +45,14 @@ pub struct Frontier {
     pub header: crate::model::PlanHeader,
     /// The CVaR confidence level as a fraction: `0.8` averages the worst 20 % of the probability.
     pub confidence: f64,
+    /// The probability of each of the `[[risk.scenarios]]`, in the order of `scenario_ids`.
+    pub scenario_probabilities: Vec<f64>,
+    /// The instance's own CVaR floor, which the points leave out; `None` when it sets none.
+    pub own_min_cvar: Option<f64>,
+    /// The instance's own risk weight, which the points leave out; `None` when it sets none.
+    pub own_risk_weight: Option<f64>,
+    /// `(id, name)` of every resource, in the instance's order.
+    pub resources: Vec<(String, String)>,
     /// The ids of the `[[risk.scenarios]]`, in the instance's order: the order of every point's
     /// `scenario_contributions`.
     pub scenario_ids: Vec<String>,
@@ -103,15 +112,6 @@ pub fn cvar_of(contributions: &[f64], probabilities: &[f64], confidence: f64) ->
         .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// A plan's contribution in each scenario: each customer's (expected) value times the
-/// scenario's ratio, less every cost (hours, expansion, penalties), which no scenario changes.
-pub fn scenario_contributions(risk: &Risk, plan: &Plan) -> Vec<f64> {
-    let costs = plan.totals.hour_cost + plan.totals.expansion_cost + plan.totals.penalty_cost;
-    (0..risk.scenarios().len())
-        .map(|s| plan.customers.iter().enumerate().map(|(c, customer)| risk.value_ratio(s, c) * customer.value).sum::<f64>() - costs)
-        .collect()
-}
-
 /// Traces the frontier with `points` points (at least 2).
 pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result<Frontier, FrontierError> {
     let risk = instance.risk().ok_or(FrontierError::NoRisk)?;
@@ -152,16 +152,14 @@ pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result
         let choice = choose(solver, &formulation).map_err(FrontierError::Unavailable)?;
         let report = solve_chosen(&bounded, &formulation, &choice, None)?;
         let Some(plan) = report.plan else { return Err(FrontierError::NotOptimal(report.status)) };
-        let contributions = scenario_contributions(risk, &plan);
-        let probabilities: Vec<f64> = risk.scenarios().iter().map(|s| s.probability()).collect();
-        let cvar = cvar_of(&contributions, &probabilities, risk.confidence());
+        let measured = plan.risk.as_ref().expect("a plan of an instance with [risk] measures its risk");
         traced.push(FrontierPoint {
             cvar_floor: floor,
             expected_contribution: plan.totals.contribution,
             objective: plan.objective,
-            cvar_contribution: cvar,
-            cvar_risk: -cvar,
-            scenario_contributions: contributions,
+            cvar_contribution: measured.cvar_contribution,
+            cvar_risk: measured.cvar_risk,
+            scenario_contributions: measured.scenarios.iter().map(|scenario| scenario.contribution).collect(),
             hours: plan.allocations.iter().map(|a| a.hours).collect(),
             plan,
         });
@@ -169,6 +167,10 @@ pub fn trace(instance: &Instance, points: usize, solver: SolverChoice) -> Result
     }
     Ok(Frontier {
         header: instance.plan.clone(),
+        scenario_probabilities: risk.scenarios().iter().map(|s| s.probability()).collect(),
+        own_min_cvar: risk.min_cvar(),
+        own_risk_weight: risk.risk_weight(),
+        resources: instance.resources().iter().map(|r| (r.id().to_string(), r.name().to_string())).collect(),
         confidence: risk.confidence(),
         scenario_ids: risk.scenarios().iter().map(|s| s.id().to_string()).collect(),
         allocations: best_plan.allocations.iter().map(|a| (a.customer.clone(), a.resource.clone())).collect(),

@@ -21,7 +21,8 @@ pub const PRICE_THRESHOLD: f64 = 0.005;
 /// The optimal plan of an instance: every number the reports print, in planner terms.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
-    /// Value - hour costs - expansion costs - shortfall penalties (currency).
+    /// Value - hour costs - expansion costs - shortfall penalties, plus what priority weights
+    /// and a risk weight add (currency).
     pub objective: f64,
     /// The objective broken down: value, hour costs, expansion costs, penalties.
     pub totals: Totals,
@@ -51,6 +52,10 @@ pub struct Plan {
     /// of the JSON when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub envelope_overstatements: Vec<EnvelopeOverstatement>,
+    /// The plan's revenue risk, present only when the instance has `[risk]` scenarios: its
+    /// contribution in each scenario, its CVaR, and what the risk weight adds to the objective.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<RiskResult>,
     /// Ranging and one-sided values, present only when asked for (`solve --sensitivity`;
     /// docs/sensitivity.md).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -244,6 +249,67 @@ pub struct Totals {
     /// What priority weights add to the objective: the sum over customers of
     /// (weight - 1) x value. The objective is contribution + priority_adjustment.
     pub priority_adjustment: f64,
+}
+
+/// The revenue risk of a plan (`[risk]`): contributions per scenario and their CVaR.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RiskResult {
+    /// The CVaR's confidence level as a fraction: `0.8` averages the worst 20 % of the
+    /// probability.
+    pub confidence: f64,
+    /// The CVaR of contribution: the mean contribution over the worst `1 - confidence` of the
+    /// probability (currency).
+    pub cvar_contribution: f64,
+    /// The risk measure: minus `cvar_contribution`, the CVaR of the loss (currency).
+    pub cvar_risk: f64,
+    /// The instance's `risk_weight` λ; 0 without one.
+    pub risk_weight: f64,
+    /// What the risk weight adds to the objective: `-λ x cvar_risk` (currency). The objective is
+    /// `totals.contribution + totals.priority_adjustment + risk_adjustment`.
+    pub risk_adjustment: f64,
+    /// One entry per `[[risk.scenarios]]`, in the instance's order.
+    pub scenarios: Vec<ScenarioContribution>,
+}
+
+/// A plan's contribution in one revenue scenario.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ScenarioContribution {
+    /// The scenario id.
+    pub scenario: String,
+    /// Its probability.
+    pub probability: f64,
+    /// The plan's contribution if the scenario happens: each customer's value times the
+    /// scenario's multiplier over the expected one, less every cost (currency).
+    pub contribution: f64,
+}
+
+impl RiskResult {
+    /// The risk of a plan whose customers and totals are given.
+    fn of(risk: &crate::model::Risk, customers: &[CustomerResult], totals: &Totals) -> RiskResult {
+        let costs = totals.hour_cost + totals.expansion_cost + totals.penalty_cost;
+        let contributions: Vec<f64> = (0..risk.scenarios().len())
+            .map(|s| customers.iter().enumerate().map(|(c, customer)| risk.value_ratio(s, c) * customer.value).sum::<f64>() - costs)
+            .collect();
+        let probabilities: Vec<f64> = risk.scenarios().iter().map(|scenario| scenario.probability()).collect();
+        let cvar = super::frontier::cvar_of(&contributions, &probabilities, risk.confidence());
+        RiskResult {
+            confidence: risk.confidence(),
+            cvar_contribution: cvar,
+            cvar_risk: -cvar,
+            risk_weight: risk.weight(),
+            risk_adjustment: risk.weight() * cvar,
+            scenarios: risk
+                .scenarios()
+                .iter()
+                .zip(contributions)
+                .map(|(scenario, contribution)| ScenarioContribution {
+                    scenario: scenario.id().to_string(),
+                    probability: scenario.probability(),
+                    contribution,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One resource in the plan.
@@ -867,6 +933,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
     let portfolio = instance.portfolio.as_ref().map(|model| portfolio_result(instance, model, formulation, &constraints, &customers));
     let share_padding = padding(instance, formulation, &constraints, &hours);
     let envelope_overstatements = envelope_overstatements(instance, &allocations);
+    let risk = instance.risk.as_ref().map(|risk| RiskResult::of(risk, &customers, &totals));
 
     Plan {
         objective,
@@ -881,6 +948,7 @@ pub(super) fn assemble(instance: &Instance, formulation: &Formulation, values: &
         portfolio,
         share_padding,
         envelope_overstatements,
+        risk,
         sensitivity: None,
         capacity_ranges: Vec::new(),
         highlights: Highlights::default(),

@@ -136,13 +136,13 @@ pub fn sweep(instance: &Instance, target: SweepTarget<'_>, from: f64, to: f64, b
     };
     let parameter = LimitParameter::of(instance, &formulation, row)
         .map_err(|why| SweepError::Input(format!("`{constraint_id}` cannot be swept: {why}")))?;
-    let unit = if matches!(
-        formulation.kinds[row],
-        ConstraintKind::CustomerShare { .. } | ConstraintKind::SegmentMinShare { .. } | ConstraintKind::SegmentMaxShare { .. }
-    ) {
-        super::document::Unit::PercentagePoint
-    } else {
-        super::document::Unit::Hour
+    let unit = match formulation.kinds[row] {
+        ConstraintKind::CustomerShare { .. } | ConstraintKind::SegmentMinShare { .. } | ConstraintKind::SegmentMaxShare { .. } => {
+            super::document::Unit::PercentagePoint
+        }
+        // The CVaR floor is an amount of money.
+        ConstraintKind::CvarFloor => super::document::Unit::Currency,
+        _ => super::document::Unit::Hour,
     };
     let sense = formulation.lp.rows[row].sense;
     sweep_parameter(instance, &formulation, parameter, constraint_id.to_string(), unit, sense, from, to, backend)

@@ -36,15 +36,12 @@ pub enum FrontierFormat {
     Json,
     /// One row per point: the risk numbers, scenario contributions and hours per allocation.
     Csv,
+    /// One self-contained page: the frontier chart, the points and how allocations shift.
+    Html,
 }
 
 pub(super) fn run(args: &FrontierArgs) -> i32 {
-    let format = match args.format {
-        FrontierFormat::Text => Format::Text,
-        FrontierFormat::Json => Format::Json,
-        FrontierFormat::Csv => Format::Csv,
-    };
-    let json = format == Format::Json;
+    let json = args.format == FrontierFormat::Json;
     let instance = match load(&args.instance, json) {
         Ok(instance) => instance,
         Err(code) => return code,
@@ -61,6 +58,11 @@ pub(super) fn run(args: &FrontierArgs) -> i32 {
             return code;
         }
     };
-    let text = crate::report::frontier::render(&frontier, format);
+    let text = match args.format {
+        FrontierFormat::Text => crate::report::frontier::render(&frontier, Format::Text),
+        FrontierFormat::Json => crate::report::frontier::render(&frontier, Format::Json),
+        FrontierFormat::Csv => crate::report::frontier::render(&frontier, Format::Csv),
+        FrontierFormat::Html => crate::report::frontier_html::render(&frontier),
+    };
     emit(args.output.as_deref(), &text).map_or_else(|code| code, |()| EXIT_OK)
 }

@@ -111,7 +111,7 @@ enum Command {
     Export(export::ExportArgs),
     /// The efficient frontier of revenue risk: expected contribution against CVaR, point by point.
     #[command(
-        after_help = "Examples:\n  capplan frontier instances/risk.toml\n  capplan frontier instances/risk.toml --points 8 --format json --output frontier.json\n\nEach point is an optimal plan under a CVaR floor, from the plan of most expected contribution to the plan of least risk.\nExit codes: 0 traced, 1 internal error, 2 bad input or usage (no [risk] scenarios), 3 infeasible, 4 unbounded."
+        after_help = "Examples:\n  capplan frontier instances/risk.toml\n  capplan frontier instances/risk.toml --points 8 --format json --output frontier.json\n  capplan frontier instances/risk.toml --format html --output frontier.html\n\nEach point is an optimal plan under a CVaR floor, from the plan of most expected contribution to the plan of least risk.\nExit codes: 0 traced, 1 internal error, 2 bad input or usage (no [risk] scenarios), 3 infeasible, 4 unbounded."
     )]
     Frontier(frontier::FrontierArgs),
     /// Print the JSON Schema (draft 2020-12) of capplan's JSON documents.

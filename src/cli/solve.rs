@@ -186,13 +186,19 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     if args.sensitivity && !forces.is_empty() {
         return fail_with(EXIT_INPUT, "--sensitivity ranges the plan as the instance defines it; run it without --force");
     }
-    if args.sensitivity && instance.risk().is_some_and(|risk| risk.min_cvar().is_some()) {
-        // The ranging re-solves assume every row is a limit on hours or shares; the CVaR rows
-        // tie all customers to each scenario's contribution, which it does not range yet.
+    if args.sensitivity && instance.risk().is_some_and(|risk| risk.min_cvar().is_some() || risk.weight() > 0.0) {
+        // A limit's range is exact on the CVaR rows (the opening screen ranges capacities this
+        // way), but an allocation's value per hour also enters every scenario's contribution in
+        // those rows: its range is not the ranging of one objective coefficient, and no exact
+        // one is computed.
         return fail_with(
             EXIT_INPUT,
-            "--sensitivity does not range an instance with a CVaR floor ([risk] min_cvar); run it without min_cvar, or trace \
-             the risk trade-off with `capplan frontier`",
+            "--sensitivity does not range an instance with a CVaR floor or a risk weight ([risk] min_cvar, risk_weight): \
+             an allocation's value per hour counts in every revenue scenario's contribution as well as in the objective, \
+             and its range would not be exact. What to use instead: the plain solve report gives the cvar_floor's shadow \
+             price and how far each capacity's price holds; `capplan sweep INSTANCE --constraint cvar_floor --from A --to \
+             B` gives the exact value curve of the floor; `capplan frontier INSTANCE` traces every level of protection \
+             with its plan; and --sensitivity on the instance without min_cvar and risk_weight ranges everything else",
         );
     }
     // The deadline counts from here: reading the instance is not part of the solve.

@@ -208,8 +208,8 @@ pub struct Formulation {
     pub shortfall: Vec<Vec<Option<usize>>>,
     /// The total value variable, present only when some limit is a share of value.
     pub total_value: Option<usize>,
-    /// The CVaR variables, present only when the instance sets a CVaR floor (or the frontier
-    /// added them, [`add_cvar`]).
+    /// The CVaR variables, present only when the instance sets a CVaR floor or a risk weight
+    /// (or the frontier added them, [`add_cvar`]).
     pub cvar: Option<CvarColumns>,
 }
 
@@ -232,7 +232,8 @@ impl Formulation {
     }
 }
 
-/// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties. Hour costs
+/// Builds the LP: maximise value - hour costs - expansion costs - shortfall penalties (expected
+/// values under `[risk]`, plus the risk weight times the CVaR of contribution). Hour costs
 /// price every allocated hour at the resource's own rate; an expansion hour adds what it costs
 /// beyond that (`Resource::expansion_extra_cost_per_hour`).
 pub fn formulate(instance: &Instance) -> Formulation {
@@ -495,8 +496,13 @@ pub fn formulate(instance: &Instance) -> Formulation {
     }
 
     let mut formulation = Formulation { lp, kinds, hours, pieces, expansion, shortfall, total_value, cvar: None };
-    if let Some(floor) = instance.risk.as_ref().and_then(|risk| risk.min_cvar) {
-        let columns = add_cvar(instance, &mut formulation);
+    let Some(risk) = &instance.risk else { return formulation };
+    let weight = risk.weight();
+    if risk.min_cvar.is_none() && weight == 0.0 {
+        return formulation;
+    }
+    let columns = add_cvar(instance, &mut formulation);
+    if let Some(floor) = risk.min_cvar {
         formulation.lp.rows.push(LpRow {
             name: ConstraintKind::CvarFloor.id(instance),
             terms: columns.cvar_terms.clone(),
@@ -504,8 +510,16 @@ pub fn formulate(instance: &Instance) -> Formulation {
             rhs: floor,
         });
         formulation.kinds.push(ConstraintKind::CvarFloor);
-        formulation.cvar = Some(columns);
     }
+    // expected contribution - weight x CVaR risk = expected contribution + weight x CVaR: the
+    // CVaR's own terms, which at the optimum equal the plan's CVaR (the maximisation pushes
+    // `var` to the value at risk and each shortfall down to what its row requires).
+    if weight != 0.0 {
+        for &(variable, coefficient) in &columns.cvar_terms {
+            formulation.lp.variables[variable].objective += weight * coefficient;
+        }
+    }
+    formulation.cvar = Some(columns);
     formulation
 }
 

@@ -24,11 +24,13 @@ pub struct RawInstance {
     pub customers_csv: Option<Spanned<String>>,
     /// The same in an xlsx workbook (its sheet `Customers`, else its first sheet).
     pub customers_xlsx: Option<Spanned<String>>,
-    /// Revenue scenarios with probabilities and an optional CVaR floor (docs/instance-format.md).
+    /// Revenue scenarios with probabilities, an optional CVaR floor and risk weight
+    /// (docs/instance-format.md).
     pub risk: Option<Spanned<RawRisk>>,
 }
 
-/// `[risk]`: revenue scenarios, the confidence of the CVaR, an optional floor on it.
+/// `[risk]`: revenue scenarios, the confidence of the CVaR, an optional floor on it and an
+/// optional weight of the CVaR risk in the objective.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRisk {
@@ -36,6 +38,9 @@ pub struct RawRisk {
     pub confidence: Spanned<f64>,
     /// The lowest CVaR of contribution a plan may have (currency).
     pub min_cvar: Option<Spanned<f64>>,
+    /// The weight of the CVaR risk in the objective: the plan maximises expected contribution
+    /// minus this times the CVaR risk (currency per currency).
+    pub risk_weight: Option<Spanned<f64>>,
     #[serde(default)]
     pub scenarios: Vec<Spanned<RawRiskScenario>>,
 }

@@ -350,13 +350,20 @@ impl Instance {
     pub fn value_share_base(&self) -> ValueShareBase {
         self.value_share_base
     }
-    /// Revenue scenarios and the CVaR floor, if the instance has `[risk]`.
+    /// Revenue scenarios, the CVaR floor and the risk weight, if the instance has `[risk]`.
     pub fn risk(&self) -> Option<&Risk> {
         self.risk.as_ref()
     }
-    /// A copy with the CVaR floor set to `floor` (or removed); `None` without `[risk]`.
+    /// A copy with the CVaR floor set to `floor` (or removed) and no risk weight: a point of the
+    /// frontier; `None` without `[risk]`.
     pub fn with_min_cvar(&self, floor: Option<f64>) -> Option<Instance> {
         let risk = self.risk.as_ref()?.with_min_cvar(floor);
+        Some(Instance { risk: Some(risk), ..self.clone() })
+    }
+    /// A copy with the risk weight set to `weight` (or removed), the CVaR floor kept; `None`
+    /// without `[risk]`.
+    pub fn with_risk_weight(&self, weight: Option<f64>) -> Option<Instance> {
+        let risk = self.risk.as_ref()?.with_risk_weight(weight);
         Some(Instance { risk: Some(risk), ..self.clone() })
     }
 }

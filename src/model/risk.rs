@@ -1,7 +1,8 @@
 //! Revenue risk (`[risk]`): scenarios of what each customer's value turns out to be, with
-//! probabilities, the confidence of the CVaR measured on contribution, and an optional floor on
-//! that CVaR. The plan maximises the expected contribution; the CVaR floor is linear
-//! (Rockafellar-Uryasev, see src/formulation/mod.rs).
+//! probabilities, the confidence of the CVaR measured on contribution, an optional floor on
+//! that CVaR and an optional risk weight. The plan maximises the expected contribution minus
+//! the risk weight times the CVaR risk; the CVaR, and so both the floor and the weighted
+//! objective, are linear (Rockafellar-Uryasev, see src/formulation/mod.rs).
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,9 @@ pub struct Risk {
     pub(crate) confidence: f64,
     /// The lowest CVaR of contribution a plan may have (currency), if any.
     pub(crate) min_cvar: Option<f64>,
+    /// `λ >= 0` of the objective `expected contribution - λ x CVaR risk`, if the instance sets
+    /// one (the CVaR risk is minus the CVaR of contribution).
+    pub(crate) risk_weight: Option<f64>,
     pub(crate) scenarios: Vec<RiskScenario>,
     /// Per customer: the probability-weighted multiplier. The customer's response curves in the
     /// instance are already multiplied by it, so that every value the reports show is expected.
@@ -43,6 +47,14 @@ impl Risk {
     pub fn min_cvar(&self) -> Option<f64> {
         self.min_cvar
     }
+    /// The risk weight `λ` of the objective `expected contribution - λ x CVaR risk`, if any.
+    pub fn risk_weight(&self) -> Option<f64> {
+        self.risk_weight
+    }
+    /// The risk weight the objective carries: `λ`, or 0 without one.
+    pub fn weight(&self) -> f64 {
+        self.risk_weight.unwrap_or(0.0)
+    }
     /// The scenarios, in file order.
     pub fn scenarios(&self) -> &[RiskScenario] {
         &self.scenarios
@@ -53,9 +65,14 @@ impl Risk {
         // Multipliers are >= 0, so an expectation of 0 means every scenario with weight gives 0.
         if expected > 0.0 { self.scenarios[scenario].multipliers[customer] / expected } else { 0.0 }
     }
-    /// A copy with the CVaR floor set to `floor` (or removed): one point of the frontier.
+    /// A copy with the CVaR floor set to `floor` (or removed) and no risk weight: one point of
+    /// the frontier, which maximises the expected contribution alone.
     pub fn with_min_cvar(&self, floor: Option<f64>) -> Risk {
-        Risk { min_cvar: floor, ..self.clone() }
+        Risk { min_cvar: floor, risk_weight: None, ..self.clone() }
+    }
+    /// A copy with the risk weight set to `weight` (or removed), the floor kept.
+    pub fn with_risk_weight(&self, weight: Option<f64>) -> Risk {
+        Risk { risk_weight: weight, ..self.clone() }
     }
 }
 
@@ -74,6 +91,10 @@ impl RiskScenario {
     }
 }
 
+/// The largest risk weight accepted: far below it the plan is already the one of best CVaR, and
+/// above it the expected contribution drowns in the solver's rounding.
+const MAX_RISK_WEIGHT: f64 = 1e6;
+
 /// Probabilities must add up to 1 within this (planners write 0.333).
 const PROBABILITY_TOLERANCE: f64 = 1e-6;
 
@@ -90,6 +111,20 @@ impl Validator<'_> {
             );
         }
         let min_cvar = section.min_cvar.as_ref().map(|floor| self.number(floor, "risk.min_cvar", Rule::Finite));
+        let risk_weight = section.risk_weight.as_ref().map(|weight| {
+            let value = self.number(weight, "risk.risk_weight", Rule::NonNegative);
+            if value > MAX_RISK_WEIGHT {
+                self.error(
+                    weight.span(),
+                    "risk.risk_weight",
+                    format!(
+                        "expected a risk weight of at most {MAX_RISK_WEIGHT:e} (currency of expected contribution given up \
+                         per currency of CVaR risk), found {value}; for the plan of least risk set min_cvar instead"
+                    ),
+                );
+            }
+            value
+        });
         if section.scenarios.is_empty() {
             self.error(raw.span(), "risk.scenarios", "expected at least one [[risk.scenarios]] with an id and a probability");
             return None;
@@ -147,6 +182,6 @@ impl Validator<'_> {
                 }
             }
         }
-        Some(Risk { confidence, min_cvar, scenarios, expected_multipliers })
+        Some(Risk { confidence, min_cvar, risk_weight, scenarios, expected_multipliers })
     }
 }

@@ -35,6 +35,9 @@ fn text(frontier: &Frontier) -> String {
     );
     let _ = writeln!(out, "of the probability; scenarios: {}.", frontier.scenario_ids.join(", "));
     let _ = writeln!(out, "Each point is an optimal plan under the CVaR floor shown; risk = -CVaR (the CVaR of the loss).");
+    if let Some(note) = own_limits_left_out(frontier) {
+        super::table::paragraph(&mut out, "", &note, super::DEFAULT_WIDTH);
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "  point      CVaR floor  expected contribution  CVaR of contribution            risk");
     let _ = writeln!(out, "  -----  --------------  ---------------------  --------------------  --------------");
@@ -82,6 +85,25 @@ fn text(frontier: &Frontier) -> String {
         }
     }
     out
+}
+
+/// The instance's own CVaR floor and risk weight, which the frontier leaves out, in one
+/// sentence; `None` when it sets neither.
+pub(super) fn own_limits_left_out(frontier: &Frontier) -> Option<String> {
+    let mut own = Vec::new();
+    if let Some(floor) = frontier.own_min_cvar {
+        own.push(format!("min_cvar = {}", money(floor)));
+    }
+    if let Some(weight) = frontier.own_risk_weight {
+        own.push(format!("risk_weight = {weight}"));
+    }
+    (!own.is_empty()).then(|| {
+        format!(
+            "The instance's own {} {} left out: each point maximises the expected contribution under its floor alone.",
+            own.join(" and "),
+            if own.len() == 1 { "is" } else { "are" }
+        )
+    })
 }
 
 /// The document of `capplan frontier --format json` (docs/cli.md, `capplan frontier`).

@@ -26,7 +26,7 @@ pub struct HtmlExtras<'a> {
     pub value_curves: Vec<(String, Result<Sweep, String>)>,
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
   max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
 h1 { font-size: 1.5em; margin-bottom: 0.1em; }
@@ -63,7 +63,7 @@ figure { margin: 8px 0 16px; }
 "#;
 
 /// Sorts a table by the clicked column: numbers by the value in `data-v`, text as text.
-const SCRIPT: &str = r#"
+pub(super) const SCRIPT: &str = r#"
 document.querySelectorAll("table.sortable").forEach(function (table) {
   table.querySelectorAll("th").forEach(function (th, column) {
     th.addEventListener("click", function () {
@@ -83,7 +83,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 "#;
 
 /// A cell: text, or a number shown formatted and sorted by its value.
-enum Cell {
+pub(super) enum Cell {
     Text(String),
     /// Text that may wrap over several lines (a meaning, a reading).
     Prose(String),
@@ -94,15 +94,15 @@ fn prose(value: impl Into<String>) -> Cell {
     Cell::Prose(value.into())
 }
 
-fn text(value: impl Into<String>) -> Cell {
+pub(super) fn text(value: impl Into<String>) -> Cell {
     Cell::Text(value.into())
 }
 
-fn number(value: f64, shown: String) -> Cell {
+pub(super) fn number(value: f64, shown: String) -> Cell {
     Cell::Number(value, shown)
 }
 
-fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cell>>, sortable: bool) {
+pub(super) fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cell>>, sortable: bool) {
     let _ = writeln!(out, r#"<div class="scroll"><table id="{id}"{}>"#, if sortable { r#" class="sortable""# } else { "" });
     out.push_str("<thead><tr>");
     for (header, numeric) in headers {
@@ -225,7 +225,7 @@ fn not_optimal(out: &mut String, report: &SolveReport, extras: &HtmlExtras<'_>, 
     }
 }
 
-fn card(out: &mut String, label: &str, value: &str, class: &str) {
+pub(super) fn card(out: &mut String, label: &str, value: &str, class: &str) {
     let _ = writeln!(
         out,
         r#"<div class="card"><div class="label">{}</div><div class="value {class}">{}</div></div>"#,

@@ -7,6 +7,7 @@ pub mod diagnosis;
 pub(crate) mod failure;
 mod format;
 pub(crate) mod frontier;
+pub(crate) mod frontier_html;
 pub(crate) mod html;
 mod json;
 mod partner;

@@ -33,29 +33,29 @@ pub fn tick_decimals(step: f64) -> usize {
 }
 
 /// Width of a label in pixels at 12 px sans-serif (a generous average).
-fn text_width(text: &str) -> f64 {
+pub(super) fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * 7.0
 }
 
 /// A linear map from data to pixels.
 #[derive(Clone, Copy)]
-struct Scale {
+pub(super) struct Scale {
     from: (f64, f64),
     to: (f64, f64),
 }
 
 impl Scale {
-    fn new(low: f64, high: f64, pixel_low: f64, pixel_high: f64) -> Scale {
+    pub(super) fn new(low: f64, high: f64, pixel_low: f64, pixel_high: f64) -> Scale {
         let high = if high > low { high } else { low + 1.0 };
         Scale { from: (low, high), to: (pixel_low, pixel_high) }
     }
 
-    fn at(&self, value: f64) -> f64 {
+    pub(super) fn at(&self, value: f64) -> f64 {
         self.to.0 + (value - self.from.0) / (self.from.1 - self.from.0) * (self.to.1 - self.to.0)
     }
 }
 
-fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
+pub(super) fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" role="img" aria-label="{}">"#,
@@ -65,9 +65,9 @@ fn open_svg(svg: &mut String, width: f64, height: f64, title: &str) {
     let _ = writeln!(svg, r#"<rect width="{width}" height="{height}" fill="white"/>"#);
 }
 
-const BLUE: &str = "#1f5fa8";
-const RED: &str = "#c0392b";
-const GREY: &str = "#9aa5b1";
+pub(super) const BLUE: &str = "#1f5fa8";
+pub(super) const RED: &str = "#c0392b";
+pub(super) const GREY: &str = "#9aa5b1";
 
 /// The part of a sweep a chart shows: all of it, or, when the bends sit in a small part of a
 /// long sweep, that part with a margin (the straight rest is said in words under the chart).
@@ -99,9 +99,17 @@ pub fn value_curve(sweep: &Sweep, currency: &str, title: &str, width: f64) -> St
     let bottom_panel = (276.0, 416.0);
     let height = 476.0;
     let plot_right = width - RIGHT;
-    let hours_unit = sweep.unit.is_hours();
-    let per = if hours_unit { "h" } else { "pt" };
-    let limit_label = |value: f64| if hours_unit { format!("{} h", hours(value)) } else { percent(value) };
+    let hours_unit = sweep.unit != crate::analysis::document::Unit::PercentagePoint;
+    let per = match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => "pt",
+        crate::analysis::document::Unit::Currency => "unit",
+        _ => "h",
+    };
+    let limit_label = |value: f64| match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => percent(value),
+        crate::analysis::document::Unit::Currency => money(value),
+        _ => format!("{} h", hours(value)),
+    };
     let (low, high) = shown_range(sweep);
     let x = Scale::new(low, high, LEFT, plot_right);
 
@@ -245,7 +253,11 @@ pub fn value_curve(sweep: &Sweep, currency: &str, title: &str, width: f64) -> St
             label
         );
     }
-    let axis = if hours_unit { "limit (hours)" } else { "limit (share)" };
+    let axis = match sweep.unit {
+        crate::analysis::document::Unit::PercentagePoint => "limit (share)",
+        crate::analysis::document::Unit::Currency => "limit (currency)",
+        _ => "limit (hours)",
+    };
     let _ =
         writeln!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, (LEFT + plot_right) / 2.0, bottom_panel.1 + 38.0, axis);
 

@@ -6,11 +6,16 @@ use serde::Serialize;
 
 use super::format::{hours, money, percent};
 use super::table::Table;
+use crate::analysis::document::Unit;
 use crate::analysis::sweep::Sweep;
 
-/// A limit in its own unit: hours, or shares as percent.
+/// A limit in its own unit: hours, shares as percent, or money (a CVaR floor).
 fn limit_text(sweep: &Sweep, value: f64) -> String {
-    if sweep.unit.is_hours() { format!("{} h", hours(value)) } else { percent(value) }
+    match sweep.unit {
+        Unit::PercentagePoint => percent(value),
+        Unit::Currency => money(value),
+        _ => format!("{} h", hours(value)),
+    }
 }
 
 /// The stretches of `[from, to]` where no plan is feasible.
@@ -35,7 +40,11 @@ fn infeasible_stretches(sweep: &Sweep) -> Vec<(f64, f64)> {
 pub fn render_text(sweep: &Sweep) -> String {
     let header = &sweep.header;
     let currency = header.currency.as_str();
-    let per = if sweep.unit.is_hours() { "hour" } else { "percentage point" };
+    let per = match sweep.unit {
+        Unit::PercentagePoint => "percentage point",
+        Unit::Currency => "currency unit",
+        _ => "hour",
+    };
     let mut out = String::new();
     let _ = writeln!(out, "capplan sweep: {} ({}, {}, {currency})", header.name, header.period, sweep.constraint);
     let text = format!(

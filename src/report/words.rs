@@ -9,14 +9,15 @@ use crate::analysis::{CutShort, Plan, SolveReport};
 use crate::model::ExpectationKind;
 
 /// Every warning of a solve, worded: the solve layer's (badly scaled data), then the plan's own
-/// (envelope curves, then share padding). The text, HTML, xlsx and JSON reports and the CSV's
-/// standard error all list these.
+/// (envelope curves, share padding, then an objective that weighs revenue risk). The text, HTML,
+/// xlsx and JSON reports and the CSV's standard error all list these.
 pub fn warnings(report: &SolveReport) -> Vec<String> {
     let currency = report.header.currency();
     let mut all = report.warnings.clone();
     if let Some(plan) = &report.plan {
         all.extend(envelope_warning(plan, currency));
         all.extend(padding_warning(plan, currency));
+        all.extend(risk_weight_warning(plan, currency));
     }
     all
 }
@@ -65,6 +66,29 @@ fn padding_warning(plan: &Plan, currency: &str) -> Option<String> {
         first.customer,
         first.resource,
         money(first.last_hour_return),
+    ))
+}
+
+/// The risk weight in words, if the objective carries one: the objective, so every shadow
+/// price, is then not contribution alone.
+fn risk_weight_warning(plan: &Plan, currency: &str) -> Option<String> {
+    let risk = plan.risk.as_ref().filter(|risk| risk.risk_weight > 0.0)?;
+    let weight = risk.risk_weight;
+    let priority = if plan.totals.priority_adjustment.abs() >= 0.005 {
+        format!(" + priority weighting {}", money(plan.totals.priority_adjustment))
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "the objective weighs revenue risk ([risk] risk_weight = {weight}): the plan maximises expected contribution - \
+         {weight} x CVaR risk, that is expected contribution + {weight} x CVaR of contribution (at {} confidence): {} + \
+         {weight} x {}{priority} = {} {currency}. Shadow prices and reduced costs are in units of that objective: an \
+         hour that adds 1 {currency} to the contribution in every scenario is worth {} there",
+        super::format::percent(risk.confidence),
+        money(plan.totals.contribution),
+        money(risk.cvar_contribution),
+        money(plan.objective),
+        1.0 + weight,
     ))
 }
 
