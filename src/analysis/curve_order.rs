@@ -17,7 +17,7 @@
 
 use std::time::Instant;
 
-use crate::formulation::Formulation;
+use crate::formulation::{Formulation, LinearProgram};
 use crate::solve::session::Session;
 use crate::solve::{Backend, LpOutcome, SolveError, session_outcome, solve_formulation_lp};
 
@@ -63,20 +63,38 @@ pub fn solve_in_curve_order_on(
     formulation: &Formulation,
     backend: Backend,
     deadline: Option<Instant>,
+    session: Option<&mut Session>,
+) -> Result<OrderedSolve, SolveError> {
+    search(formulation, backend, deadline, session, false)
+}
+
+/// The depth-first search of [`solve_in_curve_order_on`]. `root_loaded`: the session already
+/// stands at `formulation` (the caller changed or relaxed its rows to get there, and `formulation`
+/// describes that program), so the root is solved as it stands and only the branches' piece
+/// bounds are brought to the session.
+fn search(
+    formulation: &Formulation,
+    backend: Backend,
+    deadline: Option<Instant>,
     mut session: Option<&mut Session>,
+    root_loaded: bool,
 ) -> Result<OrderedSolve, SolveError> {
     // capplan's engine keeps one session for the root and every branch: a branch differs from
     // its parent only in piece bounds, and re-solves warm from the parent's basis.
-    let mut solve_node = |node: &Formulation, backend: Backend| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
+    let mut solve_node = |node: &Formulation, backend: Backend, root: bool| -> Result<(LpOutcome, Option<Vec<f64>>), SolveError> {
         match session.as_mut() {
             Some(session) => {
-                session.update_to(&node.lp);
+                match (root, root_loaded) {
+                    (true, true) => {}
+                    (true, false) => session.update_to(&node.lp),
+                    (false, _) => session.update_bounds_to(&node.lp),
+                }
                 session_outcome(session, deadline)
             }
             None => solve_formulation_lp(node, backend, deadline),
         }
     };
-    let (outcome, row_prices) = solve_node(formulation, backend)?;
+    let (outcome, row_prices) = solve_node(formulation, backend, true)?;
     let LpOutcome::Optimal { values, objective } = outcome else {
         return Ok(OrderedSolve { outcome, row_prices, formulation: None, branches: 0, backend });
     };
@@ -107,7 +125,7 @@ pub fn solve_in_curve_order_on(
                  value_share_base = \"current\", usually needs fewer)"
             )));
         }
-        let (outcome, prices) = solve_node(&node, backend)?;
+        let (outcome, prices) = solve_node(&node, backend, false)?;
         let (values, objective) = match outcome {
             LpOutcome::Optimal { values, objective } => (values, objective),
             LpOutcome::Infeasible => continue,
@@ -155,19 +173,30 @@ pub fn solve_in_curve_order_on(
     })
 }
 
-/// Re-solves a session already brought to `formulation` (warm, from its last basis) with the
-/// curves exact: the warm optimum when its pieces are in curve order, else the branching solve of
-/// [`solve_in_curve_order`] from scratch. Only the outcome is returned (the analyses that
-/// re-solve want the optimum, not prices).
+/// Re-solves a session warm, from its last basis, with the curves exact: the warm optimum when
+/// its pieces are in curve order, else the branching solve of [`solve_in_curve_order`], its
+/// branches warm on the same session. The program solved is the session's own as the caller
+/// changed it (right-hand sides, bounds, rows relaxed away); `formulation`, of the session's
+/// shape, gives its curve pieces, and is copied only when branching is needed. The session's
+/// bounds are those it had on entry again on return. Only the outcome is returned (the analyses
+/// that re-solve want the optimum, not prices).
 pub fn resolve_warm(session: &mut Session, formulation: &Formulation, deadline: Option<Instant>) -> Result<LpOutcome, SolveError> {
     let (outcome, _) = session_outcome(session, deadline)?;
-    Ok(match outcome {
-        LpOutcome::Optimal { values, objective } => match in_order(formulation, values, objective) {
-            Ok(values) => LpOutcome::Optimal { values, objective },
-            Err(_) => solve_in_curve_order(formulation, Backend::Engine, deadline)?.outcome,
-        },
-        other => other,
-    })
+    let LpOutcome::Optimal { values, objective } = outcome else {
+        return Ok(outcome);
+    };
+    let lp = session.program();
+    if let Ok(values) = in_order_of(formulation, lp, |point| session.max_violation(point), values, objective) {
+        return Ok(LpOutcome::Optimal { values, objective });
+    }
+    // The program as it stands, for the branches: its rows in force and its bounds (the rows'
+    // constraint kinds are not read by the search).
+    let mut root = formulation.clone();
+    root.lp = session.active_program();
+    let ordered = search(&root, Backend::Engine, deadline, Some(&mut *session), true);
+    // Bounds only: the rows stand as the caller set them (a step, a row relaxed away).
+    session.update_bounds_to(&root.lp);
+    Ok(ordered?.outcome)
 }
 
 /// Where to branch: the allocation (customer, resource) and the piece whose end is the bend.
@@ -181,7 +210,18 @@ struct Split {
 /// The LP point with every allocation's pieces rewritten in curve order, if that point is still
 /// feasible and as good; otherwise the first out-of-order allocation to branch on.
 fn in_order(formulation: &Formulation, values: Vec<f64>, objective: f64) -> Result<Vec<f64>, Split> {
-    let lp = &formulation.lp;
+    in_order_of(formulation, &formulation.lp, |point| formulation.lp.max_violation(point), values, objective)
+}
+
+/// As [`in_order`], for the program `lp` of the formulation's shape, whose violation at a point
+/// `violation` measures (a session's, without the rows it relaxed).
+fn in_order_of(
+    formulation: &Formulation,
+    lp: &LinearProgram,
+    violation: impl Fn(&[f64]) -> f64,
+    values: Vec<f64>,
+    objective: f64,
+) -> Result<Vec<f64>, Split> {
     let mut ordered = values.clone();
     let mut first_split = None;
     for (customer, per_resource) in formulation.pieces.iter().enumerate() {
@@ -213,8 +253,8 @@ fn in_order(formulation: &Formulation, values: Vec<f64>, objective: f64) -> Resu
         return Ok(values);
     }
     // The rewritten point may carry the solver's own rounding, not more.
-    let allowed = (2.0 * lp.max_violation(&values)).max(1e-9);
-    let feasible = lp.max_violation(&ordered) <= allowed;
+    let allowed = (2.0 * violation(&values)).max(1e-9);
+    let feasible = violation(&ordered) <= allowed;
     let as_good = lp.objective_value(&ordered) >= objective - 1e-9 * objective.abs().max(1.0);
     match first_split {
         _ if feasible && as_good => Ok(ordered),
@@ -239,4 +279,57 @@ fn branches(formulation: &Formulation, split: Split) -> [Formulation; 2] {
         above.lp.variables[variable].lower = upper;
     }
     [below, above]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formulation::{ConstraintKind, formulate};
+    use crate::generate::{Settings, generate};
+    use crate::model::Instance;
+
+    /// Issue 9: a warm re-solve out of curve order branches on the plan's own session (no cold
+    /// reload); each floor dropped that way must reach the optimum a cold branching solve of the
+    /// model without that floor reaches.
+    #[test]
+    fn issue9_warm_branching_matches_a_cold_solve() {
+        let settings = Settings { diversify: true, ..Settings::new(200, 3) };
+        let instance = Instance::from_toml_str("generated.toml", &generate(&settings)).unwrap();
+        let engineering = instance.resource_index("engineering").unwrap();
+        let tight = instance.resources()[engineering].capacity_hours() * 0.9;
+        let instance = instance.with_capacity_hours(engineering, tight).unwrap();
+        let formulation = formulate(&instance);
+        let mut session = Session::new(&formulation.lp);
+        let root = solve_in_curve_order_on(&formulation, Backend::Engine, None, Some(&mut session)).unwrap();
+        assert!(matches!(root.outcome, LpOutcome::Optimal { .. }));
+        session.update_to(&formulation.lp);
+        let floors: Vec<usize> =
+            (0..formulation.kinds.len()).filter(|&i| matches!(formulation.kinds[i], ConstraintKind::Floor { .. })).collect();
+        assert!(!floors.is_empty());
+        let mut branched = 0;
+        for row in floors {
+            session.relax_row(row, true);
+            if let (LpOutcome::Optimal { values, objective }, _) = session_outcome(&mut session, None).unwrap() {
+                let lp = session.program();
+                branched += usize::from(in_order_of(&formulation, lp, |point| session.max_violation(point), values, objective).is_err());
+            }
+            let warm = resolve_warm(&mut session, &formulation, None).unwrap();
+            session.relax_row(row, false);
+            let mut without = formulation.clone();
+            without.lp.rows.remove(row);
+            without.kinds.remove(row);
+            let cold = solve_in_curve_order(&without, Backend::Engine, None).unwrap().outcome;
+            match (warm, cold) {
+                (LpOutcome::Optimal { objective: warm, .. }, LpOutcome::Optimal { objective: cold, .. }) => {
+                    assert!((warm - cold).abs() <= 1e-7 * cold.abs().max(1.0), "floor row {row}: warm {warm} cold {cold}");
+                }
+                (warm, cold) => assert_eq!(warm, cold, "floor row {row}"),
+            }
+            // The session is back at the plan's program: its bounds as formulated.
+            assert!(
+                session.program().variables.iter().zip(&formulation.lp.variables).all(|(a, b)| a.lower == b.lower && a.upper == b.upper)
+            );
+        }
+        assert!(branched > 0, "no floor's re-solve needed branching: the test does not reach the warm branches");
+    }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::curve_order::{resolve_warm, solve_in_curve_order};
 use super::infeasibility::{Diagnosis, diagnose_until};
-use super::{CutShort, SolveReport, Status, past, solve_chosen};
+use super::{CutShort, SolveReport, Status, past, solve_chosen_on};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
@@ -105,15 +105,19 @@ pub fn solve_forced_until(
     let unforced_formulation = formulate(instance);
     let mut formulation = unforced_formulation.clone();
     add_forces(&mut formulation, instance, forces);
-    let mut report = solve_chosen(instance, &formulation, choice, deadline)?;
-    let Some(forced_plan) = &report.plan else {
-        return Ok(ForcedSolve { report, formulation, effect: None });
-    };
     let force_rows: Vec<usize> = forces
         .iter()
         .map(|force| formulation.row_of(ConstraintKind::Force { customer: force.customer, resource: force.resource }).expect("a force row"))
         .collect();
-    let mut measure = Measure::new(&formulation, &force_rows, backend, deadline);
+    // capplan's engine solves the forced plan and measures its effect on one session, loaded
+    // once with the force rows kept through presolve: the steps and the unforced optimum start
+    // from the plan's basis instead of a second cold solve.
+    let mut session = (backend == Backend::Engine).then(|| Session::keeping(&formulation.lp, &force_rows));
+    let mut report = solve_chosen_on(instance, &formulation, choice, deadline, &mut session)?;
+    let Some(forced_plan) = &report.plan else {
+        return Ok(ForcedSolve { report, formulation, effect: None });
+    };
+    let mut measure = Measure::new(&formulation, &force_rows, backend, deadline, session);
     let mut stopped = false;
     let mut forced_allocations = Vec::with_capacity(forces.len());
     for (force, &row) in forces.iter().zip(&force_rows) {
@@ -210,9 +214,23 @@ struct Measure<'a> {
 impl<'a> Measure<'a> {
     /// `rows`: the force rows, which the session keeps through presolve so that stepping and
     /// relaxing them stays warm.
-    fn new(formulation: &'a Formulation, rows: &[usize], backend: Backend, deadline: Option<Instant>) -> Measure<'a> {
+    /// `plan_session`: the session the forced plan was solved on, when it keeps `rows`.
+    fn new(
+        formulation: &'a Formulation,
+        rows: &[usize],
+        backend: Backend,
+        deadline: Option<Instant>,
+        plan_session: Option<Session>,
+    ) -> Measure<'a> {
         let warm = bare_lp_backend(backend, &formulation.lp) == Backend::Engine;
-        let session = warm.then(|| Session::keeping(&formulation.lp, rows));
+        let session = match plan_session {
+            Some(mut session) if warm => {
+                // The plan's branch (curve order) back to the formulation's own bounds.
+                session.update_to(&formulation.lp);
+                Some(session)
+            }
+            _ => warm.then(|| Session::keeping(&formulation.lp, rows)),
+        };
         Measure { formulation, stepped: formulation.clone(), session, backend, deadline }
     }
 

@@ -272,18 +272,7 @@ fn price_policies(
         if past(deadline) {
             return Ok(false);
         }
-        // The same model without the category's rows, so that every backend (the separable one
-        // included) can solve it.
         let dropped: std::collections::BTreeSet<&str> = category.policy_constraints.iter().map(String::as_str).collect();
-        let mut relaxed = formulation.clone();
-        (relaxed.lp.rows, relaxed.kinds) = formulation
-            .lp
-            .rows
-            .iter()
-            .zip(&formulation.kinds)
-            .filter(|(row, _)| !dropped.contains(row.name.as_str()))
-            .map(|(row, kind)| (row.clone(), *kind))
-            .unzip();
         let outcome = match session.as_mut() {
             Some(session) => {
                 let rows: Vec<usize> =
@@ -293,7 +282,20 @@ fn price_policies(
                 rows.iter().for_each(|&i| session.relax_row(i, false));
                 outcome
             }
-            None => crate::solve::solve_formulation_lp(&relaxed, backend, deadline)?.0,
+            None => {
+                // The same model without the category's rows, so that every backend (the
+                // separable one included) can solve it.
+                let mut relaxed = formulation.clone();
+                (relaxed.lp.rows, relaxed.kinds) = formulation
+                    .lp
+                    .rows
+                    .iter()
+                    .zip(&formulation.kinds)
+                    .filter(|(row, _)| !dropped.contains(row.name.as_str()))
+                    .map(|(row, kind)| (row.clone(), *kind))
+                    .unzip();
+                crate::solve::solve_formulation_lp(&relaxed, backend, deadline)?.0
+            }
         };
         if outcome == LpOutcome::TimeLimit {
             return Ok(false);

@@ -1105,36 +1105,40 @@ pub(crate) fn price_promises_on(
             return Ok(false);
         }
         solves += 1;
-        let mut changed = formulation.clone();
-        match soft_shortfall {
-            // Met in full: the expectation made hard (its shortfall out of the row, and held at 0),
-            // which every backend reads the same way.
-            Some(shortfall) => {
-                changed.lp.variables[shortfall].upper = 0.0;
-                changed.lp.rows[row].terms.retain(|&(variable, _)| variable != shortfall);
-                if let ConstraintKind::Expectation { customer, resource } = kind {
-                    changed.shortfall[customer][resource] = None;
-                }
-            }
-            None => {
-                changed.lp.rows.remove(row);
-                changed.kinds.remove(row);
-            }
-        }
         let outcome = match session.as_mut() {
+            // On the session the expectation is made hard by holding its shortfall at 0, a floor
+            // dropped by relaxing its row: no copy of the formulation.
             Some(session) => {
                 match soft_shortfall {
                     Some(shortfall) => session.set_bounds(shortfall, 0.0, 0.0),
                     None => session.relax_row(row, true),
                 }
-                let outcome = crate::analysis::curve_order::resolve_warm(session, &changed, deadline)?;
+                let outcome = crate::analysis::curve_order::resolve_warm(session, formulation, deadline)?;
                 match soft_shortfall {
                     Some(shortfall) => session.set_bounds(shortfall, 0.0, f64::INFINITY),
                     None => session.relax_row(row, false),
                 }
                 outcome
             }
-            None => crate::analysis::curve_order::solve_in_curve_order(&changed, backend, deadline)?.outcome,
+            None => {
+                let mut changed = formulation.clone();
+                match soft_shortfall {
+                    // Met in full: the expectation made hard (its shortfall out of the row, and
+                    // held at 0), which every backend reads the same way.
+                    Some(shortfall) => {
+                        changed.lp.variables[shortfall].upper = 0.0;
+                        changed.lp.rows[row].terms.retain(|&(variable, _)| variable != shortfall);
+                        if let ConstraintKind::Expectation { customer, resource } = kind {
+                            changed.shortfall[customer][resource] = None;
+                        }
+                    }
+                    None => {
+                        changed.lp.rows.remove(row);
+                        changed.kinds.remove(row);
+                    }
+                }
+                crate::analysis::curve_order::solve_in_curve_order(&changed, backend, deadline)?.outcome
+            }
         };
         if outcome == LpOutcome::TimeLimit {
             return Ok(false);

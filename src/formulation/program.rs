@@ -69,8 +69,17 @@ impl LinearProgram {
     /// a row whose terms cancel (6,999,999 - 7,000,000 >= -1) can only be computed to the
     /// precision of its terms, not of its right-hand side.
     pub fn max_violation(&self, values: &[f64]) -> f64 {
+        self.max_violation_over(values, |_| true)
+    }
+
+    /// As [`LinearProgram::max_violation`], over the rows `counts` keeps (a program with some
+    /// rows relaxed away), without a copy of the program.
+    pub fn max_violation_over(&self, values: &[f64], counts: impl Fn(usize) -> bool) -> f64 {
         let mut worst: f64 = 0.0;
         for (index, row) in self.rows.iter().enumerate() {
+            if !counts(index) {
+                continue;
+            }
             let activity = self.row_activity(index, values);
             let term_size: f64 = row.terms.iter().map(|&(variable, coefficient)| (coefficient * values[variable]).abs()).sum();
             let scale = 1.0 + row.rhs.abs() + term_size;

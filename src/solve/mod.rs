@@ -164,11 +164,7 @@ pub fn session_outcome(session: &mut session::Session, deadline: Option<Instant>
         SessionStatus::TimeLimit => (LpOutcome::TimeLimit, None),
         SessionStatus::Optimal => {
             let values = session.values();
-            if session.has_relaxed_rows() {
-                check_point(&session.active_program(), &values, Backend::Engine)?;
-            } else {
-                check_point(session.program(), &values, Backend::Engine)?;
-            }
+            check_violation(session.max_violation(&values), Backend::Engine)?;
             let objective = session.program().objective_value(&values);
             (LpOutcome::Optimal { values, objective }, Some(session.row_duals()))
         }
@@ -228,7 +224,11 @@ pub fn solve_lp_until(lp: &LinearProgram, backend: Backend, deadline: Option<Ins
 /// Refuses a solver's point that violates the LP. Interior-point points sit a little inside or
 /// outside the bounds; accept what the solver's own tolerance explains, refuse anything worse.
 fn check_point(lp: &LinearProgram, values: &[f64], backend: Backend) -> Result<(), SolveError> {
-    let violation = lp.max_violation(values);
+    check_violation(lp.max_violation(values), backend)
+}
+
+/// As [`check_point`], for the violation already measured.
+fn check_violation(violation: f64, backend: Backend) -> Result<(), SolveError> {
     if violation > 1e-5 {
         return Err(SolveError(format!(
             "the {backend} solver returned a point that violates the constraints by {violation:.3e} (relative); the result is not trustworthy"

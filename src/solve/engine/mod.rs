@@ -523,6 +523,9 @@ impl Engine {
             let y = self.scaled_row_duals();
             if self.dual_feasible(&y) {
                 match self.dual_simplex(deadline) {
+                    // The primal's check of optimality runs on a fresh factor, as its answer
+                    // would anyway: one pricing pass instead of one before and one after.
+                    EngineStatus::Optimal if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) => self.refactor(),
                     EngineStatus::Optimal => {}
                     // The dual ratio test is not exact at its tolerances; the primal decides.
                     EngineStatus::Infeasible => {}
@@ -779,10 +782,19 @@ impl Engine {
         let n = self.structurals();
         let m = self.problem.rows;
         let mut row = vec![0.0; m];
+        // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
+        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
         let mut alpha = vec![0.0; n + m];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut seen = vec![false; n + m];
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
         let mut duals: Option<Vec<f64>> = None;
+        // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
+        // priced with the duals whenever those are recomputed, and carried in between as
+        // `d -= theta alpha` over the pivot row's nonzeros, so that the ratio test reads them
+        // instead of pricing every candidate's column.
+        let mut reduced: Vec<(f64, f64)> = Vec::new();
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -818,26 +830,47 @@ impl Engine {
             }
             let y = match duals.take() {
                 Some(y) => y,
-                None => self.scaled_row_duals(),
+                None => {
+                    let y = self.scaled_row_duals();
+                    reduced.clear();
+                    reduced
+                        .extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
+                    y
+                }
             };
             row.iter_mut().for_each(|v| *v = 0.0);
             row[leaving] = 1.0;
             self.btran(&mut row);
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
-            alpha.iter_mut().for_each(|v| *v = 0.0);
+            for &j in &touched {
+                alpha[j] = 0.0;
+                seen[j] = false;
+            }
+            touched.clear();
             for (i, &rho) in row.iter().enumerate() {
                 if rho != 0.0 {
                     for &(j, a) in &self.row_terms[i] {
                         alpha[j] += rho * a;
+                        if !seen[j] {
+                            seen[j] = true;
+                            touched.push(j);
+                        }
                     }
                     alpha[n + i] = -rho;
+                    if !seen[n + i] {
+                        seen[n + i] = true;
+                        touched.push(n + i);
+                    }
                 }
             }
-            let largest = alpha.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            // In index order, as the pass over every column had them: ties in the ratio test
+            // are broken by position in the sort, and the same input gives the same pivots.
+            touched.sort_unstable();
+            let largest = touched.iter().fold(0.0f64, |acc, &j| acc.max(alpha[j].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
             let mut candidates = Vec::new();
-            for j in 0..n + m {
+            for &j in &touched {
                 if self.position[j] != usize::MAX || alpha[j].abs() <= pivot_floor {
                     continue;
                 }
@@ -848,7 +881,7 @@ impl Engine {
                 if !moves {
                     continue;
                 }
-                let (d, size) = self.reduced_cost(j, self.cost_of(j), &y);
+                let (d, size) = reduced[j];
                 candidates.push((j, d, size));
             }
             if candidates.is_empty() {
@@ -936,8 +969,13 @@ impl Engine {
             for (dual, &rho) in y.iter_mut().zip(&row) {
                 *dual += theta * rho;
             }
-            duals = Some(y);
+            for &j in &touched {
+                reduced[j].0 -= theta * alpha[j];
+            }
             self.pivot(leaving, entering, &column);
+            // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
+            reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
+            duals = Some(y);
         }
     }
 

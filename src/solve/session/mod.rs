@@ -71,21 +71,22 @@ struct Reduction {
     depends_on: Vec<Vec<usize>>,
 }
 
-/// Range `[low, high]` of `sum a_j x_j` over the bounds of the `x_j`.
-fn activity_range(terms: &[(usize, f64)], lower: &[f64], upper: &[f64]) -> (f64, f64) {
+/// Range `[low, high]` of `sum a_j x_j` over the bounds `bounds(j)` of the `x_j`.
+fn activity_range(terms: &[(usize, f64)], bounds: impl Fn(usize) -> (f64, f64)) -> (f64, f64) {
     let (mut low, mut high) = (0.0, 0.0);
     for &(j, a) in terms {
-        let (l, u) = if a >= 0.0 { (a * lower[j], a * upper[j]) } else { (a * upper[j], a * lower[j]) };
+        let (lower, upper) = bounds(j);
+        let (l, u) = if a >= 0.0 { (a * lower, a * upper) } else { (a * upper, a * lower) };
         low += if l.is_nan() { f64::NEG_INFINITY } else { l };
         high += if u.is_nan() { f64::INFINITY } else { u };
     }
     (low, high)
 }
 
-/// Whether the bounds `[lower, upper]` of the variable with `coefficient` in the row `terms =
-/// rhs` contain the range the row implies for it.
-fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, lower: &[f64], upper: &[f64], own: (f64, f64)) -> bool {
-    let (low, high) = activity_range(terms, lower, upper);
+/// Whether the bounds `own` of the variable with `coefficient` in the row `terms = rhs` contain
+/// the range the row implies for it, the other variables within `bounds(j)`.
+fn implied_within(coefficient: f64, terms: &[(usize, f64)], rhs: f64, bounds: impl Fn(usize) -> (f64, f64), own: (f64, f64)) -> bool {
+    let (low, high) = activity_range(terms, bounds);
     // variable = (rhs - others) / coefficient
     let (a, b) = ((rhs - high) / coefficient, (rhs - low) / coefficient);
     let (implied_low, implied_high) = if a <= b { (a, b) } else { (b, a) };
@@ -258,7 +259,7 @@ fn presolve(lp: &LinearProgram, kept: &[bool]) -> (Reduction, Vec<Vec<(usize, f6
                 continue;
             }
             let others: Vec<(usize, f64)> = rows[q].iter().copied().filter(|&(j, _)| j != h).collect();
-            if !implied_within(a, &others, rhs[q], &lower, &upper, (lower[h], upper[h])) {
+            if !implied_within(a, &others, rhs[q], |j| (lower[j], upper[j]), (lower[h], upper[h])) {
                 continue;
             }
             best = Some((h, a, fill));
@@ -753,17 +754,10 @@ impl Session {
     pub fn set_bounds(&mut self, j: usize, lower: f64, upper: f64) {
         self.lp.variables[j].lower = lower;
         self.lp.variables[j].upper = upper;
-        let lowers: Vec<f64> = self.lp.variables.iter().map(|v| v.lower).collect();
-        let uppers: Vec<f64> = self.lp.variables.iter().map(|v| v.upper).collect();
+        let variables = &self.lp.variables;
+        let bounds = |k: usize| (variables[k].lower, variables[k].upper);
         let still_implied = |substitution: &Substitution| {
-            implied_within(
-                substitution.coefficient,
-                &substitution.terms,
-                substitution.rhs,
-                &lowers,
-                &uppers,
-                (lowers[substitution.variable], uppers[substitution.variable]),
-            )
+            implied_within(substitution.coefficient, &substitution.terms, substitution.rhs, bounds, bounds(substitution.variable))
         };
         let broken = match self.reduction.column_of[j] {
             None => {
@@ -799,6 +793,25 @@ impl Session {
                 self.set_rhs(i, row.rhs);
             }
         }
+    }
+
+    /// Brings the variables' bounds to those of `lp`, a program with the same variables in the
+    /// same order (rows and costs are left as they stand): the branches of curve order differ
+    /// from their root in piece bounds only, whatever rows the caller changed or relaxed.
+    pub fn update_bounds_to(&mut self, lp: &LinearProgram) {
+        debug_assert_eq!(lp.variables.len(), self.lp.variables.len());
+        for (j, variable) in lp.variables.iter().enumerate() {
+            let current = &self.lp.variables[j];
+            if current.lower != variable.lower || current.upper != variable.upper {
+                self.set_bounds(j, variable.lower, variable.upper);
+            }
+        }
+    }
+
+    /// The largest violation of the rows in force (not relaxed away) and the bounds at `values`
+    /// ([`LinearProgram::max_violation`]).
+    pub fn max_violation(&self, values: &[f64]) -> f64 {
+        self.lp.max_violation_over(values, |i| !self.relaxed[i])
     }
 
     /// Whether `lp` has this session's rows and variables in the same order, with the same terms
