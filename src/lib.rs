@@ -119,9 +119,10 @@ pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Resu
     single_quarter(instance)?;
     let formulation = formulation::formulate(instance);
     let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
-    let mut report = analysis::solve_chosen(instance, &formulation, &choice, None)?;
+    let mut session = None;
+    let mut report = analysis::solve_chosen_on(instance, &formulation, &choice, None, &mut session)?;
     if let Some(plan) = report.plan.as_mut() {
-        plan.sensitivity = analysis::ranging::sensitivity(instance, &formulation, plan, choice.backend, None)?;
+        plan.sensitivity = analysis::ranging::sensitivity_on(instance, &formulation, plan, choice.backend, None, session.as_mut())?;
     }
     Ok(report)
 }

@@ -212,6 +212,9 @@ pub(crate) fn solve_chosen_on(
         LpOutcome::Unbounded => Ok(report(Status::Unbounded, None)),
         LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
+            if let Some(session) = session.as_mut().filter(|_| backend == Backend::Engine) {
+                keep_plan_basis(session, &exact.lp, branches, deadline);
+            }
             let duals = match row_prices {
                 Some(row_prices) => duals::duals_from_row_prices(&exact.lp, row_prices, dual_backend, objective)?,
                 None => match duals::compute_duals_until(&exact.lp, dual_backend, objective, deadline)? {
@@ -242,6 +245,28 @@ pub(crate) fn solve_chosen_on(
             Ok(solved)
         }
     }
+}
+
+/// Keeps the plan's optimal basis on its session for the sensitivity report, which ranges from
+/// it after the policy and promise prices have moved the session. Without branching the session
+/// stands at that basis. A branching search ends at the last branch it explored, not
+/// necessarily the one where the optimum lies: the session is brought to that branch's bounds
+/// and re-solved warm. Nothing is kept when that re-solve does not end optimal (the deadline, a
+/// failure of the engine): ranging then loads the plan's program afresh.
+fn keep_plan_basis(
+    session: &mut crate::solve::session::Session,
+    exact: &crate::formulation::LinearProgram,
+    branches: usize,
+    deadline: Option<Instant>,
+) {
+    session.forget_plan_basis();
+    if branches > 0 {
+        session.update_bounds_to(exact);
+        if session.solve(deadline) != Ok(crate::solve::session::SessionStatus::Optimal) {
+            return;
+        }
+    }
+    session.keep_plan_basis();
 }
 
 /// The exact cost of each category's policy: the optimum without the constraints the policy set

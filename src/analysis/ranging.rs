@@ -472,8 +472,9 @@ const MAX_WALK_STEPS: usize = 32;
 /// `t` counts as ending at `t`, as the re-solves do within 1e-9.
 const WALK_STEPS: [f64; 2] = [1e-6, 1e-8];
 
-pub(crate) struct BasisRanges {
-    session: Session,
+pub(crate) struct BasisRanges<'s> {
+    /// The plan's own session, restored to its optimal basis, or one loaded for the ranging.
+    session: &'s mut Session,
     /// The optimal basis every walk starts from and returns to.
     saved: SavedSession,
     /// The plan's basis priced once for every allocation's cost ranging.
@@ -495,20 +496,38 @@ enum Step {
     Unsettled,
 }
 
-impl BasisRanges {
+impl<'s> BasisRanges<'s> {
     /// The basis of `lp`'s optimum, for a plan that came from the engine; `Ok(None)` otherwise,
     /// and `Err(TimedOut)` when `deadline` stopped the solve that finds it. Every later solve of
-    /// the walks stops at `deadline` too.
-    pub(crate) fn of(lp: &LinearProgram, backend: Backend, deadline: Option<Instant>) -> Result<Option<BasisRanges>, TimedOut> {
+    /// the walks stops at `deadline` too. The plan's own session, `plan_session`, is used when
+    /// it can be brought back to the plan's basis ([`Session::restore_plan_basis`]) and then
+    /// stands at `lp`: no solve at all. Otherwise `lp` is loaded into `loaded` and solved.
+    pub(crate) fn of(
+        lp: &LinearProgram,
+        backend: Backend,
+        deadline: Option<Instant>,
+        plan_session: Option<&'s mut Session>,
+        loaded: &'s mut Option<Session>,
+    ) -> Result<Option<BasisRanges<'s>>, TimedOut> {
         if backend != Backend::Engine {
             return Ok(None);
         }
-        let mut session = Session::new(lp);
-        match session.solve(deadline) {
-            Ok(SessionStatus::Optimal) => {}
-            Ok(SessionStatus::TimeLimit) => return Err(TimedOut),
-            _ => return Ok(None),
-        }
+        let restored = plan_session.and_then(|session| {
+            let at_plan = session.restore_plan_basis() && session.stands_at(lp) && session.status() == Some(SessionStatus::Optimal);
+            at_plan.then_some(session)
+        });
+        let session = match restored {
+            Some(session) => session,
+            None => {
+                let session = loaded.insert(Session::new(lp));
+                match session.solve(deadline) {
+                    Ok(SessionStatus::Optimal) => {}
+                    Ok(SessionStatus::TimeLimit) => return Err(TimedOut),
+                    _ => return Ok(None),
+                }
+                session
+            }
+        };
         let row_duals = session.row_duals();
         let values = session.values();
         let saved = session.save();
@@ -662,7 +681,7 @@ impl BasisRanges {
         let (mut infeasible, mut feasible) = (false, false);
         for relative in WALK_STEPS {
             let step = relative * (1.0 + at.abs());
-            move_to(&mut self.session, at + sign * step);
+            move_to(self.session, at + sign * step);
             match self.session.solve(self.deadline) {
                 Ok(SessionStatus::Optimal) => {}
                 Ok(SessionStatus::Infeasible) => {
@@ -673,7 +692,7 @@ impl BasisRanges {
                 Ok(SessionStatus::Unbounded) | Err(_) => return Ok(Step::Unsettled),
             }
             (infeasible, feasible) = (false, true);
-            let Some((slope, (increase, decrease))) = read(&mut self.session) else {
+            let Some((slope, (increase, decrease))) = read(self.session) else {
                 return Ok(Step::Unsettled);
             };
             let (forward, back) = if sign > 0.0 { (increase, decrease) } else { (decrease, increase) };
@@ -987,21 +1006,15 @@ fn range_allocation(
 /// the optimal basis when that backend is capplan's engine. A plan found by branching (exact
 /// curves under value shares, curve_order.rs) is ranged on the LP of its branch, the exact model
 /// around it; ranging re-solves modified programs, which the separable backend hands on.
-type Ranged<'a> = (std::borrow::Cow<'a, Formulation>, Backend, Option<BasisRanges>);
+type Ranged<'a> = (std::borrow::Cow<'a, Formulation>, Backend);
 
-fn ranged_program<'a>(
-    formulation: &'a Formulation,
-    plan: &Plan,
-    backend: Backend,
-    deadline: Option<std::time::Instant>,
-) -> Result<Ranged<'a>, TimedOut> {
+fn ranged_program<'a>(formulation: &'a Formulation, plan: &Plan, backend: Backend) -> Ranged<'a> {
     let formulation = match &plan.lp.exact_lp {
         Some(lp) => std::borrow::Cow::Owned(Formulation { lp: lp.clone(), ..formulation.clone() }),
         None => std::borrow::Cow::Borrowed(formulation),
     };
     let backend = crate::solve::bare_lp_backend(backend, &formulation.lp);
-    let basis = BasisRanges::of(&formulation.lp, backend, deadline)?;
-    Ok((formulation, backend, basis))
+    (formulation, backend)
 }
 
 #[doc(hidden)]
@@ -1015,16 +1028,33 @@ pub fn sensitivity(
     backend: Backend,
     deadline: Option<std::time::Instant>,
 ) -> Result<Option<Sensitivity>, SolveError> {
+    sensitivity_on(instance, formulation, plan, backend, deadline, None)
+}
+
+#[doc(hidden)]
+/// As [`sensitivity`], ranging on `plan_session`, the engine session the plan was solved on
+/// ([`crate::analysis::solve_chosen_on`] keeps the plan's basis there): the ranges come from the
+/// plan's own basis, and the plan's program is not loaded and solved a second time.
+pub fn sensitivity_on(
+    instance: &Instance,
+    formulation: &Formulation,
+    plan: &Plan,
+    backend: Backend,
+    deadline: Option<std::time::Instant>,
+    plan_session: Option<&mut Session>,
+) -> Result<Option<Sensitivity>, SolveError> {
     // The Limits report reads the model as written (not a branch of the exact solve): the curve
     // order its pieces must follow is checked by the report itself.
     let Some(limits) = super::limits::allocation_limits(instance, formulation, plan, deadline)? else {
         return Ok(None);
     };
-    // The deadline bounds the solve that finds the optimal basis too.
-    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
+    let (formulation, backend) = ranged_program(formulation, plan, backend);
+    let formulation = formulation.as_ref();
+    // The deadline bounds the solve that finds the optimal basis too, when there is one.
+    let mut loaded = None;
+    let Ok(mut basis) = BasisRanges::of(&formulation.lp, backend, deadline, plan_session, &mut loaded) else {
         return Ok(None);
     };
-    let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let mut constraints = Vec::with_capacity(plan.constraints.len());
     for (row, result) in named_rows.zip(&plan.constraints) {
@@ -1070,7 +1100,8 @@ pub fn sensitivity(
 }
 
 /// The ranges of the capacity limits alone: what one more hour of each resource is worth and
-/// for how many hours, at a few re-solves per resource. `Ok(None)` when `deadline` came first
+/// for how many hours, at a few re-solves per resource, from the plan's basis on `plan_session`
+/// as [`sensitivity_on`] does. `Ok(None)` when `deadline` came first
 /// (no half-ranged table is given).
 pub(crate) fn capacity_ranges(
     instance: &Instance,
@@ -1078,11 +1109,14 @@ pub(crate) fn capacity_ranges(
     plan: &Plan,
     backend: Backend,
     deadline: Option<Instant>,
+    plan_session: Option<&mut Session>,
 ) -> Result<Option<Vec<ConstraintRange>>, SolveError> {
-    let Ok((formulation, backend, mut basis)) = ranged_program(formulation, plan, backend, deadline) else {
+    let (formulation, backend) = ranged_program(formulation, plan, backend);
+    let formulation = formulation.as_ref();
+    let mut loaded = None;
+    let Ok(mut basis) = BasisRanges::of(&formulation.lp, backend, deadline, plan_session, &mut loaded) else {
         return Ok(None);
     };
-    let formulation = formulation.as_ref();
     let named_rows = formulation.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row);
     let ranges: Result<Vec<ConstraintRange>, SolveError> = named_rows
         .zip(&plan.constraints)
@@ -1099,11 +1133,12 @@ pub(crate) fn capacity_ranges(
 /// Solves an instance and, for an optimal plan, adds its sensitivity report.
 pub fn solve_with_sensitivity(instance: &Instance, backend: Backend) -> Result<super::SolveReport, SolveError> {
     let formulation = crate::formulation::formulate(instance);
-    let mut report = super::solve_formulation(instance, &formulation, backend)?;
+    let mut session = None;
+    let mut report = super::solve_chosen_on(instance, &formulation, &super::Choice::requested(backend), None, &mut session)?;
     if report.status == Status::Optimal
         && let Some(plan) = report.plan.as_mut()
     {
-        plan.sensitivity = sensitivity(instance, &formulation, plan, backend, None)?;
+        plan.sensitivity = sensitivity_on(instance, &formulation, plan, backend, None, session.as_mut())?;
     }
     Ok(report)
 }
@@ -1165,8 +1200,9 @@ mod tests {
         let report = crate::analysis::solve_formulation(instance, &formulation, Backend::Engine).unwrap();
         let plan = report.plan.expect("an optimal plan");
         let report = sensitivity(instance, &formulation, &plan, Backend::Engine, None).unwrap().expect("no deadline");
-        let (ranged, backend, basis) = ranged_program(&formulation, &plan, Backend::Engine, None).unwrap();
-        let mut basis = basis.expect("the engine's basis");
+        let (ranged, backend) = ranged_program(&formulation, &plan, Backend::Engine);
+        let mut loaded = None;
+        let mut basis = BasisRanges::of(&ranged.lp, backend, None, None, &mut loaded).unwrap().expect("the engine's basis");
         let accuracy = Accuracy::of(backend);
         let named_rows: Vec<usize> = ranged.kinds.iter().enumerate().filter(|(_, kind)| !kind.is_internal()).map(|(row, _)| row).collect();
         let mut compared_walked = 0;
@@ -1250,8 +1286,9 @@ mod tests {
         let instance = Instance::from_file(std::path::Path::new(path)).unwrap();
         let formulation = formulate(&instance);
         let plan = crate::analysis::solve_formulation(&instance, &formulation, Backend::Engine).unwrap().plan.expect("optimal");
-        let (ranged, backend, basis) = ranged_program(&formulation, &plan, Backend::Engine, None).unwrap();
-        let mut basis = basis.expect("the engine's basis");
+        let (ranged, backend) = ranged_program(&formulation, &plan, Backend::Engine);
+        let mut loaded = None;
+        let mut basis = BasisRanges::of(&ranged.lp, backend, None, None, &mut loaded).unwrap().expect("the engine's basis");
         let past = Some(Instant::now());
         basis.deadline = past;
         let accuracy = Accuracy::of(backend);

@@ -8,7 +8,7 @@ use super::progress::Progress;
 use std::io::IsTerminal;
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, emit_bytes, print_failure};
-use crate::analysis::force::solve_what_if;
+use crate::analysis::force::solve_what_if_on;
 use crate::analysis::{CutShort, ranging};
 use crate::formulation::force::Force;
 use crate::formulation::formulate;
@@ -220,7 +220,9 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         formulation.lp.variables.len(),
         formulation.lp.rows.len()
     ));
-    let mut solved = match solve_what_if(&instance, &formulation, &forces, &choice, deadline) {
+    // The plan's engine session: the ranging below starts from the plan's own basis on it.
+    let mut session = None;
+    let mut solved = match solve_what_if_on(&instance, &formulation, &forces, &choice, deadline, &mut session) {
         Ok(solved) => solved,
         Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
     };
@@ -228,7 +230,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
         && let Some(plan) = solved.report.plan.as_mut()
     {
         progress.stage("ranging every limit and allocation");
-        match ranging::sensitivity(&instance, &formulation, plan, choice.backend, deadline) {
+        match ranging::sensitivity_on(&instance, &formulation, plan, choice.backend, deadline, session.as_mut()) {
             Ok(Some(sensitivity)) => plan.sensitivity = Some(sensitivity),
             Ok(None) => solved.report.note_cut_short(CutShort::Sensitivity),
             Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
@@ -246,7 +248,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
             solved.report.note_cut_short(CutShort::CapacityRanges);
         } else {
             progress.stage("ranging the capacities");
-            match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend, deadline) {
+            match ranging::capacity_ranges(&instance, &formulation, plan, choice.backend, deadline, session.as_mut()) {
                 Ok(Some(ranges)) => plan.capacity_ranges = ranges,
                 Ok(None) => solved.report.note_cut_short(CutShort::CapacityRanges),
                 Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),

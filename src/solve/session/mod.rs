@@ -386,6 +386,17 @@ pub struct Session {
     status: Option<SessionStatus>,
     /// Reloads since the first load (a change that touched a substitution).
     pub reloads: usize,
+    /// The optimal basis of the plan this session solved, kept by [`Session::keep_plan_basis`]
+    /// so that the sensitivity report ranges from the plan's own basis after the analyses that
+    /// moved the session since (policy and promise prices).
+    plan_basis: Option<SavedSession>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The size (rows, variables) of every program loaded on this thread, for the tests that
+    /// check an analysis reuses a session instead of loading its own.
+    pub(crate) static LOADED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Session {
@@ -403,10 +414,12 @@ impl Session {
         let mut kept = vec![false; lp.rows.len()];
         rows.iter().for_each(|&i| kept[i] = true);
         let (reduction, engine) = Session::load(lp, &relaxed, &kept);
-        Session { lp: lp.clone(), reduction, engine, relaxed, kept, status: None, reloads: 0 }
+        Session { lp: lp.clone(), reduction, engine, relaxed, kept, status: None, reloads: 0, plan_basis: None }
     }
 
     fn load(lp: &LinearProgram, relaxed: &[bool], kept: &[bool]) -> (Reduction, Engine) {
+        #[cfg(test)]
+        LOADED.with(|loaded| loaded.borrow_mut().push((lp.rows.len(), lp.variables.len())));
         let protected: Vec<bool> = relaxed.iter().zip(kept).map(|(&relaxed, &kept)| relaxed || kept).collect();
         let started = Instant::now();
         let (reduction, rows) = presolve(lp, &protected);
@@ -748,6 +761,42 @@ impl Session {
         self.engine.restore(&saved.engine);
         self.status = saved.status;
         true
+    }
+
+    /// Keeps the basis, point and program as they stand as the plan's ([`Session::save`]), for
+    /// [`Session::restore_plan_basis`].
+    pub fn keep_plan_basis(&mut self) {
+        self.plan_basis = Some(self.save());
+    }
+
+    /// Drops the plan's basis kept by [`Session::keep_plan_basis`] (a new plan is being solved).
+    pub fn forget_plan_basis(&mut self) {
+        self.plan_basis = None;
+    }
+
+    /// Whether the program as it stands is `lp` (same shape, right-hand sides, bounds and
+    /// costs) with no row relaxed away.
+    pub fn stands_at(&self, lp: &LinearProgram) -> bool {
+        self.same_shape(lp)
+            && !self.has_relaxed_rows()
+            && self.lp.rows.iter().zip(&lp.rows).all(|(a, b)| a.rhs == b.rhs)
+            && self
+                .lp
+                .variables
+                .iter()
+                .zip(&lp.variables)
+                .all(|(a, b)| a.lower == b.lower && a.upper == b.upper && a.objective == b.objective)
+    }
+
+    /// Back to the state [`Session::keep_plan_basis`] kept; `false` (and nothing changed) when
+    /// none was kept or a reload since lost that basis.
+    pub fn restore_plan_basis(&mut self) -> bool {
+        let Some(saved) = self.plan_basis.take() else {
+            return false;
+        };
+        let restored = self.restore(&saved);
+        self.plan_basis = Some(saved);
+        restored
     }
 
     /// Sets variable `j`'s bounds.
