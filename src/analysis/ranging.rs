@@ -1277,6 +1277,50 @@ mod tests {
         assert!(assert_basis_matches_resolves(&instance, 149, 3) > 0, "no degenerate side was compared");
     }
 
+    /// Issue 9: `--sensitivity` ranges on the session the plan was solved on, from the plan's own
+    /// basis, instead of loading the plan's program into a second session and solving it cold
+    /// again; the report is the one a fresh load of the program gives. On dsp.toml and 200
+    /// diversified customers (no branching), and on a value cap that takes the plan through
+    /// curve-order branches (the session is brought back to the branch where the optimum lies).
+    #[test]
+    fn issue9_sensitivity_ranges_on_the_plans_session() {
+        use crate::solve::session::LOADED;
+        let dsp = Instance::from_file(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/instances/dsp.toml"))).unwrap();
+        let settings = crate::generate::Settings { diversify: true, ..crate::generate::Settings::new(200, 3) };
+        let generated = Instance::from_toml_str("generated.toml", &crate::generate::generate(&settings)).unwrap();
+        let value_cap = Instance::from_toml_str(
+            "value-cap.toml",
+            "[plan]\nname = \"cap\"\nperiod = \"2027-Q1\"\ncurrency = \"EUR\"\n\
+             [[resources]]\nid = \"eng\"\ncapacity_hours = 100\n\
+             [diversification]\nvalue_share_base = \"plan\"\n\
+             [[customers]]\nid = \"a\"\nmax_share = { value = 0.3 }\n\
+             response.eng = { points = [[0, 0], [10, 1000], [50, 1200]] }\n\
+             expectations.eng = { hours = 40, kind = \"soft\", penalty_per_hour = 1000 }\n\
+             [[customers]]\nid = \"b\"\nresponse.eng = { value_per_hour = 20 }\n",
+        )
+        .unwrap();
+        let mut branched = false;
+        for (name, instance) in [("dsp", dsp), ("generated", generated), ("value cap", value_cap)] {
+            let formulation = formulate(&instance);
+            let mut session = None;
+            let choice = crate::solve::Choice::requested(Backend::Engine);
+            let report = crate::analysis::solve_chosen_on(&instance, &formulation, &choice, None, &mut session).unwrap();
+            let plan = report.plan.expect("an optimal plan");
+            branched |= plan.lp.exact_lp.is_some();
+            let ranged = plan.lp.exact_lp.as_ref().unwrap_or(&formulation.lp);
+            let size = (ranged.rows.len(), ranged.variables.len());
+            LOADED.with(|loaded| loaded.borrow_mut().clear());
+            let on_session =
+                sensitivity_on(&instance, &formulation, &plan, Backend::Engine, None, session.as_mut()).unwrap().expect("no deadline");
+            let loads = LOADED.with(|loaded| loaded.take());
+            assert!(!loads.contains(&size), "{name}: ranging loaded the plan's program {size:?} again ({loads:?})");
+            let fresh = sensitivity(&instance, &formulation, &plan, Backend::Engine, None).unwrap().expect("no deadline");
+            assert!(LOADED.with(|loaded| loaded.borrow().contains(&size)), "{name}: the fresh ranging loads the program");
+            assert_eq!(serde_json::to_value(&on_session).unwrap(), serde_json::to_value(&fresh).unwrap(), "{name}");
+        }
+        assert!(branched, "no plan went through curve-order branches: the test does not reach that path");
+    }
+
     /// `--time-limit` reaches every solve of the ranging, not only the gaps between limits: the
     /// walks from the basis, the warm probes of a limit's curve, its feasible range, and the
     /// re-solves of a value per hour, each stop at a deadline already past.
