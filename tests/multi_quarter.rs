@@ -487,3 +487,30 @@ fn issue14_a_period_can_replace_a_response_curve() {
         .unwrap_or_else(|| panic!("{problems:?}"));
     assert_eq!(problem.line, text.lines().count(), "{problem:?}");
 }
+
+/// Answers first on a multi-period text report: a forced run says what the forces cost before the
+/// period tables, and the binding change limits are listed the most valuable first.
+#[test]
+fn issue14_text_report_puts_the_force_cost_first_and_the_costliest_change_limits_on_top() {
+    let output = capplan(&["solve", "instances/multi-quarter.toml", "--force", "m1/engineering@q3=360"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let forced = text.find("\nForced allocations\n").expect("the forces are reported");
+    let by_period = text.find("\nBy period\n").expect("the period table is reported");
+    assert!(forced < by_period, "the cost of the forces comes before the period tables:\n{text}");
+    assert!(text[..by_period].contains("The forces cost 7,600.00 EUR over the horizon"), "{text}");
+
+    let section = text.split("\nChange limits that bind").nth(1).expect("binding change limits are listed");
+    let worths: Vec<f64> = section
+        .lines()
+        .skip(3)
+        .take_while(|line| line.starts_with("  max_"))
+        // "-": worth less than a cent per hour.
+        .map(|line| match line.split_whitespace().last().unwrap() {
+            "-" => 0.0,
+            worth => worth.replace(',', "").parse().unwrap(),
+        })
+        .collect();
+    assert!(worths.len() > 12, "the full report lists every binding change limit: {}", worths.len());
+    assert!(worths.windows(2).all(|pair| pair[0] >= pair[1]), "most valuable first: {worths:?}");
+}

@@ -101,6 +101,48 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
     };
     out.push('\n');
     let _ = writeln!(out, "Contribution over the horizon: {} {currency}", money(plan.totals.contribution));
+    // What the forces cost is the answer a forced run asks for: it comes before the details.
+    if let Some(forces) = &plan.forces {
+        out.push_str("\nForced allocations\n");
+        let mut table = Table::new(&[("force", false), ("hours", true), ("unforced", true), (&format!("{currency}/h"), true)]);
+        for force in &forces.forced {
+            table.row(vec![force.id.clone(), hours(force.hours), hours(force.unforced_hours), price(force.shadow_price)]);
+        }
+        table.render_within(&mut out, width);
+        paragraph(
+            &mut out,
+            "  ",
+            &format!(
+                "The forces cost {} {currency} over the horizon (unforced optimum {} {currency}).",
+                money(forces.cost),
+                money(forces.unforced_objective)
+            ),
+            width,
+        );
+        if !forces.moves.is_empty() {
+            out.push_str("\nWho gives up or gains hours\n");
+            let mut table = Table::new(&[
+                ("period", false),
+                ("customer", false),
+                ("resource", false),
+                ("unforced", true),
+                ("forced", true),
+                ("change", true),
+            ])
+            .keys(3);
+            for step in forces.moves.iter().take(if options.detail == Detail::Full { usize::MAX } else { 10 }) {
+                table.row(vec![
+                    step.period.clone(),
+                    step.customer.clone(),
+                    step.resource.clone(),
+                    hours(step.unforced_hours),
+                    hours(step.forced_hours),
+                    hours(step.change_hours),
+                ]);
+            }
+            table.render_within(&mut out, width);
+        }
+    }
 
     out.push_str("\nBy period\n");
     let mut columns: Vec<(&str, bool)> = vec![("", false)];
@@ -164,47 +206,6 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
 
     change_limits_text(&mut out, plan, currency, width, options.detail);
     expectations_text(&mut out, plan, width);
-    if let Some(forces) = &plan.forces {
-        out.push_str("\nForced allocations\n");
-        let mut table = Table::new(&[("force", false), ("hours", true), ("unforced", true), (&format!("{currency}/h"), true)]);
-        for force in &forces.forced {
-            table.row(vec![force.id.clone(), hours(force.hours), hours(force.unforced_hours), price(force.shadow_price)]);
-        }
-        table.render_within(&mut out, width);
-        paragraph(
-            &mut out,
-            "  ",
-            &format!(
-                "The forces cost {} {currency} over the horizon (unforced optimum {} {currency}).",
-                money(forces.cost),
-                money(forces.unforced_objective)
-            ),
-            width,
-        );
-        if !forces.moves.is_empty() {
-            out.push_str("\nWho gives up or gains hours\n");
-            let mut table = Table::new(&[
-                ("period", false),
-                ("customer", false),
-                ("resource", false),
-                ("unforced", true),
-                ("forced", true),
-                ("change", true),
-            ])
-            .keys(3);
-            for step in forces.moves.iter().take(if options.detail == Detail::Full { usize::MAX } else { 10 }) {
-                table.row(vec![
-                    step.period.clone(),
-                    step.customer.clone(),
-                    step.resource.clone(),
-                    hours(step.unforced_hours),
-                    hours(step.forced_hours),
-                    hours(step.change_hours),
-                ]);
-            }
-            table.render_within(&mut out, width);
-        }
-    }
     if let Some(ranges) = &plan.sensitivity {
         out.push_str("\nSensitivity: how far each limit's shadow price holds (binding limits)\n");
         let mut table =
@@ -304,8 +305,9 @@ const SUMMARY_CHANGE_LIMITS: usize = 12;
 
 fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize, detail: Detail) {
     let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
+    // The most valuable first in every detail, as in the HTML report: a planner reads the top.
+    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
     if detail == Detail::Summary {
-        binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
         out.push_str(&format!("\nCostliest change limits ({currency} per hour of allowed change)\n"));
     } else {
         out.push_str(&format!("\nChange limits that bind ({currency} per hour of allowed change)\n"));
@@ -336,7 +338,7 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
         out,
         "  ",
         &format!(
-            "{count} of {} change limits bind{}. \"worth\": what one more hour of allowed increase (or decrease) adds to \
+            "{count} of {} change limits bind{}, the most valuable first. \"worth\": what one more hour of allowed increase (or decrease) adds to \
              the contribution over the horizon.",
             plan.change_limits.len(),
             if count > binding.len() {
