@@ -213,7 +213,7 @@ pub(crate) fn solve_chosen_on(
         LpOutcome::TimeLimit => Ok(report(Status::TimeLimit, None)),
         LpOutcome::Optimal { values, objective } => {
             if let Some(session) = session.as_mut().filter(|_| backend == Backend::Engine) {
-                keep_plan_basis(session, &exact.lp, branches, deadline);
+                keep_plan_basis(session, branches);
             }
             let duals = match row_prices {
                 Some(row_prices) => duals::duals_from_row_prices(&exact.lp, row_prices, dual_backend, objective)?,
@@ -249,24 +249,15 @@ pub(crate) fn solve_chosen_on(
 
 /// Keeps the plan's optimal basis on its session for the sensitivity report, which ranges from
 /// it after the policy and promise prices have moved the session. Without branching the session
-/// stands at that basis. A branching search ends at the last branch it explored, not
-/// necessarily the one where the optimum lies: the session is brought to that branch's bounds
-/// and re-solved warm. Nothing is kept when that re-solve does not end optimal (the deadline, a
-/// failure of the engine): ranging then loads the plan's program afresh.
-fn keep_plan_basis(
-    session: &mut crate::solve::session::Session,
-    exact: &crate::formulation::LinearProgram,
-    branches: usize,
-    deadline: Option<Instant>,
-) {
+/// stands at that basis, the one a cold solve of the plan's program finds. A branching search
+/// ends at the last branch it explored, and a warm re-solve at the branch where the optimum lies
+/// may end at another optimal basis than a cold solve of that branch, with other ranges where
+/// the plan is degenerate: nothing is kept then, and ranging loads the branch's program afresh.
+fn keep_plan_basis(session: &mut crate::solve::session::Session, branches: usize) {
     session.forget_plan_basis();
-    if branches > 0 {
-        session.update_bounds_to(exact);
-        if session.solve(deadline) != Ok(crate::solve::session::SessionStatus::Optimal) {
-            return;
-        }
+    if branches == 0 {
+        session.keep_plan_basis();
     }
-    session.keep_plan_basis();
 }
 
 /// The exact cost of each category's policy: the optimum without the constraints the policy set
