@@ -3,46 +3,19 @@
 //! numbers, at least three charts and its tables, and fetches nothing. Without Chromium the
 //! browser checks are skipped, and the test says so.
 
+#[path = "support/browser.rs"]
+#[allow(dead_code)]
+mod browser;
 #[path = "support/scratch.rs"]
 mod scratch;
 
+use browser::{chromium, external_references, rendered_dom};
 use scratch::scratch;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn capplan(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_capplan")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("capplan runs")
-}
-
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].iter().map(PathBuf::from).find(|path| path.exists())
-}
-
-/// The page after Chromium has run it (the DOM as shown).
-fn rendered_dom(browser: &Path, page: &Path) -> String {
-    let output = Command::new(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000", "--dump-dom"])
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Every place a page could make the browser fetch something.
-fn external_references(html: &str) -> Vec<String> {
-    let lower = html.to_lowercase();
-    let mut found = Vec::new();
-    for needle in ["<link", "<img", "<iframe", "src=", "@import", "url(", "href=\"http", "https://", "//fonts."] {
-        if lower.contains(needle) {
-            found.push(needle.to_string());
-        }
-    }
-    // The only http:// allowed is the SVG namespace, which is a name, not a request.
-    if lower.replace("xmlns=\"http://www.w3.org/2000/svg\"", "").contains("http://") {
-        found.push("http://".to_string());
-    }
-    found
 }
 
 /// The hosts of every URL in Chromium's net log while it loads `url` and takes a screenshot.
