@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use capplan::analysis::compare::{CompareInput, compare};
+use capplan::analysis::compare::{COLUMN_ANALYSES, CompareInput, compare};
 use capplan::analysis::force::{solve_forced_until, solve_what_if_on};
 use capplan::analysis::ranging::solve_with_sensitivity;
 use capplan::analysis::solve_chosen;
@@ -35,14 +35,15 @@ fn solve_once(instance: &Instance) -> f64 {
 }
 
 /// The base and four scenarios (engineering capacity at 90, 95, 105 and 110 %), solved as
-/// `capplan compare` does (one engine session across the columns), and compared.
+/// `capplan compare` does (one engine session across the columns, the analyses its columns
+/// show), and compared.
 fn compare_four(instance: &Instance, scenarios: &[Instance]) -> usize {
     let mut session = None;
     let mut solved = Vec::new();
     for each in std::iter::once(instance).chain(scenarios) {
         let formulation = formulate(each);
         let choice = choose(SolverChoice::Engine, &formulation).unwrap();
-        solved.push(solve_what_if_on(each, &formulation, &[], &choice, None, &mut session).unwrap());
+        solved.push(solve_what_if_on(each, &formulation, &[], &choice, COLUMN_ANALYSES, None, &mut session).unwrap());
     }
     let inputs: Vec<CompareInput<'_>> = std::iter::once(instance)
         .chain(scenarios)

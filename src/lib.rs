@@ -120,7 +120,7 @@ pub fn solve_with_sensitivity(instance: &Instance, solver: SolverChoice) -> Resu
     let formulation = formulation::formulate(instance);
     let choice = solve::choose(solver, &formulation).map_err(Error::SolverUnavailable)?;
     let mut session = None;
-    let mut report = analysis::solve_chosen_on(instance, &formulation, &choice, None, &mut session)?;
+    let mut report = analysis::solve_chosen_on(instance, &formulation, &choice, analysis::PlanAnalyses::ALL, None, &mut session)?;
     if let Some(plan) = report.plan.as_mut() {
         plan.sensitivity = analysis::ranging::sensitivity_on(instance, &formulation, plan, choice.backend, None, session.as_mut())?;
     }

@@ -10,11 +10,18 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::infeasibility::Diagnosis;
-use super::{Plan, SolveReport, Status};
+use super::{Plan, PlanAnalyses, SolveReport, Status};
 use crate::model::{AppliedScenario, Instance};
 
 /// Changes smaller than this many hours are solver noise, not moves.
 const MOVE_THRESHOLD_HOURS: f64 = 1e-6;
+
+/// The analyses each plan of a comparison is solved with: none beyond the plan's solve. A
+/// column shows its status, totals, utilisation and the shadow price of each capacity, its
+/// expectation gaps and its hours, all given by the plan and its shadow prices; the exact costs
+/// of promises and policies (a re-solve per floor, expectation or category, at a tight capacity
+/// often a curve-order branch each) are in no format of the comparison.
+pub const COLUMN_ANALYSES: PlanAnalyses = PlanAnalyses::NONE;
 
 /// Every plan of a comparison side by side, and each scenario's hour changes against the base.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -58,8 +65,8 @@ pub struct ComparedPlan {
     pub expectations: Vec<ComparedGap>,
     /// Why the plan is infeasible; present exactly when the status is infeasible.
     pub diagnosis: Option<Diagnosis>,
-    /// The analyses of this plan `--time-limit` stopped before they finished (its diagnosis, its
-    /// promise prices); empty when none was.
+    /// The analyses of this plan `--time-limit` stopped before they finished (the diagnosis of an
+    /// infeasible plan); empty when none was.
     pub cut_short: Vec<super::CutShort>,
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::curve_order::{resolve_warm, solve_in_curve_order};
 use super::infeasibility::{Diagnosis, diagnose_until};
-use super::{CutShort, SolveReport, Status, past, solve_chosen_on};
+use super::{CutShort, PlanAnalyses, SolveReport, Status, past, solve_chosen_on};
 use crate::formulation::force::{Force, add_forces};
 use crate::formulation::{ConstraintKind, Formulation, formulate};
 use crate::model::Instance;
@@ -113,7 +113,7 @@ pub fn solve_forced_until(
     // once with the force rows kept through presolve: the steps and the unforced optimum start
     // from the plan's basis instead of a second cold solve.
     let mut session = (backend == Backend::Engine).then(|| Session::keeping(&formulation.lp, &force_rows));
-    let mut report = solve_chosen_on(instance, &formulation, choice, deadline, &mut session)?;
+    let mut report = solve_chosen_on(instance, &formulation, choice, PlanAnalyses::ALL, deadline, &mut session)?;
     let Some(forced_plan) = &report.plan else {
         return Ok(ForcedSolve { report, formulation, effect: None });
     };
@@ -298,18 +298,22 @@ pub fn solve_what_if(
     choice: &Choice,
     deadline: Option<Instant>,
 ) -> Result<WhatIfSolve, SolveError> {
-    solve_what_if_on(instance, formulation, forces, choice, deadline, &mut None)
+    solve_what_if_on(instance, formulation, forces, choice, PlanAnalyses::ALL, deadline, &mut None)
 }
 
 #[doc(hidden)]
 /// As [`solve_what_if`]; without forces the plan solves on `session` (a session left there by
-/// the solve of a model of the same shape is brought to this one warm), so that `compare` solves each scenario of the base's shape warm
-/// from the previous column's basis.
+/// the solve of a model of the same shape is brought to this one warm), so that `compare` solves
+/// each scenario of the base's shape warm from the previous column's basis.
+///
+/// `analyses`: the re-solves after the plan's, for a plan without forces; `compare` asks for
+/// none. A forced plan is the report of `capplan solve --force`, with every analysis.
 pub fn solve_what_if_on(
     instance: &Instance,
     formulation: &Formulation,
     forces: &[Force],
     choice: &Choice,
+    analyses: PlanAnalyses,
     deadline: Option<Instant>,
     session: &mut Option<Session>,
 ) -> Result<WhatIfSolve, SolveError> {
@@ -331,7 +335,7 @@ pub fn solve_what_if_on(
         return Ok(WhatIfSolve { report, forces: None, diagnosis: Some(diagnosis) });
     }
     let (report, forced_formulation, effect) = if forces.is_empty() {
-        (super::solve_chosen_on(instance, formulation, choice, deadline, session)?, None, None)
+        (super::solve_chosen_on(instance, formulation, choice, analyses, deadline, session)?, None, None)
     } else {
         let forced = solve_forced_until(instance, forces, choice, deadline)?;
         (forced.report, Some(forced.formulation), forced.effect)

@@ -118,6 +118,27 @@ pub(crate) fn past(deadline: Option<Instant>) -> bool {
     deadline.is_some_and(|deadline| Instant::now() >= deadline)
 }
 
+/// The analyses of an optimal plan beyond its solve and shadow prices, each a re-solve per
+/// limit or category priced. Which ones run is decided where a command is built, by what its
+/// report shows: `capplan solve` runs all of them, `capplan compare` none (its columns show
+/// totals, utilisation, capacity prices and expectation gaps, which the plan's solve gives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanAnalyses {
+    /// The exact cost of each binding floor and of each soft expectation at stake
+    /// (`exact_cost`); without it every `exact_cost` is `None`.
+    pub promise_prices: bool,
+    /// The exact cost of each category's policy (`policy_cost`); without it every `policy_cost`
+    /// is `None`.
+    pub policy_prices: bool,
+}
+
+impl PlanAnalyses {
+    /// Every analysis: the plan as `capplan solve` reports it.
+    pub const ALL: PlanAnalyses = PlanAnalyses { promise_prices: true, policy_prices: true };
+    /// The plan and its shadow prices alone.
+    pub const NONE: PlanAnalyses = PlanAnalyses { promise_prices: false, policy_prices: false };
+}
+
 /// The outcome of `capplan solve`.
 #[derive(Debug, Clone)]
 pub struct SolveReport {
@@ -170,17 +191,19 @@ pub fn solve_chosen(
     choice: &Choice,
     deadline: Option<Instant>,
 ) -> Result<SolveReport, SolveError> {
-    solve_chosen_on(instance, formulation, choice, deadline, &mut None)
+    solve_chosen_on(instance, formulation, choice, PlanAnalyses::ALL, deadline, &mut None)
 }
 
 /// As [`solve_chosen`], keeping capplan's engine session in `session` for the caller: the plan,
 /// its curve-order branches, the policy and the promise prices all solve on it, and a session
 /// left there by an earlier solve of a program of the same shape (a scenario, a sweep step) is
 /// brought to this one warm instead of solving from scratch. Other backends leave it alone.
+/// `analyses`: the re-solves after the plan's ([`PlanAnalyses::ALL`] for the whole report).
 pub(crate) fn solve_chosen_on(
     instance: &Instance,
     formulation: &Formulation,
     choice: &Choice,
+    analyses: PlanAnalyses,
     deadline: Option<Instant>,
     session: &mut Option<crate::solve::session::Session>,
 ) -> Result<SolveReport, SolveError> {
@@ -229,8 +252,8 @@ pub(crate) fn solve_chosen_on(
             }
             // The plan is proven optimal: what the deadline stops from here on is an analysis
             // the report says is missing, never the plan.
-            let policies_whole = price_policies(&mut plan, formulation, backend, deadline, session)?;
-            let promises_whole = plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
+            let policies_whole = !analyses.policy_prices || price_policies(&mut plan, formulation, backend, deadline, session)?;
+            let promises_whole = !analyses.promise_prices || plan::price_promises_on(&mut plan, formulation, backend, deadline, session)?;
             // Chosen once every number they rank is known: the reports show these first.
             plan.highlights = plan::Highlights::of(&plan);
             // The plan's own reasons for doubt (envelope curves, share padding) are in the plan

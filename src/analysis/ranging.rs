@@ -1134,7 +1134,8 @@ pub(crate) fn capacity_ranges(
 pub fn solve_with_sensitivity(instance: &Instance, backend: Backend) -> Result<super::SolveReport, SolveError> {
     let formulation = crate::formulation::formulate(instance);
     let mut session = None;
-    let mut report = super::solve_chosen_on(instance, &formulation, &super::Choice::requested(backend), None, &mut session)?;
+    let mut report =
+        super::solve_chosen_on(instance, &formulation, &super::Choice::requested(backend), super::PlanAnalyses::ALL, None, &mut session)?;
     if report.status == Status::Optimal
         && let Some(plan) = report.plan.as_mut()
     {
@@ -1304,7 +1305,9 @@ mod tests {
             let formulation = formulate(&instance);
             let mut session = None;
             let choice = crate::solve::Choice::requested(Backend::Engine);
-            let report = crate::analysis::solve_chosen_on(&instance, &formulation, &choice, None, &mut session).unwrap();
+            let report =
+                crate::analysis::solve_chosen_on(&instance, &formulation, &choice, crate::analysis::PlanAnalyses::ALL, None, &mut session)
+                    .unwrap();
             let plan = report.plan.expect("an optimal plan");
             branched |= plan.lp.exact_lp.is_some();
             let ranged = plan.lp.exact_lp.as_ref().unwrap_or(&formulation.lp);

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 
 use super::{EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, Failure, emit, emit_bytes, print_failure};
 use crate::analysis::force::solve_what_if_on;
-use crate::analysis::{CutShort, ranging};
+use crate::analysis::{CutShort, PlanAnalyses, ranging};
 use crate::formulation::force::Force;
 use crate::formulation::formulate;
 use crate::model::{Instance, apply_scenario_file};
@@ -222,7 +222,7 @@ pub(super) fn run(args: &SolveArgs) -> i32 {
     ));
     // The plan's engine session: the ranging below starts from the plan's own basis on it.
     let mut session = None;
-    let mut solved = match solve_what_if_on(&instance, &formulation, &forces, &choice, deadline, &mut session) {
+    let mut solved = match solve_what_if_on(&instance, &formulation, &forces, &choice, PlanAnalyses::ALL, deadline, &mut session) {
         Ok(solved) => solved,
         Err(error) => return fail_with(EXIT_INTERNAL, &format!("internal: {error}")),
     };
