@@ -448,29 +448,11 @@ pub fn csv_header() -> String {
 
 /// The CSV report: one row per period, customer and resource; the header alone without a plan.
 pub fn render_csv(report: &HorizonReport) -> String {
-    use super::csv::{field, number};
     let mut out = csv_header();
     out.push('\n');
-    let Some(plan) = &report.plan else { return out };
-    for period in &plan.periods {
-        let resources = period.plan.resources.len();
-        for (index, allocation) in period.plan.allocations.iter().enumerate() {
-            let customer = &period.plan.customers[index / resources];
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                field(&period.period),
-                field(&allocation.customer),
-                field(&customer.name),
-                field(customer.segment.as_deref().unwrap_or("")),
-                field(&allocation.resource),
-                number(allocation.hours),
-                number(allocation.current_hours),
-                number(allocation.change_hours),
-                number(allocation.value),
-                number(allocation.marginal_value),
-                number(allocation.reduced_cost),
-            );
+    if let Some(plan) = &report.plan {
+        for period in &plan.periods {
+            super::csv::write_rows(&mut out, &period.plan, Some(&period.period));
         }
     }
     out
