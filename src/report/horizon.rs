@@ -295,19 +295,12 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
     out
 }
 
-/// What one more hour of allowed change is worth: the shadow price of an increase limit, minus
-/// that of a decrease limit (whose row is `change >= -allowed`).
-fn change_worth(limit: &crate::analysis::horizon::ChangeLimitResult) -> f64 {
-    if limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price }
-}
-
 /// Binding change limits the summary shows, the most valuable first.
 const SUMMARY_CHANGE_LIMITS: usize = 12;
 
 fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize, detail: Detail) {
-    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
     // The most valuable first in every detail, as in the HTML report: a planner reads the top.
-    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+    let mut binding: Vec<_> = plan.binding_change_limits().collect();
     if detail == Detail::Summary {
         out.push_str(&format!("\nCostliest change limits ({currency} per hour of allowed change)\n"));
     } else {
@@ -324,7 +317,7 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
     let mut table =
         Table::new(&[("limit", false), ("before", true), ("after", true), ("change", true), ("allowed", true), ("worth", true)]);
     for limit in &binding {
-        let worth = change_worth(limit);
+        let worth = limit.worth();
         table.row(vec![
             limit.id.clone(),
             hours(limit.hours_before),
@@ -647,8 +640,7 @@ fn price_cell(value: f64) -> Cell {
 /// The binding change limits, the [`SUMMARY_CHANGE_LIMITS`] worth most in view, the others
 /// folded away below them.
 fn change_limits_html(out: &mut String, plan: &HorizonPlan) {
-    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
-    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+    let binding: Vec<_> = plan.binding_change_limits().collect();
     let _ = writeln!(out, "<h2>Change limits that bind ({} of {})</h2>", binding.len(), plan.change_limits.len());
     let shown = binding.len().min(SUMMARY_CHANGE_LIMITS);
     for (id, limits) in [("change-limits", &binding[..shown]), ("change-limits-more", &binding[shown..])] {
@@ -668,7 +660,7 @@ fn change_limits_html(out: &mut String, plan: &HorizonPlan) {
                     hours_cell(limit.hours),
                     hours_cell(limit.change_hours),
                     hours_cell(limit.allowed_hours),
-                    price_cell(change_worth(limit)),
+                    price_cell(limit.worth()),
                 ]
             })
             .collect();
@@ -794,4 +786,47 @@ fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
         );
     }
     out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::SolverChoice;
+
+    fn example() -> HorizonReport {
+        let instance =
+            crate::model::Instance::from_file(std::path::Path::new("instances/multi-quarter.toml")).expect("the example is valid");
+        crate::solve_horizon(&instance, SolverChoice::Auto, false).expect("the example solves")
+    }
+
+    /// The first binding change limit each printer lists: the text report's first table row and
+    /// the HTML page's.
+    fn first_listed(report: &HorizonReport) -> (String, String) {
+        let text = render_text(report, &HorizonExtras::default(), &TextOptions::default());
+        let table = text.split("\nChange limits that bind").nth(1).expect("binding change limits are listed");
+        let in_text = table.lines().nth(3).unwrap().split_whitespace().next().unwrap().to_string();
+        let page = render_html(report, &HorizonExtras::default());
+        let table = page.split("<table id=\"change-limits\">").nth(1).expect("the page lists them");
+        let in_page = table.split("<tbody>\n<tr><td>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        (in_text, in_page)
+    }
+
+    /// Issue 14: the order of the binding change limits is analysis's, chosen once: every binding
+    /// limit, most valuable first, and the printers list them in that order, whatever it is.
+    #[test]
+    fn issue14_printers_list_the_change_limits_in_the_order_analysis_chose() {
+        let mut report = example();
+        let plan = report.plan.as_mut().expect("optimal");
+        let listed: Vec<&crate::analysis::horizon::ChangeLimitResult> = plan.binding_change_limits().collect();
+        assert_eq!(listed.len(), plan.change_limits.iter().filter(|limit| limit.binding).count());
+        assert!(listed.len() > SUMMARY_CHANGE_LIMITS, "the example binds more change limits than the summary shows");
+        assert!(listed.iter().all(|limit| limit.binding && limit.worth() >= 0.0));
+        assert!(listed.windows(2).all(|pair| pair[0].worth() >= pair[1].worth()), "most valuable first");
+        let (first, last) = (listed[0].id.clone(), listed.last().unwrap().id.clone());
+        assert_ne!(first, last);
+
+        assert_eq!(first_listed(&report), (first.clone(), first));
+        report.plan.as_mut().unwrap().binding_by_worth.reverse();
+        assert_eq!(first_listed(&report), (last.clone(), last));
+    }
 }
