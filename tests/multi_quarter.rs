@@ -212,6 +212,25 @@ fn issue14_example_solves_identically_in_every_format() {
     assert!(stdout(&export).contains("capacity(engineering@q3)"), "the LP file names every period's rows");
 }
 
+/// Both CSV reports write their rows alike: a one-period instance's CSV is dsp.toml's, each line
+/// after the period's column.
+#[test]
+fn issue14_one_period_csv_is_the_single_quarter_csv_after_the_period() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("one-period.toml");
+    std::fs::write(&path, root_file("instances/dsp.toml") + "\n[[periods]]\nid = \"q1\"\nlabel = \"2027-Q1\"\n").unwrap();
+    let single = capplan(&["solve", "instances/dsp.toml", "--format", "csv", "-q"]);
+    let periodic = capplan(&["solve", path.to_str().unwrap(), "--format", "csv", "-q"]);
+    assert_eq!(periodic.status.code(), Some(0), "{}", stderr(&periodic));
+    let single = stdout(&single);
+    let mut expected = String::from("period,");
+    for (n, line) in single.lines().enumerate() {
+        expected.push_str(&if n == 0 { format!("{line}\n") } else { format!("q1,{line}\n") });
+    }
+    assert!(single.lines().count() > 100, "dsp.toml plans every customer and resource");
+    assert_eq!(stdout(&periodic), expected);
+}
+
 /// The multi-period page is built of the solve page's parts: its style sheet (the period links'
 /// spacing after it), its cards and its tables, so that a change to them changes both pages.
 #[test]

@@ -14,7 +14,7 @@ use super::svg::escape;
 use super::table::{Table, paragraph};
 use super::text::{Detail, TextOptions};
 use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodLabel, PeriodPlan};
-use crate::analysis::{ResourceResult, SolveReport, Status};
+use crate::analysis::{ConstraintResult, Plan, ResourceResult, SolveReport, Status, Totals};
 use crate::model::AppliedScenario;
 
 /// Shadow prices whose size is below this are printed as "-" (no value).
@@ -56,7 +56,33 @@ fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
 }
 
 /// One line of the totals: reads one amount of a period's (or the horizon's) totals.
-type TotalOf = fn(&crate::analysis::Totals) -> f64;
+type TotalOf = fn(&Totals) -> f64;
+
+/// The lines of the table of totals by period, in every format.
+const TOTALS: [(&str, TotalOf); 5] = [
+    ("value", |t| t.value),
+    ("hour cost", |t| t.hour_cost),
+    ("expansion cost", |t| t.expansion_cost),
+    ("penalties", |t| t.penalty_cost),
+    ("contribution", |t| t.contribution),
+];
+
+/// A period's totals in one sentence, in every format.
+fn totals_sentence(totals: &Totals, currency: &str) -> String {
+    format!(
+        "Contribution {} {currency}: value {}, hour cost {}, expansion cost {}, penalties {}.",
+        money(totals.contribution),
+        money(totals.value),
+        money(totals.hour_cost),
+        money(totals.expansion_cost),
+        money(totals.penalty_cost)
+    )
+}
+
+/// The limits of a period that bind with a price, in the plan's order.
+fn priced_binding_limits(plan: &Plan) -> impl Iterator<Item = &ConstraintResult> {
+    plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+}
 
 fn price(value: f64) -> String {
     if value.abs() < PRICE_SHOWN { "-".to_string() } else { money(value) }
@@ -150,17 +176,12 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
     columns.extend(labels.iter().map(|label| (*label, true)));
     columns.push(("horizon", true));
     let mut table = Table::new(&columns);
-    let mut add = |name: &str, field: fn(&crate::analysis::Totals) -> f64| {
+    for (name, field) in TOTALS {
         let mut cells = vec![name.to_string()];
         cells.extend(plan.periods.iter().map(|period| money(field(&period.plan.totals))));
         cells.push(money(field(&plan.totals)));
         table.row(cells);
-    };
-    add("value", |t| t.value);
-    add("hour cost", |t| t.hour_cost);
-    add("expansion cost", |t| t.expansion_cost);
-    add("penalties", |t| t.penalty_cost);
-    add("contribution", |t| t.contribution);
+    }
     table.render_within(&mut out, width);
 
     out.push_str(&format!("\nWhat one more hour of capacity is worth ({currency} per hour, shadow price of capacity)\n"));
@@ -248,20 +269,7 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
 
     for period in &plan.periods {
         let _ = writeln!(out, "\n{} ({})", period.label, period.period);
-        let totals = &period.plan.totals;
-        paragraph(
-            &mut out,
-            "  ",
-            &format!(
-                "Contribution {} {currency}: value {}, hour cost {}, expansion cost {}, penalties {}.",
-                money(totals.contribution),
-                money(totals.value),
-                money(totals.hour_cost),
-                money(totals.expansion_cost),
-                money(totals.penalty_cost)
-            ),
-            width,
-        );
+        paragraph(&mut out, "  ", &totals_sentence(&period.plan.totals, currency), width);
         let bought: Vec<String> = period
             .plan
             .expansions
@@ -274,9 +282,7 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
         }
         let mut table =
             Table::new(&[("limit that binds", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
-        for constraint in
-            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
-        {
+        for constraint in priced_binding_limits(&period.plan) {
             let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
             table.row(vec![
                 constraint.id.clone(),
@@ -508,15 +514,8 @@ pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
     let mut headers: Vec<(&str, bool)> = vec![("", false)];
     headers.extend(labels.iter().map(|label| (*label, true)));
     headers.push(("horizon", true));
-    let totals: [(&str, TotalOf); 5] = [
-        ("value", |t| t.value),
-        ("hour cost", |t| t.hour_cost),
-        ("expansion cost", |t| t.expansion_cost),
-        ("penalties", |t| t.penalty_cost),
-        ("contribution", |t| t.contribution),
-    ];
     let amount = |value: f64| number(value, money(value));
-    let rows = totals
+    let rows = TOTALS
         .iter()
         .map(|(name, field)| {
             let mut row = vec![text(*name)];
@@ -693,17 +692,7 @@ fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
         escape(&period.label),
         escape(&period.period)
     );
-    let totals = &period.plan.totals;
-    let _ = writeln!(
-        out,
-        "<p>Contribution {} {}: value {}, hour cost {}, expansion cost {}, penalties {}.</p>",
-        escape(&money(totals.contribution)),
-        escape(currency),
-        escape(&money(totals.value)),
-        escape(&money(totals.hour_cost)),
-        escape(&money(totals.expansion_cost)),
-        escape(&money(totals.penalty_cost))
-    );
+    let _ = writeln!(out, "<p>{}</p>", escape(&totals_sentence(&period.plan.totals, currency)));
     out.push_str("<h3>Resources</h3>\n");
     let rows = period
         .plan
@@ -737,11 +726,7 @@ fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
         false,
     );
     out.push_str("<h3>Limits that bind</h3>\n");
-    let rows = period
-        .plan
-        .constraints
-        .iter()
-        .filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+    let rows = priced_binding_limits(&period.plan)
         .map(|constraint| {
             let shown = |value: f64| number(value, if constraint.unit.is_hours() { hours(value) } else { percent(value) });
             vec![
