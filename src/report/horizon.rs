@@ -14,7 +14,7 @@ use super::svg::escape;
 use super::table::{Table, paragraph};
 use super::text::{Detail, TextOptions};
 use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodLabel, PeriodPlan};
-use crate::analysis::{ConstraintResult, Plan, ResourceResult, SolveReport, Status, Totals};
+use crate::analysis::{ConstraintResult, ExpectationGap, Plan, ResourceResult, SolveReport, Status, Totals};
 use crate::model::AppliedScenario;
 
 /// Shadow prices whose size is below this are printed as "-" (no value).
@@ -362,7 +362,7 @@ fn expectations_text(out: &mut String, plan: &HorizonPlan, width: usize) {
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns).keys(2);
     for (e, gap) in first.plan.expectations.iter().enumerate() {
-        let mut cells = vec![gap.customer.clone(), gap.resource.clone(), format!("{:?}", gap.kind).to_lowercase()];
+        let mut cells = vec![gap.customer.clone(), gap.resource.clone(), kind_name(gap)];
         cells.extend(plan.periods.iter().map(|period| {
             let gap = &period.plan.expectations[e];
             format!("{} of {}", hours(gap.planned_hours), hours(gap.expected_hours))
@@ -747,21 +747,7 @@ fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
     );
     if !period.plan.expectations.is_empty() {
         out.push_str("<h3>Expectations</h3>\n");
-        let rows = period
-            .plan
-            .expectations
-            .iter()
-            .map(|gap| {
-                vec![
-                    text(gap.customer.clone()),
-                    text(gap.resource.clone()),
-                    text(format!("{:?}", gap.kind).to_lowercase()),
-                    hours_cell(gap.expected_hours),
-                    hours_cell(gap.planned_hours),
-                    number(gap.penalty_cost, money(gap.penalty_cost)),
-                ]
-            })
-            .collect();
+        let rows = period.plan.expectations.iter().map(expectation_row).collect();
         table(
             out,
             &format!("expectations-{}", period.period),
@@ -771,6 +757,22 @@ fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
         );
     }
     out.push_str("</section>\n");
+}
+
+fn expectation_row(gap: &ExpectationGap) -> Vec<Cell> {
+    vec![
+        text(gap.customer.clone()),
+        text(gap.resource.clone()),
+        text(kind_name(gap)),
+        hours_cell(gap.expected_hours),
+        hours_cell(gap.planned_hours),
+        number(gap.penalty_cost, money(gap.penalty_cost)),
+    ]
+}
+
+/// `hard` or `soft`, as the instance writes it.
+fn kind_name(gap: &ExpectationGap) -> String {
+    format!("{:?}", gap.kind).to_lowercase()
 }
 
 #[cfg(test)]
