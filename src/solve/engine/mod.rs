@@ -21,7 +21,51 @@ mod factor;
 
 use std::time::Instant;
 
-use factor::Factor;
+use factor::{Factor, SparseVector};
+
+/// Basis positions whose basic may be infeasible, each listed once.
+struct InfeasibleSet {
+    positions: Vec<usize>,
+    listed: Vec<bool>,
+}
+
+impl InfeasibleSet {
+    fn new(rows: usize) -> InfeasibleSet {
+        InfeasibleSet { positions: Vec::new(), listed: vec![false; rows] }
+    }
+
+    fn insert(&mut self, position: usize) {
+        if !self.listed[position] {
+            self.listed[position] = true;
+            self.positions.push(position);
+        }
+    }
+
+    /// Every position whose basic is out of its bounds now.
+    fn reset(&mut self, engine: &Engine) {
+        for &p in &self.positions {
+            self.listed[p] = false;
+        }
+        self.positions.clear();
+        for (p, &j) in engine.basic.iter().enumerate() {
+            if engine.infeasibility(j) > 0.0 {
+                self.insert(p);
+            }
+        }
+    }
+
+    /// Visits the listed positions and keeps those for which `keep` says so.
+    fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let listed = &mut self.listed;
+        self.positions.retain(|&p| {
+            let kept = keep(p);
+            if !kept {
+                listed[p] = false;
+            }
+            kept
+        });
+    }
+}
 
 /// Pivots between two refactorisations of the basis.
 pub const REFACTOR_EVERY: usize = 64;
@@ -333,6 +377,18 @@ impl Engine {
         }
     }
 
+    /// The column of variable `j` in row space, added into `out`.
+    fn scatter_column_sparse(&self, j: usize, out: &mut SparseVector) {
+        let n = self.structurals();
+        if j < n {
+            for &(i, a) in &self.problem.columns[j] {
+                out.add(i, a);
+            }
+        } else {
+            out.subtract(j - n, 1.0);
+        }
+    }
+
     /// `d_j = c_j - y'a_j` for every variable, with the size of the terms for the tolerance.
     fn reduced_cost(&self, j: usize, cost: f64, y: &[f64]) -> (f64, f64) {
         let n = self.structurals();
@@ -580,7 +636,8 @@ impl Engine {
     fn primal_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
-        let mut column = vec![0.0; m];
+        let mut by_row = SparseVector::new(m);
+        let mut column = SparseVector::new(m);
         let mut costs = vec![0.0; m];
         self.degenerate_run = 0;
         loop {
@@ -662,10 +719,12 @@ impl Engine {
                 return if phase_one { EngineStatus::Infeasible } else { EngineStatus::Optimal };
             }
 
-            column.iter_mut().for_each(|v| *v = 0.0);
-            self.scatter_column(entering, &mut column);
-            self.ftran(&mut column);
-            let largest = column.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            by_row.clear();
+            column.clear();
+            self.scatter_column_sparse(entering, &mut by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            column.sort();
+            let largest = column.pattern().iter().fold(0.0f64, |acc, &p| acc.max(column.values()[p].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
 
             // Ratio test: basic p moves at rate -direction * w_p per unit step.
@@ -690,8 +749,8 @@ impl Engine {
             };
             let mut relaxed_step = f64::INFINITY;
             if !bland {
-                for p in 0..m {
-                    let rate = -direction * column[p];
+                for &p in column.pattern() {
+                    let rate = -direction * column.values()[p];
                     if rate.abs() <= pivot_floor {
                         continue;
                     }
@@ -706,8 +765,8 @@ impl Engine {
             let mut leaving_target = 0.0;
             let mut step = f64::INFINITY;
             let mut leaving_pivot = 0.0;
-            for p in 0..m {
-                let rate = -direction * column[p];
+            for &p in column.pattern() {
+                let rate = -direction * column.values()[p];
                 if rate.abs() <= pivot_floor {
                     continue;
                 }
@@ -732,9 +791,9 @@ impl Engine {
             };
             if span.is_finite() && span <= step {
                 // The entering variable reaches its other bound first: a bound flip.
-                for p in 0..m {
+                for &p in column.pattern() {
                     let j = self.basic[p];
-                    self.x[j] -= direction * column[p] * span;
+                    self.x[j] -= direction * column.values()[p] * span;
                 }
                 self.x[entering] = if direction > 0.0 { self.problem.upper[entering] } else { self.problem.lower[entering] };
                 self.iterations += 1;
@@ -756,15 +815,25 @@ impl Engine {
             } else {
                 self.degenerate_run = 0;
             }
-            for p in 0..m {
+            for &p in column.pattern() {
                 let j = self.basic[p];
-                self.x[j] -= direction * column[p] * step;
+                self.x[j] -= direction * column.values()[p] * step;
             }
             self.x[entering] += direction * step;
             let leaving_variable = self.basic[leaving];
             self.x[leaving_variable] = leaving_target;
-            self.pivot(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, &column);
         }
+    }
+
+    /// [`Engine::pivot`] with a sparse `w` (sorted pattern).
+    fn pivot_sparse(&mut self, position: usize, entering: usize, w: &SparseVector) {
+        let leaving = self.basic[position];
+        self.position[leaving] = usize::MAX;
+        self.basic[position] = entering;
+        self.position[entering] = position;
+        self.factor.as_mut().expect("factored").update_sparse(position, w);
+        self.iterations += 1;
     }
 
     /// Puts `entering` at basis position `position`, `w = B^-1 a_entering`.
@@ -781,7 +850,17 @@ impl Engine {
     fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
-        let mut row = vec![0.0; m];
+        // Work vectors over the non-zeros (see `factor::SparseVector`): `unit` and `rho` for the
+        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`.
+        let mut unit = SparseVector::new(m);
+        let mut rho = SparseVector::new(m);
+        let mut by_row = SparseVector::new(m);
+        let mut column = SparseVector::new(m);
+        // Positions whose basic may be out of its bounds: every position after a
+        // refactorisation, then those whose value a pivot moved (checked when read), so that
+        // the choice of the leaving row reads the infeasible basics instead of every row.
+        let mut infeasible = InfeasibleSet::new(m);
+        let first_iteration = self.iterations;
         // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
         // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
         let mut alpha = vec![0.0; n + m];
@@ -803,21 +882,29 @@ impl Engine {
                 return EngineStatus::IterationLimit;
             }
             self.ensure_factor();
-            // Leaving: the most infeasible basic, relative to its bound.
+            if self.iterations == first_iteration || self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
+                // Fresh factor, basic values recomputed: every position is checked again.
+                infeasible.reset(self);
+            }
+            // Leaving: the most infeasible basic, relative to its bound; among equals the
+            // first position, as a pass over every row would find.
             let mut leaving = usize::MAX;
             let mut worst = 0.0;
-            for p in 0..m {
+            infeasible.retain(|p| {
                 let j = self.basic[p];
                 let infeasibility = self.infeasibility(j);
                 if infeasibility > 0.0 {
                     let bound = if self.x[j] < self.problem.lower[j] { self.problem.lower[j] } else { self.problem.upper[j] };
                     let score = infeasibility / (1.0 + bound.abs());
-                    if score > worst {
+                    if score > worst || (score == worst && p < leaving) {
                         worst = score;
                         leaving = p;
                     }
+                    true
+                } else {
+                    false
                 }
-            }
+            });
             if leaving == usize::MAX {
                 return EngineStatus::Optimal;
             }
@@ -838,16 +925,19 @@ impl Engine {
                     y
                 }
             };
-            row.iter_mut().for_each(|v| *v = 0.0);
-            row[leaving] = 1.0;
-            self.btran(&mut row);
+            rho.clear();
+            unit.clear();
+            unit.set(leaving, 1.0);
+            self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, &mut unit, &mut rho);
+            rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
             for &j in &touched {
                 alpha[j] = 0.0;
                 seen[j] = false;
             }
             touched.clear();
-            for (i, &rho) in row.iter().enumerate() {
+            for &i in rho.pattern() {
+                let rho = rho.values()[i];
                 if rho != 0.0 {
                     for &(j, a) in &self.row_terms[i] {
                         alpha[j] += rho * a;
@@ -926,38 +1016,43 @@ impl Engine {
                 return EngineStatus::Infeasible;
             }
             if !flips.is_empty() {
-                let mut moved = vec![0.0; m];
+                by_row.clear();
+                column.clear();
                 for &j in &flips {
                     let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
                     let delta = to - self.x[j];
                     self.x[j] = to;
                     if j < n {
                         for &(i, a) in &self.problem.columns[j] {
-                            moved[i] += a * delta;
+                            by_row.add(i, a * delta);
                         }
                     } else {
-                        moved[j - n] -= delta;
+                        by_row.subtract(j - n, delta);
                     }
                 }
-                self.ftran(&mut moved);
-                for p in 0..m {
+                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+                for &p in column.pattern() {
                     let j = self.basic[p];
-                    self.x[j] -= moved[p];
+                    self.x[j] -= column.values()[p];
+                    infeasible.insert(p);
                 }
             }
-            let mut column = vec![0.0; m];
-            self.scatter_column(entering, &mut column);
-            self.ftran(&mut column);
-            if column[leaving].abs() <= pivot_floor * 1e-3 {
+            by_row.clear();
+            column.clear();
+            self.scatter_column_sparse(entering, &mut by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            column.sort();
+            if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
                 self.refactor();
                 continue;
             }
             // x_leaving = x + (-w_leaving) dx: reach `target`.
-            let dx = (self.x[leaving_variable] - target) / column[leaving];
-            for p in 0..m {
+            let dx = (self.x[leaving_variable] - target) / column.values()[leaving];
+            for &p in column.pattern() {
                 let j = self.basic[p];
-                self.x[j] -= column[p] * dx;
+                self.x[j] -= column.values()[p] * dx;
+                infeasible.insert(p);
             }
             self.x[entering] += dx;
             self.x[leaving_variable] = target;
@@ -966,13 +1061,14 @@ impl Engine {
             let (d_entering, _) = self.reduced_cost(entering, self.cost_of(entering), &y);
             let theta = d_entering / alpha[entering];
             let mut y = y;
-            for (dual, &rho) in y.iter_mut().zip(&row) {
-                *dual += theta * rho;
+            for &i in rho.pattern() {
+                y[i] += theta * rho.values()[i];
             }
             for &j in &touched {
                 reduced[j].0 -= theta * alpha[j];
             }
-            self.pivot(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, &column);
+            infeasible.insert(leaving);
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
             duals = Some(y);
