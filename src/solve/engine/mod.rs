@@ -116,6 +116,9 @@ pub struct Engine {
     /// way that leaves a nonbasic variable off the bound its reduced cost holds it at: it is
     /// still dual feasible, and a warm solve needs no pricing pass to know it.
     dual_feasible_known: bool,
+    /// The last solve ended after the dual simplex without the pricing pass that confirms
+    /// optimality ([`Engine::confirm_optimal`] runs it on request).
+    unconfirmed: bool,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -218,6 +221,7 @@ impl Engine {
             total_iterations: 0,
             degenerate_run: 0,
             dual_feasible_known: false,
+            unconfirmed: false,
             problem,
         };
         for j in 0..n {
@@ -570,6 +574,7 @@ impl Engine {
     /// and reduced costs through every pivot from one factor (no refactorisation in between,
     /// where they are priced afresh and the primal confirms on a fresh factor as before).
     fn solve_warm(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.unconfirmed = false;
         let known = self.dual_feasible_known;
         if !self.primal_infeasible() {
             if known {
@@ -586,6 +591,7 @@ impl Engine {
                 EngineStatus::Optimal => {
                     let etas = self.factor.as_ref().map_or(0, Factor::eta_count);
                     if known && etas == etas_before + self.iterations {
+                        self.unconfirmed = true;
                         return EngineStatus::Optimal;
                     }
                     // The primal's check of optimality runs on a fresh factor, as its answer
@@ -600,6 +606,21 @@ impl Engine {
             }
         }
         self.primal_simplex(deadline)
+    }
+
+    /// Whether the basis of the last optimal solve passes the full check of optimality, a pricing
+    /// pass over every nonbasic with the duals from the factor and a pass over the basic values:
+    /// for a result read from a basis that the dual simplex reached without that pass (see
+    /// `Engine::solve_warm`), where a wrong basis would give a wrong answer. `true` at once
+    /// when the solve ran the check itself.
+    pub fn confirm_optimal(&mut self) -> bool {
+        if !self.unconfirmed {
+            return true;
+        }
+        let y = self.scaled_row_duals();
+        let optimal = !self.primal_infeasible() && self.dual_feasible(&y);
+        self.unconfirmed = !optimal;
+        optimal
     }
 
     /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
