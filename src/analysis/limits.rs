@@ -80,7 +80,8 @@ pub(crate) fn allocation_limits(
             return Ok(None);
         }
         let (c, r) = (index / resources, index % resources);
-        let local = Local::new(instance, formulation, plan, &columns, &activity, shared.as_ref(), c, r);
+        let whole = WholePlan { columns: &columns, activity: &activity, shared: shared.as_ref() };
+        let local = Local::new(instance, formulation, plan, &whole, c, r);
         // One engine for both sides: the fewest hours are found warm from the most.
         let mut session = Session::new(&local.lp);
         let upper = local.end(&mut session, 1.0)?;
@@ -95,6 +96,16 @@ pub(crate) fn allocation_limits(
         });
     }
     Ok(Some(rows))
+}
+
+/// What every allocation's small LP reads from the whole plan, computed once for the report.
+#[derive(Clone, Copy)]
+struct WholePlan<'w> {
+    /// The full LP's columns.
+    columns: &'w [Vec<(usize, f64)>],
+    /// Each row's activity at the plan.
+    activity: &'w [f64],
+    shared: Option<&'w SharedColumn>,
 }
 
 /// The column of a variable that moves with every allocation (the total value that value shares
@@ -214,16 +225,8 @@ struct Local<'a> {
 }
 
 impl<'a> Local<'a> {
-    fn new(
-        instance: &'a Instance,
-        formulation: &'a Formulation,
-        plan: &Plan,
-        columns: &[Vec<(usize, f64)>],
-        activity: &[f64],
-        shared: Option<&SharedColumn>,
-        c: usize,
-        r: usize,
-    ) -> Self {
+    fn new(instance: &'a Instance, formulation: &'a Formulation, plan: &Plan, whole: &WholePlan, c: usize, r: usize) -> Self {
+        let WholePlan { columns, activity, shared } = *whole;
         let values = &plan.lp.values;
         let mut moving = vec![formulation.hours[c][r]];
         moving.extend(&formulation.pieces[c][r]);
