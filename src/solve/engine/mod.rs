@@ -119,6 +119,7 @@ pub struct SavedBasis {
     upper: Vec<f64>,
     cost: Vec<f64>,
     factor: Option<Factor>,
+    dual_feasible_known: bool,
 }
 
 /// The reduced costs of one basis and the scratch space of the cost rangings from it
@@ -155,6 +156,13 @@ pub struct Engine {
     pub iterations: usize,
     pub total_iterations: usize,
     degenerate_run: usize,
+    /// The basis was optimal at its last solve and no cost has changed since, nor a bound in a
+    /// way that leaves a nonbasic variable off the bound its reduced cost holds it at: it is
+    /// still dual feasible, and a warm solve needs no pricing pass to know it.
+    dual_feasible_known: bool,
+    /// The last solve ended after the dual simplex without the pricing pass that confirms
+    /// optimality ([`Engine::confirm_optimal`] runs it on request).
+    unconfirmed: bool,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -256,6 +264,8 @@ impl Engine {
             iterations: 0,
             total_iterations: 0,
             degenerate_run: 0,
+            dual_feasible_known: false,
+            unconfirmed: false,
             problem,
         };
         for j in 0..n {
@@ -326,7 +336,11 @@ impl Engine {
 
     /// Changes the cost of a structural; the basis stays (still primal feasible).
     pub fn set_cost(&mut self, j: usize, cost: f64) {
-        self.problem.cost[j] = cost * self.scale[j];
+        let cost = cost * self.scale[j];
+        if self.problem.cost[j] != cost {
+            self.problem.cost[j] = cost;
+            self.dual_feasible_known = false;
+        }
     }
 
     /// Changes the bounds of a variable (structural, or `columns + row` for a row's range). A
@@ -357,11 +371,39 @@ impl Engine {
         } else {
             self.resting_value(j)
         };
+        // A nonbasic variable that follows its own finite bound keeps the sign its reduced cost
+        // needs; one that was fixed, changed sides or now rests off its bounds may not.
+        let was_fixed = old_lower == old_upper;
+        let follows = !was_fixed && ((x == old_lower && new == lower) || (x == old_upper && new == upper));
+        if !(follows || lower == upper) {
+            self.dual_feasible_known = false;
+        }
         if new != x {
+            let delta = new - x;
             self.x[j] = new;
             self.unscaled[j] = new * self.scale[j];
-            // Basic values follow at the next solve (recomputed from the nonbasics).
+            self.shift_basics(j, delta);
+        }
+    }
+
+    /// The basic values after nonbasic `j` moved by `delta`: `x_B -= B^-1 a_j delta`, one
+    /// `ftran` of its column instead of a refactorisation and a pass over every nonbasic. When
+    /// a refactorisation is due anyway (no factor, or as many updates as it may carry), the
+    /// values are left to it.
+    fn shift_basics(&mut self, j: usize, delta: f64) {
+        if self.factor.as_ref().is_none_or(|factor| factor.eta_count() >= REFACTOR_EVERY) {
             self.factor = None;
+            return;
+        }
+        let mut column = vec![0.0; self.problem.rows];
+        self.scatter_column(j, &mut column);
+        self.ftran(&mut column);
+        for (p, &w) in column.iter().enumerate() {
+            if w != 0.0 {
+                let basic = self.basic[p];
+                self.x[basic] -= w * delta;
+                self.unscaled[basic] = self.x[basic] * self.scale[basic];
+            }
         }
     }
 
@@ -573,25 +615,68 @@ impl Engine {
             }
             let status = self.primal_simplex(deadline);
             self.total_iterations += self.iterations;
+            self.dual_feasible_known = status == EngineStatus::Optimal;
             return status;
         }
-        if self.primal_infeasible() {
+        let status = self.solve_warm(deadline);
+        self.total_iterations += self.iterations;
+        self.dual_feasible_known = status == EngineStatus::Optimal;
+        status
+    }
+
+    /// A solve from a basis that has been solved before. Its cost follows the pivots it makes
+    /// where the basis is known to be dual feasible ([`Engine::dual_feasible_known`]): no pricing
+    /// pass before the dual simplex, and none after it when the dual simplex carried its duals
+    /// and reduced costs through every pivot from one factor (no refactorisation in between,
+    /// where they are priced afresh and the primal confirms on a fresh factor as before).
+    fn solve_warm(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.unconfirmed = false;
+        let known = self.dual_feasible_known;
+        if !self.primal_infeasible() {
+            if known {
+                return EngineStatus::Optimal;
+            }
+            return self.primal_simplex(deadline);
+        }
+        if known || {
             let y = self.scaled_row_duals();
-            if self.dual_feasible(&y) {
-                match self.dual_simplex(deadline) {
+            self.dual_feasible(&y)
+        } {
+            let etas_before = self.factor.as_ref().map_or(0, Factor::eta_count);
+            match self.dual_simplex(deadline) {
+                EngineStatus::Optimal => {
+                    let etas = self.factor.as_ref().map_or(0, Factor::eta_count);
+                    if known && etas == etas_before + self.iterations {
+                        self.unconfirmed = true;
+                        return EngineStatus::Optimal;
+                    }
                     // The primal's check of optimality runs on a fresh factor, as its answer
                     // would anyway: one pricing pass instead of one before and one after.
-                    EngineStatus::Optimal if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) => self.refactor(),
-                    EngineStatus::Optimal => {}
-                    // The dual ratio test is not exact at its tolerances; the primal decides.
-                    EngineStatus::Infeasible => {}
-                    other => return other,
+                    if etas > 0 {
+                        self.refactor();
+                    }
                 }
+                // The dual ratio test is not exact at its tolerances; the primal decides.
+                EngineStatus::Infeasible => {}
+                other => return other,
             }
         }
-        let status = self.primal_simplex(deadline);
-        self.total_iterations += self.iterations;
-        status
+        self.primal_simplex(deadline)
+    }
+
+    /// Whether the basis of the last optimal solve passes the full check of optimality, a pricing
+    /// pass over every nonbasic with the duals from the factor and a pass over the basic values:
+    /// for a result read from a basis that the dual simplex reached without that pass (see
+    /// `Engine::solve_warm`), where a wrong basis would give a wrong answer. `true` at once
+    /// when the solve ran the check itself.
+    pub fn confirm_optimal(&mut self) -> bool {
+        if !self.unconfirmed {
+            return true;
+        }
+        let y = self.scaled_row_duals();
+        let optimal = !self.primal_infeasible() && self.dual_feasible(&y);
+        self.unconfirmed = !optimal;
+        optimal
     }
 
     /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
@@ -1216,6 +1301,7 @@ impl Engine {
             upper: self.problem.upper.clone(),
             cost: self.problem.cost.clone(),
             factor: self.factor.clone(),
+            dual_feasible_known: self.dual_feasible_known,
         }
     }
 
@@ -1229,6 +1315,7 @@ impl Engine {
         self.problem.upper.clone_from(&saved.upper);
         self.problem.cost.clone_from(&saved.cost);
         self.factor.clone_from(&saved.factor);
+        self.dual_feasible_known = saved.dual_feasible_known;
     }
 
     /// The reduced costs of the current basis, for many cost rangings from it
