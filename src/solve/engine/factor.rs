@@ -700,24 +700,12 @@ impl Factor {
         self.kernel_vector = kernel;
     }
 
-    /// [`Factor::update`] from a sparse `w` whose pattern is sorted.
+    /// Records that the column `w = B^-1 a_q` (basis coordinates, sparse with a sorted pattern)
+    /// replaced position `position`.
     pub fn update_sparse(&mut self, position: usize, w: &SparseVector) {
         let pivot = w.values[position];
         let largest = w.pattern.iter().fold(0.0f64, |m, &i| m.max(w.values[i].abs()));
-        let entries = w
-            .pattern
-            .iter()
-            .map(|&i| (i, w.values[i]))
-            .filter(|&(i, v)| i != position && v.abs() > 1e-14 * largest)
-            .collect();
-        self.etas.push(Eta { position, pivot, entries });
-    }
-
-    /// Records that the column `w = B^-1 a_q` (basis coordinates) replaced position `position`.
-    pub fn update(&mut self, position: usize, w: &[f64]) {
-        let pivot = w[position];
-        let largest = w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let entries = w.iter().enumerate().filter(|&(i, &v)| i != position && v.abs() > 1e-14 * largest).map(|(i, &v)| (i, v)).collect();
+        let entries = w.pattern.iter().map(|&i| (i, w.values[i])).filter(|&(i, v)| i != position && v.abs() > 1e-14 * largest).collect();
         self.etas.push(Eta { position, pivot, entries });
     }
 }

@@ -911,23 +911,14 @@ impl Engine {
         }
     }
 
-    /// [`Engine::pivot`] with a sparse `w` (sorted pattern).
+    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering` (sparse, sorted
+    /// pattern).
     fn pivot_sparse(&mut self, position: usize, entering: usize, w: &SparseVector) {
         let leaving = self.basic[position];
         self.position[leaving] = usize::MAX;
         self.basic[position] = entering;
         self.position[entering] = position;
         self.factor.as_mut().expect("factored").update_sparse(position, w);
-        self.iterations += 1;
-    }
-
-    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering`.
-    fn pivot(&mut self, position: usize, entering: usize, w: &[f64]) {
-        let leaving = self.basic[position];
-        self.position[leaving] = usize::MAX;
-        self.basic[position] = entering;
-        self.position[entering] = position;
-        self.factor.as_mut().expect("factored").update(position, w);
         self.iterations += 1;
     }
 
