@@ -212,6 +212,45 @@ fn issue14_example_solves_identically_in_every_format() {
     assert!(stdout(&export).contains("capacity(engineering@q3)"), "the LP file names every period's rows");
 }
 
+/// Both CSV reports write their rows alike: a one-period instance's CSV is dsp.toml's, each line
+/// after the period's column.
+#[test]
+fn issue14_one_period_csv_is_the_single_quarter_csv_after_the_period() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("one-period.toml");
+    std::fs::write(&path, root_file("instances/dsp.toml") + "\n[[periods]]\nid = \"q1\"\nlabel = \"2027-Q1\"\n").unwrap();
+    let single = capplan(&["solve", "instances/dsp.toml", "--format", "csv", "-q"]);
+    let periodic = capplan(&["solve", path.to_str().unwrap(), "--format", "csv", "-q"]);
+    assert_eq!(periodic.status.code(), Some(0), "{}", stderr(&periodic));
+    let single = stdout(&single);
+    let mut expected = String::from("period,");
+    for (n, line) in single.lines().enumerate() {
+        expected.push_str(&if n == 0 { format!("{line}\n") } else { format!("q1,{line}\n") });
+    }
+    assert!(single.lines().count() > 100, "dsp.toml plans every customer and resource");
+    assert_eq!(stdout(&periodic), expected);
+}
+
+/// The multi-period page is built of the solve page's parts: its style sheet (the period links'
+/// spacing after it), its cards and its tables, so that a change to them changes both pages.
+#[test]
+fn issue14_multi_period_page_uses_the_solve_page_style_and_tables() {
+    let style = |page: &str| page[page.find("<style>").unwrap() + "<style>".len()..page.find("</style>").unwrap()].to_string();
+    let single = stdout(&capplan(&["solve", "instances/dsp.toml", "--format", "html", "-q"]));
+    let multi = stdout(&capplan(&["solve", EXAMPLE, "--format", "html", "-q"]));
+    let (single_style, multi_style) = (style(&single), style(&multi));
+    assert!(single_style.contains(".status-optimal") && single_style.contains("th.n"), "{single_style}");
+    assert!(multi_style.starts_with(&single_style), "the solve page's style sheet, whole:\n{multi_style}");
+    assert!(multi.contains(r#"<div class="value status-optimal">optimal</div>"#), "the status card as the solve page's");
+    let tables = multi.matches("<table").count();
+    assert!(tables > 10, "{tables} tables");
+    assert_eq!(multi.matches("<thead>").count(), tables, "every table with the solve page's header row");
+    for id in ["by-period", "capacity-prices", "change-limits", "change-limits-more", "hours-per-customer", "resources-q3", "limits-q4"] {
+        assert!(multi.contains(&format!("<table id=\"{id}\">")), "table {id}");
+    }
+    assert!(multi.contains(r#"<td class="n" data-v="#), "numbers carry their value, as on the solve page");
+}
+
 #[test]
 fn issue14_force_takes_a_period() {
     let forced = capplan(&["solve", EXAMPLE, "--force", "m3/engineering@q3=100", "--format", "json", "-q"]);

@@ -71,6 +71,10 @@ pub struct HorizonPlan {
     /// Every change limit between consecutive periods (the first period against the current
     /// hours), in period, customer, resource order.
     pub change_limits: Vec<ChangeLimitResult>,
+    /// Positions in `change_limits` of the limits that bind, in the order the reports list them;
+    /// see [`HorizonPlan::binding_change_limits`].
+    #[serde(skip)]
+    pub(crate) binding_by_worth: Vec<usize>,
     /// The forced allocations and what they cost; absent without `--force`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forces: Option<HorizonForces>,
@@ -80,6 +84,25 @@ pub struct HorizonPlan {
     /// Values and duals of the combined program, for checks.
     #[serde(skip)]
     pub lp: super::LpSolutionValues,
+}
+
+impl HorizonPlan {
+    /// The change limits that bind, the most valuable first (by [`ChangeLimitResult::worth`]),
+    /// ties by id: chosen once when the plan is solved, so that every printer lists them alike.
+    pub fn binding_change_limits(&self) -> impl ExactSizeIterator<Item = &ChangeLimitResult> + Clone {
+        self.binding_by_worth.iter().map(|&index| &self.change_limits[index])
+    }
+}
+
+/// Positions of the binding limits of `limits`, most valuable first; ties by id, so that the
+/// order never depends on the solver's.
+fn binding_by_worth(limits: &[ChangeLimitResult]) -> Vec<usize> {
+    let mut binding: Vec<usize> = (0..limits.len()).filter(|&i| limits[i].binding).collect();
+    binding.sort_by(|&a, &b| {
+        let (a, b) = (&limits[a], &limits[b]);
+        b.worth().total_cmp(&a.worth()).then_with(|| a.id.cmp(&b.id))
+    });
+    binding
 }
 
 /// One period of the plan.
@@ -133,6 +156,15 @@ pub struct ChangeLimitResult {
     /// hour): >= 0 for an increase limit, <= 0 for a decrease limit (one more hour of allowed
     /// decrease is worth minus this).
     pub shadow_price: f64,
+}
+
+impl ChangeLimitResult {
+    /// What one more hour of allowed change is worth (currency per hour, >= 0 at an optimum): the
+    /// shadow price of an increase limit, minus that of a decrease limit (whose row is
+    /// `change >= -allowed`).
+    pub fn worth(&self) -> f64 {
+        if self.sense == Sense::Ge { -self.shadow_price } else { self.shadow_price }
+    }
 }
 
 /// The forced allocations of `--force CUSTOMER/RESOURCE@PERIOD=HOURS` and what they cost.
@@ -335,7 +367,7 @@ fn assemble(
         .collect();
 
     let hours_of = |p: usize, c: usize, r: usize| values[formulation.combined.hours[p * instance.customers.len() + c][r]].max(0.0);
-    let change_limits = formulation
+    let change_limits: Vec<ChangeLimitResult> = formulation
         .change_rows
         .iter()
         .map(|change| {
@@ -383,6 +415,7 @@ fn assemble(
         objective,
         totals,
         periods,
+        binding_by_worth: binding_by_worth(&change_limits),
         change_limits,
         forces: None,
         sensitivity: None,

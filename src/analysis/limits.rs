@@ -72,6 +72,7 @@ pub(crate) fn allocation_limits(
         .iter()
         .map(|row| row.terms.iter().map(|&(variable, coefficient)| coefficient * plan.lp.values[variable]).sum())
         .collect();
+    let shared = formulation.total_value.map(|variable| SharedColumn::new(formulation, plan, &columns, &activity, variable));
     let resources = instance.resources.len();
     let mut rows = Vec::with_capacity(plan.allocations.len());
     for (index, allocation) in plan.allocations.iter().enumerate() {
@@ -79,7 +80,8 @@ pub(crate) fn allocation_limits(
             return Ok(None);
         }
         let (c, r) = (index / resources, index % resources);
-        let local = Local::new(instance, formulation, plan, &columns, &activity, c, r);
+        let whole = WholePlan { columns: &columns, activity: &activity, shared: shared.as_ref() };
+        let local = Local::new(instance, formulation, plan, &whole, c, r);
         // One engine for both sides: the fewest hours are found warm from the most.
         let mut session = Session::new(&local.lp);
         let upper = local.end(&mut session, 1.0)?;
@@ -94,6 +96,73 @@ pub(crate) fn allocation_limits(
         });
     }
     Ok(Some(rows))
+}
+
+/// What every allocation's small LP reads from the whole plan, computed once for the report.
+#[derive(Clone, Copy)]
+struct WholePlan<'w> {
+    /// The full LP's columns.
+    columns: &'w [Vec<(usize, f64)>],
+    /// Each row's activity at the plan.
+    activity: &'w [f64],
+    shared: Option<&'w SharedColumn>,
+}
+
+/// The column of a variable that moves with every allocation (the total value that value shares
+/// are shares of), read once for the whole report. Each of its rows that no other moving
+/// variable touches (another customer's value-share row) holds everything but this variable,
+/// the same for every allocation, and folds into one bound of it: the bound is computed here
+/// once, and each allocation folds the list in row order without rebuilding and sorting the
+/// column, a term per capped customer.
+struct SharedColumn {
+    variable: usize,
+    /// Per row, the variable's coefficient there (`None`: not in the row).
+    coefficient: Vec<Option<f64>>,
+    /// The rows that fold into a bound when the variable moves alone in them, in row order:
+    /// `(row, bound, bounds below, bounds above, named)`.
+    folds: Vec<(usize, f64, bool, bool, bool)>,
+    /// Rows where its coefficient is 0: local rows of every allocation, never a fold.
+    unfolded: Vec<usize>,
+}
+
+impl SharedColumn {
+    fn new(formulation: &Formulation, plan: &Plan, columns: &[Vec<(usize, f64)>], activity: &[f64], variable: usize) -> Self {
+        let full = &formulation.lp;
+        let mut coefficient = vec![None; full.rows.len()];
+        let mut folds = Vec::new();
+        let mut unfolded = Vec::new();
+        for &(row, a) in &columns[variable] {
+            if coefficient[row].is_some() {
+                // A variable twice in one row: no fold, left to the general path.
+                unfolded.push(row);
+                continue;
+            }
+            coefficient[row] = Some(a);
+            if a == 0.0 {
+                unfolded.push(row);
+                continue;
+            }
+            let original = &full.rows[row];
+            let moved = a * plan.lp.values[variable];
+            let held = activity[row] - moved;
+            let rhs = original.rhs - held;
+            let rhs = match original.sense {
+                Sense::Le => rhs.max(moved),
+                Sense::Ge => rhs.min(moved),
+                Sense::Eq => rhs,
+            };
+            let (below, above) = match original.sense {
+                Sense::Eq => (true, true),
+                Sense::Le => (a < 0.0, a > 0.0),
+                Sense::Ge => (a > 0.0, a < 0.0),
+            };
+            folds.push((row, rhs / a, below, above, !formulation.kinds[row].is_internal()));
+        }
+        unfolded.sort_unstable();
+        unfolded.dedup();
+        folds.retain(|&(row, ..)| unfolded.binary_search(&row).is_err());
+        SharedColumn { variable, coefficient, folds, unfolded }
+    }
 }
 
 /// The bounds folded into one variable of the local LP, with the rows behind each.
@@ -156,15 +225,8 @@ struct Local<'a> {
 }
 
 impl<'a> Local<'a> {
-    fn new(
-        instance: &'a Instance,
-        formulation: &'a Formulation,
-        plan: &Plan,
-        columns: &[Vec<(usize, f64)>],
-        activity: &[f64],
-        c: usize,
-        r: usize,
-    ) -> Self {
+    fn new(instance: &'a Instance, formulation: &'a Formulation, plan: &Plan, whole: &WholePlan, c: usize, r: usize) -> Self {
+        let WholePlan { columns, activity, shared } = *whole;
         let values = &plan.lp.values;
         let mut moving = vec![formulation.hours[c][r]];
         moving.extend(&formulation.pieces[c][r]);
@@ -176,11 +238,33 @@ impl<'a> Local<'a> {
         }
         // The moving variables' entries, by row and then in the row's own (variable) order: the
         // rows they touch and their local terms, without reading the rest of those rows.
+        // The shared column's entries join only in the rows the allocation's own variables
+        // touch (and where it cannot fold); its other rows fold from `shared.folds` below.
+        let shared_local = shared.and_then(|shared| moving.iter().position(|&variable| variable == shared.variable));
+        let is_shared = |variable: usize| shared_local.is_some() && shared.is_some_and(|shared| shared.variable == variable);
         let mut entries: Vec<(usize, usize, usize, f64)> = moving
             .iter()
             .enumerate()
+            .filter(|&(_, &variable)| !is_shared(variable))
             .flat_map(|(local, &variable)| columns[variable].iter().map(move |&(row, coefficient)| (row, variable, local, coefficient)))
             .collect();
+        // The rows where the shared variable is a term of the local LP rather than a fold.
+        let mut joined: Vec<usize> = Vec::new();
+        if let (Some(shared), Some(local)) = (shared, shared_local) {
+            joined.extend(entries.iter().map(|&(row, ..)| row).filter(|&row| shared.coefficient[row].is_some()));
+            joined.extend(&shared.unfolded);
+            joined.sort_unstable();
+            joined.dedup();
+            for &row in &joined {
+                if shared.unfolded.binary_search(&row).is_ok() {
+                    // Rare (a zero coefficient, or the variable twice in the row): every entry.
+                    let all = columns[shared.variable].iter().filter(|&&(r, _)| r == row);
+                    entries.extend(all.map(|&(r, coefficient)| (r, shared.variable, local, coefficient)));
+                } else if let Some(coefficient) = shared.coefficient[row] {
+                    entries.push((row, shared.variable, local, coefficient));
+                }
+            }
+        }
         entries.sort_unstable_by_key(|&(row, variable, _, _)| (row, variable));
         let full = &formulation.lp;
         let mut lp = LinearProgram::default();
@@ -231,6 +315,20 @@ impl<'a> Local<'a> {
             }
             origin.push(row);
             lp.rows.push(LpRow { name: original.name.clone(), terms, sense: original.sense, rhs });
+        }
+        if let (Some(shared), Some(local)) = (shared, shared_local) {
+            let entry = &mut folded[local];
+            for &(row, at, below, above, named) in &shared.folds {
+                if joined.binary_search(&row).is_ok() {
+                    continue;
+                }
+                if below {
+                    Folded::tighten(&mut entry.lower, &mut entry.lower_rows, at, row, named, 1.0);
+                }
+                if above {
+                    Folded::tighten(&mut entry.upper, &mut entry.upper_rows, at, row, named, -1.0);
+                }
+            }
         }
         for (variable, entry) in lp.variables.iter_mut().zip(&folded) {
             variable.lower = variable.lower.max(entry.lower);

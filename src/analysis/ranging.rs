@@ -601,6 +601,12 @@ impl<'s> BasisRanges<'s> {
                     break;
                 }
                 Ok(Step::Optimal { slope, reach }) => {
+                    // The basis that ends the walk decides its answer: it passes the full check
+                    // of optimality, or the re-solves settle the side.
+                    let ends = reach.is_infinite() || value.is_some_and(|value| !accuracy.same_slope(value, slope));
+                    if ends && !self.session.confirm_optimal() {
+                        break;
+                    }
                     match value {
                         Some(value) if !accuracy.same_slope(value, slope) => {
                             side = Some(OneSided { value: Some(value), over: Some(over) });

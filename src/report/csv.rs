@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::SolveReport;
+use crate::analysis::{Plan, SolveReport};
 
 pub const HEADER: &str = "customer,name,segment,resource,hours,current_hours,change_hours,value,marginal_value,reduced_cost";
 
@@ -10,12 +10,22 @@ pub const HEADER: &str = "customer,name,segment,resource,hours,current_hours,cha
 pub fn render(report: &SolveReport) -> String {
     let mut out = String::from(HEADER);
     out.push('\n');
-    let Some(plan) = &report.plan else {
-        return out;
-    };
+    if let Some(plan) = &report.plan {
+        write_rows(&mut out, plan, None);
+    }
+    out
+}
+
+/// One row per customer and resource of `plan`, in its allocations' order; each begins with
+/// `period` when given, the column the multi-period report puts first.
+pub(super) fn write_rows(out: &mut String, plan: &Plan, period: Option<&str>) {
     let resources = plan.resources.len();
     for (index, allocation) in plan.allocations.iter().enumerate() {
         let customer = &plan.customers[index / resources];
+        if let Some(period) = period {
+            out.push_str(&field(period));
+            out.push(',');
+        }
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{}",
@@ -31,7 +41,6 @@ pub fn render(report: &SolveReport) -> String {
             number(allocation.reduced_cost),
         );
     }
-    out
 }
 
 /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.

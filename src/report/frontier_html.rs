@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::format::{grouped_number, hours, money, percent};
-use super::html::{Cell, SCRIPT, STYLE, card, number, table, text};
+use super::html::{Cell, SCRIPT, card, number, open_page, table, text};
 use super::svg::{BLUE, GREY, RED, Scale, escape, open_svg, tick_decimals, ticks};
 use crate::analysis::frontier::Frontier;
 
@@ -28,13 +28,7 @@ pub fn render(frontier: &Frontier) -> String {
     let header = &frontier.header;
     let currency = header.currency();
     let mut out = String::new();
-    let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
-    let _ = writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    let _ = writeln!(
-        out,
-        "<title>capplan frontier: {}</title>\n<style>{STYLE}{MULTIPLES_STYLE}</style>\n</head>\n<body>",
-        escape(header.name())
-    );
+    open_page(&mut out, &format!("capplan frontier: {}", header.name()), MULTIPLES_STYLE);
     let _ = writeln!(out, "<h1>Efficient frontier: {}</h1>", escape(header.name()));
     let _ = writeln!(
         out,

@@ -9,11 +9,12 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::format::{hours, money, percent};
+use super::html::{Cell, card, number, open_page, table, text};
 use super::svg::escape;
 use super::table::{Table, paragraph};
 use super::text::{Detail, TextOptions};
 use crate::analysis::horizon::{HorizonPlan, HorizonReport, PeriodLabel, PeriodPlan};
-use crate::analysis::{SolveReport, Status};
+use crate::analysis::{ConstraintResult, ExpectationGap, Plan, ResourceResult, SolveReport, Status, Totals};
 use crate::model::AppliedScenario;
 
 /// Shadow prices whose size is below this are printed as "-" (no value).
@@ -55,7 +56,33 @@ fn period_report(report: &HorizonReport, period: &PeriodPlan) -> SolveReport {
 }
 
 /// One line of the totals: reads one amount of a period's (or the horizon's) totals.
-type TotalOf = fn(&crate::analysis::Totals) -> f64;
+type TotalOf = fn(&Totals) -> f64;
+
+/// The lines of the table of totals by period, in every format.
+const TOTALS: [(&str, TotalOf); 5] = [
+    ("value", |t| t.value),
+    ("hour cost", |t| t.hour_cost),
+    ("expansion cost", |t| t.expansion_cost),
+    ("penalties", |t| t.penalty_cost),
+    ("contribution", |t| t.contribution),
+];
+
+/// A period's totals in one sentence, in every format.
+fn totals_sentence(totals: &Totals, currency: &str) -> String {
+    format!(
+        "Contribution {} {currency}: value {}, hour cost {}, expansion cost {}, penalties {}.",
+        money(totals.contribution),
+        money(totals.value),
+        money(totals.hour_cost),
+        money(totals.expansion_cost),
+        money(totals.penalty_cost)
+    )
+}
+
+/// The limits of a period that bind with a price, in the plan's order.
+fn priced_binding_limits(plan: &Plan) -> impl Iterator<Item = &ConstraintResult> {
+    plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
+}
 
 fn price(value: f64) -> String {
     if value.abs() < PRICE_SHOWN { "-".to_string() } else { money(value) }
@@ -149,17 +176,12 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
     columns.extend(labels.iter().map(|label| (*label, true)));
     columns.push(("horizon", true));
     let mut table = Table::new(&columns);
-    let mut add = |name: &str, field: fn(&crate::analysis::Totals) -> f64| {
+    for (name, field) in TOTALS {
         let mut cells = vec![name.to_string()];
         cells.extend(plan.periods.iter().map(|period| money(field(&period.plan.totals))));
         cells.push(money(field(&plan.totals)));
         table.row(cells);
-    };
-    add("value", |t| t.value);
-    add("hour cost", |t| t.hour_cost);
-    add("expansion cost", |t| t.expansion_cost);
-    add("penalties", |t| t.penalty_cost);
-    add("contribution", |t| t.contribution);
+    }
     table.render_within(&mut out, width);
 
     out.push_str(&format!("\nWhat one more hour of capacity is worth ({currency} per hour, shadow price of capacity)\n"));
@@ -247,20 +269,7 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
 
     for period in &plan.periods {
         let _ = writeln!(out, "\n{} ({})", period.label, period.period);
-        let totals = &period.plan.totals;
-        paragraph(
-            &mut out,
-            "  ",
-            &format!(
-                "Contribution {} {currency}: value {}, hour cost {}, expansion cost {}, penalties {}.",
-                money(totals.contribution),
-                money(totals.value),
-                money(totals.hour_cost),
-                money(totals.expansion_cost),
-                money(totals.penalty_cost)
-            ),
-            width,
-        );
+        paragraph(&mut out, "  ", &totals_sentence(&period.plan.totals, currency), width);
         let bought: Vec<String> = period
             .plan
             .expansions
@@ -273,9 +282,7 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
         }
         let mut table =
             Table::new(&[("limit that binds", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
-        for constraint in
-            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
-        {
+        for constraint in priced_binding_limits(&period.plan) {
             let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
             table.row(vec![
                 constraint.id.clone(),
@@ -294,19 +301,12 @@ pub fn render_text(report: &HorizonReport, extras: &HorizonExtras<'_>, options: 
     out
 }
 
-/// What one more hour of allowed change is worth: the shadow price of an increase limit, minus
-/// that of a decrease limit (whose row is `change >= -allowed`).
-fn change_worth(limit: &crate::analysis::horizon::ChangeLimitResult) -> f64 {
-    if limit.sense == crate::formulation::Sense::Ge { -limit.shadow_price } else { limit.shadow_price }
-}
-
 /// Binding change limits the summary shows, the most valuable first.
 const SUMMARY_CHANGE_LIMITS: usize = 12;
 
 fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, width: usize, detail: Detail) {
-    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
     // The most valuable first in every detail, as in the HTML report: a planner reads the top.
-    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+    let mut binding: Vec<_> = plan.binding_change_limits().collect();
     if detail == Detail::Summary {
         out.push_str(&format!("\nCostliest change limits ({currency} per hour of allowed change)\n"));
     } else {
@@ -323,7 +323,7 @@ fn change_limits_text(out: &mut String, plan: &HorizonPlan, currency: &str, widt
     let mut table =
         Table::new(&[("limit", false), ("before", true), ("after", true), ("change", true), ("allowed", true), ("worth", true)]);
     for limit in &binding {
-        let worth = change_worth(limit);
+        let worth = limit.worth();
         table.row(vec![
             limit.id.clone(),
             hours(limit.hours_before),
@@ -362,7 +362,7 @@ fn expectations_text(out: &mut String, plan: &HorizonPlan, width: usize) {
     columns.extend(labels.iter().map(|label| (*label, true)));
     let mut table = Table::new(&columns).keys(2);
     for (e, gap) in first.plan.expectations.iter().enumerate() {
-        let mut cells = vec![gap.customer.clone(), gap.resource.clone(), format!("{:?}", gap.kind).to_lowercase()];
+        let mut cells = vec![gap.customer.clone(), gap.resource.clone(), kind_name(gap)];
         cells.extend(plan.periods.iter().map(|period| {
             let gap = &period.plan.expectations[e];
             format!("{} of {}", hours(gap.planned_hours), hours(gap.expected_hours))
@@ -447,72 +447,18 @@ pub fn csv_header() -> String {
 
 /// The CSV report: one row per period, customer and resource; the header alone without a plan.
 pub fn render_csv(report: &HorizonReport) -> String {
-    use super::csv::{field, number};
     let mut out = csv_header();
     out.push('\n');
-    let Some(plan) = &report.plan else { return out };
-    for period in &plan.periods {
-        let resources = period.plan.resources.len();
-        for (index, allocation) in period.plan.allocations.iter().enumerate() {
-            let customer = &period.plan.customers[index / resources];
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                field(&period.period),
-                field(&allocation.customer),
-                field(&customer.name),
-                field(customer.segment.as_deref().unwrap_or("")),
-                field(&allocation.resource),
-                number(allocation.hours),
-                number(allocation.current_hours),
-                number(allocation.change_hours),
-                number(allocation.value),
-                number(allocation.marginal_value),
-                number(allocation.reduced_cost),
-            );
+    if let Some(plan) = &report.plan {
+        for period in &plan.periods {
+            super::csv::write_rows(&mut out, &period.plan, Some(&period.period));
         }
     }
     out
 }
 
-const STYLE: &str = r#"
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
-  max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
-h1 { font-size: 1.5em; margin-bottom: 0.1em; }
-h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
-h3 { font-size: 1.02em; margin: 1.1em 0 0.4em; }
-.meta { color: #555; margin-top: 0; }
-.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
-.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; flex: 1 1 130px; }
-.card .label { color: #555; font-size: 0.85em; }
-.card .value { font-size: 1.25em; font-weight: 600; white-space: nowrap; }
-.scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.88em; }
-th, td { padding: 3px 8px; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; white-space: nowrap; }
-th { background: #f3f5f7; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.note { color: #555; font-size: 0.9em; }
-.warning { background: #fff4e5; border-left: 4px solid #e67e22; padding: 6px 10px; }
-nav a { margin-right: 12px; }
-@media print { body { max-width: none; padding: 0; font-size: 10pt; } h2 { break-after: avoid; } table { break-inside: avoid; } }
-"#;
-
-fn cell(text: &str) -> String {
-    format!("<td>{}</td>", escape(text))
-}
-
-fn number_cell(text: &str) -> String {
-    format!("<td class=\"n\">{}</td>", escape(text))
-}
-
-fn header_row(out: &mut String, headers: &[(&str, bool)]) {
-    out.push_str("<tr>");
-    for (header, numeric) in headers {
-        let class = if *numeric { " class=\"n\"" } else { "" };
-        let _ = write!(out, "<th{class}>{}</th>", escape(header));
-    }
-    out.push_str("</tr>\n");
-}
+/// The period links above the horizon's summary sit apart; the rest is the solve page's style.
+const NAV_STYLE: &str = "nav a { margin-right: 12px; }\n";
 
 /// The HTML report: one self-contained page, the horizon first, then one section per period.
 pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String {
@@ -520,11 +466,7 @@ pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
     let labels: Vec<&str> = report.periods.iter().map(|period| period.label.as_str()).collect();
     let resource_ids = &report.header.resource_ids;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-        escape(report.header.plan.name())
-    );
+    open_page(&mut out, report.header.plan.name(), NAV_STYLE);
     let _ = writeln!(out, "<h1>{}</h1>", escape(report.header.plan.name()));
     let _ = writeln!(
         out,
@@ -561,111 +503,174 @@ pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
     out.push_str("</nav>\n");
 
     out.push_str("<section id=\"horizon\">\n<div class=\"cards\">");
-    let card = |out: &mut String, label: &str, value: String| {
-        let _ = write!(
-            out,
-            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
-            escape(label),
-            escape(&value)
-        );
-    };
-    card(&mut out, "Status", report.status.name().to_string());
-    card(&mut out, &format!("Contribution over the horizon ({currency})"), money(plan.totals.contribution));
+    card(&mut out, "Status", report.status.name(), "status-optimal");
+    card(&mut out, &format!("Contribution over the horizon ({currency})"), &money(plan.totals.contribution), "");
     for period in &plan.periods {
-        card(&mut out, &format!("{} contribution", period.label), money(period.plan.totals.contribution));
+        card(&mut out, &format!("{} contribution", period.label), &money(period.plan.totals.contribution), "");
     }
     out.push_str("</div>\n");
 
-    out.push_str("<h2>By period</h2>\n<div class=\"scroll\"><table>\n");
+    out.push_str("<h2>By period</h2>\n");
     let mut headers: Vec<(&str, bool)> = vec![("", false)];
     headers.extend(labels.iter().map(|label| (*label, true)));
     headers.push(("horizon", true));
-    header_row(&mut out, &headers);
-    let rows: [(&str, TotalOf); 5] = [
-        ("value", |t| t.value),
-        ("hour cost", |t| t.hour_cost),
-        ("expansion cost", |t| t.expansion_cost),
-        ("penalties", |t| t.penalty_cost),
-        ("contribution", |t| t.contribution),
-    ];
-    for (name, field) in rows {
-        out.push_str("<tr>");
-        out.push_str(&cell(name));
-        for period in &plan.periods {
-            out.push_str(&number_cell(&money(field(&period.plan.totals))));
-        }
-        out.push_str(&number_cell(&money(field(&plan.totals))));
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table></div>\n");
+    let amount = |value: f64| number(value, money(value));
+    let rows = TOTALS
+        .iter()
+        .map(|(name, field)| {
+            let mut row = vec![text(*name)];
+            row.extend(plan.periods.iter().map(|period| amount(field(&period.plan.totals))));
+            row.push(amount(field(&plan.totals)));
+            row
+        })
+        .collect();
+    table(&mut out, "by-period", &headers, rows, false);
 
-    let _ =
-        writeln!(out, "<h2>What one more hour of capacity is worth ({} per hour)</h2>\n<div class=\"scroll\"><table>", escape(currency));
+    let _ = writeln!(out, "<h2>What one more hour of capacity is worth ({} per hour)</h2>", escape(currency));
     let mut headers: Vec<(&str, bool)> = vec![("resource", false)];
     headers.extend(labels.iter().map(|label| (*label, true)));
-    header_row(&mut out, &headers);
-    for r in 0..resource_ids.len() {
-        out.push_str("<tr>");
-        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
-        for period in &plan.periods {
-            out.push_str(&number_cell(&price(period.plan.resources[r].shadow_price)));
-        }
-        out.push_str("</tr>\n");
-    }
+    let per_resource = |of: &dyn Fn(&ResourceResult) -> Cell| -> Vec<Vec<Cell>> {
+        (0..resource_ids.len())
+            .map(|r| {
+                let mut row = vec![text(plan.periods[0].plan.resources[r].name.clone())];
+                row.extend(plan.periods.iter().map(|period| of(&period.plan.resources[r])));
+                row
+            })
+            .collect()
+    };
+    table(&mut out, "capacity-prices", &headers, per_resource(&|result| price_cell(result.shadow_price)), false);
     out.push_str(
-        "</table></div>\n<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
+        "<p class=\"note\">The shadow price of capacity[resource@period]: what one more hour of the resource in that \
                   period adds to the contribution over the horizon (- : nothing, the resource has hours to spare).</p>\n",
     );
-    out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n<div class=\"scroll\"><table>\n");
-    header_row(&mut out, &headers);
-    for r in 0..resource_ids.len() {
-        out.push_str("<tr>");
-        out.push_str(&cell(&plan.periods[0].plan.resources[r].name));
-        for period in &plan.periods {
-            let result = &period.plan.resources[r];
-            out.push_str(&number_cell(&format!(
-                "{} of {} ({})",
-                hours(result.allocated_hours),
-                hours(result.available_hours),
-                percent(result.utilisation)
-            )));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table></div>\n");
+    out.push_str("<h2>Hours allocated (share of the period's available hours)</h2>\n");
+    let allocated = |result: &ResourceResult| {
+        let shown = format!("{} of {} ({})", hours(result.allocated_hours), hours(result.available_hours), percent(result.utilisation));
+        number(result.allocated_hours, shown)
+    };
+    table(&mut out, "hours-allocated", &headers, per_resource(&allocated), false);
 
-    let mut binding: Vec<_> = plan.change_limits.iter().filter(|limit| limit.binding).collect();
-    binding.sort_by(|a, b| change_worth(b).total_cmp(&change_worth(a)).then_with(|| a.id.cmp(&b.id)));
+    change_limits_html(&mut out, plan);
+
+    if let Some(forces) = &plan.forces {
+        let _ = writeln!(
+            out,
+            "<h2>Forced allocations</h2>\n<p>The forces cost {} {} over the horizon.</p>",
+            escape(&money(forces.cost)),
+            escape(currency)
+        );
+        let rows = forces
+            .forced
+            .iter()
+            .map(|force| {
+                vec![text(force.id.clone()), hours_cell(force.hours), hours_cell(force.unforced_hours), price_cell(force.shadow_price)]
+            })
+            .collect();
+        table(&mut out, "forces", &[("force", false), ("hours", true), ("unforced", true), ("shadow price", true)], rows, false);
+    }
+
+    if let Some(ranges) = &plan.sensitivity {
+        out.push_str(
+            "<h2>Sensitivity: how far each shadow price holds</h2>\n<p class=\"note\">Limits with a price, every period: the \
+             right-hand side may rise or fall this far with the price unchanged (from the optimal basis).</p>\n",
+        );
+        let reach = |value: Option<f64>| value.map_or_else(|| number(f64::MAX, "no end".to_string()), hours_cell);
+        let rows = ranges
+            .iter()
+            .filter(|range| range.shadow_price.abs() >= PRICE_SHOWN)
+            .map(|range| {
+                vec![
+                    text(range.id.clone()),
+                    hours_cell(range.limit),
+                    amount(range.shadow_price),
+                    reach(range.allowable_increase),
+                    reach(range.allowable_decrease),
+                ]
+            })
+            .collect();
+        table(
+            &mut out,
+            "sensitivity",
+            &[
+                ("limit", false),
+                ("right-hand side", true),
+                ("shadow price", true),
+                ("allowable increase", true),
+                ("allowable decrease", true),
+            ],
+            rows,
+            false,
+        );
+    }
+    out.push_str("<h2>Hours per customer and period</h2>\n");
+    let mut headers: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
+    headers.extend(labels.iter().map(|label| (*label, true)));
+    let resources = resource_ids.len();
+    let mut rows = Vec::new();
+    for (c, customer) in report.header.customers.iter().enumerate() {
+        for (r, resource) in resource_ids.iter().enumerate() {
+            let mut row = vec![
+                text(customer.id.clone()),
+                text(resource.clone()),
+                hours_cell(plan.periods[0].plan.allocations[c * resources + r].current_hours),
+            ];
+            row.extend(plan.periods.iter().map(|period| hours_cell(period.plan.allocations[c * resources + r].hours)));
+            rows.push(row);
+        }
+    }
+    table(&mut out, "hours-per-customer", &headers, rows, false);
+    out.push_str("</section>\n");
+
+    for period in &plan.periods {
+        period_html(&mut out, period, currency);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn hours_cell(value: f64) -> Cell {
+    number(value, hours(value))
+}
+
+fn price_cell(value: f64) -> Cell {
+    number(value, price(value))
+}
+
+/// The binding change limits, the [`SUMMARY_CHANGE_LIMITS`] worth most in view, the others
+/// folded away below them.
+fn change_limits_html(out: &mut String, plan: &HorizonPlan) {
+    let binding: Vec<_> = plan.binding_change_limits().collect();
     let _ = writeln!(out, "<h2>Change limits that bind ({} of {})</h2>", binding.len(), plan.change_limits.len());
-    for (part, limits) in
-        [binding.iter().take(SUMMARY_CHANGE_LIMITS).collect::<Vec<_>>(), binding.iter().skip(SUMMARY_CHANGE_LIMITS).collect()]
-            .into_iter()
-            .enumerate()
-    {
+    let shown = binding.len().min(SUMMARY_CHANGE_LIMITS);
+    for (id, limits) in [("change-limits", &binding[..shown]), ("change-limits-more", &binding[shown..])] {
         if limits.is_empty() {
             continue;
         }
-        if part == 1 {
+        let folded = id == "change-limits-more";
+        if folded {
             let _ = writeln!(out, "<details><summary>The other {} binding change limits</summary>", limits.len());
         }
-        out.push_str("<div class=\"scroll\"><table>\n");
-        header_row(
-            &mut out,
+        let rows = limits
+            .iter()
+            .map(|limit| {
+                vec![
+                    text(limit.id.clone()),
+                    hours_cell(limit.hours_before),
+                    hours_cell(limit.hours),
+                    hours_cell(limit.change_hours),
+                    hours_cell(limit.allowed_hours),
+                    price_cell(limit.worth()),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            id,
             &[("limit", false), ("hours before", true), ("hours", true), ("change", true), ("allowed", true), ("worth per hour", true)],
+            rows,
+            false,
         );
-        for limit in limits {
-            let worth = change_worth(limit);
-            out.push_str("<tr>");
-            out.push_str(&cell(&limit.id));
-            out.push_str(&number_cell(&hours(limit.hours_before)));
-            out.push_str(&number_cell(&hours(limit.hours)));
-            out.push_str(&number_cell(&hours(limit.change_hours)));
-            out.push_str(&number_cell(&hours(limit.allowed_hours)));
-            out.push_str(&number_cell(&price(worth)));
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table></div>\n");
-        if part == 1 {
+        if folded {
             out.push_str("</details>\n");
         }
     }
@@ -675,150 +680,140 @@ pub fn render_html(report: &HorizonReport, extras: &HorizonExtras<'_>) -> String
                       the two periods adds to the contribution over the horizon.</p>\n",
         );
     }
+}
 
-    if let Some(forces) = &plan.forces {
-        let _ = writeln!(
+/// One period's section: its totals, resources, the limits that bind with a price, and its
+/// expectations.
+fn period_html(out: &mut String, period: &PeriodPlan, currency: &str) {
+    let _ = writeln!(
+        out,
+        "<section id=\"period-{}\">\n<h2>{} ({})</h2>",
+        escape(&period.period),
+        escape(&period.label),
+        escape(&period.period)
+    );
+    let _ = writeln!(out, "<p>{}</p>", escape(&totals_sentence(&period.plan.totals, currency)));
+    out.push_str("<h3>Resources</h3>\n");
+    let rows = period
+        .plan
+        .resources
+        .iter()
+        .map(|result| {
+            vec![
+                text(result.name.clone()),
+                hours_cell(result.capacity_hours),
+                hours_cell(result.expansion_hours),
+                hours_cell(result.allocated_hours),
+                number(result.utilisation, percent(result.utilisation)),
+                number(result.cost_per_hour, money(result.cost_per_hour)),
+                price_cell(result.shadow_price),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &format!("resources-{}", period.period),
+        &[
+            ("resource", false),
+            ("capacity", true),
+            ("bought", true),
+            ("allocated", true),
+            ("utilisation", true),
+            ("cost per hour", true),
+            ("shadow price", true),
+        ],
+        rows,
+        false,
+    );
+    out.push_str("<h3>Limits that bind</h3>\n");
+    let rows = priced_binding_limits(&period.plan)
+        .map(|constraint| {
+            let shown = |value: f64| number(value, if constraint.unit.is_hours() { hours(value) } else { percent(value) });
+            vec![
+                text(constraint.id.clone()),
+                shown(constraint.limit),
+                shown(constraint.actual),
+                number(constraint.shadow_price, money(constraint.shadow_price)),
+                text(constraint.unit.name()),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &format!("limits-{}", period.period),
+        &[("limit", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)],
+        rows,
+        false,
+    );
+    if !period.plan.expectations.is_empty() {
+        out.push_str("<h3>Expectations</h3>\n");
+        let rows = period.plan.expectations.iter().map(expectation_row).collect();
+        table(
             out,
-            "<h2>Forced allocations</h2>\n<p>The forces cost {} {} over the horizon.</p>\n<div class=\"scroll\"><table>",
-            escape(&money(forces.cost)),
-            escape(currency)
+            &format!("expectations-{}", period.period),
+            &[("customer", false), ("resource", false), ("kind", false), ("expected", true), ("planned", true), ("penalty", true)],
+            rows,
+            false,
         );
-        header_row(&mut out, &[("force", false), ("hours", true), ("unforced", true), ("shadow price", true)]);
-        for force in &forces.forced {
-            out.push_str("<tr>");
-            out.push_str(&cell(&force.id));
-            out.push_str(&number_cell(&hours(force.hours)));
-            out.push_str(&number_cell(&hours(force.unforced_hours)));
-            out.push_str(&number_cell(&price(force.shadow_price)));
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table></div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn expectation_row(gap: &ExpectationGap) -> Vec<Cell> {
+    vec![
+        text(gap.customer.clone()),
+        text(gap.resource.clone()),
+        text(kind_name(gap)),
+        hours_cell(gap.expected_hours),
+        hours_cell(gap.planned_hours),
+        number(gap.penalty_cost, money(gap.penalty_cost)),
+    ]
+}
+
+/// `hard` or `soft`, as the instance writes it.
+fn kind_name(gap: &ExpectationGap) -> String {
+    format!("{:?}", gap.kind).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::SolverChoice;
+
+    fn example() -> HorizonReport {
+        let instance =
+            crate::model::Instance::from_file(std::path::Path::new("instances/multi-quarter.toml")).expect("the example is valid");
+        crate::solve_horizon(&instance, SolverChoice::Auto, false).expect("the example solves")
     }
 
-    if let Some(ranges) = &plan.sensitivity {
-        out.push_str(
-            "<h2>Sensitivity: how far each shadow price holds</h2>\n<p class=\"note\">Limits with a price, every period: the \
-             right-hand side may rise or fall this far with the price unchanged (from the optimal basis).</p>\n<div class=\"scroll\"><table>\n",
-        );
-        header_row(
-            &mut out,
-            &[
-                ("limit", false),
-                ("right-hand side", true),
-                ("shadow price", true),
-                ("allowable increase", true),
-                ("allowable decrease", true),
-            ],
-        );
-        let reach = |value: Option<f64>| value.map_or("no end".to_string(), hours);
-        for range in ranges.iter().filter(|range| range.shadow_price.abs() >= PRICE_SHOWN) {
-            out.push_str("<tr>");
-            out.push_str(&cell(&range.id));
-            out.push_str(&number_cell(&hours(range.limit)));
-            out.push_str(&number_cell(&money(range.shadow_price)));
-            out.push_str(&number_cell(&reach(range.allowable_increase)));
-            out.push_str(&number_cell(&reach(range.allowable_decrease)));
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table></div>\n");
+    /// The first binding change limit each printer lists: the text report's first table row and
+    /// the HTML page's.
+    fn first_listed(report: &HorizonReport) -> (String, String) {
+        let text = render_text(report, &HorizonExtras::default(), &TextOptions::default());
+        let table = text.split("\nChange limits that bind").nth(1).expect("binding change limits are listed");
+        let in_text = table.lines().nth(3).unwrap().split_whitespace().next().unwrap().to_string();
+        let page = render_html(report, &HorizonExtras::default());
+        let table = page.split("<table id=\"change-limits\">").nth(1).expect("the page lists them");
+        let in_page = table.split("<tbody>\n<tr><td>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        (in_text, in_page)
     }
-    out.push_str("<h2>Hours per customer and period</h2>\n<div class=\"scroll\"><table>\n");
-    let mut headers: Vec<(&str, bool)> = vec![("customer", false), ("resource", false), ("current", true)];
-    headers.extend(labels.iter().map(|label| (*label, true)));
-    header_row(&mut out, &headers);
-    let resources = resource_ids.len();
-    for (c, customer) in report.header.customers.iter().enumerate() {
-        for (r, resource) in resource_ids.iter().enumerate() {
-            out.push_str("<tr>");
-            out.push_str(&cell(&customer.id));
-            out.push_str(&cell(resource));
-            out.push_str(&number_cell(&hours(plan.periods[0].plan.allocations[c * resources + r].current_hours)));
-            for period in &plan.periods {
-                out.push_str(&number_cell(&hours(period.plan.allocations[c * resources + r].hours)));
-            }
-            out.push_str("</tr>\n");
-        }
-    }
-    out.push_str("</table></div>\n</section>\n");
 
-    for period in &plan.periods {
-        let _ = writeln!(
-            out,
-            "<section id=\"period-{}\">\n<h2>{} ({})</h2>",
-            escape(&period.period),
-            escape(&period.label),
-            escape(&period.period)
-        );
-        let totals = &period.plan.totals;
-        let _ = writeln!(
-            out,
-            "<p>Contribution {} {}: value {}, hour cost {}, expansion cost {}, penalties {}.</p>",
-            escape(&money(totals.contribution)),
-            escape(currency),
-            escape(&money(totals.value)),
-            escape(&money(totals.hour_cost)),
-            escape(&money(totals.expansion_cost)),
-            escape(&money(totals.penalty_cost))
-        );
-        out.push_str("<h3>Resources</h3>\n<div class=\"scroll\"><table>\n");
-        header_row(
-            &mut out,
-            &[
-                ("resource", false),
-                ("capacity", true),
-                ("bought", true),
-                ("allocated", true),
-                ("utilisation", true),
-                ("cost per hour", true),
-                ("shadow price", true),
-            ],
-        );
-        for result in &period.plan.resources {
-            out.push_str("<tr>");
-            out.push_str(&cell(&result.name));
-            out.push_str(&number_cell(&hours(result.capacity_hours)));
-            out.push_str(&number_cell(&hours(result.expansion_hours)));
-            out.push_str(&number_cell(&hours(result.allocated_hours)));
-            out.push_str(&number_cell(&percent(result.utilisation)));
-            out.push_str(&number_cell(&money(result.cost_per_hour)));
-            out.push_str(&number_cell(&price(result.shadow_price)));
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table></div>\n<h3>Limits that bind</h3>\n<div class=\"scroll\"><table>\n");
-        header_row(&mut out, &[("limit", false), ("limit", true), ("actual", true), ("shadow price", true), ("per", false)]);
-        for constraint in
-            period.plan.constraints.iter().filter(|constraint| constraint.binding && constraint.shadow_price.abs() >= PRICE_SHOWN)
-        {
-            let shown = |value: f64| if constraint.unit.is_hours() { hours(value) } else { percent(value) };
-            out.push_str("<tr>");
-            out.push_str(&cell(&constraint.id));
-            out.push_str(&number_cell(&shown(constraint.limit)));
-            out.push_str(&number_cell(&shown(constraint.actual)));
-            out.push_str(&number_cell(&money(constraint.shadow_price)));
-            out.push_str(&cell(constraint.unit.name()));
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table></div>\n");
-        if !period.plan.expectations.is_empty() {
-            out.push_str("<h3>Expectations</h3>\n<div class=\"scroll\"><table>\n");
-            header_row(
-                &mut out,
-                &[("customer", false), ("resource", false), ("kind", false), ("expected", true), ("planned", true), ("penalty", true)],
-            );
-            for gap in &period.plan.expectations {
-                out.push_str("<tr>");
-                out.push_str(&cell(&gap.customer));
-                out.push_str(&cell(&gap.resource));
-                out.push_str(&cell(&format!("{:?}", gap.kind).to_lowercase()));
-                out.push_str(&number_cell(&hours(gap.expected_hours)));
-                out.push_str(&number_cell(&hours(gap.planned_hours)));
-                out.push_str(&number_cell(&money(gap.penalty_cost)));
-                out.push_str("</tr>\n");
-            }
-            out.push_str("</table></div>\n");
-        }
-        out.push_str("</section>\n");
+    /// Issue 14: the order of the binding change limits is analysis's, chosen once: every binding
+    /// limit, most valuable first, and the printers list them in that order, whatever it is.
+    #[test]
+    fn issue14_printers_list_the_change_limits_in_the_order_analysis_chose() {
+        let mut report = example();
+        let plan = report.plan.as_mut().expect("optimal");
+        let listed: Vec<&crate::analysis::horizon::ChangeLimitResult> = plan.binding_change_limits().collect();
+        assert_eq!(listed.len(), plan.change_limits.iter().filter(|limit| limit.binding).count());
+        assert!(listed.len() > SUMMARY_CHANGE_LIMITS, "the example binds more change limits than the summary shows");
+        assert!(listed.iter().all(|limit| limit.binding && limit.worth() >= 0.0));
+        assert!(listed.windows(2).all(|pair| pair[0].worth() >= pair[1].worth()), "most valuable first");
+        let (first, last) = (listed[0].id.clone(), listed.last().unwrap().id.clone());
+        assert_ne!(first, last);
+
+        assert_eq!(first_listed(&report), (first.clone(), first));
+        report.plan.as_mut().unwrap().binding_by_worth.reverse();
+        assert_eq!(first_listed(&report), (last.clone(), last));
     }
-    out.push_str("</body>\n</html>\n");
-    out
 }

@@ -26,7 +26,7 @@ pub struct HtmlExtras<'a> {
     pub value_curves: Vec<(String, Result<Sweep, String>)>,
 }
 
-pub(super) const STYLE: &str = r#"
+const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #222;
   max-width: 1240px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.4; }
 h1 { font-size: 1.5em; margin-bottom: 0.1em; }
@@ -102,8 +102,9 @@ pub(super) fn number(value: f64, shown: String) -> Cell {
     Cell::Number(value, shown)
 }
 
+/// A table in a horizontally scrolling box; `id` may carry an instance's ids (a period's).
 pub(super) fn table(out: &mut String, id: &str, headers: &[(&str, bool)], rows: Vec<Vec<Cell>>, sortable: bool) {
-    let _ = writeln!(out, r#"<div class="scroll"><table id="{id}"{}>"#, if sortable { r#" class="sortable""# } else { "" });
+    let _ = writeln!(out, r#"<div class="scroll"><table id="{}"{}>"#, escape(id), if sortable { r#" class="sortable""# } else { "" });
     out.push_str("<thead><tr>");
     for (header, numeric) in headers {
         let _ = write!(out, r#"<th{}>{}</th>"#, if *numeric { r#" class="n""# } else { "" }, escape(header));
@@ -142,14 +143,20 @@ fn signed(value: f64) -> String {
     format!("{}{}", if value > 0.0 { "+" } else { "" }, hours(value))
 }
 
+/// The head of every capplan page, up to the opening of its body: the shared style sheet, then
+/// what the page adds to it.
+pub(super) fn open_page(out: &mut String, title: &str, extra_style: &str) {
+    let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
+    let _ = writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    let _ = writeln!(out, "<title>{}</title>\n<style>{STYLE}{extra_style}</style>\n</head>\n<body>", escape(title));
+}
+
 /// The page for one solve.
 pub fn render(report: &SolveReport, extras: &HtmlExtras<'_>) -> String {
     let header = &report.header.plan;
     let currency = header.currency.as_str();
     let mut out = String::new();
-    let _ = writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
-    let _ = writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-    let _ = writeln!(out, "<title>capplan: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>", escape(&header.name));
+    open_page(&mut out, &format!("capplan: {}", header.name), "");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&header.name));
     let _ = writeln!(
         out,

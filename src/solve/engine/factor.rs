@@ -347,6 +347,74 @@ impl KernelLu {
     }
 }
 
+/// A vector of fixed length kept dense, with the list of the entries that may be non-zero, so
+/// that a pass over it and its clearing cost its non-zeros instead of its length.
+///
+/// On capplan's models a basis column `B^-1 a_q` or a row `e_p' B^-1` reaches a few rows of
+/// one customer and the coupling rows; the vectors are as long as the model has rows.
+#[derive(Clone, Default)]
+pub(super) struct SparseVector {
+    values: Vec<f64>,
+    pattern: Vec<usize>,
+    in_pattern: Vec<bool>,
+}
+
+impl SparseVector {
+    pub fn new(length: usize) -> SparseVector {
+        SparseVector { values: vec![0.0; length], pattern: Vec::new(), in_pattern: vec![false; length] }
+    }
+
+    /// The entries by index (zero outside the pattern).
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Indices of the entries that may be non-zero, each once.
+    pub fn pattern(&self) -> &[usize] {
+        &self.pattern
+    }
+
+    fn include(&mut self, i: usize) {
+        if !self.in_pattern[i] {
+            self.in_pattern[i] = true;
+            self.pattern.push(i);
+        }
+    }
+
+    /// `v_i <- value`.
+    pub fn set(&mut self, i: usize, value: f64) {
+        self.include(i);
+        self.values[i] = value;
+    }
+
+    /// `v_i <- v_i + value`.
+    pub fn add(&mut self, i: usize, value: f64) {
+        self.include(i);
+        self.values[i] += value;
+    }
+
+    /// `v_i <- v_i - value`.
+    pub fn subtract(&mut self, i: usize, value: f64) {
+        self.include(i);
+        self.values[i] -= value;
+    }
+
+    /// Back to zero, in the time of the pattern.
+    pub fn clear(&mut self) {
+        for &i in &self.pattern {
+            self.values[i] = 0.0;
+            self.in_pattern[i] = false;
+        }
+        self.pattern.clear();
+    }
+
+    /// The pattern in increasing index order: passes over it then meet the entries in the order
+    /// of a pass over the dense vector, so sums and ties come out as they would there.
+    pub fn sort(&mut self) {
+        self.pattern.sort_unstable();
+    }
+}
+
 /// One basis change: the entering column in the basis coordinates before it, `w = B^-1 a_q`,
 /// replacing position `position`.
 #[derive(Clone)]
@@ -370,6 +438,10 @@ pub(super) struct Factor {
     kernel_index: Vec<usize>,
     /// Positions holding a logical at the refactorisation, with the row of that logical.
     logical_positions: Vec<(usize, usize)>,
+    /// Per row, the position of its logical at the refactorisation (`usize::MAX` for kernel
+    /// rows); per position, the row of the logical it held (`usize::MAX` for kernel positions).
+    logical_position_of_row: Vec<usize>,
+    logical_row_of_position: Vec<usize>,
     lu: KernelLu,
     etas: Vec<Eta>,
     scratch: Vec<f64>,
@@ -426,6 +498,20 @@ impl Factor {
                 kernel_variables,
                 kernel_rows,
                 kernel_index,
+                logical_position_of_row: {
+                    let mut of_row = vec![usize::MAX; rows];
+                    for &(position, row) in &logical_positions {
+                        of_row[row] = position;
+                    }
+                    of_row
+                },
+                logical_row_of_position: {
+                    let mut of_position = vec![usize::MAX; basic.len()];
+                    for &(position, row) in &logical_positions {
+                        of_position[position] = row;
+                    }
+                    of_position
+                },
                 logical_positions,
                 lu,
                 etas: Vec::new(),
@@ -534,11 +620,92 @@ impl Factor {
         self.kernel_vector = kernel;
     }
 
-    /// Records that the column `w = B^-1 a_q` (basis coordinates) replaced position `position`.
-    pub fn update(&mut self, position: usize, w: &[f64]) {
-        let pivot = w[position];
-        let largest = w.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-        let entries = w.iter().enumerate().filter(|&(i, &v)| i != position && v.abs() > 1e-14 * largest).map(|(i, &v)| (i, v)).collect();
+    /// [`Factor::ftran`] over the non-zeros: `a` (by row, consumed: left as scratch for the
+    /// caller to clear) gives `out = B^-1 a` (by position; `out` zero on entry). The work is the
+    /// kernel's size, the non-zeros reached and the eta file, not the number of rows; the
+    /// operations are those of the dense pass in the same order, so the numbers are the same.
+    pub fn ftran_sparse(&mut self, columns: &[Vec<(usize, f64)>], a: &mut SparseVector, out: &mut SparseVector) {
+        let mut kernel = std::mem::take(&mut self.kernel_vector);
+        kernel.clear();
+        kernel.extend(self.kernel_rows.iter().map(|&row| a.values[row]));
+        self.lu.solve(&mut kernel, &mut self.scratch);
+        for (k, &variable) in self.kernel_variables.iter().enumerate() {
+            let value = kernel[k];
+            if value != 0.0 {
+                out.set(self.kernel_positions[k], value);
+                for &(row, coefficient) in &columns[variable] {
+                    if self.kernel_index[row] == usize::MAX {
+                        a.subtract(row, coefficient * value);
+                    }
+                }
+            }
+        }
+        for &row in &a.pattern {
+            let position = self.logical_position_of_row[row];
+            if position != usize::MAX {
+                out.set(position, -a.values[row]);
+            }
+        }
+        self.kernel_vector = kernel;
+        for eta in &self.etas {
+            let value = out.values[eta.position] / eta.pivot;
+            out.values[eta.position] = value;
+            if value != 0.0 {
+                for &(i, w) in &eta.entries {
+                    out.subtract(i, w * value);
+                }
+            }
+        }
+    }
+
+    /// [`Factor::btran`] over the non-zeros: `c` (by position, consumed) gives `out = c' B^-1`
+    /// (by row; `out` zero on entry), with the numbers of the dense pass.
+    pub fn btran_sparse(&mut self, columns: &[Vec<(usize, f64)>], c: &mut SparseVector, out: &mut SparseVector) {
+        for eta in self.etas.iter().rev() {
+            let mut sum = c.values[eta.position];
+            for &(i, w) in &eta.entries {
+                sum -= c.values[i] * w;
+            }
+            if sum != 0.0 {
+                c.set(eta.position, sum / eta.pivot);
+            } else {
+                c.values[eta.position] = sum / eta.pivot;
+            }
+        }
+        for &position in &c.pattern {
+            let row = self.logical_row_of_position[position];
+            if row != usize::MAX {
+                out.set(row, -c.values[position]);
+            }
+        }
+        let mut kernel = std::mem::take(&mut self.kernel_vector);
+        kernel.clear();
+        for (k, &variable) in self.kernel_variables.iter().enumerate() {
+            let mut value = c.values[self.kernel_positions[k]];
+            for &(row, coefficient) in &columns[variable] {
+                if self.kernel_index[row] == usize::MAX {
+                    value -= out.values[row] * coefficient;
+                }
+            }
+            kernel.push(value);
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.lu.solve_transposed(&mut kernel, &mut scratch);
+        self.scratch = scratch;
+        for (t, &row) in self.kernel_rows.iter().enumerate() {
+            if kernel[t] != 0.0 {
+                out.set(row, kernel[t]);
+            }
+        }
+        self.kernel_vector = kernel;
+    }
+
+    /// Records that the column `w = B^-1 a_q` (basis coordinates, sparse with a sorted pattern)
+    /// replaced position `position`.
+    pub fn update_sparse(&mut self, position: usize, w: &SparseVector) {
+        let pivot = w.values[position];
+        let largest = w.pattern.iter().fold(0.0f64, |m, &i| m.max(w.values[i].abs()));
+        let entries = w.pattern.iter().map(|&i| (i, w.values[i])).filter(|&(i, v)| i != position && v.abs() > 1e-14 * largest).collect();
         self.etas.push(Eta { position, pivot, entries });
     }
 }

@@ -21,7 +21,51 @@ mod factor;
 
 use std::time::Instant;
 
-use factor::Factor;
+use factor::{Factor, SparseVector};
+
+/// Basis positions whose basic may be infeasible, each listed once.
+struct InfeasibleSet {
+    positions: Vec<usize>,
+    listed: Vec<bool>,
+}
+
+impl InfeasibleSet {
+    fn new(rows: usize) -> InfeasibleSet {
+        InfeasibleSet { positions: Vec::new(), listed: vec![false; rows] }
+    }
+
+    fn insert(&mut self, position: usize) {
+        if !self.listed[position] {
+            self.listed[position] = true;
+            self.positions.push(position);
+        }
+    }
+
+    /// Every position whose basic is out of its bounds now.
+    fn reset(&mut self, engine: &Engine) {
+        for &p in &self.positions {
+            self.listed[p] = false;
+        }
+        self.positions.clear();
+        for (p, &j) in engine.basic.iter().enumerate() {
+            if engine.infeasibility(j) > 0.0 {
+                self.insert(p);
+            }
+        }
+    }
+
+    /// Visits the listed positions and keeps those for which `keep` says so.
+    fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let listed = &mut self.listed;
+        self.positions.retain(|&p| {
+            let kept = keep(p);
+            if !kept {
+                listed[p] = false;
+            }
+            kept
+        });
+    }
+}
 
 /// Pivots between two refactorisations of the basis.
 pub const REFACTOR_EVERY: usize = 64;
@@ -75,6 +119,7 @@ pub struct SavedBasis {
     upper: Vec<f64>,
     cost: Vec<f64>,
     factor: Option<Factor>,
+    dual_feasible_known: bool,
 }
 
 /// The reduced costs of one basis and the scratch space of the cost rangings from it
@@ -111,6 +156,13 @@ pub struct Engine {
     pub iterations: usize,
     pub total_iterations: usize,
     degenerate_run: usize,
+    /// The basis was optimal at its last solve and no cost has changed since, nor a bound in a
+    /// way that leaves a nonbasic variable off the bound its reduced cost holds it at: it is
+    /// still dual feasible, and a warm solve needs no pricing pass to know it.
+    dual_feasible_known: bool,
+    /// The last solve ended after the dual simplex without the pricing pass that confirms
+    /// optimality ([`Engine::confirm_optimal`] runs it on request).
+    unconfirmed: bool,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -212,6 +264,8 @@ impl Engine {
             iterations: 0,
             total_iterations: 0,
             degenerate_run: 0,
+            dual_feasible_known: false,
+            unconfirmed: false,
             problem,
         };
         for j in 0..n {
@@ -282,7 +336,11 @@ impl Engine {
 
     /// Changes the cost of a structural; the basis stays (still primal feasible).
     pub fn set_cost(&mut self, j: usize, cost: f64) {
-        self.problem.cost[j] = cost * self.scale[j];
+        let cost = cost * self.scale[j];
+        if self.problem.cost[j] != cost {
+            self.problem.cost[j] = cost;
+            self.dual_feasible_known = false;
+        }
     }
 
     /// Changes the bounds of a variable (structural, or `columns + row` for a row's range). A
@@ -313,11 +371,39 @@ impl Engine {
         } else {
             self.resting_value(j)
         };
+        // A nonbasic variable that follows its own finite bound keeps the sign its reduced cost
+        // needs; one that was fixed, changed sides or now rests off its bounds may not.
+        let was_fixed = old_lower == old_upper;
+        let follows = !was_fixed && ((x == old_lower && new == lower) || (x == old_upper && new == upper));
+        if !(follows || lower == upper) {
+            self.dual_feasible_known = false;
+        }
         if new != x {
+            let delta = new - x;
             self.x[j] = new;
             self.unscaled[j] = new * self.scale[j];
-            // Basic values follow at the next solve (recomputed from the nonbasics).
+            self.shift_basics(j, delta);
+        }
+    }
+
+    /// The basic values after nonbasic `j` moved by `delta`: `x_B -= B^-1 a_j delta`, one
+    /// `ftran` of its column instead of a refactorisation and a pass over every nonbasic. When
+    /// a refactorisation is due anyway (no factor, or as many updates as it may carry), the
+    /// values are left to it.
+    fn shift_basics(&mut self, j: usize, delta: f64) {
+        if self.factor.as_ref().is_none_or(|factor| factor.eta_count() >= REFACTOR_EVERY) {
             self.factor = None;
+            return;
+        }
+        let mut column = vec![0.0; self.problem.rows];
+        self.scatter_column(j, &mut column);
+        self.ftran(&mut column);
+        for (p, &w) in column.iter().enumerate() {
+            if w != 0.0 {
+                let basic = self.basic[p];
+                self.x[basic] -= w * delta;
+                self.unscaled[basic] = self.x[basic] * self.scale[basic];
+            }
         }
     }
 
@@ -330,6 +416,18 @@ impl Engine {
             }
         } else {
             out[j - n] -= 1.0;
+        }
+    }
+
+    /// The column of variable `j` in row space, added into `out`.
+    fn scatter_column_sparse(&self, j: usize, out: &mut SparseVector) {
+        let n = self.structurals();
+        if j < n {
+            for &(i, a) in &self.problem.columns[j] {
+                out.add(i, a);
+            }
+        } else {
+            out.subtract(j - n, 1.0);
         }
     }
 
@@ -517,25 +615,68 @@ impl Engine {
             }
             let status = self.primal_simplex(deadline);
             self.total_iterations += self.iterations;
+            self.dual_feasible_known = status == EngineStatus::Optimal;
             return status;
         }
-        if self.primal_infeasible() {
+        let status = self.solve_warm(deadline);
+        self.total_iterations += self.iterations;
+        self.dual_feasible_known = status == EngineStatus::Optimal;
+        status
+    }
+
+    /// A solve from a basis that has been solved before. Its cost follows the pivots it makes
+    /// where the basis is known to be dual feasible ([`Engine::dual_feasible_known`]): no pricing
+    /// pass before the dual simplex, and none after it when the dual simplex carried its duals
+    /// and reduced costs through every pivot from one factor (no refactorisation in between,
+    /// where they are priced afresh and the primal confirms on a fresh factor as before).
+    fn solve_warm(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.unconfirmed = false;
+        let known = self.dual_feasible_known;
+        if !self.primal_infeasible() {
+            if known {
+                return EngineStatus::Optimal;
+            }
+            return self.primal_simplex(deadline);
+        }
+        if known || {
             let y = self.scaled_row_duals();
-            if self.dual_feasible(&y) {
-                match self.dual_simplex(deadline) {
+            self.dual_feasible(&y)
+        } {
+            let etas_before = self.factor.as_ref().map_or(0, Factor::eta_count);
+            match self.dual_simplex(deadline) {
+                EngineStatus::Optimal => {
+                    let etas = self.factor.as_ref().map_or(0, Factor::eta_count);
+                    if known && etas == etas_before + self.iterations {
+                        self.unconfirmed = true;
+                        return EngineStatus::Optimal;
+                    }
                     // The primal's check of optimality runs on a fresh factor, as its answer
                     // would anyway: one pricing pass instead of one before and one after.
-                    EngineStatus::Optimal if self.factor.as_ref().is_some_and(|factor| factor.eta_count() > 0) => self.refactor(),
-                    EngineStatus::Optimal => {}
-                    // The dual ratio test is not exact at its tolerances; the primal decides.
-                    EngineStatus::Infeasible => {}
-                    other => return other,
+                    if etas > 0 {
+                        self.refactor();
+                    }
                 }
+                // The dual ratio test is not exact at its tolerances; the primal decides.
+                EngineStatus::Infeasible => {}
+                other => return other,
             }
         }
-        let status = self.primal_simplex(deadline);
-        self.total_iterations += self.iterations;
-        status
+        self.primal_simplex(deadline)
+    }
+
+    /// Whether the basis of the last optimal solve passes the full check of optimality, a pricing
+    /// pass over every nonbasic with the duals from the factor and a pass over the basic values:
+    /// for a result read from a basis that the dual simplex reached without that pass (see
+    /// `Engine::solve_warm`), where a wrong basis would give a wrong answer. `true` at once
+    /// when the solve ran the check itself.
+    pub fn confirm_optimal(&mut self) -> bool {
+        if !self.unconfirmed {
+            return true;
+        }
+        let y = self.scaled_row_duals();
+        let optimal = !self.primal_infeasible() && self.dual_feasible(&y);
+        self.unconfirmed = !optimal;
+        optimal
     }
 
     /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
@@ -580,7 +721,8 @@ impl Engine {
     fn primal_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
-        let mut column = vec![0.0; m];
+        let mut by_row = SparseVector::new(m);
+        let mut column = SparseVector::new(m);
         let mut costs = vec![0.0; m];
         self.degenerate_run = 0;
         loop {
@@ -662,10 +804,12 @@ impl Engine {
                 return if phase_one { EngineStatus::Infeasible } else { EngineStatus::Optimal };
             }
 
-            column.iter_mut().for_each(|v| *v = 0.0);
-            self.scatter_column(entering, &mut column);
-            self.ftran(&mut column);
-            let largest = column.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
+            by_row.clear();
+            column.clear();
+            self.scatter_column_sparse(entering, &mut by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            column.sort();
+            let largest = column.pattern().iter().fold(0.0f64, |acc, &p| acc.max(column.values()[p].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
 
             // Ratio test: basic p moves at rate -direction * w_p per unit step.
@@ -690,8 +834,8 @@ impl Engine {
             };
             let mut relaxed_step = f64::INFINITY;
             if !bland {
-                for p in 0..m {
-                    let rate = -direction * column[p];
+                for &p in column.pattern() {
+                    let rate = -direction * column.values()[p];
                     if rate.abs() <= pivot_floor {
                         continue;
                     }
@@ -706,8 +850,8 @@ impl Engine {
             let mut leaving_target = 0.0;
             let mut step = f64::INFINITY;
             let mut leaving_pivot = 0.0;
-            for p in 0..m {
-                let rate = -direction * column[p];
+            for &p in column.pattern() {
+                let rate = -direction * column.values()[p];
                 if rate.abs() <= pivot_floor {
                     continue;
                 }
@@ -732,9 +876,9 @@ impl Engine {
             };
             if span.is_finite() && span <= step {
                 // The entering variable reaches its other bound first: a bound flip.
-                for p in 0..m {
+                for &p in column.pattern() {
                     let j = self.basic[p];
-                    self.x[j] -= direction * column[p] * span;
+                    self.x[j] -= direction * column.values()[p] * span;
                 }
                 self.x[entering] = if direction > 0.0 { self.problem.upper[entering] } else { self.problem.lower[entering] };
                 self.iterations += 1;
@@ -756,24 +900,25 @@ impl Engine {
             } else {
                 self.degenerate_run = 0;
             }
-            for p in 0..m {
+            for &p in column.pattern() {
                 let j = self.basic[p];
-                self.x[j] -= direction * column[p] * step;
+                self.x[j] -= direction * column.values()[p] * step;
             }
             self.x[entering] += direction * step;
             let leaving_variable = self.basic[leaving];
             self.x[leaving_variable] = leaving_target;
-            self.pivot(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, &column);
         }
     }
 
-    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering`.
-    fn pivot(&mut self, position: usize, entering: usize, w: &[f64]) {
+    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering` (sparse, sorted
+    /// pattern).
+    fn pivot_sparse(&mut self, position: usize, entering: usize, w: &SparseVector) {
         let leaving = self.basic[position];
         self.position[leaving] = usize::MAX;
         self.basic[position] = entering;
         self.position[entering] = position;
-        self.factor.as_mut().expect("factored").update(position, w);
+        self.factor.as_mut().expect("factored").update_sparse(position, w);
         self.iterations += 1;
     }
 
@@ -781,7 +926,17 @@ impl Engine {
     fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
-        let mut row = vec![0.0; m];
+        // Work vectors over the non-zeros (see `factor::SparseVector`): `unit` and `rho` for the
+        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`.
+        let mut unit = SparseVector::new(m);
+        let mut rho = SparseVector::new(m);
+        let mut by_row = SparseVector::new(m);
+        let mut column = SparseVector::new(m);
+        // Positions whose basic may be out of its bounds: every position after a
+        // refactorisation, then those whose value a pivot moved (checked when read), so that
+        // the choice of the leaving row reads the infeasible basics instead of every row.
+        let mut infeasible = InfeasibleSet::new(m);
+        let first_iteration = self.iterations;
         // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
         // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
         let mut alpha = vec![0.0; n + m];
@@ -803,21 +958,29 @@ impl Engine {
                 return EngineStatus::IterationLimit;
             }
             self.ensure_factor();
-            // Leaving: the most infeasible basic, relative to its bound.
+            if self.iterations == first_iteration || self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
+                // Fresh factor, basic values recomputed: every position is checked again.
+                infeasible.reset(self);
+            }
+            // Leaving: the most infeasible basic, relative to its bound; among equals the
+            // first position, as a pass over every row would find.
             let mut leaving = usize::MAX;
             let mut worst = 0.0;
-            for p in 0..m {
+            infeasible.retain(|p| {
                 let j = self.basic[p];
                 let infeasibility = self.infeasibility(j);
                 if infeasibility > 0.0 {
                     let bound = if self.x[j] < self.problem.lower[j] { self.problem.lower[j] } else { self.problem.upper[j] };
                     let score = infeasibility / (1.0 + bound.abs());
-                    if score > worst {
+                    if score > worst || (score == worst && p < leaving) {
                         worst = score;
                         leaving = p;
                     }
+                    true
+                } else {
+                    false
                 }
-            }
+            });
             if leaving == usize::MAX {
                 return EngineStatus::Optimal;
             }
@@ -838,16 +1001,19 @@ impl Engine {
                     y
                 }
             };
-            row.iter_mut().for_each(|v| *v = 0.0);
-            row[leaving] = 1.0;
-            self.btran(&mut row);
+            rho.clear();
+            unit.clear();
+            unit.set(leaving, 1.0);
+            self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, &mut unit, &mut rho);
+            rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
             for &j in &touched {
                 alpha[j] = 0.0;
                 seen[j] = false;
             }
             touched.clear();
-            for (i, &rho) in row.iter().enumerate() {
+            for &i in rho.pattern() {
+                let rho = rho.values()[i];
                 if rho != 0.0 {
                     for &(j, a) in &self.row_terms[i] {
                         alpha[j] += rho * a;
@@ -926,38 +1092,43 @@ impl Engine {
                 return EngineStatus::Infeasible;
             }
             if !flips.is_empty() {
-                let mut moved = vec![0.0; m];
+                by_row.clear();
+                column.clear();
                 for &j in &flips {
                     let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
                     let delta = to - self.x[j];
                     self.x[j] = to;
                     if j < n {
                         for &(i, a) in &self.problem.columns[j] {
-                            moved[i] += a * delta;
+                            by_row.add(i, a * delta);
                         }
                     } else {
-                        moved[j - n] -= delta;
+                        by_row.subtract(j - n, delta);
                     }
                 }
-                self.ftran(&mut moved);
-                for p in 0..m {
+                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+                for &p in column.pattern() {
                     let j = self.basic[p];
-                    self.x[j] -= moved[p];
+                    self.x[j] -= column.values()[p];
+                    infeasible.insert(p);
                 }
             }
-            let mut column = vec![0.0; m];
-            self.scatter_column(entering, &mut column);
-            self.ftran(&mut column);
-            if column[leaving].abs() <= pivot_floor * 1e-3 {
+            by_row.clear();
+            column.clear();
+            self.scatter_column_sparse(entering, &mut by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            column.sort();
+            if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
                 self.refactor();
                 continue;
             }
             // x_leaving = x + (-w_leaving) dx: reach `target`.
-            let dx = (self.x[leaving_variable] - target) / column[leaving];
-            for p in 0..m {
+            let dx = (self.x[leaving_variable] - target) / column.values()[leaving];
+            for &p in column.pattern() {
                 let j = self.basic[p];
-                self.x[j] -= column[p] * dx;
+                self.x[j] -= column.values()[p] * dx;
+                infeasible.insert(p);
             }
             self.x[entering] += dx;
             self.x[leaving_variable] = target;
@@ -966,13 +1137,14 @@ impl Engine {
             let (d_entering, _) = self.reduced_cost(entering, self.cost_of(entering), &y);
             let theta = d_entering / alpha[entering];
             let mut y = y;
-            for (dual, &rho) in y.iter_mut().zip(&row) {
-                *dual += theta * rho;
+            for &i in rho.pattern() {
+                y[i] += theta * rho.values()[i];
             }
             for &j in &touched {
                 reduced[j].0 -= theta * alpha[j];
             }
-            self.pivot(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, &column);
+            infeasible.insert(leaving);
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
             duals = Some(y);
@@ -1120,6 +1292,7 @@ impl Engine {
             upper: self.problem.upper.clone(),
             cost: self.problem.cost.clone(),
             factor: self.factor.clone(),
+            dual_feasible_known: self.dual_feasible_known,
         }
     }
 
@@ -1133,6 +1306,7 @@ impl Engine {
         self.problem.upper.clone_from(&saved.upper);
         self.problem.cost.clone_from(&saved.cost);
         self.factor.clone_from(&saved.factor);
+        self.dual_feasible_known = saved.dual_feasible_known;
     }
 
     /// The reduced costs of the current basis, for many cost rangings from it

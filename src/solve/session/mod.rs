@@ -492,6 +492,14 @@ impl Session {
         Ok(status)
     }
 
+    /// Whether the basis of the last optimal solve passes the engine's full check of optimality
+    /// (`Engine::confirm_optimal`): a warm solve that the dual simplex finished from a basis
+    /// known to be dual feasible skips that pass, and a result that decides an answer asks for
+    /// it.
+    pub fn confirm_optimal(&mut self) -> bool {
+        self.status == Some(SessionStatus::Optimal) && self.engine.confirm_optimal()
+    }
+
     /// Pivots of the last solve.
     pub fn iterations(&self) -> usize {
         self.engine.iterations
