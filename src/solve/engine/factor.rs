@@ -13,7 +13,10 @@
 //! Only the kernel `A[T,S]` is factored. On capplan's models after presolve almost every row
 //! that a customer adds (a floor, a cap, a value cap) is slack, so the kernel has the size of
 //! the number of limits that bind, not of the model. Basis changes between refactorisations are
-//! kept as eta columns (`B_new = B E`).
+//! kept as eta columns (`B_new = B E`), over the positions that are not lazy: a logical that has
+//! stayed basic since the refactorisation takes its value from its own row, `w_i = A[i,S] w_S -
+//! a_i` with the structural basics of now, so neither the etas nor `ftran` carry it (see
+//! [`Factor::ftran_sparse`]); `btran` is that computation transposed, step by step.
 
 /// A dense LU factor with partial pivoting: `P K = L U`, stored row-major in one matrix; the
 /// factor of a kernel's nucleus.
@@ -411,39 +414,152 @@ impl SparseVector {
     /// The pattern in increasing index order: passes over it then meet the entries in the order
     /// of a pass over the dense vector, so sums and ties come out as they would there.
     pub fn sort(&mut self) {
-        self.pattern.sort_unstable();
+        if self.pattern.len() > self.values.len() / 16 {
+            // A dense pattern (a basis column that reaches every capped customer) is listed
+            // again from the flags in one pass, cheaper than sorting it.
+            self.pattern.clear();
+            self.pattern.extend(self.in_pattern.iter().enumerate().filter(|&(_, &listed)| listed).map(|(i, _)| i));
+        } else {
+            self.pattern.sort_unstable();
+        }
     }
 }
 
-/// One basis change: the entering column in the basis coordinates before it, `w = B^-1 a_q`,
-/// replacing position `position`.
-#[derive(Clone)]
-struct Eta {
-    position: usize,
-    pivot: f64,
-    /// Non-zeros of `w` other than the pivot.
+/// The basis changes since the last refactorisation (`B_new = B E_1 ... E_k`), each the entering
+/// column in the basis coordinates before it, `w = B^-1 a_q`, replacing position `position`.
+///
+/// Only the entries of `w` at positions that are not lazy when the eta is made are kept (see
+/// [`Factor::ftran_sparse`]); an eta whose position held a lazy logical keeps instead that
+/// logical's row over the structural basics (its preamble). The entries are in one flat list,
+/// reused from one refactorisation to the next, and chained by position, so that a `btran` of a
+/// pivot row, which meets a few hundred positions, walks the chains of those and not the file.
+#[derive(Clone, Default)]
+struct EtaFile {
+    /// Per eta: the position it replaced, its pivot `w_position`, where its entries start.
+    positions: Vec<usize>,
+    pivots: Vec<f64>,
+    starts: Vec<usize>,
+    /// Non-zeros `(position, w_i)` other than the pivot, eta after eta.
     entries: Vec<(usize, f64)>,
+    /// Per entry: its eta, and the entry of the latest earlier eta at the same position
+    /// (`NONE` when there is none).
+    entry_eta: Vec<u32>,
+    previous: Vec<u32>,
+    /// Per basis position, its latest entry (`NONE` when no eta reaches it).
+    latest: Vec<u32>,
+    /// Per eta whose position held a lazy logical: that logical's row (`usize::MAX` for the
+    /// others), and the positions of the structural basics in that row with their
+    /// coefficients, from `preamble_starts`.
+    preamble_row: Vec<usize>,
+    preamble_starts: Vec<usize>,
+    preamble_terms: Vec<(usize, f64)>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl EtaFile {
+    fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Empty, for a basis of `rows` positions, keeping the storage.
+    fn reset(&mut self, rows: usize) {
+        for &(i, _) in &self.entries {
+            if i < self.latest.len() {
+                self.latest[i] = NONE;
+            }
+        }
+        self.latest.resize(rows, NONE);
+        self.positions.clear();
+        self.pivots.clear();
+        self.starts.clear();
+        self.entries.clear();
+        self.entry_eta.clear();
+        self.previous.clear();
+        self.preamble_row.clear();
+        self.preamble_starts.clear();
+        self.preamble_terms.clear();
+    }
+
+    /// Appends an eta; `preamble` is the row of a lazy logical at `position` with the positions
+    /// of that row's structural basics and their coefficients.
+    fn push(
+        &mut self,
+        position: usize,
+        pivot: f64,
+        entries: impl Iterator<Item = (usize, f64)>,
+        preamble: Option<(usize, Vec<(usize, f64)>)>,
+    ) {
+        let eta = self.positions.len() as u32;
+        self.positions.push(position);
+        self.pivots.push(pivot);
+        self.starts.push(self.entries.len());
+        for (i, w) in entries {
+            let index = self.entries.len() as u32;
+            self.entries.push((i, w));
+            self.entry_eta.push(eta);
+            self.previous.push(self.latest[i]);
+            self.latest[i] = index;
+        }
+        self.preamble_starts.push(self.preamble_terms.len());
+        match preamble {
+            Some((row, terms)) => {
+                self.preamble_row.push(row);
+                self.preamble_terms.extend(terms);
+            }
+            None => self.preamble_row.push(usize::MAX),
+        }
+    }
+
+    /// Entries of eta `k`.
+    fn entries_of(&self, k: usize) -> &[(usize, f64)] {
+        let end = self.starts.get(k + 1).copied().unwrap_or(self.entries.len());
+        &self.entries[self.starts[k]..end]
+    }
+
+    /// The structural basics of the row of eta `k`'s lazy logical, by position.
+    fn preamble_of(&self, k: usize) -> &[(usize, f64)] {
+        let end = self.preamble_starts.get(k + 1).copied().unwrap_or(self.preamble_terms.len());
+        &self.preamble_terms[self.preamble_starts[k]..end]
+    }
+
+    /// Adds `change * w` to the sums of the etas before `before` that reach `position`.
+    fn spread(&self, sums: &mut [f64], position: usize, change: f64, before: usize) {
+        let mut entry = self.latest[position];
+        while entry != NONE {
+            let eta = self.entry_eta[entry as usize] as usize;
+            if eta < before {
+                sums[eta] += change * self.entries[entry as usize].1;
+            }
+            entry = self.previous[entry as usize];
+        }
+    }
 }
 
 /// `B^-1` as the kernel LU of the basis at the last refactorisation followed by eta columns.
 #[derive(Clone)]
 pub(super) struct Factor {
     rows: usize,
-    /// Kernel column k is the structural basic at position `kernel_positions[k]`, of variable
-    /// `kernel_variables[k]`.
+    /// Kernel column k is the structural basic at position `kernel_positions[k]`; kernel row t
+    /// is problem row `kernel_rows[t]`.
     kernel_positions: Vec<usize>,
-    kernel_variables: Vec<usize>,
-    /// Kernel row t is problem row `kernel_rows[t]`; `kernel_index[row]` its t or `usize::MAX`.
     kernel_rows: Vec<usize>,
-    kernel_index: Vec<usize>,
-    /// Positions holding a logical at the refactorisation, with the row of that logical.
-    logical_positions: Vec<(usize, usize)>,
-    /// Per row, the position of its logical at the refactorisation (`usize::MAX` for kernel
-    /// rows); per position, the row of the logical it held (`usize::MAX` for kernel positions).
-    logical_position_of_row: Vec<usize>,
+    /// Per position, the row of the logical it held at the refactorisation (`usize::MAX` for
+    /// kernel positions).
     logical_row_of_position: Vec<usize>,
     lu: KernelLu,
-    etas: Vec<Eta>,
+    /// Number of structural columns: variables from it on are logicals.
+    structurals: usize,
+    /// Variable at each basis position now (the refactored basis, then each eta's entering).
+    variable_at: Vec<usize>,
+    /// Per position, whether it is lazy: it has held the same logical since the
+    /// refactorisation and no eta has replaced it; per row, the position of its lazy logical
+    /// (`usize::MAX` when the row has none).
+    lazy: Vec<bool>,
+    lazy_position_of_row: Vec<usize>,
+    etas: EtaFile,
+    /// `btran`'s sums per eta, scratch.
+    eta_sums: Vec<f64>,
     scratch: Vec<f64>,
     kernel_vector: Vec<f64>,
 }
@@ -495,16 +611,7 @@ impl Factor {
             Ok(lu) => Ok(Factor {
                 rows,
                 kernel_positions,
-                kernel_variables,
                 kernel_rows,
-                kernel_index,
-                logical_position_of_row: {
-                    let mut of_row = vec![usize::MAX; rows];
-                    for &(position, row) in &logical_positions {
-                        of_row[row] = position;
-                    }
-                    of_row
-                },
                 logical_row_of_position: {
                     let mut of_position = vec![usize::MAX; basic.len()];
                     for &(position, row) in &logical_positions {
@@ -512,9 +619,29 @@ impl Factor {
                     }
                     of_position
                 },
-                logical_positions,
+                lazy: {
+                    let mut lazy = vec![false; basic.len()];
+                    for &(position, _) in &logical_positions {
+                        lazy[position] = true;
+                    }
+                    lazy
+                },
+                lazy_position_of_row: {
+                    let mut of_row = vec![usize::MAX; rows];
+                    for &(position, row) in &logical_positions {
+                        of_row[row] = position;
+                    }
+                    of_row
+                },
                 lu,
-                etas: Vec::new(),
+                structurals,
+                variable_at: basic.to_vec(),
+                etas: {
+                    let mut etas = EtaFile::default();
+                    etas.reset(rows);
+                    etas
+                },
+                eta_sums: Vec::new(),
                 scratch: Vec::new(),
                 kernel_vector: Vec::new(),
             }),
@@ -527,6 +654,14 @@ impl Factor {
         }
     }
 
+    /// Takes the eta file's storage of `old` (a factor of the same basis size), so that each
+    /// refactorisation does not allocate and fault in the file afresh.
+    pub fn reuse_storage(&mut self, old: Factor) {
+        let mut etas = old.etas;
+        etas.reset(self.rows);
+        self.etas = etas;
+        self.eta_sums = old.eta_sums;
+    }
     pub fn eta_count(&self) -> usize {
         self.etas.len()
     }
@@ -541,154 +676,163 @@ impl Factor {
         self.lu.nucleus_size()
     }
 
-    /// `a <- B^-1 a`, `a` indexed by row on entry and by basis position on return.
+    /// `a <- B^-1 a`, `a` indexed by row on entry and by basis position on return: the dense
+    /// form of [`Factor::ftran_sparse`], for the analyses that read a whole basis column.
     pub fn ftran(&mut self, columns: &[Vec<(usize, f64)>], a: &mut [f64]) {
-        let mut kernel = std::mem::take(&mut self.kernel_vector);
-        kernel.clear();
-        kernel.extend(self.kernel_rows.iter().map(|&row| a[row]));
-        self.lu.solve(&mut kernel, &mut self.scratch);
-        // w_i = A[i,S] w_S - a_i for the logical rows; the kernel rows' entries are replaced.
-        let mut result = std::mem::take(&mut self.scratch);
-        result.clear();
-        result.resize(self.rows, 0.0);
-        for &(position, row) in &self.logical_positions {
-            result[position] = -a[row];
-        }
-        for (k, &variable) in self.kernel_variables.iter().enumerate() {
-            let value = kernel[k];
-            result[self.kernel_positions[k]] = value;
+        let mut input = SparseVector::new(self.rows);
+        for (i, &value) in a.iter().enumerate() {
             if value != 0.0 {
-                for &(row, coefficient) in &columns[variable] {
-                    if self.kernel_index[row] == usize::MAX {
-                        // The logical of `row` sits at some position; accumulate by row first.
-                        a[row] -= coefficient * value;
-                    }
-                }
+                input.set(i, value);
             }
         }
-        // a[row] now holds a_i - A[i,S] w_S for logical rows: w_i is its negation.
-        for &(position, row) in &self.logical_positions {
-            result[position] = -a[row];
-        }
-        a.copy_from_slice(&result);
-        self.scratch = result;
-        self.kernel_vector = kernel;
-        for eta in &self.etas {
-            let value = a[eta.position] / eta.pivot;
-            a[eta.position] = value;
-            if value != 0.0 {
-                for &(i, w) in &eta.entries {
-                    a[i] -= w * value;
-                }
-            }
-        }
+        let mut out = SparseVector::new(self.rows);
+        self.ftran_sparse(columns, &input, &mut out);
+        a.copy_from_slice(&out.values);
     }
 
-    /// `c' <- c' B^-1`, `c` indexed by basis position on entry and by row on return.
-    pub fn btran(&mut self, columns: &[Vec<(usize, f64)>], c: &mut [f64]) {
-        for eta in self.etas.iter().rev() {
-            let mut sum = c[eta.position];
-            for &(i, w) in &eta.entries {
-                sum -= c[i] * w;
+    /// `c' <- c' B^-1`, `c` indexed by basis position on entry and by row on return: the dense
+    /// form of [`Factor::btran_sparse`].
+    pub fn btran(&mut self, row_terms: &[Vec<(usize, f64)>], position_of: &[usize], c: &mut [f64]) {
+        let mut input = SparseVector::new(self.rows);
+        for (i, &value) in c.iter().enumerate() {
+            if value != 0.0 {
+                input.set(i, value);
             }
-            c[eta.position] = sum / eta.pivot;
         }
-        let mut y = std::mem::take(&mut self.scratch);
-        y.clear();
-        y.resize(self.rows, 0.0);
-        for &(position, row) in &self.logical_positions {
-            y[row] = -c[position];
-        }
-        let mut kernel = std::mem::take(&mut self.kernel_vector);
-        kernel.clear();
-        for (k, &variable) in self.kernel_variables.iter().enumerate() {
-            let mut value = c[self.kernel_positions[k]];
-            for &(row, coefficient) in &columns[variable] {
-                if self.kernel_index[row] == usize::MAX {
-                    value -= y[row] * coefficient;
-                }
-            }
-            kernel.push(value);
-        }
-        let mut scratch = Vec::new();
-        self.lu.solve_transposed(&mut kernel, &mut scratch);
-        for (t, &row) in self.kernel_rows.iter().enumerate() {
-            y[row] = kernel[t];
-        }
-        c.copy_from_slice(&y);
-        self.scratch = y;
-        self.kernel_vector = kernel;
+        let mut out = SparseVector::new(self.rows);
+        self.btran_sparse(row_terms, position_of, &mut input, &mut out);
+        c.copy_from_slice(&out.values);
     }
 
-    /// [`Factor::ftran`] over the non-zeros: `a` (by row, consumed: left as scratch for the
-    /// caller to clear) gives `out = B^-1 a` (by position; `out` zero on entry). The work is the
-    /// kernel's size, the non-zeros reached and the eta file, not the number of rows; the
-    /// operations are those of the dense pass in the same order, so the numbers are the same.
-    pub fn ftran_sparse(&mut self, columns: &[Vec<(usize, f64)>], a: &mut SparseVector, out: &mut SparseVector) {
+    /// `out = B^-1 a` over the non-zeros: `a` by row (left unchanged), `out` by position (zero
+    /// on entry). The work is the kernel's size, the eta entries reached and the non-zeros of
+    /// the result, not the number of rows.
+    ///
+    /// Why lazy positions: a basic logical `r_i` has column `-e_i`, so row `i` of `B w = a`
+    /// reads `w_p = sum_j A[i,j] w_pos(j) - a_i` over the structural basics `j`, whatever the
+    /// eta file holds. A position that has held the same logical since the refactorisation
+    /// (lazy) never feeds another position, so the etas keep no entries there and its value is
+    /// read off that row at the end, from the structural positions. On capplan's models with a
+    /// value-share cap every capped customer's value-cap row reads the total value: a column
+    /// that moves the total value reaches all of them, and the eta entries there (half the rows,
+    /// each pivot) were most of the work. An eta whose position was lazy starts with that row's
+    /// sum (its preamble): the position's value at that point.
+    pub fn ftran_sparse(&mut self, columns: &[Vec<(usize, f64)>], a: &SparseVector, out: &mut SparseVector) {
         let mut kernel = std::mem::take(&mut self.kernel_vector);
         kernel.clear();
         kernel.extend(self.kernel_rows.iter().map(|&row| a.values[row]));
         self.lu.solve(&mut kernel, &mut self.scratch);
-        for (k, &variable) in self.kernel_variables.iter().enumerate() {
-            let value = kernel[k];
+        for (k, &value) in kernel.iter().enumerate() {
             if value != 0.0 {
                 out.set(self.kernel_positions[k], value);
+            }
+        }
+        self.kernel_vector = kernel;
+        let etas = &self.etas;
+        for k in 0..etas.len() {
+            let position = etas.positions[k];
+            let row = etas.preamble_row[k];
+            if row != usize::MAX {
+                let mut value = -a.values[row];
+                for &(p, coefficient) in etas.preamble_of(k) {
+                    value += coefficient * out.values[p];
+                }
+                if value != 0.0 {
+                    out.set(position, value);
+                }
+            }
+            let value = out.values[position] / etas.pivots[k];
+            out.values[position] = value;
+            if value != 0.0 {
+                for &(i, w) in etas.entries_of(k) {
+                    out.subtract(i, w * value);
+                }
+            }
+        }
+        let reached = out.pattern.len();
+        for index in 0..reached {
+            let p = out.pattern[index];
+            let variable = self.variable_at[p];
+            let value = out.values[p];
+            if variable < self.structurals && value != 0.0 {
                 for &(row, coefficient) in &columns[variable] {
-                    if self.kernel_index[row] == usize::MAX {
-                        a.subtract(row, coefficient * value);
+                    let lazy = self.lazy_position_of_row[row];
+                    if lazy != usize::MAX {
+                        out.add(lazy, coefficient * value);
                     }
                 }
             }
         }
         for &row in &a.pattern {
-            let position = self.logical_position_of_row[row];
-            if position != usize::MAX {
-                out.set(position, -a.values[row]);
-            }
-        }
-        self.kernel_vector = kernel;
-        for eta in &self.etas {
-            let value = out.values[eta.position] / eta.pivot;
-            out.values[eta.position] = value;
-            if value != 0.0 {
-                for &(i, w) in &eta.entries {
-                    out.subtract(i, w * value);
-                }
+            let lazy = self.lazy_position_of_row[row];
+            if lazy != usize::MAX {
+                out.subtract(lazy, a.values[row]);
             }
         }
     }
 
-    /// [`Factor::btran`] over the non-zeros: `c` (by position, consumed) gives `out = c' B^-1`
-    /// (by row; `out` zero on entry), with the numbers of the dense pass.
-    pub fn btran_sparse(&mut self, columns: &[Vec<(usize, f64)>], c: &mut SparseVector, out: &mut SparseVector) {
-        for eta in self.etas.iter().rev() {
-            let mut sum = c.values[eta.position];
-            for &(i, w) in &eta.entries {
-                sum -= c.values[i] * w;
+    /// `out = c' B^-1` over the non-zeros: `c` by position (consumed), `out` by row (zero on
+    /// entry). `row_terms` is the matrix by row and `position_of` the basis position of every
+    /// variable (`usize::MAX` for nonbasics).
+    ///
+    /// It is the transpose of [`Factor::ftran_sparse`], step by step in reverse order: a lazy
+    /// logical's row sum gives `y_i = -c_p` and moves `c_p` onto the structural basics of row
+    /// `i`; each eta from the last solves its position, an eta's preamble does the same as a
+    /// lazy logical's row; the kernel's transposed solve gives the tight rows.
+    pub fn btran_sparse(&mut self, row_terms: &[Vec<(usize, f64)>], position_of: &[usize], c: &mut SparseVector, out: &mut SparseVector) {
+        let reached = c.pattern.len();
+        for index in 0..reached {
+            let position = c.pattern[index];
+            let value = c.values[position];
+            if !self.lazy[position] || value == 0.0 {
+                continue;
             }
-            if sum != 0.0 {
-                c.set(eta.position, sum / eta.pivot);
-            } else {
-                c.values[eta.position] = sum / eta.pivot;
+            let row = self.logical_row_of_position[position];
+            out.subtract(row, value);
+            for &(j, coefficient) in &row_terms[row] {
+                let q = position_of[j];
+                if q != usize::MAX {
+                    c.add(q, coefficient * value);
+                }
+            }
+            c.values[position] = 0.0;
+        }
+        // Each eta `k`, last first, sets `c_p <- (c_p - sum_i c_i w_i) / pivot` at its position
+        // `p`. The sums are gathered by position instead of by eta: every non-zero `c_i` adds
+        // its part to the sums of the etas that reach `i` (its chain), and a `c_i` that changes
+        // later adds its change to the earlier etas that reach `i`.
+        let etas = &self.etas;
+        let sums = &mut self.eta_sums;
+        sums.clear();
+        sums.resize(etas.len(), 0.0);
+        for &i in &c.pattern {
+            let value = c.values[i];
+            if value != 0.0 {
+                etas.spread(sums, i, value, etas.len());
             }
         }
-        for &position in &c.pattern {
-            let row = self.logical_row_of_position[position];
-            if row != usize::MAX {
-                out.set(row, -c.values[position]);
+        for k in (0..etas.len()).rev() {
+            let position = etas.positions[k];
+            let before = c.values[position];
+            let after = (before - sums[k]) / etas.pivots[k];
+            if after != before {
+                c.set(position, after);
+                etas.spread(sums, position, after - before, k);
+            }
+            let row = etas.preamble_row[k];
+            if row != usize::MAX && after != 0.0 {
+                out.subtract(row, after);
+                for &(q, coefficient) in etas.preamble_of(k) {
+                    c.add(q, coefficient * after);
+                    etas.spread(sums, q, coefficient * after, k);
+                }
+                // No earlier eta reaches a position that was lazy until this one.
+                c.values[position] = 0.0;
             }
         }
         let mut kernel = std::mem::take(&mut self.kernel_vector);
         kernel.clear();
-        for (k, &variable) in self.kernel_variables.iter().enumerate() {
-            let mut value = c.values[self.kernel_positions[k]];
-            for &(row, coefficient) in &columns[variable] {
-                if self.kernel_index[row] == usize::MAX {
-                    value -= out.values[row] * coefficient;
-                }
-            }
-            kernel.push(value);
-        }
+        kernel.extend(self.kernel_positions.iter().map(|&position| c.values[position]));
         let mut scratch = std::mem::take(&mut self.scratch);
         self.lu.solve_transposed(&mut kernel, &mut scratch);
         self.scratch = scratch;
@@ -700,13 +844,37 @@ impl Factor {
         self.kernel_vector = kernel;
     }
 
-    /// Records that the column `w = B^-1 a_q` (basis coordinates, sparse with a sorted pattern)
-    /// replaced position `position`.
-    pub fn update_sparse(&mut self, position: usize, w: &SparseVector) {
+    /// Records that variable `entering`, whose column is `w = B^-1 a_q` (basis coordinates,
+    /// sparse with a sorted pattern), replaced position `position`. `row_terms` is the matrix by
+    /// row and `position_of` the basis position of every variable before the change
+    /// (`usize::MAX` for nonbasics): they give the preamble of a lazy position.
+    pub fn update_sparse(
+        &mut self,
+        position: usize,
+        entering: usize,
+        w: &SparseVector,
+        row_terms: &[Vec<(usize, f64)>],
+        position_of: &[usize],
+    ) {
         let pivot = w.values[position];
         let largest = w.pattern.iter().fold(0.0f64, |m, &i| m.max(w.values[i].abs()));
-        let entries = w.pattern.iter().map(|&i| (i, w.values[i])).filter(|&(i, v)| i != position && v.abs() > 1e-14 * largest).collect();
-        self.etas.push(Eta { position, pivot, entries });
+        let preamble = self.lazy[position].then(|| {
+            let row = self.logical_row_of_position[position];
+            let terms = row_terms[row]
+                .iter()
+                .filter(|&&(j, _)| position_of[j] != usize::MAX)
+                .map(|&(j, coefficient)| (position_of[j], coefficient))
+                .collect();
+            (row, terms)
+        });
+        let lazy = &self.lazy;
+        let entries = w.pattern.iter().map(|&i| (i, w.values[i])).filter(|&(i, v)| i != position && !lazy[i] && v.abs() > 1e-14 * largest);
+        self.etas.push(position, pivot, entries, preamble);
+        if self.lazy[position] {
+            self.lazy[position] = false;
+            self.lazy_position_of_row[self.logical_row_of_position[position]] = usize::MAX;
+        }
+        self.variable_at[position] = entering;
     }
 }
 
@@ -773,6 +941,103 @@ mod tests {
                 assert!((priced - c[k]).abs() < 1e-10, "K' y = c, size {size}, column {k}");
             }
         }
+    }
+
+    /// Column `j` of `[A -I]` by row.
+    fn column_of(columns: &[Vec<(usize, f64)>], rows: usize, j: usize) -> Vec<f64> {
+        let mut dense = vec![0.0; rows];
+        if j < columns.len() {
+            for &(i, a) in &columns[j] {
+                dense[i] += a;
+            }
+        } else {
+            dense[j - columns.len()] -= 1.0;
+        }
+        dense
+    }
+
+    /// `B w = a` and `B' y = c` for the basis after each of a run of pivots that make logicals
+    /// leave (lazy positions become active, with a preamble), structurals leave for logicals
+    /// and structurals for structurals: the lazy `ftran` and its transpose `btran` solve with
+    /// the basis the engine holds, not only with the refactored one (issue 9).
+    #[test]
+    fn issue9_lazy_ftran_and_its_transpose_solve_with_the_basis_after_pivots() {
+        let rows = 12;
+        let structurals = 20;
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        // Row 0 reads every column (the total value's row of capplan's models), the others a
+        // few columns each.
+        let mut columns: Vec<Vec<(usize, f64)>> = Vec::new();
+        for j in 0..structurals {
+            let mut column = vec![(0, 0.5 + next())];
+            for i in 1..rows {
+                if next() < 0.3 || i == 1 + j % (rows - 1) {
+                    column.push((i, 2.0 * next() - 1.0));
+                }
+            }
+            columns.push(column);
+        }
+        let mut row_terms = vec![Vec::new(); rows];
+        for (j, column) in columns.iter().enumerate() {
+            for &(i, a) in column {
+                row_terms[i].push((j, a));
+            }
+        }
+        let mut basic: Vec<usize> = (structurals..structurals + rows).collect();
+        let mut position = vec![usize::MAX; structurals + rows];
+        for (p, &j) in basic.iter().enumerate() {
+            position[j] = p;
+        }
+        let mut factor = Factor::new(&columns, rows, &basic).unwrap_or_else(|_| panic!("slack basis"));
+        let mut pivots = 0;
+        for round in 0..60 {
+            let entering = (round * 7 + 3) % (structurals + rows);
+            if position[entering] != usize::MAX {
+                continue;
+            }
+            let mut a = SparseVector::new(rows);
+            for (i, &value) in column_of(&columns, rows, entering).iter().enumerate() {
+                if value != 0.0 {
+                    a.set(i, value);
+                }
+            }
+            let mut w = SparseVector::new(rows);
+            factor.ftran_sparse(&columns, &a, &mut w);
+            w.sort();
+            // The largest entry leaves, so that the basis stays well conditioned.
+            let Some(leaving) =
+                (0..rows).filter(|&p| w.values()[p].abs() > 0.1).max_by(|&p, &q| w.values()[p].abs().total_cmp(&w.values()[q].abs()))
+            else {
+                continue;
+            };
+            factor.update_sparse(leaving, entering, &w, &row_terms, &position);
+            position[basic[leaving]] = usize::MAX;
+            basic[leaving] = entering;
+            position[entering] = leaving;
+            pivots += 1;
+            let basis: Vec<Vec<f64>> = basic.iter().map(|&j| column_of(&columns, rows, j)).collect();
+            let a: Vec<f64> = (0..rows).map(|i| next() - 0.5 + if i % 3 == 0 { 0.0 } else { 1.0 }).collect();
+            let mut w = a.clone();
+            factor.ftran(&columns, &mut w);
+            for i in 0..rows {
+                let product: f64 = (0..rows).map(|p| basis[p][i] * w[p]).sum();
+                assert!((product - a[i]).abs() < 1e-9, "B w = a, row {i}, after {pivots} pivots");
+            }
+            let c: Vec<f64> = (0..rows).map(|p| if p % 2 == 0 { next() } else { 0.0 }).collect();
+            let mut y = c.clone();
+            factor.btran(&row_terms, &position, &mut y);
+            for p in 0..rows {
+                let product: f64 = (0..rows).map(|i| basis[p][i] * y[i]).sum();
+                assert!((product - c[p]).abs() < 1e-9, "B' y = c, position {p}, after {pivots} pivots");
+            }
+        }
+        assert!(pivots >= 12, "{pivots} pivots");
+        assert!(factor.etas.preamble_row.iter().any(|&row| row != usize::MAX), "no lazy position was activated");
+        assert!(basic.iter().any(|&j| j >= structurals) && basic.iter().any(|&j| j < structurals), "a mixed basis");
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl InfeasibleSet {
 }
 
 /// Pivots between two refactorisations of the basis.
-pub const REFACTOR_EVERY: usize = 64;
+pub const REFACTOR_EVERY: usize = 128;
 
 /// Pivots without progress before the primal simplex switches to Bland's rule.
 pub const DEGENERATE_BEFORE_BLAND: usize = 40;
@@ -455,7 +455,12 @@ impl Engine {
         let m = self.problem.rows;
         let factor = loop {
             match Factor::new(&self.problem.columns, m, &self.basic) {
-                Ok(factor) => break factor,
+                Ok(mut factor) => {
+                    if let Some(old) = self.factor.take() {
+                        factor.reuse_storage(old);
+                    }
+                    break factor;
+                }
                 Err(replacements) => {
                     for (position, row) in replacements {
                         let leaving = self.basic[position];
@@ -521,7 +526,7 @@ impl Engine {
 
     fn btran(&mut self, c: &mut [f64]) {
         let factor = self.factor.as_mut().expect("factored");
-        factor.btran(&self.problem.columns, c);
+        factor.btran(&self.row_terms, &self.position, c);
     }
 
     /// How far a basic variable is outside its bounds (0 inside, within tolerance).
@@ -807,7 +812,7 @@ impl Engine {
             by_row.clear();
             column.clear();
             self.scatter_column_sparse(entering, &mut by_row);
-            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
             column.sort();
             let largest = column.pattern().iter().fold(0.0f64, |acc, &p| acc.max(column.values()[p].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
@@ -914,11 +919,11 @@ impl Engine {
     /// Puts `entering` at basis position `position`, `w = B^-1 a_entering` (sparse, sorted
     /// pattern).
     fn pivot_sparse(&mut self, position: usize, entering: usize, w: &SparseVector) {
+        self.factor.as_mut().expect("factored").update_sparse(position, entering, w, &self.row_terms, &self.position);
         let leaving = self.basic[position];
         self.position[leaving] = usize::MAX;
         self.basic[position] = entering;
         self.position[entering] = position;
-        self.factor.as_mut().expect("factored").update_sparse(position, w);
         self.iterations += 1;
     }
 
@@ -1004,7 +1009,7 @@ impl Engine {
             rho.clear();
             unit.clear();
             unit.set(leaving, 1.0);
-            self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, &mut unit, &mut rho);
+            self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, &mut unit, &mut rho);
             rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
             for &j in &touched {
@@ -1029,9 +1034,6 @@ impl Engine {
                     }
                 }
             }
-            // In index order, as the pass over every column had them: ties in the ratio test
-            // are broken by position in the sort, and the same input gives the same pivots.
-            touched.sort_unstable();
             let largest = touched.iter().fold(0.0f64, |acc, &j| acc.max(alpha[j].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
@@ -1056,9 +1058,11 @@ impl Engine {
             // Bound-flipping ratio test: walk the breakpoints d_j / |alpha_j| in order; a boxed
             // candidate whose whole span still leaves the row infeasible flips to its other
             // bound, the first one that would overshoot (or has no other bound) enters.
+            // Ties between equal ratios go by index, as a pass over every column in order would
+            // meet them: the same input gives the same pivots.
             candidates.sort_by(|a, b| {
                 let ratio = |&(j, d, _): &(usize, f64, f64)| d.abs() / alpha[j].abs();
-                ratio(a).total_cmp(&ratio(b))
+                ratio(a).total_cmp(&ratio(b)).then(a.0.cmp(&b.0))
             });
             let mut remaining = (target - self.x[leaving_variable]).abs();
             let mut flips = Vec::new();
@@ -1106,17 +1110,19 @@ impl Engine {
                         by_row.subtract(j - n, delta);
                     }
                 }
-                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
                 for &p in column.pattern() {
                     let j = self.basic[p];
                     self.x[j] -= column.values()[p];
-                    infeasible.insert(p);
+                    if self.infeasibility(j) > 0.0 {
+                        infeasible.insert(p);
+                    }
                 }
             }
             by_row.clear();
             column.clear();
             self.scatter_column_sparse(entering, &mut by_row);
-            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
             column.sort();
             if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
@@ -1125,10 +1131,14 @@ impl Engine {
             }
             // x_leaving = x + (-w_leaving) dx: reach `target`.
             let dx = (self.x[leaving_variable] - target) / column.values()[leaving];
+            // A basic enters the set of infeasible ones only when a move puts it out of its
+            // bounds; one that is inside stays inside until its value moves again.
             for &p in column.pattern() {
                 let j = self.basic[p];
                 self.x[j] -= column.values()[p] * dx;
-                infeasible.insert(p);
+                if self.infeasibility(j) > 0.0 {
+                    infeasible.insert(p);
+                }
             }
             self.x[entering] += dx;
             self.x[leaving_variable] = target;
@@ -1144,7 +1154,9 @@ impl Engine {
                 reduced[j].0 -= theta * alpha[j];
             }
             self.pivot_sparse(leaving, entering, &column);
-            infeasible.insert(leaving);
+            if self.infeasibility(entering) > 0.0 {
+                infeasible.insert(leaving);
+            }
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
             duals = Some(y);
