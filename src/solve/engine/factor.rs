@@ -845,7 +845,7 @@ impl Factor {
     }
 
     /// Records that variable `entering`, whose column is `w = B^-1 a_q` (basis coordinates,
-    /// sparse with a sorted pattern), replaced position `position`. `row_terms` is the matrix by
+    /// sparse, in any order), replaced position `position`. `row_terms` is the matrix by
     /// row and `position_of` the basis position of every variable before the change
     /// (`usize::MAX` for nonbasics): they give the preamble of a lazy position.
     pub fn update_sparse(

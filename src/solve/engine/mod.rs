@@ -68,7 +68,7 @@ impl InfeasibleSet {
 }
 
 /// Pivots between two refactorisations of the basis.
-pub const REFACTOR_EVERY: usize = 128;
+pub const REFACTOR_EVERY: usize = 64;
 
 /// Pivots without progress before the primal simplex switches to Bland's rule.
 pub const DEGENERATE_BEFORE_BLAND: usize = 40;
@@ -133,6 +133,27 @@ pub struct CostRanging {
     moved: Vec<f64>,
     size: Vec<f64>,
     touched: Vec<usize>,
+}
+
+/// The primal simplex's pivot row over the variables (see [`Engine::pivot_row_into`]).
+struct PrimalRow {
+    unit: SparseVector,
+    rho: SparseVector,
+    alpha: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl PrimalRow {
+    fn new(structurals: usize, rows: usize) -> PrimalRow {
+        PrimalRow {
+            unit: SparseVector::new(rows),
+            rho: SparseVector::new(rows),
+            alpha: vec![0.0; structurals + rows],
+            seen: vec![false; structurals + rows],
+            touched: Vec::new(),
+        }
+    }
 }
 
 /// The engine with its current basis and point.
@@ -729,6 +750,9 @@ impl Engine {
         let mut by_row = SparseVector::new(m);
         let mut column = SparseVector::new(m);
         let mut costs = vec![0.0; m];
+        let mut carried: Option<(Vec<f64>, Vec<(f64, f64)>)> = None;
+        let mut carried_reduced: Vec<(f64, f64)> = Vec::new();
+        let mut row: Option<PrimalRow> = None;
         self.degenerate_run = 0;
         loop {
             if self.out_of_time(deadline) {
@@ -753,13 +777,35 @@ impl Engine {
                     0.0
                 };
             }
-            if !phase_one {
-                for (position, &j) in self.basic.iter().enumerate() {
-                    costs[position] = self.cost_of(j);
-                }
+            // Phase 2's duals and reduced costs are carried from pivot to pivot on one factor
+            // (as the dual simplex carries its own), so that a pivot prices from them instead of
+            // every column's terms; on a fresh factor, and in phase 1, they are priced afresh.
+            if phase_one || self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
+                carried = None;
             }
-            let mut y = costs.clone();
-            self.btran(&mut y);
+            let y =
+                match carried.take() {
+                    Some((y, reduced)) => {
+                        carried_reduced = reduced;
+                        y
+                    }
+                    None => {
+                        if !phase_one {
+                            for (position, &j) in self.basic.iter().enumerate() {
+                                costs[position] = self.cost_of(j);
+                            }
+                        }
+                        let mut y = costs.clone();
+                        self.btran(&mut y);
+                        carried_reduced.clear();
+                        if !phase_one {
+                            carried_reduced.extend((0..n + m).map(|j| {
+                                if self.position[j] != usize::MAX { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }
+                            }));
+                        }
+                        y
+                    }
+                };
 
             // Pricing.
             let bland = self.degenerate_run >= DEGENERATE_BEFORE_BLAND;
@@ -770,8 +816,7 @@ impl Engine {
                 if self.position[j] != usize::MAX {
                     continue;
                 }
-                let cost = if phase_one { 0.0 } else { self.cost_of(j) };
-                let (d, size) = self.reduced_cost(j, cost, &y);
+                let (d, size) = if phase_one { self.reduced_cost(j, 0.0, &y) } else { carried_reduced[j] };
                 let tol = DUAL_TOLERANCE * (1.0 + size);
                 let x = self.x[j];
                 let dir = if d < -tol && can_increase(x, self.problem.upper[j]) {
@@ -888,6 +933,9 @@ impl Engine {
                 self.x[entering] = if direction > 0.0 { self.problem.upper[entering] } else { self.problem.lower[entering] };
                 self.iterations += 1;
                 self.degenerate_run = 0;
+                if !phase_one {
+                    carried = Some((y, std::mem::take(&mut carried_reduced)));
+                }
                 continue;
             }
             if leaving == usize::MAX {
@@ -912,12 +960,64 @@ impl Engine {
             self.x[entering] += direction * step;
             let leaving_variable = self.basic[leaving];
             self.x[leaving_variable] = leaving_target;
+            if phase_one {
+                self.pivot_sparse(leaving, entering, &column);
+                continue;
+            }
+            // The entering reduced cost goes to 0: `d_j -= theta alpha_j` over the pivot row
+            // `alpha = e_p' B^-1 [A -I]`, which is `y += theta rho`.
+            let row = row.get_or_insert_with(|| PrimalRow::new(n, m));
+            self.pivot_row_into(leaving, row);
+            let theta = carried_reduced[entering].0 / column.values()[leaving];
+            let mut y = y;
+            for &i in row.rho.pattern() {
+                y[i] += theta * row.rho.values()[i];
+            }
+            for &j in &row.touched {
+                carried_reduced[j].0 -= theta * row.alpha[j];
+            }
             self.pivot_sparse(leaving, entering, &column);
+            carried_reduced[entering] = (0.0, 0.0);
+            carried_reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
+            carried = Some((y, std::mem::take(&mut carried_reduced)));
         }
     }
 
-    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering` (sparse, sorted
-    /// pattern).
+    /// The pivot row of basis position `position` over the variables into `row`: `rho = e_p'
+    /// B^-1` and `alpha_j = rho' a_j` from the rows where `rho` is non-zero (by the row-wise
+    /// copy), `alpha` zero outside `touched`.
+    fn pivot_row_into(&mut self, position: usize, row: &mut PrimalRow) {
+        let n = self.structurals();
+        for &j in &row.touched {
+            row.alpha[j] = 0.0;
+            row.seen[j] = false;
+        }
+        row.touched.clear();
+        row.rho.clear();
+        row.unit.clear();
+        row.unit.set(position, 1.0);
+        self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, &mut row.unit, &mut row.rho);
+        for &i in row.rho.pattern() {
+            let rho = row.rho.values()[i];
+            if rho != 0.0 {
+                for &(j, a) in &self.row_terms[i] {
+                    row.alpha[j] += rho * a;
+                    if !row.seen[j] {
+                        row.seen[j] = true;
+                        row.touched.push(j);
+                    }
+                }
+                row.alpha[n + i] = -rho;
+                if !row.seen[n + i] {
+                    row.seen[n + i] = true;
+                    row.touched.push(n + i);
+                }
+            }
+        }
+    }
+
+    /// Puts `entering` at basis position `position`, `w = B^-1 a_entering` (sparse; the order
+    /// of its pattern does not matter: each entry of an eta is applied on its own).
     fn pivot_sparse(&mut self, position: usize, entering: usize, w: &SparseVector) {
         self.factor.as_mut().expect("factored").update_sparse(position, entering, w, &self.row_terms, &self.position);
         let leaving = self.basic[position];
@@ -1123,7 +1223,6 @@ impl Engine {
             column.clear();
             self.scatter_column_sparse(entering, &mut by_row);
             self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
-            column.sort();
             if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
                 self.refactor();
