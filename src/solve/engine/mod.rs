@@ -119,7 +119,33 @@ pub struct SavedBasis {
     upper: Vec<f64>,
     cost: Vec<f64>,
     factor: Option<Factor>,
+    factor_id: u64,
     dual_feasible_known: bool,
+    dual_state: Option<DualState>,
+    checked: Option<Checked>,
+}
+
+/// The row duals and reduced costs of a basis in the engine's units, carried from one warm solve
+/// to the next ([`Engine::dual_state`]).
+#[derive(Clone)]
+struct DualState {
+    /// `y = B^-T c_B`.
+    y: Vec<f64>,
+    /// Per variable, its reduced cost and the size of its terms (for the tolerances); read for
+    /// nonbasic variables only (a basic entry is whatever it was when the variable entered).
+    reduced: Vec<(f64, f64)>,
+    /// The factor ([`Engine::factor_id`]) they were priced on and carried through the pivots of.
+    factor: u64,
+}
+
+/// The last basis that passed the full check of optimality, for [`Engine::confirm_optimal`].
+#[derive(Clone)]
+struct Checked {
+    /// The row duals the full check priced with.
+    y: Vec<f64>,
+    /// Variables whose reduced cost or side may have moved since without a change of `y` showing
+    /// it: each that left the basis, flipped to its other bound, or had its cost or bounds set.
+    moved: Vec<usize>,
 }
 
 /// The reduced costs of one basis and the scratch space of the cost rangings from it
@@ -133,6 +159,13 @@ pub struct CostRanging {
     moved: Vec<f64>,
     size: Vec<f64>,
     touched: Vec<usize>,
+}
+
+/// The dual simplex's duals and reduced costs while it runs, and the factor they were priced on.
+struct Carried {
+    duals: Option<Vec<f64>>,
+    reduced: Vec<(f64, f64)>,
+    priced_on: u64,
 }
 
 /// The engine with its current basis and point.
@@ -163,6 +196,22 @@ pub struct Engine {
     /// The last solve ended after the dual simplex without the pricing pass that confirms
     /// optimality ([`Engine::confirm_optimal`] runs it on request).
     unconfirmed: bool,
+    /// A fresh number for each factorisation, so that state priced on one factor is never taken
+    /// for another's (a restored factor brings its own number back).
+    factor_id: u64,
+    next_factor_id: u64,
+    /// Row duals and reduced costs of the current basis and costs, carried between warm solves:
+    /// a bound moves no dual, so a ranging walk's re-solve (a moved right-hand side, a few dual
+    /// pivots) starts from them instead of pricing every column. Kept exact as the dual simplex
+    /// keeps its own: priced afresh on each new factor (where the drift of the updates goes),
+    /// updated through each dual pivot, one entry recomputed when a nonbasic's cost changes, and
+    /// dropped when a basic's cost changes or the primal simplex pivots.
+    dual_state: Option<DualState>,
+    /// The last basis that passed the full check of optimality and what moved since, so that
+    /// [`Engine::confirm_optimal`] reprices only what can have changed.
+    checked: Option<Checked>,
+    /// Membership of `checked.moved`, so that each variable is listed once.
+    moved_listed: Vec<bool>,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -266,6 +315,11 @@ impl Engine {
             degenerate_run: 0,
             dual_feasible_known: false,
             unconfirmed: false,
+            factor_id: 0,
+            next_factor_id: 0,
+            dual_state: None,
+            checked: None,
+            moved_listed: vec![false; n + m],
             problem,
         };
         for j in 0..n {
@@ -340,6 +394,25 @@ impl Engine {
         if self.problem.cost[j] != cost {
             self.problem.cost[j] = cost;
             self.dual_feasible_known = false;
+            self.note_moved(j);
+            // A nonbasic's cost moves its own reduced cost only (priced again with the carried
+            // duals, as a fresh pricing would); a basic's moves the duals, priced afresh later.
+            if let Some(mut state) = self.dual_state.take()
+                && !self.is_basic(j)
+            {
+                state.reduced[j] = self.reduced_cost(j, cost, &state.y);
+                self.dual_state = Some(state);
+            }
+        }
+    }
+
+    /// Lists `j` among the variables [`Engine::confirm_optimal`] must price again.
+    fn note_moved(&mut self, j: usize) {
+        if let Some(checked) = self.checked.as_mut()
+            && !self.moved_listed[j]
+        {
+            self.moved_listed[j] = true;
+            checked.moved.push(j);
         }
     }
 
@@ -353,6 +426,7 @@ impl Engine {
         if self.is_basic(j) {
             return;
         }
+        self.note_moved(j);
         let x = self.x[j];
         let new = if x == old_lower && lower.is_finite() {
             lower
@@ -457,6 +531,10 @@ impl Engine {
             match Factor::new(&self.problem.columns, m, &self.basic) {
                 Ok(factor) => break factor,
                 Err(replacements) => {
+                    // A repaired basis is another basis: nothing priced or checked for the old
+                    // one holds.
+                    self.dual_state = None;
+                    self.clear_checked();
                     for (position, row) in replacements {
                         let leaving = self.basic[position];
                         let logical = n + row;
@@ -469,7 +547,18 @@ impl Engine {
             }
         };
         self.factor = Some(factor);
+        self.next_factor_id += 1;
+        self.factor_id = self.next_factor_id;
         self.recompute_basics();
+    }
+
+    /// Forgets the last full check (the basis moved in a way `checked.moved` does not record).
+    fn clear_checked(&mut self) {
+        if let Some(checked) = self.checked.take() {
+            for j in checked.moved {
+                self.moved_listed[j] = false;
+            }
+        }
     }
 
     /// A nonbasic variable's value after it left the basis during a repair: its nearest bound.
@@ -568,18 +657,18 @@ impl Engine {
     /// Whether the current basis is dual feasible for the phase 2 costs.
     fn dual_feasible(&mut self, y: &[f64]) -> bool {
         let n = self.structurals();
-        for j in 0..n + self.problem.rows {
-            if self.is_basic(j) {
-                continue;
-            }
-            let (d, size) = self.reduced_cost(j, self.cost_of(j), y);
-            let tol = DUAL_TOLERANCE * (1.0 + size);
-            let x = self.x[j];
-            if (d < -tol && can_increase(x, self.problem.upper[j])) || (d > tol && can_decrease(x, self.problem.lower[j])) {
-                return false;
-            }
+        (0..n + self.problem.rows).all(|j| self.dual_feasible_at(j, y))
+    }
+
+    /// Whether variable `j` keeps the sign of reduced cost its place needs (always, if basic).
+    fn dual_feasible_at(&self, j: usize, y: &[f64]) -> bool {
+        if self.is_basic(j) {
+            return true;
         }
-        true
+        let (d, size) = self.reduced_cost(j, self.cost_of(j), y);
+        let tol = DUAL_TOLERANCE * (1.0 + size);
+        let x = self.x[j];
+        !((d < -tol && can_increase(x, self.problem.upper[j])) || (d > tol && can_decrease(x, self.problem.lower[j])))
     }
 
     /// Solves from the current basis: the dual simplex when the basis is dual but not primal
@@ -669,14 +758,74 @@ impl Engine {
     /// for a result read from a basis that the dual simplex reached without that pass (see
     /// `Engine::solve_warm`), where a wrong basis would give a wrong answer. `true` at once
     /// when the solve ran the check itself.
+    ///
+    /// The pass over the basic values is made in full (one per row). The pricing pass is made in
+    /// full only when no basis has passed it since the basis last changed in a way the engine
+    /// does not follow (a primal pivot, a repaired factor); otherwise ([`Engine::checked`]) it
+    /// prices again only the nonbasic variables whose verdict can differ from the one they had
+    /// at that check, and its answer is the full pass's, bit for bit: with `y` the duals from
+    /// the factor now and `y0` those the check priced with, a variable's reduced cost
+    /// `c_j - sum_i y_i a_ij` is computed from `c_j`, the `y_i` of the rows of its column and
+    /// the `a_ij`, in the same order; if it was nonbasic at that check and has been since, on
+    /// the same bound (no flip), with the same cost and bounds (none set), and every row of its
+    /// column has `y_i == y0_i` exactly, the full pass computes the same number, compares it
+    /// with the same tolerance and the same bound and so gives it the verdict it had, a pass.
+    /// The variables priced again are therefore those listed in `checked.moved` (each variable
+    /// that left the basis, flipped, or had its cost or bounds set) and those with a term in a
+    /// row whose dual differs at all, the logicals of those rows included; a drifted or wrong
+    /// basis moves duals or sides, and is priced where it moved. A basis that passes becomes
+    /// the new reference.
     pub fn confirm_optimal(&mut self) -> bool {
         if !self.unconfirmed {
             return true;
         }
         let y = self.scaled_row_duals();
-        let optimal = !self.primal_infeasible() && self.dual_feasible(&y);
+        let optimal = !self.primal_infeasible() && self.dual_feasible_since_check(&y);
         self.unconfirmed = !optimal;
+        if optimal {
+            self.set_checked(y);
+        }
         optimal
+    }
+
+    /// The full pricing pass of [`Engine::confirm_optimal`], over what can have changed since the
+    /// last check when there is one (see there for why the answer is the same).
+    fn dual_feasible_since_check(&mut self, y: &[f64]) -> bool {
+        let n = self.structurals();
+        let Some(checked) = self.checked.take() else {
+            return self.dual_feasible(y);
+        };
+        let mut feasible = checked.moved.iter().all(|&j| self.dual_feasible_at(j, y));
+        // Variables with a term in a row whose dual moved, each priced once: `moved_listed`
+        // marks them (as it marks `checked.moved`, priced above) until the end.
+        let mut priced: Vec<usize> = Vec::new();
+        for (i, (&now, &then)) in y.iter().zip(&checked.y).enumerate() {
+            if !feasible {
+                break;
+            }
+            if now.to_bits() == then.to_bits() {
+                continue;
+            }
+            let logical = n + i;
+            for j in self.row_terms[i].iter().map(|&(j, _)| j).chain([logical]) {
+                if !self.moved_listed[j] {
+                    self.moved_listed[j] = true;
+                    priced.push(j);
+                    feasible &= self.dual_feasible_at(j, y);
+                }
+            }
+        }
+        for j in priced {
+            self.moved_listed[j] = false;
+        }
+        self.checked = Some(checked);
+        feasible
+    }
+
+    /// Makes the current basis, priced with `y`, the reference of [`Engine::confirm_optimal`].
+    fn set_checked(&mut self, y: Vec<f64>) {
+        self.clear_checked();
+        self.checked = Some(Checked { y, moved: Vec::new() });
     }
 
     /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
@@ -717,8 +866,23 @@ impl Engine {
         50 * (self.structurals() + self.problem.rows) + 10_000
     }
 
-    /// The primal simplex, phase 1 then phase 2, from the current basis.
+    /// The primal simplex, phase 1 then phase 2, from the current basis. Its pivots are not
+    /// followed by the carried duals nor by `checked`, which it drops; an optimum it returns
+    /// has just passed the full pricing pass on a fresh factor (it refactors before answering),
+    /// with the duals `scaled_row_duals` gives on that factor, and becomes the reference of
+    /// [`Engine::confirm_optimal`].
     fn primal_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.dual_state = None;
+        self.clear_checked();
+        let status = self.primal_pivots(deadline);
+        if status == EngineStatus::Optimal {
+            let y = self.scaled_row_duals();
+            self.set_checked(y);
+        }
+        status
+    }
+
+    fn primal_pivots(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
         let mut by_row = SparseVector::new(m);
@@ -922,8 +1086,22 @@ impl Engine {
         self.iterations += 1;
     }
 
-    /// The dual simplex from a dual feasible basis.
+    /// The dual simplex from a dual feasible basis, starting from the carried duals and reduced
+    /// costs when they were priced on the current factor ([`Engine::dual_state`]) and leaving
+    /// them, carried through its pivots, for the next solve.
     fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        let mut carry = match self.dual_state.take() {
+            Some(state) => Carried { duals: Some(state.y), reduced: state.reduced, priced_on: state.factor },
+            None => Carried { duals: None, reduced: Vec::new(), priced_on: u64::MAX },
+        };
+        let status = self.dual_pivots(deadline, &mut carry);
+        if let Some(y) = carry.duals {
+            self.dual_state = Some(DualState { y, reduced: carry.reduced, factor: carry.priced_on });
+        }
+        status
+    }
+
+    fn dual_pivots(&mut self, deadline: Option<Instant>, carry: &mut Carried) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
         // Work vectors over the non-zeros (see `factor::SparseVector`): `unit` and `rho` for the
@@ -944,12 +1122,12 @@ impl Engine {
         let mut seen = vec![false; n + m];
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
-        let mut duals: Option<Vec<f64>> = None;
         // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
         // priced with the duals whenever those are recomputed, and carried in between as
         // `d -= theta alpha` over the pivot row's nonzeros, so that the ratio test reads them
-        // instead of pricing every candidate's column.
-        let mut reduced: Vec<(f64, f64)> = Vec::new();
+        // instead of pricing every candidate's column. Both come from the last solve when it
+        // left them on this factor (`priced_on`).
+        let Carried { duals, reduced, priced_on } = carry;
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -988,13 +1166,14 @@ impl Engine {
             let below = self.x[leaving_variable] < self.problem.lower[leaving_variable];
             let target = if below { self.problem.lower[leaving_variable] } else { self.problem.upper[leaving_variable] };
 
-            if self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
-                duals = None;
+            if *priced_on != self.factor_id {
+                *duals = None;
             }
             let y = match duals.take() {
                 Some(y) => y,
                 None => {
                     let y = self.scaled_row_duals();
+                    *priced_on = self.factor_id;
                     reduced.clear();
                     reduced
                         .extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
@@ -1095,6 +1274,7 @@ impl Engine {
                 by_row.clear();
                 column.clear();
                 for &j in &flips {
+                    self.note_moved(j);
                     let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
                     let delta = to - self.x[j];
                     self.x[j] = to;
@@ -1147,7 +1327,8 @@ impl Engine {
             infeasible.insert(leaving);
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
-            duals = Some(y);
+            self.note_moved(leaving_variable);
+            *duals = Some(y);
         }
     }
 
@@ -1282,7 +1463,28 @@ impl Engine {
     /// analysis that moves the program to probe around an optimum (ranging a degenerate side)
     /// comes back to the very basis it started from, not to another optimal basis of the same
     /// point, whose ranges would differ.
-    pub fn save(&self) -> SavedBasis {
+    ///
+    /// The duals and reduced costs are priced first, if not carried (when the factor needs no
+    /// refactorisation, so that nothing else changes): every walk restored to the saved basis
+    /// then starts from them, as its first dual pivot would have priced them, bit for bit (the
+    /// same `btran` on the same factor). The basis also becomes the reference of
+    /// [`Engine::confirm_optimal`] if it passes the full pricing pass.
+    pub fn save(&mut self) -> SavedBasis {
+        if self.factor.as_ref().is_some_and(|factor| factor.eta_count() < REFACTOR_EVERY) {
+            if self.dual_state.as_ref().is_none_or(|state| state.factor != self.factor_id) {
+                let y = self.scaled_row_duals();
+                let reduced = (0..self.x.len())
+                    .map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) })
+                    .collect();
+                self.dual_state = Some(DualState { y, reduced, factor: self.factor_id });
+            }
+            if self.checked.is_none() {
+                let y = self.scaled_row_duals();
+                if self.dual_feasible(&y) {
+                    self.set_checked(y);
+                }
+            }
+        }
         SavedBasis {
             basic: self.basic.clone(),
             position: self.position.clone(),
@@ -1292,7 +1494,10 @@ impl Engine {
             upper: self.problem.upper.clone(),
             cost: self.problem.cost.clone(),
             factor: self.factor.clone(),
+            factor_id: self.factor_id,
             dual_feasible_known: self.dual_feasible_known,
+            dual_state: self.dual_state.clone(),
+            checked: self.checked.clone(),
         }
     }
 
@@ -1306,7 +1511,16 @@ impl Engine {
         self.problem.upper.clone_from(&saved.upper);
         self.problem.cost.clone_from(&saved.cost);
         self.factor.clone_from(&saved.factor);
+        self.factor_id = saved.factor_id;
         self.dual_feasible_known = saved.dual_feasible_known;
+        self.dual_state.clone_from(&saved.dual_state);
+        self.clear_checked();
+        self.checked.clone_from(&saved.checked);
+        if let Some(checked) = &self.checked {
+            for &j in &checked.moved {
+                self.moved_listed[j] = true;
+            }
+        }
     }
 
     /// The reduced costs of the current basis, for many cost rangings from it

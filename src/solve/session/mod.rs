@@ -736,7 +736,7 @@ impl Session {
     }
 
     /// The basis, point and program as they stand, to come back to with [`Session::restore`].
-    pub fn save(&self) -> SavedSession {
+    pub fn save(&mut self) -> SavedSession {
         SavedSession {
             engine: self.engine.save(),
             rhs: self.lp.rows.iter().map(|row| row.rhs).collect(),
