@@ -166,6 +166,16 @@ struct Carried {
     duals: Option<Vec<f64>>,
     reduced: Vec<(f64, f64)>,
     priced_on: u64,
+    row: PivotRow,
+}
+
+/// The dual simplex's pivot row over the variables: `alpha` is zero and `seen` false outside
+/// `touched` once the entries `touched` lists are cleared, which each pivot does first.
+#[derive(Default)]
+struct PivotRow {
+    alpha: Vec<f64>,
+    touched: Vec<usize>,
+    seen: Vec<bool>,
 }
 
 /// The engine with its current basis and point.
@@ -212,6 +222,8 @@ pub struct Engine {
     checked: Option<Checked>,
     /// Membership of `checked.moved`, so that each variable is listed once.
     moved_listed: Vec<bool>,
+    /// The dual simplex's pivot row, kept between solves (see [`PivotRow`]).
+    pivot_row: PivotRow,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -320,6 +332,7 @@ impl Engine {
             dual_state: None,
             checked: None,
             moved_listed: vec![false; n + m],
+            pivot_row: PivotRow::default(),
             problem,
         };
         for j in 0..n {
@@ -1091,10 +1104,12 @@ impl Engine {
     /// them, carried through its pivots, for the next solve.
     fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let mut carry = match self.dual_state.take() {
-            Some(state) => Carried { duals: Some(state.y), reduced: state.reduced, priced_on: state.factor },
-            None => Carried { duals: None, reduced: Vec::new(), priced_on: u64::MAX },
+            Some(state) => Carried { duals: Some(state.y), reduced: state.reduced, priced_on: state.factor, row: PivotRow::default() },
+            None => Carried { duals: None, reduced: Vec::new(), priced_on: u64::MAX, row: PivotRow::default() },
         };
+        carry.row = std::mem::take(&mut self.pivot_row);
         let status = self.dual_pivots(deadline, &mut carry);
+        self.pivot_row = carry.row;
         if let Some(y) = carry.duals {
             self.dual_state = Some(DualState { y, reduced: carry.reduced, factor: carry.priced_on });
         }
@@ -1117,9 +1132,13 @@ impl Engine {
         let first_iteration = self.iterations;
         // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
         // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
-        let mut alpha = vec![0.0; n + m];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut seen = vec![false; n + m];
+        // Kept in the engine between solves (a warm solve's few pivots should not pay for
+        // clearing them); each pivot clears what the last one touched, so they are clean here.
+        let Carried { duals, reduced, priced_on, row } = carry;
+        if row.alpha.len() != n + m {
+            *row = PivotRow { alpha: vec![0.0; n + m], touched: Vec::new(), seen: vec![false; n + m] };
+        }
+        let PivotRow { alpha, touched, seen } = row;
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
         // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
@@ -1127,7 +1146,6 @@ impl Engine {
         // `d -= theta alpha` over the pivot row's nonzeros, so that the ratio test reads them
         // instead of pricing every candidate's column. Both come from the last solve when it
         // left them on this factor (`priced_on`).
-        let Carried { duals, reduced, priced_on } = carry;
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -1186,7 +1204,7 @@ impl Engine {
             self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, &mut unit, &mut rho);
             rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
-            for &j in &touched {
+            for &j in touched.iter() {
                 alpha[j] = 0.0;
                 seen[j] = false;
             }
@@ -1215,7 +1233,7 @@ impl Engine {
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
             let mut candidates = Vec::new();
-            for &j in &touched {
+            for &j in touched.iter() {
                 if self.position[j] != usize::MAX || alpha[j].abs() <= pivot_floor {
                     continue;
                 }
@@ -1320,7 +1338,7 @@ impl Engine {
             for &i in rho.pattern() {
                 y[i] += theta * rho.values()[i];
             }
-            for &j in &touched {
+            for &j in touched.iter() {
                 reduced[j].0 -= theta * alpha[j];
             }
             self.pivot_sparse(leaving, entering, &column);

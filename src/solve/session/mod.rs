@@ -539,6 +539,23 @@ impl Session {
         duals
     }
 
+    /// The row duals of `rows` (as [`Session::row_duals`] gives them), for rows presolve kept;
+    /// `None` if one was substituted away. A ranging walk reads the price of one limit after
+    /// each warm solve: this spares it the postsolve of every substituted row.
+    pub fn kept_row_duals(&mut self, rows: &[usize]) -> Option<Vec<f64>> {
+        let kept: Option<Vec<usize>> = rows.iter().map(|&i| self.reduction.row_of[i]).collect();
+        let kept = kept?;
+        let engine_duals = self.engine.row_duals();
+        // The engine minimises the negated objective.
+        Some(kept.into_iter().map(|k| -engine_duals[k]).collect())
+    }
+
+    /// Whether [`Session::rhs_range`] ranges `rows` (an optimal solve, every row kept by
+    /// presolve), without ranging them.
+    pub fn can_range_rhs(&self, rows: &[(usize, f64)]) -> bool {
+        self.status == Some(SessionStatus::Optimal) && rows.iter().all(|&(i, _)| self.reduction.row_of[i].is_some())
+    }
+
     /// Whether row `i`'s limit is in the basis (its logical basic: the row is not tight), or
     /// `None` for a row substituted away by presolve.
     pub fn row_is_basic(&self, i: usize) -> Option<bool> {
