@@ -123,7 +123,13 @@ pub struct SavedBasis {
     dual_feasible_known: bool,
     dual_state: Option<DualState>,
     checked: Option<Checked>,
+    /// Unique among every saved state of the process ([`Engine::synced`]).
+    id: u64,
 }
+
+/// Numbers for saved states, unique in the process, so that an engine never takes one engine's
+/// saved state for another's.
+static SAVED_STATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The row duals and reduced costs of a basis in the engine's units, carried from one warm solve
 /// to the next ([`Engine::dual_state`]).
@@ -224,6 +230,13 @@ pub struct Engine {
     moved_listed: Vec<bool>,
     /// The dual simplex's pivot row, kept between solves (see [`PivotRow`]).
     pivot_row: PivotRow,
+    /// The saved state whose bounds and costs this engine's equal but at the variables listed in
+    /// `changed_bounds` and `changed_costs`: set by [`Engine::save`] and [`Engine::restore`],
+    /// so that a walk restored again and again to the same saved basis copies back the few
+    /// bounds and costs it moved instead of every one.
+    synced: Option<u64>,
+    changed_bounds: Vec<usize>,
+    changed_costs: Vec<usize>,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -333,6 +346,9 @@ impl Engine {
             checked: None,
             moved_listed: vec![false; n + m],
             pivot_row: PivotRow::default(),
+            synced: None,
+            changed_bounds: Vec::new(),
+            changed_costs: Vec::new(),
             problem,
         };
         for j in 0..n {
@@ -406,6 +422,7 @@ impl Engine {
         let cost = cost * self.scale[j];
         if self.problem.cost[j] != cost {
             self.problem.cost[j] = cost;
+            self.changed_costs.push(j);
             self.dual_feasible_known = false;
             self.note_moved(j);
             // A nonbasic's cost moves its own reduced cost only (priced again with the carried
@@ -436,6 +453,7 @@ impl Engine {
         let (old_lower, old_upper) = (self.problem.lower[j], self.problem.upper[j]);
         self.problem.lower[j] = lower;
         self.problem.upper[j] = upper;
+        self.changed_bounds.push(j);
         if self.is_basic(j) {
             return;
         }
@@ -700,6 +718,8 @@ impl Engine {
             // artificial one, so that the slack basis is dual feasible and the dual simplex
             // (bound flips and all) does most of the work; the primal finishes without them.
             let artificial = self.artificial_bounds();
+            // Bounds set and put back outside `set_bounds`: no saved state is in step any more.
+            self.synced = None;
             let status = self.dual_simplex(deadline);
             for &(j, lower, upper) in &artificial {
                 self.problem.lower[j] = lower;
@@ -1503,7 +1523,12 @@ impl Engine {
                 }
             }
         }
+        let id = SAVED_STATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.synced = Some(id);
+        self.changed_bounds.clear();
+        self.changed_costs.clear();
         SavedBasis {
+            id,
             basic: self.basic.clone(),
             position: self.position.clone(),
             x: self.x.clone(),
@@ -1525,9 +1550,22 @@ impl Engine {
         self.position.clone_from(&saved.position);
         self.x.clone_from(&saved.x);
         self.unscaled.clone_from(&saved.unscaled);
-        self.problem.lower.clone_from(&saved.lower);
-        self.problem.upper.clone_from(&saved.upper);
-        self.problem.cost.clone_from(&saved.cost);
+        if self.synced == Some(saved.id) {
+            for &j in &self.changed_bounds {
+                self.problem.lower[j] = saved.lower[j];
+                self.problem.upper[j] = saved.upper[j];
+            }
+            for &j in &self.changed_costs {
+                self.problem.cost[j] = saved.cost[j];
+            }
+        } else {
+            self.problem.lower.clone_from(&saved.lower);
+            self.problem.upper.clone_from(&saved.upper);
+            self.problem.cost.clone_from(&saved.cost);
+            self.synced = Some(saved.id);
+        }
+        self.changed_bounds.clear();
+        self.changed_costs.clear();
         self.factor.clone_from(&saved.factor);
         self.factor_id = saved.factor_id;
         self.dual_feasible_known = saved.dual_feasible_known;
