@@ -24,6 +24,7 @@ use std::time::Instant;
 use factor::{Factor, SparseVector};
 
 /// Basis positions whose basic may be infeasible, each listed once.
+#[derive(Default)]
 struct InfeasibleSet {
     positions: Vec<usize>,
     listed: Vec<bool>,
@@ -182,6 +183,11 @@ struct PivotRow {
     alpha: Vec<f64>,
     touched: Vec<usize>,
     seen: Vec<bool>,
+    unit: SparseVector,
+    rho: SparseVector,
+    by_row: SparseVector,
+    column: SparseVector,
+    infeasible: InfeasibleSet,
 }
 
 /// The engine with its current basis and point.
@@ -1140,25 +1146,32 @@ impl Engine {
         let n = self.structurals();
         let m = self.problem.rows;
         // Work vectors over the non-zeros (see `factor::SparseVector`): `unit` and `rho` for the
-        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`.
-        let mut unit = SparseVector::new(m);
-        let mut rho = SparseVector::new(m);
-        let mut by_row = SparseVector::new(m);
-        let mut column = SparseVector::new(m);
+        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`; each is
+        // cleared before it is filled.
         // Positions whose basic may be out of its bounds: every position after a
         // refactorisation, then those whose value a pivot moved (checked when read), so that
-        // the choice of the leaving row reads the infeasible basics instead of every row.
-        let mut infeasible = InfeasibleSet::new(m);
-        let first_iteration = self.iterations;
+        // the choice of the leaving row reads the infeasible basics instead of every row; reset
+        // at the first iteration.
         // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
-        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
-        // Kept in the engine between solves (a warm solve's few pivots should not pay for
-        // clearing them); each pivot clears what the last one touched, so they are clean here.
+        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column;
+        // each pivot clears what the last one touched.
+        // All are kept in the engine between solves: a warm solve's few pivots should not pay
+        // for allocating and zeroing them over every row and column.
         let Carried { duals, reduced, priced_on, row } = carry;
-        if row.alpha.len() != n + m {
-            *row = PivotRow { alpha: vec![0.0; n + m], touched: Vec::new(), seen: vec![false; n + m] };
+        if row.alpha.len() != n + m || row.infeasible.listed.len() != m {
+            *row = PivotRow {
+                alpha: vec![0.0; n + m],
+                touched: Vec::new(),
+                seen: vec![false; n + m],
+                unit: SparseVector::new(m),
+                rho: SparseVector::new(m),
+                by_row: SparseVector::new(m),
+                column: SparseVector::new(m),
+                infeasible: InfeasibleSet::new(m),
+            };
         }
-        let PivotRow { alpha, touched, seen } = row;
+        let PivotRow { alpha, touched, seen, unit, rho, by_row, column, infeasible } = row;
+        let first_iteration = self.iterations;
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
         // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
@@ -1221,7 +1234,7 @@ impl Engine {
             rho.clear();
             unit.clear();
             unit.set(leaving, 1.0);
-            self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, &mut unit, &mut rho);
+            self.factor.as_mut().expect("factored").btran_sparse(&self.problem.columns, unit, rho);
             rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
             for &j in touched.iter() {
@@ -1324,7 +1337,7 @@ impl Engine {
                         by_row.subtract(j - n, delta);
                     }
                 }
-                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
                 for &p in column.pattern() {
                     let j = self.basic[p];
                     self.x[j] -= column.values()[p];
@@ -1333,8 +1346,8 @@ impl Engine {
             }
             by_row.clear();
             column.clear();
-            self.scatter_column_sparse(entering, &mut by_row);
-            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &mut by_row, &mut column);
+            self.scatter_column_sparse(entering, by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
             column.sort();
             if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
