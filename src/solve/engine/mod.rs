@@ -1374,7 +1374,7 @@ impl Engine {
             for &j in touched.iter() {
                 reduced[j].0 -= theta * alpha[j];
             }
-            self.pivot_sparse(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, column);
             infeasible.insert(leaving);
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
