@@ -568,7 +568,7 @@ impl<'s> BasisRanges<'s> {
     /// settle it (the re-solves do).
     fn limit_walk(&mut self, parameter: &LimitParameter, sign: f64, accuracy: Accuracy) -> Result<Option<OneSided>, SolveError> {
         // Only rows the engine holds as bounds of their logicals can be moved warm.
-        if self.session.rhs_range(&parameter.rows).is_none() {
+        if !self.session.can_range_rhs(&parameter.rows) {
             return Ok(None);
         }
         let start = parameter.current;
@@ -586,7 +586,10 @@ impl<'s> BasisRanges<'s> {
                     }
                 },
                 |session| {
-                    let slope = parameter.slope(&session.row_duals());
+                    let rows: Vec<usize> = parameter.rows.iter().map(|&(row, _)| row).collect();
+                    // The slope as `LimitParameter::slope` sums it, from the walked rows' duals.
+                    let duals = session.kept_row_duals(&rows)?;
+                    let slope = parameter.rows.iter().zip(&duals).map(|(&(_, coefficient), &dual)| coefficient * dual).sum();
                     session.rhs_range(&parameter.rows).map(|reach| (slope, reach))
                 },
             );

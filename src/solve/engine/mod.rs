@@ -24,6 +24,7 @@ use std::time::Instant;
 use factor::{Factor, SparseVector};
 
 /// Basis positions whose basic may be infeasible, each listed once.
+#[derive(Default)]
 struct InfeasibleSet {
     positions: Vec<usize>,
     listed: Vec<bool>,
@@ -119,7 +120,39 @@ pub struct SavedBasis {
     upper: Vec<f64>,
     cost: Vec<f64>,
     factor: Option<Factor>,
+    factor_id: u64,
     dual_feasible_known: bool,
+    dual_state: Option<DualState>,
+    checked: Option<Checked>,
+    /// Unique among every saved state of the process ([`Engine::synced`]).
+    id: u64,
+}
+
+/// Numbers for saved states, unique in the process, so that an engine never takes one engine's
+/// saved state for another's.
+static SAVED_STATES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The row duals and reduced costs of a basis in the engine's units, carried from one warm solve
+/// to the next ([`Engine::dual_state`]).
+#[derive(Clone)]
+struct DualState {
+    /// `y = B^-T c_B`.
+    y: Vec<f64>,
+    /// Per variable, its reduced cost and the size of its terms (for the tolerances); read for
+    /// nonbasic variables only (a basic entry is whatever it was when the variable entered).
+    reduced: Vec<(f64, f64)>,
+    /// The factor ([`Engine::factor_id`]) they were priced on and carried through the pivots of.
+    factor: u64,
+}
+
+/// The last basis that passed the full check of optimality, for [`Engine::confirm_optimal`].
+#[derive(Clone)]
+struct Checked {
+    /// The row duals the full check priced with.
+    y: Vec<f64>,
+    /// Variables whose reduced cost or side may have moved since without a change of `y` showing
+    /// it: each that left the basis, flipped to its other bound, or had its cost or bounds set.
+    moved: Vec<usize>,
 }
 
 /// The reduced costs of one basis and the scratch space of the cost rangings from it
@@ -156,6 +189,28 @@ impl PrimalRow {
     }
 }
 
+/// The dual simplex's duals and reduced costs while it runs, and the factor they were priced on.
+struct Carried {
+    duals: Option<Vec<f64>>,
+    reduced: Vec<(f64, f64)>,
+    priced_on: u64,
+    row: PivotRow,
+}
+
+/// The dual simplex's pivot row over the variables: `alpha` is zero and `seen` false outside
+/// `touched` once the entries `touched` lists are cleared, which each pivot does first.
+#[derive(Default)]
+struct PivotRow {
+    alpha: Vec<f64>,
+    touched: Vec<usize>,
+    seen: Vec<bool>,
+    unit: SparseVector,
+    rho: SparseVector,
+    by_row: SparseVector,
+    column: SparseVector,
+    infeasible: InfeasibleSet,
+}
+
 /// The engine with its current basis and point.
 pub struct Engine {
     problem: Problem,
@@ -184,6 +239,31 @@ pub struct Engine {
     /// The last solve ended after the dual simplex without the pricing pass that confirms
     /// optimality ([`Engine::confirm_optimal`] runs it on request).
     unconfirmed: bool,
+    /// A fresh number for each factorisation, so that state priced on one factor is never taken
+    /// for another's (a restored factor brings its own number back).
+    factor_id: u64,
+    next_factor_id: u64,
+    /// Row duals and reduced costs of the current basis and costs, carried between warm solves:
+    /// a bound moves no dual, so a ranging walk's re-solve (a moved right-hand side, a few dual
+    /// pivots) starts from them instead of pricing every column. Kept exact as the dual simplex
+    /// keeps its own: priced afresh on each new factor (where the drift of the updates goes),
+    /// updated through each dual pivot, one entry recomputed when a nonbasic's cost changes, and
+    /// dropped when a basic's cost changes or the primal simplex pivots.
+    dual_state: Option<DualState>,
+    /// The last basis that passed the full check of optimality and what moved since, so that
+    /// [`Engine::confirm_optimal`] reprices only what can have changed.
+    checked: Option<Checked>,
+    /// Membership of `checked.moved`, so that each variable is listed once.
+    moved_listed: Vec<bool>,
+    /// The dual simplex's pivot row, kept between solves (see [`PivotRow`]).
+    pivot_row: PivotRow,
+    /// The saved state whose bounds and costs this engine's equal but at the variables listed in
+    /// `changed_bounds` and `changed_costs`: set by [`Engine::save`] and [`Engine::restore`],
+    /// so that a walk restored again and again to the same saved basis copies back the few
+    /// bounds and costs it moved instead of every one.
+    synced: Option<u64>,
+    changed_bounds: Vec<usize>,
+    changed_costs: Vec<usize>,
 }
 
 /// Whether a nonbasic variable may move up or down from where it is.
@@ -287,6 +367,15 @@ impl Engine {
             degenerate_run: 0,
             dual_feasible_known: false,
             unconfirmed: false,
+            factor_id: 0,
+            next_factor_id: 0,
+            dual_state: None,
+            checked: None,
+            moved_listed: vec![false; n + m],
+            pivot_row: PivotRow::default(),
+            synced: None,
+            changed_bounds: Vec::new(),
+            changed_costs: Vec::new(),
             problem,
         };
         for j in 0..n {
@@ -360,7 +449,27 @@ impl Engine {
         let cost = cost * self.scale[j];
         if self.problem.cost[j] != cost {
             self.problem.cost[j] = cost;
+            self.changed_costs.push(j);
             self.dual_feasible_known = false;
+            self.note_moved(j);
+            // A nonbasic's cost moves its own reduced cost only (priced again with the carried
+            // duals, as a fresh pricing would); a basic's moves the duals, priced afresh later.
+            if let Some(mut state) = self.dual_state.take()
+                && !self.is_basic(j)
+            {
+                state.reduced[j] = self.reduced_cost(j, cost, &state.y);
+                self.dual_state = Some(state);
+            }
+        }
+    }
+
+    /// Lists `j` among the variables [`Engine::confirm_optimal`] must price again.
+    fn note_moved(&mut self, j: usize) {
+        if let Some(checked) = self.checked.as_mut()
+            && !self.moved_listed[j]
+        {
+            self.moved_listed[j] = true;
+            checked.moved.push(j);
         }
     }
 
@@ -371,9 +480,11 @@ impl Engine {
         let (old_lower, old_upper) = (self.problem.lower[j], self.problem.upper[j]);
         self.problem.lower[j] = lower;
         self.problem.upper[j] = upper;
+        self.changed_bounds.push(j);
         if self.is_basic(j) {
             return;
         }
+        self.note_moved(j);
         let x = self.x[j];
         let new = if x == old_lower && lower.is_finite() {
             lower
@@ -483,6 +594,10 @@ impl Engine {
                     break factor;
                 }
                 Err(replacements) => {
+                    // A repaired basis is another basis: nothing priced or checked for the old
+                    // one holds.
+                    self.dual_state = None;
+                    self.clear_checked();
                     for (position, row) in replacements {
                         let leaving = self.basic[position];
                         let logical = n + row;
@@ -495,7 +610,18 @@ impl Engine {
             }
         };
         self.factor = Some(factor);
+        self.next_factor_id += 1;
+        self.factor_id = self.next_factor_id;
         self.recompute_basics();
+    }
+
+    /// Forgets the last full check (the basis moved in a way `checked.moved` does not record).
+    fn clear_checked(&mut self) {
+        if let Some(checked) = self.checked.take() {
+            for j in checked.moved {
+                self.moved_listed[j] = false;
+            }
+        }
     }
 
     /// A nonbasic variable's value after it left the basis during a repair: its nearest bound.
@@ -594,18 +720,18 @@ impl Engine {
     /// Whether the current basis is dual feasible for the phase 2 costs.
     fn dual_feasible(&mut self, y: &[f64]) -> bool {
         let n = self.structurals();
-        for j in 0..n + self.problem.rows {
-            if self.is_basic(j) {
-                continue;
-            }
-            let (d, size) = self.reduced_cost(j, self.cost_of(j), y);
-            let tol = DUAL_TOLERANCE * (1.0 + size);
-            let x = self.x[j];
-            if (d < -tol && can_increase(x, self.problem.upper[j])) || (d > tol && can_decrease(x, self.problem.lower[j])) {
-                return false;
-            }
+        (0..n + self.problem.rows).all(|j| self.dual_feasible_at(j, y))
+    }
+
+    /// Whether variable `j` keeps the sign of reduced cost its place needs (always, if basic).
+    fn dual_feasible_at(&self, j: usize, y: &[f64]) -> bool {
+        if self.is_basic(j) {
+            return true;
         }
-        true
+        let (d, size) = self.reduced_cost(j, self.cost_of(j), y);
+        let tol = DUAL_TOLERANCE * (1.0 + size);
+        let x = self.x[j];
+        !((d < -tol && can_increase(x, self.problem.upper[j])) || (d > tol && can_decrease(x, self.problem.lower[j])))
     }
 
     /// Solves from the current basis: the dual simplex when the basis is dual but not primal
@@ -624,6 +750,8 @@ impl Engine {
             // artificial one, so that the slack basis is dual feasible and the dual simplex
             // (bound flips and all) does most of the work; the primal finishes without them.
             let artificial = self.artificial_bounds();
+            // Bounds set and put back outside `set_bounds`: no saved state is in step any more.
+            self.synced = None;
             let status = self.dual_simplex(deadline);
             for &(j, lower, upper) in &artificial {
                 self.problem.lower[j] = lower;
@@ -695,14 +823,74 @@ impl Engine {
     /// for a result read from a basis that the dual simplex reached without that pass (see
     /// `Engine::solve_warm`), where a wrong basis would give a wrong answer. `true` at once
     /// when the solve ran the check itself.
+    ///
+    /// The pass over the basic values is made in full (one per row). The pricing pass is made in
+    /// full only when no basis has passed it since the basis last changed in a way the engine
+    /// does not follow (a primal pivot, a repaired factor); otherwise ([`Engine::checked`]) it
+    /// prices again only the nonbasic variables whose verdict can differ from the one they had
+    /// at that check, and its answer is the full pass's, bit for bit: with `y` the duals from
+    /// the factor now and `y0` those the check priced with, a variable's reduced cost
+    /// `c_j - sum_i y_i a_ij` is computed from `c_j`, the `y_i` of the rows of its column and
+    /// the `a_ij`, in the same order; if it was nonbasic at that check and has been since, on
+    /// the same bound (no flip), with the same cost and bounds (none set), and every row of its
+    /// column has `y_i == y0_i` exactly, the full pass computes the same number, compares it
+    /// with the same tolerance and the same bound and so gives it the verdict it had, a pass.
+    /// The variables priced again are therefore those listed in `checked.moved` (each variable
+    /// that left the basis, flipped, or had its cost or bounds set) and those with a term in a
+    /// row whose dual differs at all, the logicals of those rows included; a drifted or wrong
+    /// basis moves duals or sides, and is priced where it moved. A basis that passes becomes
+    /// the new reference.
     pub fn confirm_optimal(&mut self) -> bool {
         if !self.unconfirmed {
             return true;
         }
         let y = self.scaled_row_duals();
-        let optimal = !self.primal_infeasible() && self.dual_feasible(&y);
+        let optimal = !self.primal_infeasible() && self.dual_feasible_since_check(&y);
         self.unconfirmed = !optimal;
+        if optimal {
+            self.set_checked(y);
+        }
         optimal
+    }
+
+    /// The full pricing pass of [`Engine::confirm_optimal`], over what can have changed since the
+    /// last check when there is one (see there for why the answer is the same).
+    fn dual_feasible_since_check(&mut self, y: &[f64]) -> bool {
+        let n = self.structurals();
+        let Some(checked) = self.checked.take() else {
+            return self.dual_feasible(y);
+        };
+        let mut feasible = checked.moved.iter().all(|&j| self.dual_feasible_at(j, y));
+        // Variables with a term in a row whose dual moved, each priced once: `moved_listed`
+        // marks them (as it marks `checked.moved`, priced above) until the end.
+        let mut priced: Vec<usize> = Vec::new();
+        for (i, (&now, &then)) in y.iter().zip(&checked.y).enumerate() {
+            if !feasible {
+                break;
+            }
+            if now.to_bits() == then.to_bits() {
+                continue;
+            }
+            let logical = n + i;
+            for j in self.row_terms[i].iter().map(|&(j, _)| j).chain([logical]) {
+                if !self.moved_listed[j] {
+                    self.moved_listed[j] = true;
+                    priced.push(j);
+                    feasible &= self.dual_feasible_at(j, y);
+                }
+            }
+        }
+        for j in priced {
+            self.moved_listed[j] = false;
+        }
+        self.checked = Some(checked);
+        feasible
+    }
+
+    /// Makes the current basis, priced with `y`, the reference of [`Engine::confirm_optimal`].
+    fn set_checked(&mut self, y: Vec<f64>) {
+        self.clear_checked();
+        self.checked = Some(Checked { y, moved: Vec::new() });
     }
 
     /// Puts an artificial bound on every nonbasic structural whose cost pulls it towards an
@@ -743,8 +931,23 @@ impl Engine {
         50 * (self.structurals() + self.problem.rows) + 10_000
     }
 
-    /// The primal simplex, phase 1 then phase 2, from the current basis.
+    /// The primal simplex, phase 1 then phase 2, from the current basis. Its pivots are not
+    /// followed by the carried duals nor by `checked`, which it drops; an optimum it returns
+    /// has just passed the full pricing pass on a fresh factor (it refactors before answering),
+    /// with the duals `scaled_row_duals` gives on that factor, and becomes the reference of
+    /// [`Engine::confirm_optimal`].
     fn primal_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        self.dual_state = None;
+        self.clear_checked();
+        let status = self.primal_pivots(deadline);
+        if status == EngineStatus::Optimal {
+            let y = self.scaled_row_duals();
+            self.set_checked(y);
+        }
+        status
+    }
+
+    fn primal_pivots(&mut self, deadline: Option<Instant>) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
         let mut by_row = SparseVector::new(m);
@@ -1027,34 +1230,60 @@ impl Engine {
         self.iterations += 1;
     }
 
-    /// The dual simplex from a dual feasible basis.
+    /// The dual simplex from a dual feasible basis, starting from the carried duals and reduced
+    /// costs when they were priced on the current factor ([`Engine::dual_state`]) and leaving
+    /// them, carried through its pivots, for the next solve.
     fn dual_simplex(&mut self, deadline: Option<Instant>) -> EngineStatus {
+        let mut carry = match self.dual_state.take() {
+            Some(state) => Carried { duals: Some(state.y), reduced: state.reduced, priced_on: state.factor, row: PivotRow::default() },
+            None => Carried { duals: None, reduced: Vec::new(), priced_on: u64::MAX, row: PivotRow::default() },
+        };
+        carry.row = std::mem::take(&mut self.pivot_row);
+        let status = self.dual_pivots(deadline, &mut carry);
+        self.pivot_row = carry.row;
+        if let Some(y) = carry.duals {
+            self.dual_state = Some(DualState { y, reduced: carry.reduced, factor: carry.priced_on });
+        }
+        status
+    }
+
+    fn dual_pivots(&mut self, deadline: Option<Instant>, carry: &mut Carried) -> EngineStatus {
         let n = self.structurals();
         let m = self.problem.rows;
         // Work vectors over the non-zeros (see `factor::SparseVector`): `unit` and `rho` for the
-        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`.
-        let mut unit = SparseVector::new(m);
-        let mut rho = SparseVector::new(m);
-        let mut by_row = SparseVector::new(m);
-        let mut column = SparseVector::new(m);
+        // pivot row `e_p' B^-1`, `by_row` and `column` for a basis column `B^-1 a`; each is
+        // cleared before it is filled.
         // Positions whose basic may be out of its bounds: every position after a
         // refactorisation, then those whose value a pivot moved (checked when read), so that
-        // the choice of the leaving row reads the infeasible basics instead of every row.
-        let mut infeasible = InfeasibleSet::new(m);
-        let first_iteration = self.iterations;
+        // the choice of the leaving row reads the infeasible basics instead of every row; reset
+        // at the first iteration.
         // The pivot row over the nonbasics, kept sparse: `alpha` is zero outside `touched`, so a
-        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column.
-        let mut alpha = vec![0.0; n + m];
-        let mut touched: Vec<usize> = Vec::new();
-        let mut seen = vec![false; n + m];
+        // pivot costs the nonzeros of the rows `rho` reaches, not a pass over every column;
+        // each pivot clears what the last one touched.
+        // All are kept in the engine between solves: a warm solve's few pivots should not pay
+        // for allocating and zeroing them over every row and column.
+        let Carried { duals, reduced, priced_on, row } = carry;
+        if row.alpha.len() != n + m || row.infeasible.listed.len() != m {
+            *row = PivotRow {
+                alpha: vec![0.0; n + m],
+                touched: Vec::new(),
+                seen: vec![false; n + m],
+                unit: SparseVector::new(m),
+                rho: SparseVector::new(m),
+                by_row: SparseVector::new(m),
+                column: SparseVector::new(m),
+                infeasible: InfeasibleSet::new(m),
+            };
+        }
+        let PivotRow { alpha, touched, seen, unit, rho, by_row, column, infeasible } = row;
+        let first_iteration = self.iterations;
         // Row duals, carried from pivot to pivot (`y + theta rho`, see below) and recomputed
         // from the basis after each refactorisation, so that each pivot needs one `btran`.
-        let mut duals: Option<Vec<f64>> = None;
         // Reduced costs of the nonbasics, with the size of their terms for the tolerances:
         // priced with the duals whenever those are recomputed, and carried in between as
         // `d -= theta alpha` over the pivot row's nonzeros, so that the ratio test reads them
-        // instead of pricing every candidate's column.
-        let mut reduced: Vec<(f64, f64)> = Vec::new();
+        // instead of pricing every candidate's column. Both come from the last solve when it
+        // left them on this factor (`priced_on`).
         loop {
             if self.out_of_time(deadline) {
                 return EngineStatus::TimeLimit;
@@ -1093,13 +1322,14 @@ impl Engine {
             let below = self.x[leaving_variable] < self.problem.lower[leaving_variable];
             let target = if below { self.problem.lower[leaving_variable] } else { self.problem.upper[leaving_variable] };
 
-            if self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
-                duals = None;
+            if *priced_on != self.factor_id {
+                *duals = None;
             }
             let y = match duals.take() {
                 Some(y) => y,
                 None => {
                     let y = self.scaled_row_duals();
+                    *priced_on = self.factor_id;
                     reduced.clear();
                     reduced
                         .extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
@@ -1109,10 +1339,10 @@ impl Engine {
             rho.clear();
             unit.clear();
             unit.set(leaving, 1.0);
-            self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, &mut unit, &mut rho);
+            self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, unit, rho);
             rho.sort();
             // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
-            for &j in &touched {
+            for &j in touched.iter() {
                 alpha[j] = 0.0;
                 seen[j] = false;
             }
@@ -1138,7 +1368,7 @@ impl Engine {
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
             let mut candidates = Vec::new();
-            for &j in &touched {
+            for &j in touched.iter() {
                 if self.position[j] != usize::MAX || alpha[j].abs() <= pivot_floor {
                     continue;
                 }
@@ -1199,6 +1429,7 @@ impl Engine {
                 by_row.clear();
                 column.clear();
                 for &j in &flips {
+                    self.note_moved(j);
                     let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
                     let delta = to - self.x[j];
                     self.x[j] = to;
@@ -1210,7 +1441,7 @@ impl Engine {
                         by_row.subtract(j - n, delta);
                     }
                 }
-                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
+                self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
                 for &p in column.pattern() {
                     let j = self.basic[p];
                     self.x[j] -= column.values()[p];
@@ -1221,8 +1452,8 @@ impl Engine {
             }
             by_row.clear();
             column.clear();
-            self.scatter_column_sparse(entering, &mut by_row);
-            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
+            self.scatter_column_sparse(entering, by_row);
+            self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
             if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
                 self.refactor();
@@ -1249,16 +1480,17 @@ impl Engine {
             for &i in rho.pattern() {
                 y[i] += theta * rho.values()[i];
             }
-            for &j in &touched {
+            for &j in touched.iter() {
                 reduced[j].0 -= theta * alpha[j];
             }
-            self.pivot_sparse(leaving, entering, &column);
+            self.pivot_sparse(leaving, entering, column);
             if self.infeasibility(entering) > 0.0 {
                 infeasible.insert(leaving);
             }
             // The leaving variable's reduced cost is priced afresh (as a basic it carried none).
             reduced[leaving_variable] = self.reduced_cost(leaving_variable, self.cost_of(leaving_variable), &y);
-            duals = Some(y);
+            self.note_moved(leaving_variable);
+            *duals = Some(y);
         }
     }
 
@@ -1393,8 +1625,34 @@ impl Engine {
     /// analysis that moves the program to probe around an optimum (ranging a degenerate side)
     /// comes back to the very basis it started from, not to another optimal basis of the same
     /// point, whose ranges would differ.
-    pub fn save(&self) -> SavedBasis {
+    ///
+    /// The duals and reduced costs are priced first, if not carried (when the factor needs no
+    /// refactorisation, so that nothing else changes): every walk restored to the saved basis
+    /// then starts from them, as its first dual pivot would have priced them, bit for bit (the
+    /// same `btran` on the same factor). The basis also becomes the reference of
+    /// [`Engine::confirm_optimal`] if it passes the full pricing pass.
+    pub fn save(&mut self) -> SavedBasis {
+        if self.factor.as_ref().is_some_and(|factor| factor.eta_count() < REFACTOR_EVERY) {
+            if self.dual_state.as_ref().is_none_or(|state| state.factor != self.factor_id) {
+                let y = self.scaled_row_duals();
+                let reduced = (0..self.x.len())
+                    .map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) })
+                    .collect();
+                self.dual_state = Some(DualState { y, reduced, factor: self.factor_id });
+            }
+            if self.checked.is_none() {
+                let y = self.scaled_row_duals();
+                if self.dual_feasible(&y) {
+                    self.set_checked(y);
+                }
+            }
+        }
+        let id = SAVED_STATES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.synced = Some(id);
+        self.changed_bounds.clear();
+        self.changed_costs.clear();
         SavedBasis {
+            id,
             basic: self.basic.clone(),
             position: self.position.clone(),
             x: self.x.clone(),
@@ -1403,7 +1661,10 @@ impl Engine {
             upper: self.problem.upper.clone(),
             cost: self.problem.cost.clone(),
             factor: self.factor.clone(),
+            factor_id: self.factor_id,
             dual_feasible_known: self.dual_feasible_known,
+            dual_state: self.dual_state.clone(),
+            checked: self.checked.clone(),
         }
     }
 
@@ -1413,11 +1674,33 @@ impl Engine {
         self.position.clone_from(&saved.position);
         self.x.clone_from(&saved.x);
         self.unscaled.clone_from(&saved.unscaled);
-        self.problem.lower.clone_from(&saved.lower);
-        self.problem.upper.clone_from(&saved.upper);
-        self.problem.cost.clone_from(&saved.cost);
+        if self.synced == Some(saved.id) {
+            for &j in &self.changed_bounds {
+                self.problem.lower[j] = saved.lower[j];
+                self.problem.upper[j] = saved.upper[j];
+            }
+            for &j in &self.changed_costs {
+                self.problem.cost[j] = saved.cost[j];
+            }
+        } else {
+            self.problem.lower.clone_from(&saved.lower);
+            self.problem.upper.clone_from(&saved.upper);
+            self.problem.cost.clone_from(&saved.cost);
+            self.synced = Some(saved.id);
+        }
+        self.changed_bounds.clear();
+        self.changed_costs.clear();
         self.factor.clone_from(&saved.factor);
+        self.factor_id = saved.factor_id;
         self.dual_feasible_known = saved.dual_feasible_known;
+        self.dual_state.clone_from(&saved.dual_state);
+        self.clear_checked();
+        self.checked.clone_from(&saved.checked);
+        if let Some(checked) = &self.checked {
+            for &j in &checked.moved {
+                self.moved_listed[j] = true;
+            }
+        }
     }
 
     /// The reduced costs of the current basis, for many cost rangings from it

@@ -372,7 +372,12 @@ pub struct SavedSession {
     relaxed: Vec<bool>,
     status: Option<SessionStatus>,
     reloads: usize,
+    /// Unique among every saved session of the process ([`Session::synced`]).
+    id: u64,
 }
+
+/// Numbers for saved sessions, unique in the process.
+static SAVED_SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A loaded program, its engine and its last basis.
 pub struct Session {
@@ -390,6 +395,16 @@ pub struct Session {
     /// so that the sensitivity report ranges from the plan's own basis after the analyses that
     /// moved the session since (policy and promise prices).
     plan_basis: Option<SavedSession>,
+    /// The saved session whose right-hand sides, bounds, costs and relaxed rows this one's
+    /// equal but at the rows and variables listed in `changed_rows` and `changed_variables` (and
+    /// the substituted costs, unless `costs_spread`): set by [`Session::save`] and
+    /// [`Session::restore`], so that a ranging walk restored again and again to the plan's
+    /// basis copies back what it moved instead of the whole program.
+    synced: Option<u64>,
+    changed_rows: Vec<usize>,
+    changed_variables: Vec<usize>,
+    /// [`Session::set_objective_warm`] spread a cost over presolve's offsets since.
+    costs_spread: bool,
 }
 
 #[cfg(test)]
@@ -414,7 +429,20 @@ impl Session {
         let mut kept = vec![false; lp.rows.len()];
         rows.iter().for_each(|&i| kept[i] = true);
         let (reduction, engine) = Session::load(lp, &relaxed, &kept);
-        Session { lp: lp.clone(), reduction, engine, relaxed, kept, status: None, reloads: 0, plan_basis: None }
+        Session {
+            lp: lp.clone(),
+            reduction,
+            engine,
+            relaxed,
+            kept,
+            status: None,
+            reloads: 0,
+            plan_basis: None,
+            synced: None,
+            changed_rows: Vec::new(),
+            changed_variables: Vec::new(),
+            costs_spread: false,
+        }
     }
 
     fn load(lp: &LinearProgram, relaxed: &[bool], kept: &[bool]) -> (Reduction, Engine) {
@@ -456,6 +484,7 @@ impl Session {
         self.engine = engine;
         self.status = None;
         self.reloads += 1;
+        self.synced = None;
     }
 
     /// The program as it stands after the changes made.
@@ -537,6 +566,23 @@ impl Session {
             duals[substitution.row] = (substitution.cost - priced) / substitution.coefficient;
         }
         duals
+    }
+
+    /// The row duals of `rows` (as [`Session::row_duals`] gives them), for rows presolve kept;
+    /// `None` if one was substituted away. A ranging walk reads the price of one limit after
+    /// each warm solve: this spares it the postsolve of every substituted row.
+    pub fn kept_row_duals(&mut self, rows: &[usize]) -> Option<Vec<f64>> {
+        let kept: Option<Vec<usize>> = rows.iter().map(|&i| self.reduction.row_of[i]).collect();
+        let kept = kept?;
+        let engine_duals = self.engine.row_duals();
+        // The engine minimises the negated objective.
+        Some(kept.into_iter().map(|k| -engine_duals[k]).collect())
+    }
+
+    /// Whether [`Session::rhs_range`] ranges `rows` (an optimal solve, every row kept by
+    /// presolve), without ranging them.
+    pub fn can_range_rhs(&self, rows: &[(usize, f64)]) -> bool {
+        self.status == Some(SessionStatus::Optimal) && rows.iter().all(|&(i, _)| self.reduction.row_of[i].is_some())
     }
 
     /// Whether row `i`'s limit is in the basis (its logical basic: the row is not tight), or
@@ -676,12 +722,14 @@ impl Session {
     /// Sets row `i`'s right-hand side.
     pub fn set_rhs(&mut self, i: usize, rhs: f64) {
         self.lp.rows[i].rhs = rhs;
+        self.changed_rows.push(i);
         self.set_row_range(i);
     }
 
     /// Drops row `i` from the program (`relaxed = true`) or puts it back.
     pub fn relax_row(&mut self, i: usize, relaxed: bool) {
         self.relaxed[i] = relaxed;
+        self.changed_rows.push(i);
         if self.reduction.row_of[i].is_none() {
             self.reload();
         } else {
@@ -692,6 +740,7 @@ impl Session {
     /// Sets variable `j`'s objective coefficient.
     pub fn set_objective(&mut self, j: usize, objective: f64) {
         self.lp.variables[j].objective = objective;
+        self.changed_variables.push(j);
         match self.reduction.column_of[j] {
             Some(k) => self.engine.set_cost(k, -(objective + self.reduction.cost_offset[j])),
             None => self.reload(),
@@ -710,6 +759,8 @@ impl Session {
         }
         let delta = objective - self.lp.variables[j].objective;
         self.lp.variables[j].objective = objective;
+        self.changed_variables.push(j);
+        self.costs_spread = true;
         if delta == 0.0 {
             return;
         }
@@ -736,8 +787,14 @@ impl Session {
     }
 
     /// The basis, point and program as they stand, to come back to with [`Session::restore`].
-    pub fn save(&self) -> SavedSession {
+    pub fn save(&mut self) -> SavedSession {
+        let id = SAVED_SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.synced = Some(id);
+        self.changed_rows.clear();
+        self.changed_variables.clear();
+        self.costs_spread = false;
         SavedSession {
+            id,
             engine: self.engine.save(),
             rhs: self.lp.rows.iter().map(|row| row.rhs).collect(),
             variables: self.lp.variables.iter().map(|v| (v.lower, v.upper, v.objective)).collect(),
@@ -755,17 +812,34 @@ impl Session {
         if saved.reloads != self.reloads {
             return false;
         }
-        for (row, &rhs) in self.lp.rows.iter_mut().zip(&saved.rhs) {
-            row.rhs = rhs;
+        if self.synced == Some(saved.id) {
+            for &i in &self.changed_rows {
+                self.lp.rows[i].rhs = saved.rhs[i];
+                self.relaxed[i] = saved.relaxed[i];
+            }
+            for &j in &self.changed_variables {
+                let variable = &mut self.lp.variables[j];
+                (variable.lower, variable.upper, variable.objective) = saved.variables[j];
+            }
+        } else {
+            for (row, &rhs) in self.lp.rows.iter_mut().zip(&saved.rhs) {
+                row.rhs = rhs;
+            }
+            for (variable, &(lower, upper, objective)) in self.lp.variables.iter_mut().zip(&saved.variables) {
+                (variable.lower, variable.upper, variable.objective) = (lower, upper, objective);
+            }
+            self.relaxed.clone_from(&saved.relaxed);
         }
-        for (variable, &(lower, upper, objective)) in self.lp.variables.iter_mut().zip(&saved.variables) {
-            (variable.lower, variable.upper, variable.objective) = (lower, upper, objective);
+        if self.synced != Some(saved.id) || self.costs_spread {
+            self.reduction.cost_offset.clone_from(&saved.cost_offset);
+            for (substitution, &cost) in self.reduction.substitutions.iter_mut().zip(&saved.substitution_costs) {
+                substitution.cost = cost;
+            }
         }
-        self.reduction.cost_offset.clone_from(&saved.cost_offset);
-        for (substitution, &cost) in self.reduction.substitutions.iter_mut().zip(&saved.substitution_costs) {
-            substitution.cost = cost;
-        }
-        self.relaxed.clone_from(&saved.relaxed);
+        self.synced = Some(saved.id);
+        self.changed_rows.clear();
+        self.changed_variables.clear();
+        self.costs_spread = false;
         self.engine.restore(&saved.engine);
         self.status = saved.status;
         true
@@ -811,6 +885,7 @@ impl Session {
     pub fn set_bounds(&mut self, j: usize, lower: f64, upper: f64) {
         self.lp.variables[j].lower = lower;
         self.lp.variables[j].upper = upper;
+        self.changed_variables.push(j);
         let variables = &self.lp.variables;
         let bounds = |k: usize| (variables[k].lower, variables[k].upper);
         let still_implied = |substitution: &Substitution| {
