@@ -118,9 +118,8 @@ struct SharedColumn {
     variable: usize,
     /// Per row, the variable's coefficient there (`None`: not in the row).
     coefficient: Vec<Option<f64>>,
-    /// The rows that fold into a bound when the variable moves alone in them, in row order:
-    /// `(row, bound, bounds below, bounds above, named)`.
-    folds: Vec<(usize, f64, bool, bool, bool)>,
+    /// The rows that fold into a bound when the variable moves alone in them, in row order.
+    folds: Vec<Fold>,
     /// Rows where its coefficient is 0: local rows of every allocation, never a fold.
     unfolded: Vec<usize>,
 }
@@ -142,26 +141,80 @@ impl SharedColumn {
                 unfolded.push(row);
                 continue;
             }
-            let original = &full.rows[row];
-            let moved = a * plan.lp.values[variable];
-            let held = activity[row] - moved;
-            let rhs = original.rhs - held;
-            let rhs = match original.sense {
-                Sense::Le => rhs.max(moved),
-                Sense::Ge => rhs.min(moved),
-                Sense::Eq => rhs,
-            };
-            let (below, above) = match original.sense {
-                Sense::Eq => (true, true),
-                Sense::Le => (a < 0.0, a > 0.0),
-                Sense::Ge => (a > 0.0, a < 0.0),
-            };
-            folds.push((row, rhs / a, below, above, !formulation.kinds[row].is_internal()));
+            let rhs = local_rhs(&full.rows[row], activity[row], a * plan.lp.values[variable]);
+            folds.push(Fold::new(formulation, row, rhs, a));
         }
         unfolded.sort_unstable();
         unfolded.dedup();
-        folds.retain(|&(row, ..)| unfolded.binary_search(&row).is_err());
+        folds.retain(|fold| unfolded.binary_search(&fold.row).is_err());
         SharedColumn { variable, coefficient, folds, unfolded }
+    }
+}
+
+/// A row's right-hand side in an allocation's local LP: the full row's, less what stays held.
+///
+/// `activity` is the whole row at the plan and `moved` the part of it in the variables that move
+/// with the allocation; the held part is their difference, so a row with a term per customer
+/// (a capacity, the total value) is summed once for the report, not once per allocation.
+/// A backend may leave the plan a rounding error outside a row; the right-hand side is then moved
+/// out to the plan's own `moved`, so that the planned point stays feasible in the local LP (every
+/// Limits interval holds the planned hours) instead of the local LP coming out infeasible.
+fn local_rhs(row: &LpRow, activity: f64, moved: f64) -> f64 {
+    let held = activity - moved;
+    let rhs = row.rhs - held;
+    match row.sense {
+        Sense::Le => rhs.max(moved),
+        Sense::Ge => rhs.min(moved),
+        Sense::Eq => rhs,
+    }
+}
+
+/// Which of a variable's bounds a row bounds when the variable is the row's only moving term.
+///
+/// Such a row is kept out of the local LP and folded into the variable's bounds instead (most
+/// rows of an allocation: capacity, floor, cap, segment limits on hours; for the total value,
+/// every other customer's value-share row), which keeps the LP a handful of rows. `a * x <= b`
+/// caps `x` from above when `a > 0` and from below when `a < 0`; `>=` the other way round; `=`
+/// pins it from both sides.
+struct Sides {
+    /// The row sets a lower bound.
+    below: bool,
+    /// The row sets an upper bound.
+    above: bool,
+}
+
+impl Sides {
+    fn of(sense: Sense, coefficient: f64) -> Self {
+        let (below, above) = match sense {
+            Sense::Eq => (true, true),
+            Sense::Le => (coefficient < 0.0, coefficient > 0.0),
+            Sense::Ge => (coefficient > 0.0, coefficient < 0.0),
+        };
+        Sides { below, above }
+    }
+}
+
+/// One row folded into a bound of its only moving variable (see [`Sides`]).
+struct Fold {
+    /// The row of the full LP.
+    row: usize,
+    /// The bound it sets: its local right-hand side over the variable's coefficient.
+    at: f64,
+    sides: Sides,
+    /// The planner wrote it (it may be named among the rows that set a limit).
+    named: bool,
+}
+
+impl Fold {
+    /// `rhs` is the row's local right-hand side ([`local_rhs`]), `coefficient` the variable's
+    /// (nonzero) coefficient in it.
+    fn new(formulation: &Formulation, row: usize, rhs: f64, coefficient: f64) -> Self {
+        Fold {
+            row,
+            at: rhs / coefficient,
+            sides: Sides::of(formulation.lp.rows[row].sense, coefficient),
+            named: !formulation.kinds[row].is_internal(),
+        }
     }
 }
 
@@ -174,6 +227,21 @@ struct Folded {
 }
 
 impl Folded {
+    /// No bound folded in yet.
+    fn open() -> Self {
+        Folded { lower: f64::NEG_INFINITY, lower_rows: Vec::new(), upper: f64::INFINITY, upper_rows: Vec::new() }
+    }
+
+    /// Folds `fold` into the bounds on the sides it bounds.
+    fn apply(&mut self, fold: &Fold) {
+        if fold.sides.below {
+            Self::tighten(&mut self.lower, &mut self.lower_rows, fold.at, fold.row, fold.named, 1.0);
+        }
+        if fold.sides.above {
+            Self::tighten(&mut self.upper, &mut self.upper_rows, fold.at, fold.row, fold.named, -1.0);
+        }
+    }
+
     /// Makes `at` the bound if it is tighter (`direction` +1 for a lower bound, -1 for an upper),
     /// recording `row` beside it (and beside an equal bound: several limits set it at once).
     fn tighten(bound: &mut f64, rows: &mut Vec<usize>, at: f64, row: usize, named: bool, direction: f64) {
@@ -202,10 +270,8 @@ struct Local<'a> {
     lp: LinearProgram,
     /// Row of the full LP behind each local row.
     origin: Vec<usize>,
-    /// Per local variable, the bounds that rows with it as their only moving variable set (most
-    /// rows: capacity, floor, cap, segment limits on hours), folded into its bounds to keep the
-    /// LP small: the lower bound and the named rows that set it, then the upper bound and its
-    /// rows.
+    /// Per local variable, the bounds that rows with it as their only moving variable set, folded
+    /// into its bounds to keep the LP small (see [`Sides`]).
     folded: Vec<Folded>,
     /// Local index of the allocation's hours; its pieces follow it, in curve order.
     pieces: usize,
@@ -279,7 +345,7 @@ impl<'a> Local<'a> {
                 upper: bounds.upper.max(value),
                 objective: 0.0,
             });
-            folded.push(Folded { lower: f64::NEG_INFINITY, lower_rows: Vec::new(), upper: f64::INFINITY, upper_rows: Vec::new() });
+            folded.push(Folded::open());
         }
         let mut origin = Vec::new();
         for group in entries.chunk_by(|a, b| a.0 == b.0) {
@@ -287,47 +353,19 @@ impl<'a> Local<'a> {
             let original = &full.rows[row];
             let terms: Vec<(usize, f64)> = group.iter().map(|&(_, _, local, coefficient)| (local, coefficient)).collect();
             let moved: f64 = group.iter().map(|&(_, variable, _, coefficient)| coefficient * values[variable]).sum();
-            let held = activity[row] - moved;
-            let rhs = original.rhs - held;
-            let rhs = match original.sense {
-                Sense::Le => rhs.max(moved),
-                Sense::Ge => rhs.min(moved),
-                Sense::Eq => rhs,
-            };
+            let rhs = local_rhs(original, activity[row], moved);
             if let [(local, coefficient)] = terms[..]
                 && coefficient != 0.0
             {
-                let named = !formulation.kinds[row].is_internal();
-                let at = rhs / coefficient;
-                let (bounds_below, bounds_above) = match original.sense {
-                    Sense::Eq => (true, true),
-                    Sense::Le => (coefficient < 0.0, coefficient > 0.0),
-                    Sense::Ge => (coefficient > 0.0, coefficient < 0.0),
-                };
-                let entry = &mut folded[local];
-                if bounds_below {
-                    Folded::tighten(&mut entry.lower, &mut entry.lower_rows, at, row, named, 1.0);
-                }
-                if bounds_above {
-                    Folded::tighten(&mut entry.upper, &mut entry.upper_rows, at, row, named, -1.0);
-                }
+                folded[local].apply(&Fold::new(formulation, row, rhs, coefficient));
                 continue;
             }
             origin.push(row);
             lp.rows.push(LpRow { name: original.name.clone(), terms, sense: original.sense, rhs });
         }
         if let (Some(shared), Some(local)) = (shared, shared_local) {
-            let entry = &mut folded[local];
-            for &(row, at, below, above, named) in &shared.folds {
-                if joined.binary_search(&row).is_ok() {
-                    continue;
-                }
-                if below {
-                    Folded::tighten(&mut entry.lower, &mut entry.lower_rows, at, row, named, 1.0);
-                }
-                if above {
-                    Folded::tighten(&mut entry.upper, &mut entry.upper_rows, at, row, named, -1.0);
-                }
+            for fold in shared.folds.iter().filter(|fold| joined.binary_search(&fold.row).is_err()) {
+                folded[local].apply(fold);
             }
         }
         for (variable, entry) in lp.variables.iter_mut().zip(&folded) {
@@ -584,5 +622,46 @@ impl<'a> Local<'a> {
         let objective = self.objective + change;
         // The end at the planned hours reads exactly the plan's objective.
         if (hours - self.planned).abs() <= 1e-12 * (1.0 + hours.abs()) { self.objective } else { objective }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(sense: Sense, rhs: f64) -> LpRow {
+        LpRow { name: "row".to_string(), terms: Vec::new(), sense, rhs }
+    }
+
+    /// The local right-hand side is the full row's less the held part, and a plan a rounding
+    /// error outside the row stays feasible in the local LP (the Limits interval holds it).
+    #[test]
+    fn issue9_local_rhs_holds_the_rest_and_keeps_the_plan_feasible() {
+        // A plan inside each row: 2 of its activity moves and the rest is held, so what moves
+        // has the row's right-hand side less the held part (10 - 5, 10 - 10, 10 - 8).
+        assert_eq!(local_rhs(&row(Sense::Le, 10.0), 7.0, 2.0), 5.0);
+        assert_eq!(local_rhs(&row(Sense::Ge, 10.0), 12.0, 2.0), 0.0);
+        assert_eq!(local_rhs(&row(Sense::Eq, 10.0), 10.0, 2.0), 2.0);
+        // The plan over a `<=` row (activity 10.5 against 10): the moved part's 2 stays feasible.
+        assert_eq!(local_rhs(&row(Sense::Le, 10.0), 10.5, 2.0), 2.0);
+        // Under a `>=` row (activity 9.5 against 10): likewise.
+        assert_eq!(local_rhs(&row(Sense::Ge, 10.0), 9.5, 2.0), 2.0);
+        // An equality is never moved: it pins what moves where the row says.
+        assert_eq!(local_rhs(&row(Sense::Eq, 10.0), 10.5, 2.0), 1.5);
+    }
+
+    /// `a x <= b` caps x above for a > 0 and below for a < 0, `>=` the other way, `=` both.
+    #[test]
+    fn issue9_sides_of_a_single_variable_row() {
+        let sides = |sense, a| {
+            let Sides { below, above } = Sides::of(sense, a);
+            (below, above)
+        };
+        assert_eq!(sides(Sense::Le, 2.0), (false, true));
+        assert_eq!(sides(Sense::Le, -2.0), (true, false));
+        assert_eq!(sides(Sense::Ge, 2.0), (true, false));
+        assert_eq!(sides(Sense::Ge, -2.0), (false, true));
+        assert_eq!(sides(Sense::Eq, 2.0), (true, true));
+        assert_eq!(sides(Sense::Eq, -2.0), (true, true));
     }
 }
