@@ -168,26 +168,8 @@ pub struct CostRanging {
     touched: Vec<usize>,
 }
 
-/// The primal simplex's pivot row over the variables (see [`Engine::pivot_row_into`]).
-struct PrimalRow {
-    unit: SparseVector,
-    rho: SparseVector,
-    alpha: Vec<f64>,
-    seen: Vec<bool>,
-    touched: Vec<usize>,
-}
-
-impl PrimalRow {
-    fn new(structurals: usize, rows: usize) -> PrimalRow {
-        PrimalRow {
-            unit: SparseVector::new(rows),
-            rho: SparseVector::new(rows),
-            alpha: vec![0.0; structurals + rows],
-            seen: vec![false; structurals + rows],
-            touched: Vec::new(),
-        }
-    }
-}
+/// Row duals and, per variable, its reduced cost and the size of its terms priced from them.
+type PricedDuals = (Vec<f64>, Vec<(f64, f64)>);
 
 /// The dual simplex's duals and reduced costs while it runs, and the factor they were priced on.
 struct Carried {
@@ -209,6 +191,22 @@ struct PivotRow {
     by_row: SparseVector,
     column: SparseVector,
     infeasible: InfeasibleSet,
+}
+
+impl PivotRow {
+    /// Zeroed work vectors for `structurals + rows` variables and `rows` rows.
+    fn sized(structurals: usize, rows: usize) -> PivotRow {
+        PivotRow {
+            alpha: vec![0.0; structurals + rows],
+            touched: Vec::new(),
+            seen: vec![false; structurals + rows],
+            unit: SparseVector::new(rows),
+            rho: SparseVector::new(rows),
+            by_row: SparseVector::new(rows),
+            column: SparseVector::new(rows),
+            infeasible: InfeasibleSet::new(rows),
+        }
+    }
 }
 
 /// The engine with its current basis and point.
@@ -953,9 +951,9 @@ impl Engine {
         let mut by_row = SparseVector::new(m);
         let mut column = SparseVector::new(m);
         let mut costs = vec![0.0; m];
-        let mut carried: Option<(Vec<f64>, Vec<(f64, f64)>)> = None;
+        let mut carried: Option<PricedDuals> = None;
         let mut carried_reduced: Vec<(f64, f64)> = Vec::new();
-        let mut row: Option<PrimalRow> = None;
+        let mut row: Option<PivotRow> = None;
         self.degenerate_run = 0;
         loop {
             if self.out_of_time(deadline) {
@@ -1169,8 +1167,8 @@ impl Engine {
             }
             // The entering reduced cost goes to 0: `d_j -= theta alpha_j` over the pivot row
             // `alpha = e_p' B^-1 [A -I]`, which is `y += theta rho`.
-            let row = row.get_or_insert_with(|| PrimalRow::new(n, m));
-            self.pivot_row_into(leaving, row);
+            let row = row.get_or_insert_with(|| PivotRow::sized(n, m));
+            self.pivot_row(leaving, &mut row.unit, &mut row.rho, &mut row.alpha, &mut row.touched, &mut row.seen);
             let theta = carried_reduced[entering].0 / column.values()[leaving];
             let mut y = y;
             for &i in row.rho.pattern() {
@@ -1186,34 +1184,45 @@ impl Engine {
         }
     }
 
-    /// The pivot row of basis position `position` over the variables into `row`: `rho = e_p'
-    /// B^-1` and `alpha_j = rho' a_j` from the rows where `rho` is non-zero (by the row-wise
-    /// copy), `alpha` zero outside `touched`.
-    fn pivot_row_into(&mut self, position: usize, row: &mut PrimalRow) {
+    /// The pivot row of basis position `position` over the variables: `rho = e_p' B^-1` (its
+    /// pattern sorted, so that the sums below meet the rows in order) and `alpha_j = rho' a_j`
+    /// from the rows where `rho` is non-zero, by the row-wise copy: the work is the non-zeros of
+    /// those rows, not a pass over every column. `alpha` is zero and `seen` false outside
+    /// `touched`, which lists the variables the row reaches.
+    fn pivot_row(
+        &mut self,
+        position: usize,
+        unit: &mut SparseVector,
+        rho: &mut SparseVector,
+        alpha: &mut [f64],
+        touched: &mut Vec<usize>,
+        seen: &mut [bool],
+    ) {
         let n = self.structurals();
-        for &j in &row.touched {
-            row.alpha[j] = 0.0;
-            row.seen[j] = false;
+        for &j in touched.iter() {
+            alpha[j] = 0.0;
+            seen[j] = false;
         }
-        row.touched.clear();
-        row.rho.clear();
-        row.unit.clear();
-        row.unit.set(position, 1.0);
-        self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, &mut row.unit, &mut row.rho);
-        for &i in row.rho.pattern() {
-            let rho = row.rho.values()[i];
+        touched.clear();
+        rho.clear();
+        unit.clear();
+        unit.set(position, 1.0);
+        self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, unit, rho);
+        rho.sort();
+        for &i in rho.pattern() {
+            let rho = rho.values()[i];
             if rho != 0.0 {
                 for &(j, a) in &self.row_terms[i] {
-                    row.alpha[j] += rho * a;
-                    if !row.seen[j] {
-                        row.seen[j] = true;
-                        row.touched.push(j);
+                    alpha[j] += rho * a;
+                    if !seen[j] {
+                        seen[j] = true;
+                        touched.push(j);
                     }
                 }
-                row.alpha[n + i] = -rho;
-                if !row.seen[n + i] {
-                    row.seen[n + i] = true;
-                    row.touched.push(n + i);
+                alpha[n + i] = -rho;
+                if !seen[n + i] {
+                    seen[n + i] = true;
+                    touched.push(n + i);
                 }
             }
         }
@@ -1264,16 +1273,7 @@ impl Engine {
         // for allocating and zeroing them over every row and column.
         let Carried { duals, reduced, priced_on, row } = carry;
         if row.alpha.len() != n + m || row.infeasible.listed.len() != m {
-            *row = PivotRow {
-                alpha: vec![0.0; n + m],
-                touched: Vec::new(),
-                seen: vec![false; n + m],
-                unit: SparseVector::new(m),
-                rho: SparseVector::new(m),
-                by_row: SparseVector::new(m),
-                column: SparseVector::new(m),
-                infeasible: InfeasibleSet::new(m),
-            };
+            *row = PivotRow::sized(n, m);
         }
         let PivotRow { alpha, touched, seen, unit, rho, by_row, column, infeasible } = row;
         let first_iteration = self.iterations;
@@ -1336,34 +1336,7 @@ impl Engine {
                     y
                 }
             };
-            rho.clear();
-            unit.clear();
-            unit.set(leaving, 1.0);
-            self.factor.as_mut().expect("factored").btran_sparse(&self.row_terms, &self.position, unit, rho);
-            rho.sort();
-            // alpha_j = rho' a_j over the nonbasics, from the rows where rho is non-zero.
-            for &j in touched.iter() {
-                alpha[j] = 0.0;
-                seen[j] = false;
-            }
-            touched.clear();
-            for &i in rho.pattern() {
-                let rho = rho.values()[i];
-                if rho != 0.0 {
-                    for &(j, a) in &self.row_terms[i] {
-                        alpha[j] += rho * a;
-                        if !seen[j] {
-                            seen[j] = true;
-                            touched.push(j);
-                        }
-                    }
-                    alpha[n + i] = -rho;
-                    if !seen[n + i] {
-                        seen[n + i] = true;
-                        touched.push(n + i);
-                    }
-                }
-            }
+            self.pivot_row(leaving, unit, rho, alpha, touched, seen);
             let largest = touched.iter().fold(0.0f64, |acc, &j| acc.max(alpha[j].abs()));
             let pivot_floor = PIVOT_TOLERANCE * largest.max(1.0);
             // x_leaving changes by -alpha_j * dx_j. Below: it must rise.
