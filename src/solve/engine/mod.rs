@@ -166,6 +166,9 @@ pub struct CostRanging {
     moved: Vec<f64>,
     size: Vec<f64>,
     touched: Vec<usize>,
+    /// The shift's costs by basis position and the row prices they move, over their non-zeros.
+    shifted: SparseVector,
+    prices: SparseVector,
 }
 
 /// Row duals and, per variable, its reduced cost and the size of its terms priced from them.
@@ -1508,31 +1511,49 @@ impl Engine {
         // A bound moving by `rate` moves by `rate / scale` in the engine's units; `delta` is the
         // caller's and needs no scaling.
         let shifts: Vec<(usize, f64)> = shifts.iter().map(|&(j, rate)| (j, rate / self.scale[j])).collect();
-        let m = self.problem.rows;
-        let mut bound_rate = vec![(0.0, 0.0); m];
-        let mut moved = vec![0.0; m];
+        let (n, m) = (self.structurals(), self.problem.rows);
+        // Over the non-zeros, in the work vectors the dual simplex keeps between solves: a walk's
+        // step ranges one limit, whose column reaches a few rows, and should not pass over
+        // every row. Only the positions a moved bound or the basic values' velocity reaches can
+        // end the range.
+        let mut work = std::mem::take(&mut self.pivot_row);
+        if work.alpha.len() != n + m || work.infeasible.listed.len() != m {
+            work = PivotRow::sized(n, m);
+        }
+        let (moved_rows, moved) = (&mut work.by_row, &mut work.column);
+        moved_rows.clear();
+        moved.clear();
+        let mut bound_rate: Vec<(usize, f64, f64)> = Vec::new();
         for &(j, rate) in &shifts {
             let (lower, upper, x) = (self.problem.lower[j], self.problem.upper[j], self.x[j]);
             if self.is_basic(j) {
-                let p = self.position[j];
-                bound_rate[p].0 += if lower.is_finite() { rate } else { 0.0 };
-                bound_rate[p].1 += if upper.is_finite() { rate } else { 0.0 };
+                let lower_rate = if lower.is_finite() { rate } else { 0.0 };
+                let upper_rate = if upper.is_finite() { rate } else { 0.0 };
+                bound_rate.push((self.position[j], lower_rate, upper_rate));
             } else if (lower.is_finite() && x == lower) || (upper.is_finite() && x == upper) {
                 // A nonbasic variable resting on the bound moves with it.
-                let mut column = vec![0.0; m];
-                self.scatter_column(j, &mut column);
-                for (total, a) in moved.iter_mut().zip(column) {
-                    *total += a * rate;
+                if j < n {
+                    for &(i, a) in &self.problem.columns[j] {
+                        moved_rows.add(i, a * rate);
+                    }
+                } else {
+                    moved_rows.subtract(j - n, rate);
                 }
             }
         }
         // B dx_B + N dx_N = 0.
-        self.ftran(&mut moved);
+        self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, moved_rows, moved);
+        let mut reached: Vec<usize> = moved.pattern().to_vec();
+        reached.extend(bound_rate.iter().map(|&(p, _, _)| p));
+        reached.sort_unstable();
+        reached.dedup();
         let (mut increase, mut decrease) = (f64::INFINITY, f64::INFINITY);
-        for (p, &b) in self.basic.iter().enumerate() {
+        for &p in &reached {
+            let b = self.basic[p];
             let (lower, upper, x) = (self.problem.lower[b], self.problem.upper[b], self.x[b]);
-            let velocity = -moved[p];
-            let (lower_rate, upper_rate) = bound_rate[p];
+            let velocity = -moved.values()[p];
+            let (lower_rate, upper_rate) =
+                bound_rate.iter().filter(|&&(q, _, _)| q == p).fold((0.0, 0.0), |(l, u), &(_, lr, ur)| (l + lr, u + ur));
             let scale = 1e-11 * (1.0 + velocity.abs() + lower_rate.abs() + upper_rate.abs());
             for (sign, reach) in [(1.0, &mut increase), (-1.0, &mut decrease)] {
                 // x + sign v t <= u + sign ur t  and  x + sign v t >= l + sign lr t, for t >= 0.
@@ -1546,6 +1567,7 @@ impl Engine {
                 }
             }
         }
+        self.pivot_row = work;
         (increase, decrease)
     }
 
@@ -1694,7 +1716,14 @@ impl Engine {
                 if d.abs() <= DUAL_TOLERANCE * (1.0 + size) { 0.0 } else { d }
             })
             .collect();
-        CostRanging { reduced, moved: vec![0.0; n], size: vec![0.0; n], touched: Vec::new() }
+        CostRanging {
+            reduced,
+            moved: vec![0.0; n],
+            size: vec![0.0; n],
+            touched: Vec::new(),
+            shifted: SparseVector::new(m),
+            prices: SparseVector::new(m),
+        }
     }
 
     /// [`Engine::cost_shift_range`] from the basis `ranging` was made at (the caller keeps the
@@ -1704,23 +1733,35 @@ impl Engine {
     pub fn cost_shift_range_from(&mut self, ranging: &mut CostRanging, shifts: &[(usize, f64)]) -> (f64, f64) {
         self.ensure_factor();
         let n = self.structurals();
-        let m = self.problem.rows;
-        let mut dy = vec![0.0; m];
         let mut direction: Vec<(usize, f64)> = Vec::with_capacity(shifts.len());
+        ranging.shifted.clear();
+        ranging.prices.clear();
         for &(j, rate) in shifts {
             let rate = rate * self.scale[j];
             if self.is_basic(j) {
-                dy[self.position[j]] += rate;
+                ranging.shifted.add(self.position[j], rate);
             } else {
                 direction.push((j, rate));
             }
         }
-        if dy.iter().any(|&value| value != 0.0) {
-            self.scaled_row_prices(&mut dy);
+        // The prices the shift moves, over the non-zeros: a ranging of each allocation's cost
+        // costs the rows it reaches, not a pass over every row. In index order, so that the sums
+        // are those of a pass over the dense vector.
+        ranging.shifted.sort();
+        if ranging.shifted.pattern().iter().any(|&p| ranging.shifted.values()[p] != 0.0) {
+            self.factor.as_mut().expect("factored").btran_sparse(
+                &self.row_terms,
+                &self.position,
+                &mut ranging.shifted,
+                &mut ranging.prices,
+            );
         }
+        ranging.prices.sort();
+        let dy = &ranging.prices;
         // The change of each structural's reduced cost is `direction_j - dy'a_j`: the dot
         // products come from the rows where `dy` is not zero.
-        for (i, &price) in dy.iter().enumerate() {
+        for &i in dy.pattern() {
+            let price = dy.values()[i];
             if price == 0.0 {
                 continue;
             }
@@ -1765,7 +1806,8 @@ impl Engine {
             let own = direction.iter().find(|&&(k, _)| k == j).map_or(0.0, |&(_, rate)| rate);
             test(ranging.reduced[j], own - ranging.moved[j], own.abs() + ranging.size[j], self.x[j], lower, upper);
         }
-        for (i, &price) in dy.iter().enumerate() {
+        for &i in dy.pattern() {
+            let price = dy.values()[i];
             let j = n + i;
             let (lower, upper) = (self.problem.lower[j], self.problem.upper[j]);
             if price == 0.0 || self.is_basic(j) || lower == upper {
