@@ -552,16 +552,23 @@ impl Engine {
         }
     }
 
-    /// The column of variable `j` in row space, added into `out`.
-    fn scatter_column_sparse(&self, j: usize, out: &mut SparseVector) {
+    /// `scale` times the column of variable `j` in row space, added into `out`.
+    fn add_column_sparse(&self, j: usize, scale: f64, out: &mut SparseVector) {
         let n = self.structurals();
         if j < n {
             for &(i, a) in &self.problem.columns[j] {
-                out.add(i, a);
+                out.add(i, a * scale);
             }
         } else {
-            out.subtract(j - n, 1.0);
+            out.subtract(j - n, scale);
         }
+    }
+
+    /// Every variable's reduced cost with the size of its terms, priced with `y` (`(0, 0)` for the
+    /// basics), into `out`.
+    fn price_every_variable(&self, y: &[f64], out: &mut Vec<(f64, f64)>) {
+        out.clear();
+        out.extend((0..self.x.len()).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), y) }));
     }
 
     /// `d_j = c_j - y'a_j` for every variable, with the size of the terms for the tolerance.
@@ -987,29 +994,26 @@ impl Engine {
             if phase_one || self.factor.as_ref().is_some_and(|factor| factor.eta_count() == 0) {
                 carried = None;
             }
-            let y =
-                match carried.take() {
-                    Some((y, reduced)) => {
-                        carried_reduced = reduced;
-                        y
-                    }
-                    None => {
-                        if !phase_one {
-                            for (position, &j) in self.basic.iter().enumerate() {
-                                costs[position] = self.cost_of(j);
-                            }
+            let y = match carried.take() {
+                Some((y, reduced)) => {
+                    carried_reduced = reduced;
+                    y
+                }
+                None => {
+                    if !phase_one {
+                        for (position, &j) in self.basic.iter().enumerate() {
+                            costs[position] = self.cost_of(j);
                         }
-                        let mut y = costs.clone();
-                        self.btran(&mut y);
-                        carried_reduced.clear();
-                        if !phase_one {
-                            carried_reduced.extend((0..n + m).map(|j| {
-                                if self.position[j] != usize::MAX { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }
-                            }));
-                        }
-                        y
                     }
-                };
+                    let mut y = costs.clone();
+                    self.btran(&mut y);
+                    carried_reduced.clear();
+                    if !phase_one {
+                        self.price_every_variable(&y, &mut carried_reduced);
+                    }
+                    y
+                }
+            };
 
             // Pricing.
             let bland = self.degenerate_run >= DEGENERATE_BEFORE_BLAND;
@@ -1060,7 +1064,7 @@ impl Engine {
 
             by_row.clear();
             column.clear();
-            self.scatter_column_sparse(entering, &mut by_row);
+            self.add_column_sparse(entering, 1.0, &mut by_row);
             self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, &by_row, &mut column);
             column.sort();
             let largest = column.pattern().iter().fold(0.0f64, |acc, &p| acc.max(column.values()[p].abs()));
@@ -1333,9 +1337,7 @@ impl Engine {
                 None => {
                     let y = self.scaled_row_duals();
                     *priced_on = self.factor_id;
-                    reduced.clear();
-                    reduced
-                        .extend((0..n + m).map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) }));
+                    self.price_every_variable(&y, reduced);
                     y
                 }
             };
@@ -1409,13 +1411,7 @@ impl Engine {
                     let to = if self.x[j] == self.problem.lower[j] { self.problem.upper[j] } else { self.problem.lower[j] };
                     let delta = to - self.x[j];
                     self.x[j] = to;
-                    if j < n {
-                        for &(i, a) in &self.problem.columns[j] {
-                            by_row.add(i, a * delta);
-                        }
-                    } else {
-                        by_row.subtract(j - n, delta);
-                    }
+                    self.add_column_sparse(j, delta, by_row);
                 }
                 self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
                 for &p in column.pattern() {
@@ -1428,7 +1424,7 @@ impl Engine {
             }
             by_row.clear();
             column.clear();
-            self.scatter_column_sparse(entering, by_row);
+            self.add_column_sparse(entering, 1.0, by_row);
             self.factor.as_mut().expect("factored").ftran_sparse(&self.problem.columns, by_row, column);
             if column.values()[leaving].abs() <= pivot_floor * 1e-3 {
                 // The column and the row disagree: the factor has drifted.
@@ -1532,13 +1528,7 @@ impl Engine {
                 bound_rate.push((self.position[j], lower_rate, upper_rate));
             } else if (lower.is_finite() && x == lower) || (upper.is_finite() && x == upper) {
                 // A nonbasic variable resting on the bound moves with it.
-                if j < n {
-                    for &(i, a) in &self.problem.columns[j] {
-                        moved_rows.add(i, a * rate);
-                    }
-                } else {
-                    moved_rows.subtract(j - n, rate);
-                }
+                self.add_column_sparse(j, rate, moved_rows);
             }
         }
         // B dx_B + N dx_N = 0.
@@ -1630,9 +1620,8 @@ impl Engine {
         if self.factor.as_ref().is_some_and(|factor| factor.eta_count() < REFACTOR_EVERY) {
             if self.dual_state.as_ref().is_none_or(|state| state.factor != self.factor_id) {
                 let y = self.scaled_row_duals();
-                let reduced = (0..self.x.len())
-                    .map(|j| if self.is_basic(j) { (0.0, 0.0) } else { self.reduced_cost(j, self.cost_of(j), &y) })
-                    .collect();
+                let mut reduced = Vec::new();
+                self.price_every_variable(&y, &mut reduced);
                 self.dual_state = Some(DualState { y, reduced, factor: self.factor_id });
             }
             if self.checked.is_none() {
