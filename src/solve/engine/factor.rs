@@ -367,6 +367,17 @@ impl SparseVector {
         SparseVector { values: vec![0.0; length], pattern: Vec::new(), in_pattern: vec![false; length] }
     }
 
+    /// The non-zeros of a dense vector, in index order.
+    pub fn from_dense(dense: &[f64]) -> SparseVector {
+        let mut vector = SparseVector::new(dense.len());
+        for (i, &value) in dense.iter().enumerate() {
+            if value != 0.0 {
+                vector.set(i, value);
+            }
+        }
+        vector
+    }
+
     /// The entries by index (zero outside the pattern).
     pub fn values(&self) -> &[f64] {
         &self.values
@@ -679,12 +690,7 @@ impl Factor {
     /// `a <- B^-1 a`, `a` indexed by row on entry and by basis position on return: the dense
     /// form of [`Factor::ftran_sparse`], for the analyses that read a whole basis column.
     pub fn ftran(&mut self, columns: &[Vec<(usize, f64)>], a: &mut [f64]) {
-        let mut input = SparseVector::new(self.rows);
-        for (i, &value) in a.iter().enumerate() {
-            if value != 0.0 {
-                input.set(i, value);
-            }
-        }
+        let input = SparseVector::from_dense(a);
         let mut out = SparseVector::new(self.rows);
         self.ftran_sparse(columns, &input, &mut out);
         a.copy_from_slice(&out.values);
@@ -693,12 +699,7 @@ impl Factor {
     /// `c' <- c' B^-1`, `c` indexed by basis position on entry and by row on return: the dense
     /// form of [`Factor::btran_sparse`].
     pub fn btran(&mut self, row_terms: &[Vec<(usize, f64)>], position_of: &[usize], c: &mut [f64]) {
-        let mut input = SparseVector::new(self.rows);
-        for (i, &value) in c.iter().enumerate() {
-            if value != 0.0 {
-                input.set(i, value);
-            }
-        }
+        let mut input = SparseVector::from_dense(c);
         let mut out = SparseVector::new(self.rows);
         self.btran_sparse(row_terms, position_of, &mut input, &mut out);
         c.copy_from_slice(&out.values);
@@ -999,12 +1000,7 @@ mod tests {
             if position[entering] != usize::MAX {
                 continue;
             }
-            let mut a = SparseVector::new(rows);
-            for (i, &value) in column_of(&columns, rows, entering).iter().enumerate() {
-                if value != 0.0 {
-                    a.set(i, value);
-                }
-            }
+            let a = SparseVector::from_dense(&column_of(&columns, rows, entering));
             let mut w = SparseVector::new(rows);
             factor.ftran_sparse(&columns, &a, &mut w);
             w.sort();
